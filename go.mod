@@ -1,0 +1,3 @@
+module github.com/routigen/routigen
+
+go 1.26.0

@@ -1,0 +1,394 @@
+// Package directive is the one parser of routigen's //routigen: comment
+// directives, shared by the generator (gen) and the analyzers (analyzer/...),
+// so both read an annotation the same way and report the same errors.
+//
+// # Syntax
+//
+// A directive is a line comment that starts exactly with "//routigen:" (no
+// space, like //go: directives), followed by the directive name and
+// whitespace-separated options:
+//
+//	//routigen:state scope=job|worker [shared] [key=NAME]
+//	//routigen:ignore CHECK[,CHECK...] REASON...
+//
+// # Table
+//
+// Directives lists every directive and option with its documentation. The
+// parser validates against it and `routigen explain` prints it, so the two
+// cannot drift apart.
+package directive
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"strings"
+	"unicode"
+)
+
+// Prefix starts every routigen directive.
+const Prefix = "//routigen:"
+
+// Directive names.
+const (
+	NameState  = "state"
+	NameIgnore = "ignore"
+)
+
+// Option describes one option of a directive.
+type Option struct {
+	Name     string   // as written before '=' (or alone, for flags)
+	Value    string   // placeholder of the value, "" for a flag
+	Values   []string // the allowed values, nil when any value goes
+	Required bool
+	Doc      string
+}
+
+// Spec describes one directive.
+type Spec struct {
+	Name    string
+	Usage   string
+	Doc     string
+	Options []Option
+	Example string
+}
+
+// Directives is the table of every directive routigen understands.
+var Directives = []Spec{
+	{
+		Name:  NameState,
+		Usage: "//routigen:state scope=job|worker [shared] [key=NAME]",
+		Doc: "Marks a struct type as routine state. routigen generates TAccessor and " +
+			"TOf(ctx), typed accessors namespaced by the routine id of the activation, " +
+			"so two instances of one routine type never share state. Write it in the doc " +
+			"comment of a non-generic struct type declaration.",
+		Options: []Option{
+			{Name: "scope", Value: "job|worker", Values: []string{"job", "worker"}, Required: true,
+				Doc: "job: the state lives in the job's JobContext and is gone when the job ends. " +
+					"worker: it lives in the worker's WorkerState, across jobs."},
+			{Name: "shared",
+				Doc: "Namespace the state by the flow instead of the routine id: every routine of " +
+					"the same job (job scope) or worker (worker scope) sees one value. For data " +
+					"one routine hands to others, such as a user id found by an ingress routine."},
+			{Name: "key", Value: "NAME",
+				Doc: "Fix the stable storage name. Default: the package import path and the type " +
+					"name, so types of two packages never meet. Two types of the same scope and " +
+					"sharing mode with the same storage name in one run are an error."},
+		},
+		Example: "//routigen:state scope=job\ntype LoopState struct {\n\tIteration int\n}",
+	},
+	{
+		Name:  NameIgnore,
+		Usage: "//routigen:ignore CHECK[,CHECK...] REASON",
+		Doc: "Suppresses the named checks on the line it ends, or on the next line when it " +
+			"stands alone. The reason is required; an ignore without one, or one that " +
+			"suppresses nothing, is itself reported.",
+		Example: "job.SetData(\"legacy\", v) //routigen:ignore jobdata kept for the v1 reader",
+	},
+}
+
+// Lookup returns the spec of the named directive.
+func Lookup(name string) (Spec, bool) {
+	for _, s := range Directives {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return Spec{}, false
+}
+
+// Scope is where state lives.
+type Scope string
+
+const (
+	ScopeJob    Scope = "job"
+	ScopeWorker Scope = "worker"
+)
+
+// State is a parsed //routigen:state directive.
+type State struct {
+	Pos    token.Pos // of the comment
+	Scope  Scope
+	Shared bool
+	Key    string // "" when not set
+}
+
+// Ignore is a parsed //routigen:ignore directive.
+type Ignore struct {
+	Pos    token.Pos
+	End    token.Pos
+	Checks []string
+	Reason string
+}
+
+// Error is a bad directive, at the position of its comment.
+type Error struct {
+	Pos token.Pos
+	Msg string
+}
+
+func (e *Error) Error() string { return "routigen: " + e.Msg }
+
+// Is reports whether text (a comment's text, with its "//") is a routigen
+// directive.
+func Is(text string) bool { return strings.HasPrefix(text, Prefix) }
+
+// split returns the directive name and the rest of the line.
+func split(text string) (name, rest string) {
+	body := strings.TrimPrefix(text, Prefix)
+	i := strings.IndexFunc(body, unicode.IsSpace)
+	if i < 0 {
+		return body, ""
+	}
+	return body[:i], strings.TrimSpace(body[i:])
+}
+
+// Name returns the directive name of a directive comment text.
+func Name(text string) string {
+	n, _ := split(text)
+	return n
+}
+
+// ParseState parses the text of a //routigen:state comment.
+func ParseState(pos token.Pos, text string) (State, error) {
+	name, rest := split(text)
+	if name != NameState {
+		return State{}, &Error{pos, fmt.Sprintf("not a //routigen:%s directive: %q", NameState, text)}
+	}
+	st := State{Pos: pos}
+	seen := map[string]bool{}
+	for _, f := range strings.Fields(rest) {
+		k, v, hasValue := strings.Cut(f, "=")
+		if seen[k] {
+			return State{}, &Error{pos, fmt.Sprintf("//routigen:state: option %q given twice", k)}
+		}
+		seen[k] = true
+		switch k {
+		case "scope":
+			switch Scope(v) {
+			case ScopeJob, ScopeWorker:
+				st.Scope = Scope(v)
+			default:
+				return State{}, &Error{pos, fmt.Sprintf("//routigen:state: unknown scope %q (want scope=job or scope=worker)", v)}
+			}
+		case "shared":
+			if hasValue {
+				return State{}, &Error{pos, fmt.Sprintf("//routigen:state: option shared takes no value (got %q)", f)}
+			}
+			st.Shared = true
+		case "key":
+			if !validKey(v) {
+				return State{}, &Error{pos, fmt.Sprintf("//routigen:state: key %q must be non-empty and hold no space, quote or '/'", v)}
+			}
+			st.Key = v
+		default:
+			return State{}, &Error{pos, fmt.Sprintf("//routigen:state: unknown option %q (options: scope=job|worker, shared, key=NAME)", f)}
+		}
+	}
+	if st.Scope == "" {
+		return State{}, &Error{pos, "//routigen:state: missing scope (add scope=job or scope=worker)"}
+	}
+	return st, nil
+}
+
+func validKey(v string) bool {
+	if v == "" {
+		return false
+	}
+	for _, r := range v {
+		if unicode.IsSpace(r) || r == '"' || r == '`' || r == '/' || !unicode.IsPrint(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// ParseIgnore parses the text of a //routigen:ignore comment. Check names are
+// returned as written; the caller knows which exist.
+func ParseIgnore(pos, end token.Pos, text string) (Ignore, error) {
+	name, rest := split(text)
+	if name != NameIgnore {
+		return Ignore{}, &Error{pos, fmt.Sprintf("not a //routigen:%s directive: %q", NameIgnore, text)}
+	}
+	list, reason, _ := strings.Cut(rest, " ")
+	if list == "" {
+		return Ignore{}, &Error{pos, "//routigen:ignore: missing check names and reason (//routigen:ignore CHECK[,CHECK] REASON)"}
+	}
+	ig := Ignore{Pos: pos, End: end, Reason: strings.TrimSpace(reason)}
+	for c := range strings.SplitSeq(list, ",") {
+		if c = strings.TrimSpace(c); c == "" {
+			return Ignore{}, &Error{pos, fmt.Sprintf("//routigen:ignore: empty check name in %q", list)}
+		}
+		ig.Checks = append(ig.Checks, c)
+	}
+	if ig.Reason == "" {
+		return Ignore{}, &Error{pos, fmt.Sprintf("//routigen:ignore %s: missing reason (say why the finding does not apply)", list)}
+	}
+	return ig, nil
+}
+
+// Found is one routigen directive in a comment group.
+type Found struct {
+	Comment *ast.Comment
+	Name    string
+}
+
+// All returns the routigen directives of a comment group, in order.
+func All(cg *ast.CommentGroup) []Found {
+	if cg == nil {
+		return nil
+	}
+	var out []Found
+	for _, c := range cg.List {
+		if Is(c.Text) {
+			out = append(out, Found{Comment: c, Name: Name(c.Text)})
+		}
+	}
+	return out
+}
+
+// StateDirective is a //routigen:state directive on a type declaration.
+type StateDirective struct {
+	State
+	Spec *ast.TypeSpec
+	Decl *ast.GenDecl
+}
+
+// Result is what ParseFile finds in one file.
+type Result struct {
+	States []StateDirective
+	Errors []*Error
+}
+
+// ParseFile finds every //routigen:state directive of f, with the type it
+// annotates, and every misplaced or malformed directive other than ignore
+// (which the analyzers read, as it may stand on any line).
+func ParseFile(f *ast.File) Result {
+	var res Result
+	attached := map[*ast.Comment]bool{}
+	for _, decl := range f.Decls {
+		gd, ok := decl.(*ast.GenDecl)
+		if !ok {
+			if fd, ok := decl.(*ast.FuncDecl); ok {
+				for _, d := range All(fd.Doc) {
+					attached[d.Comment] = true
+					if d.Name == NameState {
+						res.Errors = append(res.Errors, &Error{d.Comment.Pos(), "//routigen:state must annotate a struct type declaration, not a function"})
+					}
+				}
+			}
+			continue
+		}
+		for _, spec := range gd.Specs {
+			var docs []*ast.CommentGroup
+			ts, isType := spec.(*ast.TypeSpec)
+			switch s := spec.(type) {
+			case *ast.TypeSpec:
+				docs = append(docs, s.Doc)
+			case *ast.ValueSpec:
+				docs = append(docs, s.Doc)
+			}
+			// A lone spec takes its doc from the declaration.
+			if len(gd.Specs) == 1 || !gd.Lparen.IsValid() {
+				docs = append(docs, gd.Doc)
+			}
+			for _, cg := range docs {
+				for _, d := range All(cg) {
+					attached[d.Comment] = true
+					if d.Name != NameState {
+						continue
+					}
+					switch {
+					case !isType || gd.Tok != token.TYPE:
+						res.Errors = append(res.Errors, &Error{d.Comment.Pos(), "//routigen:state must annotate a struct type declaration"})
+						continue
+					case ts.TypeParams != nil && len(ts.TypeParams.List) > 0:
+						res.Errors = append(res.Errors, &Error{d.Comment.Pos(), fmt.Sprintf("//routigen:state on generic type %s: generic state types are not supported", ts.Name.Name)})
+						continue
+					case ts.Assign.IsValid():
+						res.Errors = append(res.Errors, &Error{d.Comment.Pos(), fmt.Sprintf("//routigen:state on alias %s: annotate the struct type itself", ts.Name.Name)})
+						continue
+					}
+					if _, ok := ts.Type.(*ast.StructType); !ok {
+						res.Errors = append(res.Errors, &Error{d.Comment.Pos(), fmt.Sprintf("//routigen:state on %s: must annotate a struct type", ts.Name.Name)})
+						continue
+					}
+					st, err := ParseState(d.Comment.Pos(), d.Comment.Text)
+					if err != nil {
+						res.Errors = append(res.Errors, err.(*Error))
+						continue
+					}
+					res.States = append(res.States, StateDirective{State: st, Spec: ts, Decl: gd})
+				}
+			}
+		}
+	}
+	for _, cg := range f.Comments {
+		for _, d := range All(cg) {
+			if attached[d.Comment] {
+				continue
+			}
+			switch d.Name {
+			case NameIgnore:
+			case NameState:
+				res.Errors = append(res.Errors, &Error{d.Comment.Pos(), "//routigen:state must be in the doc comment of a struct type declaration"})
+			default:
+				res.Errors = append(res.Errors, unknown(d))
+			}
+		}
+	}
+	// Unknown directives attached to declarations.
+	for c := range attached {
+		if n := Name(c.Text); n != NameState && n != NameIgnore {
+			res.Errors = append(res.Errors, unknown(Found{Comment: c, Name: n}))
+		}
+	}
+	sortErrors(res.Errors)
+	return res
+}
+
+func unknown(d Found) *Error {
+	names := make([]string, len(Directives))
+	for i, s := range Directives {
+		names[i] = s.Name
+	}
+	return &Error{d.Comment.Pos(), fmt.Sprintf("unknown directive //routigen:%s (known: %s)", d.Name, strings.Join(names, ", "))}
+}
+
+func sortErrors(errs []*Error) {
+	// insertion sort: lists are short and this keeps the package free of deps.
+	for i := 1; i < len(errs); i++ {
+		for j := i; j > 0 && errs[j].Pos < errs[j-1].Pos; j-- {
+			errs[j], errs[j-1] = errs[j-1], errs[j]
+		}
+	}
+}
+
+// StorageName is the default storage name of a state type: its package
+// import path and type name.
+func StorageName(pkgPath, typeName string, st State) string {
+	if st.Key != "" {
+		return st.Key
+	}
+	return pkgPath + "." + typeName
+}
+
+// Names are the identifiers generated for one state type.
+type Names struct {
+	Accessor string // TAccessor
+	Of       string // TOf
+}
+
+// NamesFor returns the generated identifiers of state type typeName. The
+// analyzers use it to recognise generated accessors.
+func NamesFor(typeName string) Names {
+	return Names{Accessor: typeName + "Accessor", Of: typeName + "Of"}
+}
+
+// FieldMethods returns the getter and setter names of field f.
+func FieldMethods(field string) (getter, setter string) {
+	return field, "Set" + field
+}
+
+// AccessorMethods are the fixed methods of every generated accessor.
+var AccessorMethods = []string{"Load", "Store", "Update", "Key"}

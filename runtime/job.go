@@ -1,0 +1,273 @@
+package runtime
+
+import (
+	"context"
+	"maps"
+	"sync"
+	"time"
+)
+
+// Message is an event payload.
+type Message = map[string]any
+
+// JobStatus is the life-cycle state of a job.
+type JobStatus int
+
+const (
+	JobPending JobStatus = iota
+	JobRunning
+	JobCompleted
+	JobFailed
+	JobCancelled
+)
+
+func (s JobStatus) String() string {
+	switch s {
+	case JobPending:
+		return "pending"
+	case JobRunning:
+		return "running"
+	case JobCompleted:
+		return "completed"
+	case JobFailed:
+		return "failed"
+	case JobCancelled:
+		return "cancelled"
+	}
+	return "unknown"
+}
+
+// Finished reports whether s is a final status.
+func (s JobStatus) Finished() bool { return s >= JobCompleted }
+
+// TraceEntry is one line of a job's trace log.
+type TraceEntry struct {
+	Time      time.Time
+	RoutineID string
+	Action    string
+	Details   Message
+}
+
+// DefaultTraceLimit bounds a job's trace log unless WithTraceLimit says
+// otherwise.
+const DefaultTraceLimit = 1000
+
+// JobContext is the state of one job: identity, metadata, free-form data, a
+// bounded trace log, status and the typed state cells of generated
+// accessors. It is safe for concurrent use.
+type JobContext struct {
+	id, flowID, workerID string
+	metadata             Message
+	createdAt            time.Time
+
+	mu          sync.Mutex
+	data        Message
+	trace       []TraceEntry // ring buffer once full
+	traceStart  int
+	traceLimit  int
+	traceLost   int64
+	status      JobStatus
+	err         error
+	completedAt time.Time
+	done        chan struct{}
+	onFinish    []func(*JobContext)
+
+	cells cellStore
+}
+
+// NewJobContext returns a pending job that belongs to no runtime. The runtime
+// makes its own jobs; this is for tests and tools (see package runtimetest).
+func NewJobContext(id, flowID, workerID string, metadata Message) *JobContext {
+	return newJobContext(id, flowID, workerID, metadata, DefaultTraceLimit)
+}
+
+func newJobContext(id, flowID, workerID string, metadata Message, traceLimit int) *JobContext {
+	if traceLimit <= 0 {
+		traceLimit = DefaultTraceLimit
+	}
+	return &JobContext{
+		id: id, flowID: flowID, workerID: workerID,
+		metadata:   maps.Clone(metadata),
+		createdAt:  time.Now(),
+		data:       Message{},
+		traceLimit: traceLimit,
+		done:       make(chan struct{}),
+	}
+}
+
+// ID returns the job id.
+func (j *JobContext) ID() string { return j.id }
+
+// FlowID returns the id of the flow the job runs in.
+func (j *JobContext) FlowID() string { return j.flowID }
+
+// WorkerID returns the id of the worker the job runs on.
+func (j *JobContext) WorkerID() string { return j.workerID }
+
+// CreatedAt returns when the job was created.
+func (j *JobContext) CreatedAt() time.Time { return j.createdAt }
+
+// Metadata returns a copy of the metadata the job was posted with.
+func (j *JobContext) Metadata() Message {
+	m := maps.Clone(j.metadata)
+	if m == nil {
+		m = Message{}
+	}
+	return m
+}
+
+// SetData stores v under a flat key. Flat keys collide when a flow holds two
+// instances of one routine: prefer generated //routigen:state accessors.
+func (j *JobContext) SetData(key string, v any) {
+	j.mu.Lock()
+	j.data[key] = v
+	j.mu.Unlock()
+}
+
+// GetData returns the value stored under key.
+func (j *JobContext) GetData(key string) (any, bool) {
+	j.mu.Lock()
+	v, ok := j.data[key]
+	j.mu.Unlock()
+	return v, ok
+}
+
+// DeleteData removes key.
+func (j *JobContext) DeleteData(key string) {
+	j.mu.Lock()
+	delete(j.data, key)
+	j.mu.Unlock()
+}
+
+// Data returns a copy of the free-form data. Writes to it are lost.
+func (j *JobContext) Data() Message {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return maps.Clone(j.data)
+}
+
+// Trace appends an entry to the trace log. Once the log holds its limit the
+// oldest entry goes; TraceDropped counts them.
+func (j *JobContext) Trace(routineID, action string, details Message) {
+	e := TraceEntry{Time: time.Now(), RoutineID: routineID, Action: action, Details: maps.Clone(details)}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if len(j.trace) < j.traceLimit {
+		j.trace = append(j.trace, e)
+		return
+	}
+	j.trace[j.traceStart] = e
+	j.traceStart = (j.traceStart + 1) % j.traceLimit
+	j.traceLost++
+}
+
+// TraceLog returns the trace log, oldest first.
+func (j *JobContext) TraceLog() []TraceEntry {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	out := make([]TraceEntry, 0, len(j.trace))
+	out = append(out, j.trace[j.traceStart:]...)
+	return append(out, j.trace[:j.traceStart]...)
+}
+
+// TraceDropped returns how many of the oldest trace entries were dropped to
+// keep the log within its limit.
+func (j *JobContext) TraceDropped() int64 {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.traceLost
+}
+
+// Status returns the job's status.
+func (j *JobContext) Status() JobStatus {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.status
+}
+
+// Err returns the error the job failed or was cancelled with, else nil.
+func (j *JobContext) Err() error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.err
+}
+
+// CompletedAt returns when the job finished; zero while it runs.
+func (j *JobContext) CompletedAt() time.Time {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.completedAt
+}
+
+// Done is closed when the job finishes.
+func (j *JobContext) Done() <-chan struct{} { return j.done }
+
+// Wait blocks until the job finishes and returns nil when it completed, its
+// error when it failed or was cancelled, or ctx.Err() when ctx ends first.
+func (j *JobContext) Wait(ctx context.Context) error {
+	select {
+	case <-j.done:
+		return j.Err()
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Complete marks the job completed. Only the first finishing call counts.
+func (j *JobContext) Complete() { j.finish(JobCompleted, nil) }
+
+// Fail marks the job failed with err. Only the first finishing call counts.
+func (j *JobContext) Fail(err error) {
+	if err == nil {
+		err = errJobFailed
+	}
+	j.finish(JobFailed, err)
+}
+
+// Cancel marks the job cancelled with err. Only the first finishing call
+// counts.
+func (j *JobContext) Cancel(err error) {
+	if err == nil {
+		err = context.Canceled
+	}
+	j.finish(JobCancelled, err)
+}
+
+func (j *JobContext) setRunning() {
+	j.mu.Lock()
+	if j.status == JobPending {
+		j.status = JobRunning
+	}
+	j.mu.Unlock()
+}
+
+// finish moves the job to a final status once and reports whether this call
+// did it.
+func (j *JobContext) finish(s JobStatus, err error) bool {
+	j.mu.Lock()
+	if j.status.Finished() {
+		j.mu.Unlock()
+		return false
+	}
+	j.status, j.err, j.completedAt = s, err, time.Now()
+	hooks := j.onFinish
+	j.onFinish = nil
+	j.mu.Unlock()
+	close(j.done)
+	for _, f := range hooks {
+		f(j)
+	}
+	return true
+}
+
+// whenFinished registers f to run once the job finishes (at once if it has).
+func (j *JobContext) whenFinished(f func(*JobContext)) {
+	j.mu.Lock()
+	if !j.status.Finished() {
+		j.onFinish = append(j.onFinish, f)
+		j.mu.Unlock()
+		return
+	}
+	j.mu.Unlock()
+	f(j)
+}

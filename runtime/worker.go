@@ -1,0 +1,115 @@
+package runtime
+
+import (
+	"maps"
+	"sync"
+	"sync/atomic"
+)
+
+// RoutineStatus is the runtime's own bookkeeping for one routine instance on
+// a worker. It is kept apart from user state: RoutineState never shows it and
+// UpdateRoutineState never touches it.
+type RoutineStatus string
+
+const (
+	RoutineIdle    RoutineStatus = "idle"
+	RoutineRunning RoutineStatus = "running"
+	RoutineSkipped RoutineStatus = "skipped"
+	RoutineFailed  RoutineStatus = "failed"
+)
+
+// WorkerState is the long-lived state of one worker: per-routine user state
+// that accumulates across jobs, job counters, routine statuses and the typed
+// cells of worker-scope generated accessors. It is safe for concurrent use.
+type WorkerState struct {
+	id, flowID string
+
+	mu       sync.Mutex
+	user     map[string]Message
+	statuses map[string]RoutineStatus
+
+	processed atomic.Int64
+	failed    atomic.Int64
+
+	cells cellStore
+}
+
+// NewWorkerState returns a worker state that belongs to no runtime, for tests
+// and tools (see package runtimetest).
+func NewWorkerState(id, flowID string) *WorkerState {
+	return &WorkerState{id: id, flowID: flowID, user: map[string]Message{}, statuses: map[string]RoutineStatus{}}
+}
+
+// ID returns the worker id.
+func (w *WorkerState) ID() string { return w.id }
+
+// FlowID returns the id of the flow the worker executes.
+func (w *WorkerState) FlowID() string { return w.flowID }
+
+// RoutineState returns a copy of the user state of routineID.
+func (w *WorkerState) RoutineState(routineID string) Message {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	m := maps.Clone(w.user[routineID])
+	if m == nil {
+		m = Message{}
+	}
+	return m
+}
+
+// UpdateRoutineState merges updates into the user state of routineID.
+func (w *WorkerState) UpdateRoutineState(routineID string, updates Message) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	m := w.user[routineID]
+	if m == nil {
+		m = Message{}
+		w.user[routineID] = m
+	}
+	maps.Copy(m, updates)
+}
+
+// ModifyRoutineState runs fn on the user state of routineID under the
+// worker's lock: an atomic read-modify-write. fn may change the map in place;
+// it must not keep it.
+func (w *WorkerState) ModifyRoutineState(routineID string, fn func(state Message)) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	m := w.user[routineID]
+	if m == nil {
+		m = Message{}
+		w.user[routineID] = m
+	}
+	fn(m)
+}
+
+// RoutineStatus returns the runtime's status of routineID on this worker.
+func (w *WorkerState) RoutineStatus(routineID string) RoutineStatus {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if s, ok := w.statuses[routineID]; ok {
+		return s
+	}
+	return RoutineIdle
+}
+
+func (w *WorkerState) setRoutineStatus(routineID string, s RoutineStatus) {
+	w.mu.Lock()
+	w.statuses[routineID] = s
+	w.mu.Unlock()
+}
+
+// JobsProcessed returns how many jobs finished on this worker, whatever
+// their outcome.
+func (w *WorkerState) JobsProcessed() int64 { return w.processed.Load() }
+
+// JobsFailed returns how many jobs failed (or were cancelled) on this worker.
+func (w *WorkerState) JobsFailed() int64 { return w.failed.Load() }
+
+// countJob records a finished job.
+func (w *WorkerState) countJob(j *JobContext) {
+	w.processed.Add(1)
+	if s := j.Status(); s == JobFailed || s == JobCancelled {
+		w.failed.Add(1)
+	}
+}
