@@ -1,0 +1,248 @@
+// Package suppress is the one way routigen's checks report diagnostics. It
+// implements the parts of SPEC §4 that every check shares:
+//
+//   - Generated files (the standard "Code generated ... DO NOT EDIT." header,
+//     see ast.IsGenerated) are never reported.
+//   - A //routigen:ignore CHECK[,CHECK] REASON directive suppresses the named
+//     checks on the line it ends (a trailing comment), or on the next line
+//     when it stands alone on its line.
+//   - An ignore that names a check but suppresses nothing for it is itself
+//     reported, by that check.
+//   - A malformed ignore (no reason, no or empty check names) and an ignore
+//     that names an unknown check are reported once per run of all checks:
+//     by the first known check the directive names, in the order of Checks,
+//     or by the first of Checks (jobdata) when it names none. A malformed
+//     ignore suppresses nothing.
+//
+// Usage, in a check's run function:
+//
+//	r := suppress.New(pass)
+//	r.Reportf(call.Pos(), "...")
+//	...
+//	r.Finish()
+//
+// Finish must be called once, after the last Report.
+//
+// The directive is parsed by internal/directive.ParseIgnore, the parser the
+// generator and `routigen explain` use.
+package suppress
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"os"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/routigen/routigen/internal/directive"
+)
+
+// Checks lists the name of every routigen check, in the order of
+// analyzer.All. A //routigen:ignore may only name these.
+var Checks = []string{"jobdata", "nilfallback", "workerkey", "lostupdate"}
+
+// Known reports whether name is a routigen check.
+func Known(name string) bool { return slices.Contains(Checks, name) }
+
+// Reporter reports one check's diagnostics through the suppression rules.
+type Reporter struct {
+	pass      *analysis.Pass
+	name      string
+	generated map[*token.File]bool
+	ignores   map[lineKey][]*ignore // by the line they apply to
+	all       []*ignore             // in source order
+	finished  bool
+}
+
+type lineKey struct {
+	file *token.File
+	line int
+}
+
+type ignore struct {
+	comment *ast.Comment
+	checks  []string // as parsed; nil when malformed
+	err     error    // non-nil when malformed
+	mine    bool     // names this check
+	used    bool     // suppressed a diagnostic of this check
+}
+
+// New returns a Reporter for pass, reporting under pass.Analyzer.Name.
+func New(pass *analysis.Pass) *Reporter {
+	r := &Reporter{
+		pass:      pass,
+		name:      pass.Analyzer.Name,
+		generated: map[*token.File]bool{},
+		ignores:   map[lineKey][]*ignore{},
+	}
+	for _, f := range pass.Files {
+		tf := pass.Fset.File(f.FileStart)
+		if tf == nil {
+			continue
+		}
+		if ast.IsGenerated(f) {
+			r.generated[tf] = true
+			continue
+		}
+		var src []byte // read lazily, to tell a trailing ignore from a lone one
+		for _, cg := range f.Comments {
+			for _, c := range cg.List {
+				if !directive.Is(c.Text) || directive.Name(c.Text) != directive.NameIgnore {
+					continue
+				}
+				if src == nil {
+					src = r.readFile(tf.Name())
+				}
+				ig := &ignore{comment: c}
+				parsed, err := directive.ParseIgnore(c.Pos(), c.End(), c.Text)
+				if err != nil {
+					ig.err = err
+				} else {
+					ig.checks = parsed.Checks
+					ig.mine = slices.Contains(parsed.Checks, r.name)
+				}
+				r.all = append(r.all, ig)
+				if ig.err != nil {
+					continue
+				}
+				line := tf.Line(c.Pos())
+				if alone(src, tf, c.Pos()) {
+					line++
+				}
+				k := lineKey{tf, line}
+				r.ignores[k] = append(r.ignores[k], ig)
+			}
+		}
+	}
+	return r
+}
+
+func (r *Reporter) readFile(name string) []byte {
+	read := r.pass.ReadFile
+	if read == nil {
+		read = os.ReadFile
+	}
+	b, err := read(name)
+	if err != nil {
+		return []byte{} // cannot tell: every ignore counts as trailing
+	}
+	return b
+}
+
+// alone reports whether only white space precedes pos on its line.
+func alone(src []byte, tf *token.File, pos token.Pos) bool {
+	off := tf.Offset(pos)
+	if off > len(src) {
+		return false
+	}
+	start := tf.Offset(tf.LineStart(tf.Line(pos)))
+	return len(bytes.TrimSpace(src[start:off])) == 0
+}
+
+// Report reports d unless it is in a generated file or suppressed.
+func (r *Reporter) Report(d analysis.Diagnostic) {
+	if r.Suppressed(d.Pos) {
+		return
+	}
+	r.pass.Report(d)
+}
+
+// Reportf is Report of a diagnostic at pos with a formatted message.
+func (r *Reporter) Reportf(pos token.Pos, format string, args ...any) {
+	r.Report(analysis.Diagnostic{Pos: pos, Message: fmt.Sprintf(format, args...)})
+}
+
+// Suppressed reports whether a diagnostic of this check at pos is dropped:
+// it is in a generated file or a //routigen:ignore for this check applies to
+// its line. It marks the ignore used.
+func (r *Reporter) Suppressed(pos token.Pos) bool {
+	tf := r.pass.Fset.File(pos)
+	if tf == nil {
+		return false
+	}
+	if r.generated[tf] {
+		return true
+	}
+	hit := false
+	for _, ig := range r.ignores[lineKey{tf, tf.Line(pos)}] {
+		if ig.mine {
+			ig.used = true
+			hit = true
+		}
+	}
+	return hit
+}
+
+// Finish reports the ignores that name this check but suppressed nothing,
+// and the malformed ignores this check is responsible for (see the package
+// doc). Call it once, after the last Report.
+func (r *Reporter) Finish() {
+	if r.finished {
+		panic("suppress: Finish called twice")
+	}
+	r.finished = true
+	for _, ig := range r.all {
+		text := strings.TrimSpace(ig.comment.Text)
+		if ig.err != nil {
+			if r.reportsMalformed(namesOf(ig.comment.Text)) {
+				msg := strings.TrimPrefix(ig.err.Error(), "routigen: ")
+				r.pass.Report(analysis.Diagnostic{Pos: ig.comment.Pos(), End: ig.comment.End(),
+					Message: fmt.Sprintf("malformed ignore directive: %s", msg)})
+			}
+			continue
+		}
+		var unknown []string
+		for _, c := range ig.checks {
+			if !Known(c) {
+				unknown = append(unknown, fmt.Sprintf("%q", c))
+			}
+		}
+		if len(unknown) > 0 && r.reportsMalformed(ig.checks) {
+			r.pass.Report(analysis.Diagnostic{Pos: ig.comment.Pos(), End: ig.comment.End(),
+				Message: fmt.Sprintf("//routigen:ignore names unknown check %s (known: %s)",
+					strings.Join(unknown, ", "), strings.Join(Checks, ", "))})
+		}
+		if ig.mine && !ig.used {
+			r.pass.Report(analysis.Diagnostic{Pos: ig.comment.Pos(), End: ig.comment.End(),
+				Message: fmt.Sprintf("unused //routigen:ignore %s: no %s diagnostic on this line to suppress; remove it (%s)",
+					r.name, r.name, text)})
+		}
+	}
+}
+
+// reportsMalformed reports whether this check is the one that reports a
+// malformed ignore naming names: the first known name in Checks order, or
+// Checks[0] when none is known.
+func (r *Reporter) reportsMalformed(names []string) bool {
+	owner := Checks[0]
+	for _, c := range Checks {
+		if slices.Contains(names, c) {
+			owner = c
+			break
+		}
+	}
+	return owner == r.name
+}
+
+// namesOf returns the check names a possibly malformed ignore names: the
+// comma-separated first word after the directive name. It only decides which
+// check reports the malformed directive; directive.ParseIgnore decides what
+// is malformed.
+func namesOf(text string) []string {
+	body := strings.TrimPrefix(text, directive.Prefix+directive.NameIgnore)
+	f := strings.Fields(body)
+	if len(f) == 0 {
+		return nil
+	}
+	var out []string
+	for c := range strings.SplitSeq(f[0], ",") {
+		if c = strings.TrimSpace(c); c != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}

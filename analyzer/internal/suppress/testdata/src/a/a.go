@@ -1,0 +1,86 @@
+package a
+
+func bad()  {}
+func good() {}
+
+func reported() {
+	bad() // want "bad call"
+	good()
+}
+
+func trailing() {
+	bad() //routigen:ignore workerkey the key is the routine id in disguise
+}
+
+func above() {
+	//routigen:ignore workerkey checked by hand
+	bad()
+}
+
+func aboveTwoChecks() {
+	//routigen:ignore jobdata,workerkey checked by hand
+	bad()
+}
+
+func trailingDoesNotReachNextLine() {
+	good() //routigen:ignore workerkey wrongly placed // want `unused //routigen:ignore workerkey`
+	bad()  // want "bad call"
+}
+
+func tooFarAbove() {
+	//routigen:ignore workerkey one line too far // want `unused //routigen:ignore workerkey`
+
+	bad() // want "bad call"
+}
+
+func unused() {
+	//routigen:ignore workerkey nothing here // want `unused //routigen:ignore workerkey`
+	good()
+}
+
+func noReason() {
+	// A malformed ignore is reported and suppresses nothing.
+	// want +1 `malformed ignore directive: //routigen:ignore workerkey: missing reason`
+	//routigen:ignore workerkey
+	bad() // want "bad call"
+}
+
+func unknownCheck() {
+	//routigen:ignore workerkey,frobnicate legacy // want `names unknown check "frobnicate"`
+	bad()
+}
+
+func otherCheck() {
+	// Ignores for other checks are theirs to report.
+	//routigen:ignore jobdata not this check
+	bad() // want "bad call"
+	//routigen:ignore jobdata not this check either
+	good()
+}
+
+func noNames() {
+	// Reported by jobdata, the first check, not by this one.
+	//routigen:ignore
+	good()
+}
+
+func onlyUnknown() {
+	// Reported by jobdata.
+	//routigen:ignore frobnicate some reason
+	bad() // want "bad call"
+}
+
+func both() {
+	bad() //routigen:ignore workerkey twice on one line
+	bad() /* a */ //routigen:ignore workerkey after another comment
+}
+
+func multiline() {
+	// want +1 `unused //routigen:ignore workerkey`
+	//routigen:ignore workerkey first line of the statement
+	x := []int{
+		1,
+	}
+	_ = x
+	bad() // want "bad call"
+}
