@@ -17,6 +17,10 @@ type ExecContext struct {
 	Job *JobContext
 	// Worker is the worker the job runs on.
 	Worker *WorkerState
+
+	// act is the running activation, set by the runtime only: Emit and
+	// Logger need it, and a hand-built ExecContext has none.
+	act *activation
 }
 
 type execKey struct{}

@@ -14,3 +14,26 @@ var (
 )
 
 var errJobFailed = errors.New("runtime: job failed")
+
+// Errors of the graph and of posting. Each is wrapped with the offending
+// name.
+var (
+	// ErrUnknownFlow reports a flow id that was never registered.
+	ErrUnknownFlow = errors.New("runtime: unknown flow")
+	// ErrUnknownRoutine reports a routine id that the flow does not hold.
+	ErrUnknownRoutine = errors.New("runtime: unknown routine")
+	// ErrUnknownSlot reports a slot that the routine does not declare.
+	ErrUnknownSlot = errors.New("runtime: unknown slot")
+	// ErrUnknownEvent reports an event that the routine does not declare.
+	ErrUnknownEvent = errors.New("runtime: unknown event")
+	// ErrUnknownWorker reports a worker id that no Exec returned, or a
+	// worker of another flow.
+	ErrUnknownWorker = errors.New("runtime: unknown worker")
+	// ErrWorkerStopped reports a post to a worker whose Exec context ended.
+	ErrWorkerStopped = errors.New("runtime: worker stopped")
+	// ErrDuplicate reports a name used twice: a routine id in a flow, a
+	// flow id in a runtime, a connection, or the id of a job still running.
+	ErrDuplicate = errors.New("runtime: duplicate")
+	// ErrVetoed wraps the error a "before" hook returned to veto.
+	ErrVetoed = errors.New("runtime: vetoed by hook")
+)

@@ -72,6 +72,11 @@ type JobContext struct {
 	done        chan struct{}
 	onFinish    []func(*JobContext)
 
+	logs     []LogEntry // ring buffer once full, like trace
+	logStart int
+	logLimit int
+	logLost  int64
+
 	cells cellStore
 }
 
@@ -91,6 +96,7 @@ func newJobContext(id, flowID, workerID string, metadata Message, traceLimit int
 		createdAt:  time.Now(),
 		data:       Message{},
 		traceLimit: traceLimit,
+		logLimit:   DefaultLogLimit,
 		done:       make(chan struct{}),
 	}
 }

@@ -1,0 +1,529 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// worker is the runtime side of a WorkerState: the flow it runs, its
+// throttles and its life cycle. Its jobs' queues hang off their jobRuns.
+type worker struct {
+	rt    *Runtime
+	plan  *plan
+	state *WorkerState
+	// throttles[i] is the TimeInterval throttle of node i (nil for other
+	// policies): one per (worker, routine instance).
+	throttles []*throttle
+
+	startOnce, stopOnce sync.Once
+	stopWatch           func() bool
+
+	// Guarded by rt.mu.
+	stopped bool
+	live    int
+}
+
+func (r *Runtime) newWorkerLocked(p *plan) *worker {
+	w := &worker{rt: r, plan: p, state: NewWorkerState(r.ids.next(), p.id), throttles: make([]*throttle, len(p.nodes))}
+	for i, n := range p.nodes {
+		if n.def.policy.kind == policyInterval {
+			w.throttles[i] = &throttle{d: n.def.policy.d}
+		}
+	}
+	r.workers[w.state.id] = w
+	return w
+}
+
+func (w *worker) start() {
+	w.startOnce.Do(func() { w.rt.hooks.WorkerStart(w.state) })
+}
+
+func (w *worker) stop() {
+	w.stopOnce.Do(func() {
+		w.start() // a worker that never started does not stop before it starts
+		w.rt.hooks.WorkerStop(w.state)
+	})
+}
+
+func (w *worker) stopTimers() {
+	for _, t := range w.throttles {
+		if t != nil {
+			t.mu.Lock()
+			if t.timer != nil {
+				t.timer.Stop()
+			}
+			t.mu.Unlock()
+		}
+	}
+}
+
+// stopWorker makes the worker refuse posts; WorkerStop runs once its last
+// job is over.
+func (r *Runtime) stopWorker(w *worker) {
+	r.mu.Lock()
+	w.stopped = true
+	idle := w.live == 0
+	r.mu.Unlock()
+	if idle {
+		w.stop()
+	}
+}
+
+// jobRun is the scheduling state of one job on its worker: a queue per slot
+// of every routine instance, and the count of work that keeps the job alive.
+type jobRun struct {
+	rt    *Runtime
+	w     *worker
+	job   *JobContext
+	quiet chan struct{} // closed once the job finished and no work is left
+
+	mu    sync.Mutex
+	insts []instState
+	// active counts scheduled or running activations and armed throttle
+	// waits. Queued messages that no policy will fire do not count: when
+	// active drops to 0 the job is over.
+	active int
+}
+
+type instState struct {
+	q       [][]Message
+	running bool // an activation of this instance for this job is under way
+	waiting bool // queued on the throttle
+	granted bool // the throttle let it go: fire without asking again
+}
+
+func newJobRun(r *Runtime, w *worker, job *JobContext) *jobRun {
+	return &jobRun{rt: r, w: w, job: job, quiet: make(chan struct{}), insts: make([]instState, len(w.plan.nodes))}
+}
+
+func (jr *jobRun) dead() bool {
+	select {
+	case <-jr.job.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// finished runs once when the job reaches a final status.
+func (jr *jobRun) finished(j *JobContext) {
+	jr.w.state.countJob(j)
+	if jr.rt.hasHooks {
+		jr.rt.hooks.AfterJob(j)
+	}
+}
+
+// post queues the job's first message and settles the job if no policy
+// fires on it.
+func (jr *jobRun) post(n *node, slot int, msg Message) {
+	jr.mu.Lock()
+	a := jr.enqueueLocked(n, slot, msg)
+	complete, quiet := jr.settleLocked()
+	jr.mu.Unlock()
+	jr.after(a, complete, quiet)
+}
+
+func (jr *jobRun) enqueue(n *node, slot int, msg Message) {
+	jr.mu.Lock()
+	a := jr.enqueueLocked(n, slot, msg)
+	jr.mu.Unlock()
+	if a != nil {
+		jr.rt.pool.submit(a)
+	}
+}
+
+func (jr *jobRun) enqueueLocked(n *node, slot int, msg Message) *activation {
+	if jr.dead() {
+		return nil
+	}
+	st := &jr.insts[n.idx]
+	if st.q == nil {
+		st.q = make([][]Message, len(n.def.slots))
+	}
+	st.q[slot] = append(st.q[slot], msg)
+	return jr.tryFireLocked(n, st)
+}
+
+// tryFireLocked starts an activation of n if its policy says so and none is
+// under way for this job, so activations of one instance for one job never
+// overlap.
+func (jr *jobRun) tryFireLocked(n *node, st *instState) *activation {
+	if st.running || st.waiting || st.q == nil {
+		return nil
+	}
+	if jr.dead() {
+		clear(st.q)
+		st.granted = false
+		return nil
+	}
+	ok, batch := n.def.policy.ready(&n.def, st.q)
+	if !ok {
+		return nil
+	}
+	if n.def.policy.kind == policyInterval {
+		if st.granted {
+			st.granted = false
+		} else if !jr.w.throttles[n.idx].acquire(jr, n) {
+			st.waiting = true
+			jr.active++
+			return nil
+		}
+	}
+	in := Input{names: n.def.slotNames, msgs: make([][]Message, len(st.q))}
+	for i, m := range st.q {
+		if batch == 0 || len(m) <= batch {
+			in.msgs[i], st.q[i] = m, nil
+		} else {
+			in.msgs[i], st.q[i] = m[:batch:batch], m[batch:]
+		}
+	}
+	st.running = true
+	jr.active++
+	a := &activation{jr: jr, n: n, in: in}
+	a.ec = ExecContext{RoutineID: n.id, FlowID: jr.w.plan.id, Job: jr.job, Worker: jr.w.state, act: a}
+	return a
+}
+
+// settleLocked ends the job when no work is left: it completes (unless it
+// already finished) and is quiet. Messages no policy will consume are
+// dropped and traced.
+func (jr *jobRun) settleLocked() (complete, quiet bool) {
+	if jr.active > 0 {
+		return false, false
+	}
+	dead := jr.dead()
+	for i := range jr.insts {
+		st := &jr.insts[i]
+		for s, m := range st.q {
+			if len(m) > 0 && !dead {
+				n := jr.w.plan.nodes[i]
+				jr.job.Trace(n.id, "dropped", Message{"slot": n.def.slotNames[s], "count": len(m), "policy": n.def.policy.String()})
+			}
+			st.q[s] = nil
+		}
+	}
+	return !dead, true
+}
+
+// after does, outside jr.mu, what a scheduling step decided.
+func (jr *jobRun) after(a *activation, complete, quiet bool) {
+	if a != nil {
+		jr.rt.pool.submit(a)
+	}
+	if complete {
+		jr.job.Complete()
+	}
+	if quiet {
+		r := jr.rt
+		r.mu.Lock()
+		delete(r.live, jr.job.id)
+		w := jr.w
+		w.live--
+		stop := w.stopped && w.live == 0
+		r.mu.Unlock()
+		close(jr.quiet)
+		if stop {
+			w.stop()
+		}
+	}
+}
+
+// activation is one run of a routine instance's logic for one job. It is
+// also the context.Context the logic sees, which saves a context.WithValue
+// and an ExecContext allocation per activation.
+type activation struct {
+	jr      *jobRun
+	n       *node
+	in      Input
+	ec      ExecContext
+	attempt int
+	done    atomic.Bool
+}
+
+func (a *activation) Deadline() (time.Time, bool) { return time.Time{}, false }
+func (a *activation) Done() <-chan struct{}       { return nil }
+func (a *activation) Err() error                  { return nil }
+func (a *activation) Value(key any) any {
+	if key == (execKey{}) {
+		return &a.ec
+	}
+	return nil
+}
+func (a *activation) String() string { return "runtime.activation(" + a.n.id + ")" }
+
+// PanicError is the error of a job whose logic panicked.
+type PanicError struct {
+	RoutineID string
+	Value     any
+	Stack     []byte
+}
+
+func (e *PanicError) Error() string {
+	return fmt.Sprintf("runtime: routine %q panicked: %v\n\n%s", e.RoutineID, e.Value, e.Stack)
+}
+
+// Unwrap returns the panic value when it is an error.
+func (e *PanicError) Unwrap() error {
+	err, _ := e.Value.(error)
+	return err
+}
+
+func (a *activation) call() (err error, panicked bool) {
+	defer func() {
+		if v := recover(); v != nil {
+			err, panicked = &PanicError{RoutineID: a.n.id, Value: v, Stack: debug.Stack()}, true
+		}
+	}()
+	if a.jr.rt.hasHooks {
+		if err := a.jr.rt.hooks.BeforeRoutine(a); err != nil {
+			return fmt.Errorf("%w: %w", ErrVetoed, err), false
+		}
+	}
+	return a.n.def.logic(a, a.in), false
+}
+
+// run executes one attempt of a on a pool goroutine and, unless it is
+// retried later, ends the activation.
+func (r *Runtime) run(a *activation) {
+	jr, n := a.jr, a.n
+	var err error
+	if !jr.dead() {
+		ws := jr.w.state
+		ws.setRoutineStatus(n.id, RoutineRunning)
+		var panicked bool
+		err, panicked = a.call()
+		status := RoutineIdle
+		switch {
+		case err == nil:
+		case panicked:
+			status = RoutineFailed
+			jr.job.Trace(n.id, "panic", Message{"error": fmt.Sprint(err.(*PanicError).Value)})
+			r.logErr(a, "routine panicked", err)
+			jr.job.Fail(err)
+		default:
+			h := &n.handler
+			switch h.Strategy {
+			case Retry:
+				if a.attempt < h.MaxRetries {
+					a.attempt++
+					d := h.RetryDelay(a.attempt)
+					jr.job.Trace(n.id, "retry", Message{"error": err.Error(), "attempt": a.attempt, "delay": d})
+					r.logErr(a, "routine failed, retrying", err)
+					ws.setRoutineStatus(n.id, RoutineIdle)
+					if d <= 0 {
+						r.pool.submit(a)
+					} else {
+						time.AfterFunc(d, func() { r.pool.submit(a) })
+					}
+					return
+				}
+				err = fmt.Errorf("runtime: routine %q: giving up after %d retries: %w", n.id, h.MaxRetries, err)
+				status = RoutineFailed
+				jr.job.Trace(n.id, "failed", Message{"error": err.Error()})
+				r.logErr(a, "routine failed", err)
+				jr.job.Fail(err)
+			case Continue:
+				jr.job.Trace(n.id, "error", Message{"error": err.Error(), "strategy": "continue"})
+				r.logErr(a, "routine error, continuing", err)
+			case Skip:
+				status = RoutineSkipped
+				jr.job.Trace(n.id, "skipped", Message{"error": err.Error()})
+				r.logErr(a, "routine error, skipped", err)
+			default:
+				err = fmt.Errorf("runtime: routine %q: %w", n.id, err)
+				status = RoutineFailed
+				jr.job.Trace(n.id, "failed", Message{"error": err.Error()})
+				r.logErr(a, "routine failed", err)
+				jr.job.Fail(err)
+			}
+		}
+		ws.setRoutineStatus(n.id, status)
+		if r.hasHooks {
+			r.hooks.AfterRoutine(a, err)
+		}
+	}
+	a.done.Store(true)
+
+	st := &jr.insts[n.idx]
+	jr.mu.Lock()
+	st.running = false
+	jr.active--
+	next := jr.tryFireLocked(n, st)
+	complete, quiet := jr.settleLocked()
+	jr.mu.Unlock()
+	jr.after(next, complete, quiet)
+}
+
+func (r *Runtime) logErr(a *activation, msg string, err error) {
+	h := newJobHandler(r.logHandler, a.jr.job, a.n.id)
+	level := slog.LevelWarn
+	if a.jr.dead() {
+		level = slog.LevelError
+	}
+	slog.New(h).Log(context.Background(), level, msg, slog.String("error", err.Error()), slog.Int("attempt", a.attempt))
+}
+
+// Emit delivers payload to every slot connected to event of the routine
+// instance running in ctx, under the same job. Outside logic it returns an
+// error wrapping ErrNoRoutine; for an event the routine does not declare,
+// one wrapping ErrUnknownEvent. An event with no connection goes nowhere.
+// A BeforeEnqueue veto keeps the message from that one slot; the error is
+// returned. payload is shared by every receiver: do not modify it after
+// Emit, and receivers must not modify it either. Emits of a job that already
+// finished are dropped.
+func Emit(ctx context.Context, event string, payload Message) error {
+	ec := execOf(ctx)
+	if ec == nil || ec.act == nil {
+		return fmt.Errorf("runtime: emit %q: %w", event, ErrNoRoutine)
+	}
+	a := ec.act
+	if a.done.Load() {
+		return fmt.Errorf("runtime: emit %q after routine %q returned: %w", event, a.n.id, ErrNoRoutine)
+	}
+	targets, ok := a.n.out[event]
+	if !ok {
+		return fmt.Errorf("runtime: emit: routine %q has no event %q: %w", a.n.id, event, ErrUnknownEvent)
+	}
+	r := a.jr.rt
+	if !r.hasHooks {
+		for _, t := range targets {
+			a.jr.enqueue(t.node, t.slot, payload)
+		}
+		return nil
+	}
+	r.hooks.OnEmit(a, event, payload)
+	var errs []error
+	for _, t := range targets {
+		if err := r.hooks.BeforeEnqueue(a, t.node.id, t.node.def.slotNames[t.slot], payload); err != nil {
+			errs = append(errs, fmt.Errorf("runtime: emit %q to %s.%s: %w: %w", event, t.node.id, t.node.def.slotNames[t.slot], ErrVetoed, err))
+			continue
+		}
+		a.jr.enqueue(t.node, t.slot, payload)
+	}
+	return errors.Join(errs...)
+}
+
+// throttle spaces the activations of one routine instance on one worker by
+// at least d, across jobs. Jobs that must wait queue here, in order, and a
+// timer lets the next one go when the interval is over.
+type throttle struct {
+	d       time.Duration
+	mu      sync.Mutex
+	next    time.Time
+	waiting []throttled
+	timer   *time.Timer
+	armed   bool
+}
+
+type throttled struct {
+	jr *jobRun
+	n  *node
+}
+
+// acquire reports whether jr may fire n now; if not, jr is queued and will
+// be granted by the timer. Called with jr.mu held (lock order: jr.mu, then
+// throttle.mu; the timer never holds throttle.mu while taking jr.mu).
+func (t *throttle) acquire(jr *jobRun, n *node) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	now := time.Now()
+	if len(t.waiting) == 0 && !now.Before(t.next) {
+		t.next = now.Add(t.d)
+		return true
+	}
+	t.waiting = append(t.waiting, throttled{jr, n})
+	if !t.armed {
+		t.arm(t.next.Sub(now))
+	}
+	return false
+}
+
+func (t *throttle) arm(d time.Duration) {
+	t.armed = true
+	if t.timer == nil {
+		t.timer = time.AfterFunc(d, t.fire)
+	} else {
+		t.timer.Reset(d)
+	}
+}
+
+func (t *throttle) fire() {
+	t.mu.Lock()
+	if len(t.waiting) == 0 {
+		t.armed = false
+		t.mu.Unlock()
+		return
+	}
+	w := t.waiting[0]
+	t.waiting[0] = throttled{}
+	t.waiting = t.waiting[1:]
+	t.next = time.Now().Add(t.d)
+	t.armed = false
+	if len(t.waiting) > 0 {
+		t.arm(t.d)
+	}
+	t.mu.Unlock()
+
+	jr := w.jr
+	st := &jr.insts[w.n.idx]
+	jr.mu.Lock()
+	st.waiting = false
+	st.granted = true
+	jr.active--
+	a := jr.tryFireLocked(w.n, st)
+	st.granted = false
+	complete, quiet := jr.settleLocked()
+	jr.mu.Unlock()
+	jr.after(a, complete, quiet)
+}
+
+// pool runs activations on a fixed number of goroutines. submit never
+// blocks the caller (logic emitting downstream must not wait for a free
+// goroutine, or a full pool would deadlock on itself): when the queue is
+// full the task is handed over by a short-lived goroutine.
+type pool struct {
+	r        *Runtime
+	tasks    chan *activation
+	wg       sync.WaitGroup
+	overflow sync.WaitGroup
+}
+
+func newPool(r *Runtime, n int) *pool {
+	p := &pool{r: r, tasks: make(chan *activation, max(1024, 64*n))}
+	p.wg.Add(n)
+	for range n {
+		go p.loop()
+	}
+	return p
+}
+
+func (p *pool) loop() {
+	defer p.wg.Done()
+	for a := range p.tasks {
+		p.r.run(a)
+	}
+}
+
+func (p *pool) submit(a *activation) {
+	select {
+	case p.tasks <- a:
+	default:
+		p.overflow.Add(1)
+		go func() {
+			defer p.overflow.Done()
+			p.tasks <- a
+		}()
+	}
+}
+
+func (p *pool) close() {
+	p.overflow.Wait()
+	close(p.tasks)
+	p.wg.Wait()
+}

@@ -1,0 +1,167 @@
+package runtime
+
+import (
+	"fmt"
+	"slices"
+)
+
+// Flow is a graph of routine instances: Add places a routine under an id,
+// Connect wires an event of one instance to a slot of another (or the same)
+// instance. Fan-out, fan-in and cycles are allowed. A Flow is a description:
+// Runtime.Register freezes a copy of it, so later changes do not reach
+// registered copies. It is not safe for concurrent use.
+type Flow struct {
+	id      string
+	nodes   []flowNode
+	conns   []connection
+	handler *ErrorHandler
+}
+
+type flowNode struct {
+	id string
+	r  *Routine
+}
+
+type connection struct {
+	from, event, to, slot string
+}
+
+// NewFlow returns an empty flow.
+func NewFlow(id string) *Flow { return &Flow{id: id} }
+
+// ID returns the flow id.
+func (f *Flow) ID() string { return f.id }
+
+// Routines returns the routine ids in the order they were added.
+func (f *Flow) Routines() []string {
+	out := make([]string, len(f.nodes))
+	for i, n := range f.nodes {
+		out[i] = n.id
+	}
+	return out
+}
+
+// Add places an instance of r in the flow under routineID. Adding one
+// *Routine under two ids, or to two flows, makes independent instances:
+// their queues and their per-routine state never meet.
+func (f *Flow) Add(routineID string, r *Routine) error {
+	if routineID == "" {
+		return fmt.Errorf("runtime: flow %q: add: empty routine id", f.id)
+	}
+	if r == nil {
+		return fmt.Errorf("runtime: flow %q: add %q: nil routine", f.id, routineID)
+	}
+	if len(r.errs) > 0 {
+		return fmt.Errorf("runtime: flow %q: add %q: %w", f.id, routineID, r.errs[0])
+	}
+	if f.node(routineID) != nil {
+		return fmt.Errorf("runtime: flow %q: add %q: routine id %w", f.id, routineID, ErrDuplicate)
+	}
+	f.nodes = append(f.nodes, flowNode{id: routineID, r: r})
+	return nil
+}
+
+// Connect sends every emit of event by fromRoutine to slot of toRoutine.
+func (f *Flow) Connect(fromRoutine, event, toRoutine, slot string) error {
+	from, to := f.node(fromRoutine), f.node(toRoutine)
+	switch {
+	case from == nil:
+		return fmt.Errorf("runtime: flow %q: connect: routine %q: %w", f.id, fromRoutine, ErrUnknownRoutine)
+	case to == nil:
+		return fmt.Errorf("runtime: flow %q: connect: routine %q: %w", f.id, toRoutine, ErrUnknownRoutine)
+	case !from.r.hasEvent(event):
+		return fmt.Errorf("runtime: flow %q: connect: routine %q has no event %q: %w", f.id, fromRoutine, event, ErrUnknownEvent)
+	case to.r.slotIndex(slot) < 0:
+		return fmt.Errorf("runtime: flow %q: connect: routine %q has no slot %q: %w", f.id, toRoutine, slot, ErrUnknownSlot)
+	}
+	c := connection{fromRoutine, event, toRoutine, slot}
+	if slices.Contains(f.conns, c) {
+		return fmt.Errorf("runtime: flow %q: connect %s.%s -> %s.%s: connection %w", f.id, fromRoutine, event, toRoutine, slot, ErrDuplicate)
+	}
+	f.conns = append(f.conns, c)
+	return nil
+}
+
+// OnError sets the flow's default error handler, for routines that set none.
+func (f *Flow) OnError(h ErrorHandler) *Flow {
+	f.handler = &h
+	return f
+}
+
+func (f *Flow) node(id string) *flowNode {
+	for i := range f.nodes {
+		if f.nodes[i].id == id {
+			return &f.nodes[i]
+		}
+	}
+	return nil
+}
+
+// plan is the frozen, runnable form of a registered flow.
+type plan struct {
+	id    string
+	nodes []*node
+	byID  map[string]*node
+}
+
+// node is one routine instance of a plan.
+type node struct {
+	idx     int
+	id      string
+	def     routineDef
+	handler ErrorHandler
+	// out maps every declared event to its targets (nil: declared but not
+	// connected), so Emit tells "unknown" from "goes nowhere" in one lookup.
+	out map[string][]target
+}
+
+type target struct {
+	node *node
+	slot int
+}
+
+func (n *node) slotIndex(name string) int {
+	for i, s := range n.def.slotNames {
+		if s == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func (f *Flow) compile() (*plan, error) {
+	if f.id == "" {
+		return nil, fmt.Errorf("runtime: register: empty flow id")
+	}
+	p := &plan{id: f.id, byID: make(map[string]*node, len(f.nodes))}
+	for i, fn := range f.nodes {
+		if len(fn.r.errs) > 0 {
+			return nil, fmt.Errorf("runtime: flow %q: routine %q: %w", f.id, fn.id, fn.r.errs[0])
+		}
+		if fn.r.logic == nil {
+			return nil, fmt.Errorf("runtime: flow %q: routine %q has no logic", f.id, fn.id)
+		}
+		n := &node{idx: i, id: fn.id, def: fn.r.freeze(), out: map[string][]target{}}
+		switch {
+		case n.def.handler != nil:
+			n.handler = *n.def.handler
+		case f.handler != nil:
+			n.handler = *f.handler
+		}
+		for _, e := range n.def.events {
+			n.out[e] = nil
+		}
+		p.nodes = append(p.nodes, n)
+		p.byID[n.id] = n
+	}
+	for _, c := range f.conns {
+		from, to := p.byID[c.from], p.byID[c.to]
+		si := to.slotIndex(c.slot)
+		if _, ok := from.out[c.event]; !ok || si < 0 {
+			// The routine changed after Connect checked it.
+			return nil, fmt.Errorf("runtime: flow %q: connection %s.%s -> %s.%s no longer matches the routines: %w", f.id, c.from, c.event, c.to, c.slot, ErrUnknownEvent)
+		}
+		from.out[c.event] = append(from.out[c.event], target{node: to, slot: si})
+	}
+	return p, nil
+}

@@ -1,0 +1,387 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// LogicFunc is what a routine does when it is activated. ctx carries the
+// activation's ExecContext; in holds the messages the activation consumed.
+// A non-nil error goes to the routine's ErrorHandler.
+type LogicFunc func(ctx context.Context, in Input) error
+
+// Input is what one activation consumed, slot by slot. Messages are shared
+// with the emitter and with the other receivers of the same event: treat them
+// as read-only.
+type Input struct {
+	names []string
+	msgs  [][]Message
+}
+
+// Slot returns the messages the activation consumed from slot name, oldest
+// first; nil for a slot that had none or that the routine does not have.
+func (in Input) Slot(name string) []Message {
+	for i, n := range in.names {
+		if n == name {
+			return in.msgs[i]
+		}
+	}
+	return nil
+}
+
+// Slots returns the routine's slot names in declaration order.
+func (in Input) Slots() []string { return slices.Clone(in.names) }
+
+// SlotOption configures a slot.
+type SlotOption func(*slotDef)
+
+// Optional marks a slot that AllSlotsReady and BatchSize do not wait for: it
+// is consumed when the activation fires, but its emptiness does not hold the
+// activation back.
+func Optional() SlotOption { return func(s *slotDef) { s.optional = true } }
+
+type slotDef struct {
+	name     string
+	optional bool
+}
+
+type eventDef struct {
+	name   string
+	fields []string
+}
+
+// Routine describes a kind of routine: its slots (inputs), events (outputs),
+// activation policy, logic and error handler. It is a template: every
+// Flow.Add makes an independent instance of it, with its own queues and its
+// own state namespace. Builder methods return r so calls chain; mistakes
+// (duplicate or empty names) are reported by Flow.Add.
+type Routine struct {
+	kind    string
+	slots   []slotDef
+	events  []eventDef
+	policy  Policy
+	logic   LogicFunc
+	handler *ErrorHandler
+	errs    []error
+}
+
+// NewRoutine returns an empty routine of the given kind. The kind is
+// descriptive; instances are told apart by the id Flow.Add gives them.
+func NewRoutine(kind string) *Routine { return &Routine{kind: kind} }
+
+// Kind returns the kind NewRoutine was called with.
+func (r *Routine) Kind() string { return r.kind }
+
+// Slot declares an input slot.
+func (r *Routine) Slot(name string, opts ...SlotOption) *Routine {
+	switch {
+	case name == "":
+		r.errs = append(r.errs, fmt.Errorf("runtime: routine %q: empty slot name", r.kind))
+	case r.slotIndex(name) >= 0:
+		r.errs = append(r.errs, fmt.Errorf("runtime: routine %q: slot %q declared twice: %w", r.kind, name, ErrDuplicate))
+	default:
+		s := slotDef{name: name}
+		for _, o := range opts {
+			o(&s)
+		}
+		r.slots = append(r.slots, s)
+	}
+	return r
+}
+
+// Event declares an output event. fields document the payload's keys; they
+// are not enforced.
+func (r *Routine) Event(name string, fields ...string) *Routine {
+	switch {
+	case name == "":
+		r.errs = append(r.errs, fmt.Errorf("runtime: routine %q: empty event name", r.kind))
+	case r.hasEvent(name):
+		r.errs = append(r.errs, fmt.Errorf("runtime: routine %q: event %q declared twice: %w", r.kind, name, ErrDuplicate))
+	default:
+		r.events = append(r.events, eventDef{name: name, fields: slices.Clone(fields)})
+	}
+	return r
+}
+
+// Policy sets the activation policy; the default is Immediate.
+func (r *Routine) Policy(p Policy) *Routine {
+	r.policy = p
+	return r
+}
+
+// Logic sets what the routine does when activated.
+func (r *Routine) Logic(fn LogicFunc) *Routine {
+	r.logic = fn
+	return r
+}
+
+// OnError sets the routine's error handler. Without one the flow's default
+// (Flow.OnError) applies, and without that Stop.
+func (r *Routine) OnError(h ErrorHandler) *Routine {
+	r.handler = &h
+	return r
+}
+
+// Slots returns the declared slot names.
+func (r *Routine) Slots() []string {
+	out := make([]string, len(r.slots))
+	for i, s := range r.slots {
+		out[i] = s.name
+	}
+	return out
+}
+
+// Events returns the declared event names.
+func (r *Routine) Events() []string {
+	out := make([]string, len(r.events))
+	for i, e := range r.events {
+		out[i] = e.name
+	}
+	return out
+}
+
+// EventFields returns the payload fields declared for event.
+func (r *Routine) EventFields(event string) []string {
+	for _, e := range r.events {
+		if e.name == event {
+			return slices.Clone(e.fields)
+		}
+	}
+	return nil
+}
+
+func (r *Routine) slotIndex(name string) int {
+	for i, s := range r.slots {
+		if s.name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func (r *Routine) hasEvent(name string) bool {
+	for _, e := range r.events {
+		if e.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// routineDef is the frozen copy of a Routine that a registered flow runs, so
+// builder calls after Register change nothing under a running flow.
+type routineDef struct {
+	kind      string
+	slots     []slotDef
+	slotNames []string
+	events    []string
+	policy    Policy
+	logic     LogicFunc
+	handler   *ErrorHandler
+}
+
+func (r *Routine) freeze() routineDef {
+	d := routineDef{
+		kind:      r.kind,
+		slots:     slices.Clone(r.slots),
+		slotNames: r.Slots(),
+		events:    r.Events(),
+		policy:    r.policy,
+		logic:     r.logic,
+	}
+	if r.handler != nil {
+		h := *r.handler
+		d.handler = &h
+	}
+	return d
+}
+
+// ErrorStrategy says what happens when logic returns an error.
+type ErrorStrategy uint8
+
+const (
+	// Stop fails the job with the error. It is what happens without a handler.
+	Stop ErrorStrategy = iota
+	// Continue records the error in the job's trace and log; the job goes on.
+	Continue
+	// Skip is Continue, and the routine's status on the worker says skipped.
+	Skip
+	// Retry re-runs the logic with the same input up to MaxRetries times,
+	// waiting Delay×Backoff^(k-1) before retry k; then Stop.
+	Retry
+)
+
+func (s ErrorStrategy) String() string {
+	switch s {
+	case Stop:
+		return "stop"
+	case Continue:
+		return "continue"
+	case Skip:
+		return "skip"
+	case Retry:
+		return "retry"
+	}
+	return fmt.Sprintf("ErrorStrategy(%d)", uint8(s))
+}
+
+// ErrorHandler says what to do with an error returned by logic (or a veto of
+// Hooks.BeforeRoutine). Panics are not handled: they always fail the job.
+type ErrorHandler struct {
+	Strategy ErrorStrategy
+	// MaxRetries is how many times Retry re-runs the logic.
+	MaxRetries int
+	// Delay is the wait before the first retry.
+	Delay time.Duration
+	// Backoff multiplies the wait for each further retry; values below 1
+	// mean 1 (a constant delay).
+	Backoff float64
+}
+
+// RetryDelay returns the wait before retry k (k ≥ 1): Delay×Backoff^(k-1).
+func (h ErrorHandler) RetryDelay(k int) time.Duration {
+	d := float64(h.Delay)
+	if h.Backoff > 1 {
+		for i := 1; i < k; i++ {
+			d *= h.Backoff
+		}
+	}
+	return time.Duration(d)
+}
+
+type policyKind uint8
+
+const (
+	policyImmediate policyKind = iota
+	policyAllSlots
+	policyBatch
+	policyInterval
+	policyCustom
+)
+
+// Policy decides when queued messages activate a routine instance and which
+// of them the activation consumes. The queues it looks at belong to one
+// (worker, routine instance, job): an activation never mixes jobs. The zero
+// Policy is Immediate.
+type Policy struct {
+	kind   policyKind
+	n      int
+	d      time.Duration
+	custom func(SlotView) bool
+}
+
+// Immediate activates as soon as any slot holds a message and consumes every
+// queued message of every slot. It is the default.
+func Immediate() Policy { return Policy{} }
+
+// AllSlotsReady activates once every slot (but Optional ones) holds at least
+// one message, and consumes every queued message.
+func AllSlotsReady() Policy { return Policy{kind: policyAllSlots} }
+
+// BatchSize activates once every slot (but Optional ones) holds n messages
+// and consumes exactly n from each (up to n from Optional slots). n below 1
+// means 1. Messages left over when the job has nothing else to do are
+// dropped, and the drop is traced.
+func BatchSize(n int) Policy { return Policy{kind: policyBatch, n: max(n, 1)} }
+
+// TimeInterval is Immediate throttled to one activation per d for each
+// (worker, routine instance), whatever the job. Messages that arrive inside
+// the interval are not lost or left waiting for more data: a timer activates
+// the instance when the interval ends. Jobs waiting on the throttle are
+// served in arrival order. d ≤ 0 means Immediate.
+func TimeInterval(d time.Duration) Policy {
+	if d <= 0 {
+		return Policy{}
+	}
+	return Policy{kind: policyInterval, d: d}
+}
+
+// Custom activates when ready returns true for the queued messages (it is
+// only asked while at least one message is queued) and consumes every queued
+// message. ready runs under the job's scheduling lock: it must be quick and
+// must not call into the runtime. A nil ready means Immediate.
+func Custom(ready func(SlotView) bool) Policy {
+	if ready == nil {
+		return Policy{}
+	}
+	return Policy{kind: policyCustom, custom: ready}
+}
+
+func (p Policy) String() string {
+	switch p.kind {
+	case policyAllSlots:
+		return "all_slots_ready"
+	case policyBatch:
+		return fmt.Sprintf("batch_size(%d)", p.n)
+	case policyInterval:
+		return fmt.Sprintf("time_interval(%s)", p.d)
+	case policyCustom:
+		return "custom"
+	}
+	return "immediate"
+}
+
+// SlotView is the read-only view of one (routine instance, job)'s queues
+// that a Custom policy decides on.
+type SlotView struct {
+	names []string
+	q     [][]Message
+}
+
+// Slots returns the slot names.
+func (v SlotView) Slots() []string { return slices.Clone(v.names) }
+
+// Len returns how many messages slot holds.
+func (v SlotView) Len(slot string) int { return len(v.Messages(slot)) }
+
+// Messages returns the queued messages of slot, oldest first. They must not
+// be modified.
+func (v SlotView) Messages(slot string) []Message {
+	for i, n := range v.names {
+		if n == slot && i < len(v.q) {
+			return slices.Clip(v.q[i])
+		}
+	}
+	return nil
+}
+
+// ready reports whether queues q may activate the instance now, and batch:
+// how many messages of each slot to take (0: all).
+func (p *Policy) ready(d *routineDef, q [][]Message) (ok bool, batch int) {
+	slots := d.slots
+	total := 0
+	for _, m := range q {
+		total += len(m)
+	}
+	if total == 0 {
+		return false, 0
+	}
+	switch p.kind {
+	case policyAllSlots, policyBatch:
+		need := 1
+		if p.kind == policyBatch {
+			need = p.n
+		}
+		required, enough := false, false
+		for i, s := range slots {
+			if len(q[i]) >= need {
+				enough = true
+			} else if !s.optional {
+				return false, 0
+			}
+			required = required || !s.optional
+		}
+		if !required && !enough {
+			return false, 0
+		}
+		if p.kind == policyBatch {
+			return true, p.n
+		}
+		return true, 0
+	case policyCustom:
+		return p.custom(SlotView{names: d.slotNames, q: q}), 0
+	}
+	return true, 0
+}

@@ -1,0 +1,370 @@
+package runtime
+
+import (
+	"context"
+	crand "crypto/rand"
+	"fmt"
+	"log/slog"
+	goruntime "runtime"
+	"sync"
+
+	"github.com/google/uuid"
+)
+
+// Runtime runs registered flows: it owns the workers, the jobs and a pool of
+// goroutines that run logic. It is safe for concurrent use. Call Close when
+// done with it.
+type Runtime struct {
+	nworkers   int
+	traceLimit int
+	logLimit   int
+	hooks      Hooks
+	hasHooks   bool
+	logHandler slog.Handler
+	ids        idSource
+
+	mu       sync.Mutex
+	closed   bool
+	flows    map[string]*plan
+	workers  map[string]*worker
+	defaults map[string]*worker
+	live     map[string]*jobRun
+	pool     *pool
+	closing  chan struct{} // closed when Close has finished
+}
+
+// Option configures a Runtime.
+type Option func(*Runtime)
+
+// WithWorkers sets how many activations run at once (the logic pool), for
+// all workers together. n < 1 means runtime.GOMAXPROCS(0), the default.
+func WithWorkers(n int) Option { return func(r *Runtime) { r.nworkers = n } }
+
+// WithTraceLimit bounds each job's trace log (default DefaultTraceLimit).
+func WithTraceLimit(n int) Option { return func(r *Runtime) { r.traceLimit = n } }
+
+// WithLogLimit bounds each job's captured log (default DefaultLogLimit).
+func WithLogLimit(n int) Option { return func(r *Runtime) { r.logLimit = n } }
+
+// WithHooks installs hooks. nil means none.
+func WithHooks(h Hooks) Option { return func(r *Runtime) { r.hooks = h } }
+
+// WithLogger sets where job logs (Logger) and the runtime's own records go,
+// besides each job's captured log. By default they go nowhere else.
+func WithLogger(l *slog.Logger) Option {
+	return func(r *Runtime) {
+		if l != nil {
+			r.logHandler = l.Handler()
+		}
+	}
+}
+
+// New returns a runtime. It starts no goroutine until the first Post.
+func New(opts ...Option) *Runtime {
+	r := &Runtime{
+		logHandler: slog.DiscardHandler,
+		flows:      map[string]*plan{},
+		workers:    map[string]*worker{},
+		defaults:   map[string]*worker{},
+		live:       map[string]*jobRun{},
+		closing:    make(chan struct{}),
+	}
+	for _, o := range opts {
+		o(r)
+	}
+	if r.nworkers < 1 {
+		r.nworkers = goruntime.GOMAXPROCS(0)
+	}
+	if r.traceLimit < 1 {
+		r.traceLimit = DefaultTraceLimit
+	}
+	if r.logLimit < 1 {
+		r.logLimit = DefaultLogLimit
+	}
+	if r.hooks == nil {
+		r.hooks = NopHooks{}
+	} else {
+		r.hasHooks = true
+	}
+	return r
+}
+
+// Register freezes a copy of f and makes it runnable under f.ID().
+func (r *Runtime) Register(f *Flow) error {
+	if f == nil {
+		return fmt.Errorf("runtime: register: nil flow")
+	}
+	p, err := f.compile()
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return fmt.Errorf("runtime: register %q: %w", f.id, ErrClosed)
+	}
+	if _, ok := r.flows[p.id]; ok {
+		return fmt.Errorf("runtime: register: flow %q: %w", p.id, ErrDuplicate)
+	}
+	r.flows[p.id] = p
+	return nil
+}
+
+// Exec starts a new worker for flowID and returns its state. The worker
+// takes jobs posted with OnWorker(state.ID()) until ctx ends or the runtime
+// closes; after that such posts fail with ErrWorkerStopped, and the jobs it
+// already has run to their end.
+func (r *Runtime) Exec(ctx context.Context, flowID string) (*WorkerState, error) {
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return nil, fmt.Errorf("runtime: exec %q: %w", flowID, ErrClosed)
+	}
+	p, ok := r.flows[flowID]
+	if !ok {
+		r.mu.Unlock()
+		return nil, fmt.Errorf("runtime: exec: flow %q: %w", flowID, ErrUnknownFlow)
+	}
+	w := r.newWorkerLocked(p)
+	r.mu.Unlock()
+	w.start()
+	w.stopWatch = context.AfterFunc(ctx, func() { r.stopWorker(w) })
+	return w.state, nil
+}
+
+// Workers returns the states of the workers of flowID that have not stopped,
+// the flow's default worker included once started.
+func (r *Runtime) Workers(flowID string) []*WorkerState {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []*WorkerState
+	for _, w := range r.workers {
+		if w.plan.id == flowID && !w.stopped {
+			out = append(out, w.state)
+		}
+	}
+	return out
+}
+
+// PostOption configures a Post.
+type PostOption func(*postOptions)
+
+type postOptions struct {
+	worker, jobID string
+	metadata      Message
+}
+
+// OnWorker runs the job on the worker Exec returned with this id, instead of
+// the flow's default worker.
+func OnWorker(workerID string) PostOption { return func(o *postOptions) { o.worker = workerID } }
+
+// WithJobID sets the job id instead of a random UUID. It must not be the id
+// of a job that is still running.
+func WithJobID(id string) PostOption { return func(o *postOptions) { o.jobID = id } }
+
+// WithMetadata attaches metadata (copied) to the job.
+func WithMetadata(m Message) PostOption { return func(o *postOptions) { o.metadata = m } }
+
+// Post starts a job of flowID on a worker by delivering data to slot of
+// routineID, and returns the job. Without OnWorker the job runs on the
+// flow's default worker, started on first use, so worker state accumulates
+// across jobs. An unknown flow, routine, slot or worker, a stopped worker, a
+// running job's id, a closed runtime or a hook's veto is an error, and then
+// no job exists. ctx is passed to hooks; ending it does not cancel the job
+// (use JobContext.Cancel).
+func (r *Runtime) Post(ctx context.Context, flowID, routineID, slot string, data Message, opts ...PostOption) (*JobContext, error) {
+	var o postOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	r.mu.Lock()
+	w, n, si, err := r.resolveLocked(flowID, routineID, slot, o.worker)
+	if err != nil {
+		r.mu.Unlock()
+		return nil, err
+	}
+	id := o.jobID
+	if id == "" {
+		id = r.ids.next()
+	} else if _, dup := r.live[id]; dup {
+		r.mu.Unlock()
+		return nil, fmt.Errorf("runtime: post: job %q is running: %w", id, ErrDuplicate)
+	}
+	if r.pool == nil {
+		r.pool = newPool(r, r.nworkers)
+	}
+	job := newJobContext(id, flowID, w.state.id, o.metadata, r.traceLimit)
+	job.logLimit = r.logLimit
+	jr := newJobRun(r, w, job)
+	// Reserve the id before the hooks run, so a concurrent post of the same
+	// id fails and Close waits for this one.
+	r.live[id] = jr
+	w.live++
+	r.mu.Unlock()
+
+	w.start()
+	if r.hasHooks {
+		err := r.hooks.BeforeJob(ctx, job)
+		if err == nil {
+			err = r.hooks.BeforeEnqueue(WithJob(ctx, job), n.id, n.def.slotNames[si], data)
+		}
+		if err != nil {
+			r.forget(jr)
+			return nil, fmt.Errorf("runtime: post to %s.%s: %w: %w", routineID, slot, ErrVetoed, err)
+		}
+	}
+	job.whenFinished(jr.finished)
+	job.setRunning()
+	jr.post(n, si, data)
+	return job, nil
+}
+
+func (r *Runtime) resolveLocked(flowID, routineID, slot, workerID string) (*worker, *node, int, error) {
+	if r.closed {
+		return nil, nil, 0, fmt.Errorf("runtime: post: %w", ErrClosed)
+	}
+	p, ok := r.flows[flowID]
+	if !ok {
+		return nil, nil, 0, fmt.Errorf("runtime: post: flow %q: %w", flowID, ErrUnknownFlow)
+	}
+	n, ok := p.byID[routineID]
+	if !ok {
+		return nil, nil, 0, fmt.Errorf("runtime: post: flow %q has no routine %q: %w", flowID, routineID, ErrUnknownRoutine)
+	}
+	si := n.slotIndex(slot)
+	if si < 0 {
+		return nil, nil, 0, fmt.Errorf("runtime: post: routine %q has no slot %q: %w", routineID, slot, ErrUnknownSlot)
+	}
+	var w *worker
+	if workerID == "" {
+		if w = r.defaults[flowID]; w == nil {
+			w = r.newWorkerLocked(p)
+			r.defaults[flowID] = w
+		}
+	} else {
+		w = r.workers[workerID]
+		switch {
+		case w == nil:
+			return nil, nil, 0, fmt.Errorf("runtime: post: worker %q: %w", workerID, ErrUnknownWorker)
+		case w.plan != p:
+			return nil, nil, 0, fmt.Errorf("runtime: post: worker %q runs flow %q, not %q: %w", workerID, w.plan.id, flowID, ErrUnknownWorker)
+		case w.stopped:
+			return nil, nil, 0, fmt.Errorf("runtime: post: worker %q: %w", workerID, ErrWorkerStopped)
+		}
+	}
+	return w, n, si, nil
+}
+
+// Job returns the job with this id if it is still running (or its last
+// activations are still returning).
+func (r *Runtime) Job(id string) (*JobContext, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	jr, ok := r.live[id]
+	if !ok {
+		return nil, false
+	}
+	return jr.job, true
+}
+
+// Wait blocks until every job posted before the call has finished and its
+// activations have returned, or ctx ends (then it returns ctx.Err()). Jobs'
+// failures are not Wait's error: see each JobContext.
+func (r *Runtime) Wait(ctx context.Context) error {
+	r.mu.Lock()
+	pending := make([]chan struct{}, 0, len(r.live))
+	for _, jr := range r.live {
+		pending = append(pending, jr.quiet)
+	}
+	r.mu.Unlock()
+	for _, q := range pending {
+		select {
+		case <-q:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+// Close stops accepting posts (they fail with ErrClosed), waits for every
+// job to finish, stops the workers and the goroutine pool. When it returns
+// no goroutine of the runtime is left. It blocks as long as a job does; a
+// job whose logic never returns must be ended by the logic's own means.
+// Closing twice is harmless.
+func (r *Runtime) Close() error {
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		<-r.closing
+		return nil
+	}
+	r.closed = true
+	r.mu.Unlock()
+
+	_ = r.Wait(context.Background())
+	r.mu.Lock()
+	ws := make([]*worker, 0, len(r.workers))
+	for _, w := range r.workers {
+		ws = append(ws, w)
+	}
+	p := r.pool
+	r.mu.Unlock()
+	for _, w := range ws {
+		r.stopWorker(w)
+		if w.stopWatch != nil {
+			w.stopWatch()
+		}
+		w.stopTimers()
+	}
+	if p != nil {
+		p.close()
+	}
+	close(r.closing)
+	return nil
+}
+
+// forget removes a job that never started (vetoed).
+func (r *Runtime) forget(jr *jobRun) {
+	r.mu.Lock()
+	delete(r.live, jr.job.id)
+	w := jr.w
+	w.live--
+	stop := w.stopped && w.live == 0
+	r.mu.Unlock()
+	close(jr.quiet)
+	if stop {
+		w.stop()
+	}
+}
+
+// idSource makes random (version 4) UUIDs from buffered crypto/rand bytes:
+// one read per 64 ids instead of one per job.
+type idSource struct {
+	mu  sync.Mutex
+	buf [16 * 64]byte
+	pos int
+}
+
+func (s *idSource) Read(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pos == 0 || s.pos+len(p) > len(s.buf) {
+		crand.Read(s.buf[:])
+		s.pos = 0
+	}
+	n := copy(p, s.buf[s.pos:])
+	s.pos += n
+	if s.pos == len(s.buf) {
+		s.pos = 0
+	}
+	return n, nil
+}
+
+func (s *idSource) next() string {
+	u, err := uuid.NewRandomFromReader(s)
+	if err != nil {
+		return uuid.NewString()
+	}
+	return u.String()
+}
