@@ -151,16 +151,22 @@ func Name(text string) string {
 
 // ParseState parses the text of a //routigen:state comment.
 func ParseState(pos token.Pos, text string) (State, error) {
-	name, rest := split(text)
+	name, _ := split(text)
 	if name != NameState {
 		return State{}, &Error{pos, fmt.Sprintf("not a //routigen:%s directive: %q", NameState, text)}
 	}
 	st := State{Pos: pos}
 	seen := map[string]bool{}
-	for _, f := range strings.Fields(rest) {
+	for _, opt := range fieldsAt(text, min(len(Prefix)+len(name), len(text))) {
+		f := opt.text
+		// Point at the option itself: text is the comment as written, so
+		// the option's offset in it is its column offset.
+		if pos.IsValid() {
+			pos = st.Pos + token.Pos(opt.off)
+		}
 		k, v, hasValue := strings.Cut(f, "=")
 		if seen[k] {
-			return State{}, &Error{pos, fmt.Sprintf("//routigen:state: option %q given twice", k)}
+			return State{}, &Error{pos, fmt.Sprintf("//routigen:state: option %q given twice (keep one)", k)}
 		}
 		seen[k] = true
 		switch k {
@@ -182,13 +188,39 @@ func ParseState(pos token.Pos, text string) (State, error) {
 			}
 			st.Key = v
 		default:
-			return State{}, &Error{pos, fmt.Sprintf("//routigen:state: unknown option %q (options: scope=job|worker, shared, key=NAME)", f)}
+			return State{}, &Error{pos, fmt.Sprintf("//routigen:state: unknown option %q (options: scope=job|worker, shared, key=NAME; see routigen explain state)", f)}
 		}
 	}
 	if st.Scope == "" {
-		return State{}, &Error{pos, "//routigen:state: missing scope (add scope=job or scope=worker)"}
+		return State{}, &Error{st.Pos, "//routigen:state: missing scope (add scope=job or scope=worker)"}
 	}
 	return st, nil
+}
+
+type field struct {
+	text string
+	off  int // byte offset in the comment text
+}
+
+// fieldsAt splits text[from:] into whitespace-separated fields with their
+// offsets in text.
+func fieldsAt(text string, from int) []field {
+	var out []field
+	start := -1
+	for i, r := range text[from:] {
+		if unicode.IsSpace(r) {
+			if start >= 0 {
+				out = append(out, field{text[start : from+i], start})
+				start = -1
+			}
+		} else if start < 0 {
+			start = from + i
+		}
+	}
+	if start >= 0 {
+		out = append(out, field{text[start:], start})
+	}
+	return out
 }
 
 func validKey(v string) bool {
@@ -266,6 +298,7 @@ type Result struct {
 func ParseFile(f *ast.File) Result {
 	var res Result
 	attached := map[*ast.Comment]bool{}
+	seenState := map[*ast.TypeSpec]bool{}
 	for _, decl := range f.Decls {
 		gd, ok := decl.(*ast.GenDecl)
 		if !ok {
@@ -287,9 +320,13 @@ func ParseFile(f *ast.File) Result {
 				docs = append(docs, s.Doc)
 			case *ast.ValueSpec:
 				docs = append(docs, s.Doc)
+			case *ast.ImportSpec:
+				docs = append(docs, s.Doc)
+			default:
+				docs = append(docs, nil)
 			}
 			// A lone spec takes its doc from the declaration.
-			if len(gd.Specs) == 1 || !gd.Lparen.IsValid() {
+			if (len(gd.Specs) == 1 || !gd.Lparen.IsValid()) && gd.Doc != docs[0] {
 				docs = append(docs, gd.Doc)
 			}
 			for _, cg := range docs {
@@ -313,6 +350,11 @@ func ParseFile(f *ast.File) Result {
 						res.Errors = append(res.Errors, &Error{d.Comment.Pos(), fmt.Sprintf("//routigen:state on %s: must annotate a struct type", ts.Name.Name)})
 						continue
 					}
+					if seenState[ts] {
+						res.Errors = append(res.Errors, &Error{d.Comment.Pos(), fmt.Sprintf("second //routigen:state on %s: keep one directive per type", ts.Name.Name)})
+						continue
+					}
+					seenState[ts] = true
 					st, err := ParseState(d.Comment.Pos(), d.Comment.Text)
 					if err != nil {
 						res.Errors = append(res.Errors, err.(*Error))

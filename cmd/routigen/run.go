@@ -1,0 +1,150 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/routigen/routigen/gen"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitFail  = 1 // bad input, stale files
+	exitUsage = 2
+)
+
+const usage = `routigen generates typed, routine-namespaced state accessors from
+//routigen:state annotations, and checks code that uses routigen's runtime.
+
+Usage:
+
+	routigen [gen] [-tags T] [-v] [packages]   write routigen_gen.go files (default ".")
+	routigen check [-tags T] [packages]        write nothing; exit 1 with a unified
+	                                           diff when a generated file is missing,
+	                                           stale or orphaned
+	routigen lint [flags] [packages]           run the checks (routigen lint -help)
+	routigen explain [directive|check]         document directives, options and checks
+	routigen help                              print this help
+	go vet -vettool=$(command -v routigen) ./...
+
+In a package: //go:generate go tool routigen
+
+Exit status: 0 fine, 1 bad input or stale files, 2 usage.
+`
+
+// run is the command minus lint and the vet protocol; it returns the exit
+// code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cmd := "gen"
+	if len(args) > 0 {
+		switch args[0] {
+		case "gen", "check", "explain":
+			cmd, args = args[0], args[1:]
+		case "help", "-h", "-help", "--help":
+			fmt.Fprint(stdout, usage)
+			return exitOK
+		}
+	}
+	switch cmd {
+	case "explain":
+		return explain(args, stdout, stderr)
+	default:
+		return generate(ctx, cmd, args, stdout, stderr)
+	}
+}
+
+// generate runs gen or check.
+func generate(ctx context.Context, cmd string, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("routigen "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	tags := fs.String("tags", "", "comma-separated build tags, as for go build")
+	verbose := false
+	if cmd == "gen" {
+		fs.BoolVar(&verbose, "v", false, "print every file written or removed")
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: routigen %s [-tags T] [packages]\n", cmd)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	cwd, err := os.Getwd()
+	if err != nil {
+		fmt.Fprintf(stderr, "routigen: %v\n", err)
+		return exitFail
+	}
+	cfg := gen.Config{}
+	if *tags != "" {
+		cfg.Tags = []string{*tags}
+	}
+	res, err := gen.Generate(ctx, cfg, fs.Args()...)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitFail
+	}
+	code := exitOK
+	for _, e := range res.Errs() {
+		e := *e
+		e.Pos.Filename = rel(cwd, e.Pos.Filename)
+		fmt.Fprintln(stderr, e.Error())
+		code = exitFail
+	}
+	if cmd == "check" {
+		if d := res.Diff(cwd); len(d) > 0 {
+			stdout.Write(d)
+			for _, p := range res.Stale() {
+				fmt.Fprintf(stderr, "routigen: %s is %s; run routigen (go generate) and commit the result\n", rel(cwd, p.File), staleness(p))
+			}
+			code = exitFail
+		}
+		return code
+	}
+	changes, err := res.Commit()
+	if verbose {
+		for _, c := range changes {
+			verb := "wrote"
+			if c.Action == gen.Remove {
+				verb = "removed"
+			}
+			fmt.Fprintf(stdout, "routigen: %s %s\n", verb, rel(cwd, c.File))
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		code = exitFail
+	}
+	return code
+}
+
+func staleness(p *gen.Package) string {
+	switch {
+	case p.Action() == gen.Remove:
+		return "orphaned (no annotated type left)"
+	case p.Existing == nil:
+		return "missing"
+	}
+	return "stale"
+}
+
+// rel shortens file to a path relative to dir when it lies below dir.
+func rel(dir, file string) string {
+	if file == "" || !filepath.IsAbs(file) {
+		return file
+	}
+	r, err := filepath.Rel(dir, file)
+	if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return file
+	}
+	return r
+}

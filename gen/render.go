@@ -1,0 +1,410 @@
+package gen
+
+import (
+	"bytes"
+	"fmt"
+	"go/token"
+	"go/types"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/routigen/routigen/internal/directive"
+)
+
+const runtimePath = "github.com/routigen/routigen/runtime"
+
+// renderer renders the generated file of one package.
+type renderer struct {
+	w       *pkgWork
+	path    string
+	scope   *types.Scope
+	imports map[string]string // path -> package name, of every import used
+	locals  map[string]bool   // local identifiers the code uses
+	taken   map[string]bool   // names imports must not take
+	deep    map[types.Type]bool
+}
+
+func render(w *pkgWork) ([]byte, error) {
+	r := &renderer{
+		w:       w,
+		path:    w.lp.PkgPath,
+		scope:   w.lp.Types.Scope(),
+		imports: map[string]string{},
+		locals:  map[string]bool{},
+		taken:   map[string]bool{},
+		deep:    map[types.Type]bool{},
+	}
+	var body []jen.Code
+	for _, t := range w.types {
+		body = append(body, r.stateType(t)...)
+		r.taken[t.names.Accessor] = true
+		r.taken[t.names.Of] = true
+	}
+
+	f := jen.NewFilePathName(r.path, w.lp.Name)
+	f.HeaderComment(Header)
+	f.HeaderComment("//go:build !" + BuildTag)
+	// Import names: the package's own name unless a package-level
+	// identifier, a local of the generated code, a generated name or an
+	// earlier import holds it; then an alias.
+	paths := make([]string, 0, len(r.imports))
+	for p := range r.imports {
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
+	for _, p := range paths {
+		name := r.imports[p]
+		alias := name
+		for n := 1; r.taken[alias] || r.locals[alias] || r.scope.Lookup(alias) != nil || token.IsKeyword(alias) || slices.Contains(predeclared, alias); n++ {
+			alias = name + strconv.Itoa(n)
+		}
+		r.taken[alias] = true
+		if alias == name {
+			f.ImportName(p, name)
+		} else {
+			f.ImportAlias(p, alias)
+		}
+	}
+	for _, c := range body {
+		f.Add(c)
+	}
+	var buf bytes.Buffer
+	if err := f.Render(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// qual names an identifier of another package and records the import.
+func (r *renderer) qual(pkg *types.Package, name string) *jen.Statement {
+	if pkg.Path() != r.path {
+		r.imports[pkg.Path()] = pkg.Name()
+	}
+	return jen.Qual(pkg.Path(), name)
+}
+
+func (r *renderer) qualPath(path, pkgName, name string) *jen.Statement {
+	r.imports[path] = pkgName
+	return jen.Qual(path, name)
+}
+
+// local returns a local identifier based on name that shadows no
+// package-level identifier.
+func (r *renderer) local(name string) string {
+	for r.scope.Lookup(name) != nil {
+		name += "_"
+	}
+	r.locals[name] = true
+	return name
+}
+
+// stateType renders the accessor type, TOf and the methods of t.
+func (r *renderer) stateType(t *stateType) []jen.Code {
+	var out []jen.Code
+	acc, of := t.names.Accessor, t.names.Of
+	T := jen.Id(t.name)
+	scope := "job"
+	cellFn := "JobCell"
+	if t.dir.Scope == directive.ScopeWorker {
+		scope, cellFn = "worker", "WorkerCell"
+	}
+	sharing, ns := "PerRoutine", "the routine id of the activation"
+	if t.dir.Shared {
+		sharing, ns = "PerFlow", "the flow, so every routine of the "+scope+" sees the same value"
+	}
+	where := "the job's JobContext; it is gone when the job ends"
+	if t.dir.Scope == directive.ScopeWorker {
+		where = "the worker's WorkerState; it lives across the worker's jobs"
+	}
+
+	a, s, v := r.local("a"), r.local("s"), r.local("v")
+	cell := func() *jen.Statement { return jen.Id(a).Dot("cell") }
+	rlock := func() []jen.Code {
+		return []jen.Code{
+			jen.Id(s).Op(":=").Add(cell()).Dot("RLock").Call(),
+			jen.Defer().Add(cell()).Dot("RUnlock").Call(),
+		}
+	}
+	wlock := func() []jen.Code {
+		return []jen.Code{
+			jen.Id(s).Op(":=").Add(cell()).Dot("Lock").Call(),
+			jen.Defer().Add(cell()).Dot("Unlock").Call(),
+		}
+	}
+	method := func(name string) *jen.Statement {
+		return jen.Func().Params(jen.Id(a).Id(acc)).Id(name)
+	}
+	comment := func(parts ...string) {
+		for _, l := range wrap(strings.Join(parts, " "), 76) {
+			out = append(out, jen.Comment(l))
+		}
+	}
+	sep := func() { out = append(out, jen.Line()) }
+
+	// The accessor type.
+	comment(
+		fmt.Sprintf("%s reads and writes the %s-scope %s of %s,", acc, scope, t.name, nsOwner(t.dir.Shared, scope)),
+		fmt.Sprintf("stored in %s. Get one from %s.", where, of),
+		"Every method is safe for concurrent use with every other.",
+	)
+	out = append(out, jen.Type().Id(acc).Struct(
+		jen.Id("cell").Op("*").Add(r.qualPath(runtimePath, "runtime", "Cell")).Index(T.Clone()),
+	))
+	sep()
+
+	// TOf.
+	ctx, c, err := r.local("ctx"), r.local("c"), r.local("err")
+	fails := "runtime.ErrNoJob when ctx carries no job"
+	switch {
+	case t.dir.Scope == directive.ScopeWorker:
+		fails = "runtime.ErrNoRoutine when ctx carries no routine activation (and so no worker)"
+	case !t.dir.Shared:
+		fails += ", and runtime.ErrNoRoutine when it carries no routine activation"
+	}
+	comment(
+		fmt.Sprintf("%s returns the accessor of the %s-scope %s in ctx, namespaced by", of, scope, t.name),
+		ns+". It fails fast: the error wraps",
+		fails+".",
+	)
+	out = append(out, jen.Func().Id(of).Params(jen.Id(ctx).Add(r.qualPath("context", "context", "Context"))).Params(jen.Id(acc), jen.Error()).Block(
+		jen.List(jen.Id(c), jen.Id(err)).Op(":=").Add(r.qualPath(runtimePath, "runtime", cellFn)).Index(T.Clone()).Call(
+			jen.Id(ctx), jen.Lit(t.storage), r.qualPath(runtimePath, "runtime", sharing)),
+		jen.If(jen.Id(err).Op("!=").Nil()).Block(
+			jen.Return(jen.Id(acc).Values(), r.qualPath("fmt", "fmt", "Errorf").Call(jen.Lit(of+": %w"), jen.Id(err))),
+		),
+		jen.Return(jen.Id(acc).Values(jen.Dict{jen.Id("cell"): jen.Id(c)}), jen.Nil()),
+	))
+	sep()
+
+	// Field getters and setters.
+	for _, f := range t.fields {
+		get, set := directive.FieldMethods(f.name)
+		typ := r.typ(f.typ)
+		if r.needsDeep(f.typ) {
+			comment(fmt.Sprintf("%s returns a copy of the %s field that shares no slice or map with the stored value.", get, f.name))
+			body := rlock()
+			body = append(body, jen.Id(v).Op(":=").Id(s).Dot(f.name))
+			body = append(body, r.deepen(jen.Id(v), f.typ)...)
+			body = append(body, jen.Return(jen.Id(v)))
+			out = append(out, method(get).Params().Add(typ.Clone()).Block(body...))
+			sep()
+			comment(fmt.Sprintf("%s stores a copy of v, sharing no slice or map with it, as the %s field.", set, f.name))
+			body = r.deepen(jen.Id(v), f.typ)
+			body = append(body, wlock()...)
+			body = append(body, jen.Id(s).Dot(f.name).Op("=").Id(v))
+			out = append(out, method(set).Params(jen.Id(v).Add(typ)).Block(body...))
+		} else {
+			comment(fmt.Sprintf("%s returns the %s field.", get, f.name))
+			body := rlock()
+			body = append(body, jen.Return(jen.Id(s).Dot(f.name)))
+			out = append(out, method(get).Params().Add(typ.Clone()).Block(body...))
+			sep()
+			comment(fmt.Sprintf("%s sets the %s field.", set, f.name))
+			body = wlock()
+			body = append(body, jen.Id(s).Dot(f.name).Op("=").Id(v))
+			out = append(out, method(set).Params(jen.Id(v).Add(typ)).Block(body...))
+		}
+		sep()
+	}
+
+	named := t.obj.Type()
+	// Load.
+	comment(
+		fmt.Sprintf("Load returns a copy of the whole %s, unexported and untracked fields", t.name),
+		"included, that shares no slice or map with the stored value. Pointers,",
+		"interfaces, funcs and channels are copied as they are.",
+	)
+	body := rlock()
+	body = append(body, jen.Id(v).Op(":=").Op("*").Id(s))
+	body = append(body, r.deepen(jen.Id(v), named)...)
+	body = append(body, jen.Return(jen.Id(v)))
+	out = append(out, method("Load").Params().Add(T.Clone()).Block(body...))
+	sep()
+
+	// Store.
+	comment(
+		fmt.Sprintf("Store replaces the stored %s with a copy of v that shares no slice or", t.name),
+		"map with it.",
+	)
+	body = r.deepen(jen.Id(v), named)
+	body = append(body, wlock()...)
+	body = append(body, jen.Op("*").Id(s).Op("=").Id(v))
+	out = append(out, method("Store").Params(jen.Id(v).Add(T.Clone())).Block(body...))
+	sep()
+
+	// Update.
+	fn := r.local("fn")
+	comment(
+		fmt.Sprintf("Update runs fn on the stored %s under the write lock: an atomic", t.name),
+		"read-modify-write. fn must not keep the pointer, nor call methods of the",
+		"accessor.",
+	)
+	out = append(out, method("Update").Params(jen.Id(fn).Func().Params(jen.Op("*").Add(T.Clone()))).Block(
+		cell().Dot("Update").Call(jen.Id(fn)),
+	))
+	sep()
+
+	// Key.
+	keyDoc := "and the routine id"
+	if t.dir.Shared {
+		keyDoc = "and the flow id"
+	}
+	comment(fmt.Sprintf("Key returns the namespaced storage key: the storage name %s.", keyDoc))
+	out = append(out, method("Key").Params().String().Block(jen.Return(cell().Dot("Key").Call())))
+	sep()
+	return out
+}
+
+func nsOwner(shared bool, scope string) string {
+	if shared {
+		return "the flow (shared by every routine of the " + scope + ")"
+	}
+	return "one routine instance"
+}
+
+// typ renders a type expression.
+func (r *renderer) typ(t types.Type) *jen.Statement {
+	switch t := t.(type) {
+	case *types.Basic:
+		if t.Kind() == types.UnsafePointer {
+			return r.qualPath("unsafe", "unsafe", "Pointer")
+		}
+		return jen.Id(t.Name())
+	case *types.Alias:
+		obj := t.Obj()
+		if obj.Pkg() == nil {
+			return jen.Id(obj.Name()) // any
+		}
+		s := r.qual(obj.Pkg(), obj.Name())
+		if args := t.TypeArgs(); args.Len() > 0 {
+			s = s.Types(r.typeList(args)...)
+		}
+		return s
+	case *types.Named:
+		obj := t.Obj()
+		if obj.Pkg() == nil {
+			return jen.Id(obj.Name()) // error, comparable
+		}
+		s := r.qual(obj.Pkg(), obj.Name())
+		if args := t.TypeArgs(); args.Len() > 0 {
+			s = s.Types(r.typeList(args)...)
+		}
+		return s
+	case *types.Pointer:
+		return jen.Op("*").Add(r.typ(t.Elem()))
+	case *types.Slice:
+		return jen.Index().Add(r.typ(t.Elem()))
+	case *types.Array:
+		return jen.Index(jen.Lit(int(t.Len()))).Add(r.typ(t.Elem()))
+	case *types.Map:
+		return jen.Map(r.typ(t.Key())).Add(r.typ(t.Elem()))
+	case *types.Chan:
+		switch t.Dir() {
+		case types.SendOnly:
+			return jen.Chan().Op("<-").Add(r.typ(t.Elem()))
+		case types.RecvOnly:
+			return jen.Op("<-").Chan().Add(r.typ(t.Elem()))
+		}
+		return jen.Chan().Add(r.typ(t.Elem()))
+	case *types.Signature:
+		return jen.Func().Add(r.signature(t))
+	case *types.Struct:
+		var fields []jen.Code
+		for i := range t.NumFields() {
+			f := t.Field(i)
+			var fc *jen.Statement
+			if f.Embedded() {
+				fc = r.typ(f.Type())
+			} else {
+				fc = jen.Id(f.Name()).Add(r.typ(f.Type()))
+			}
+			if tag := t.Tag(i); tag != "" {
+				fc = fc.Add(jen.Id(strconv.Quote(tag)))
+			}
+			fields = append(fields, fc)
+		}
+		return jen.Struct(fields...)
+	case *types.Interface:
+		var elems []jen.Code
+		for e := range t.EmbeddedTypes() {
+			elems = append(elems, r.typ(e))
+		}
+		for m := range t.ExplicitMethods() {
+			elems = append(elems, jen.Id(m.Name()).Add(r.signature(m.Type().(*types.Signature))))
+		}
+		return jen.Interface(elems...)
+	case *types.Union:
+		var terms []jen.Code
+		for i := range t.Len() {
+			term := t.Term(i)
+			c := r.typ(term.Type())
+			if term.Tilde() {
+				c = jen.Op("~").Add(c)
+			}
+			if i > 0 {
+				terms = append(terms, jen.Op("|"))
+			}
+			terms = append(terms, c)
+		}
+		return jen.Add(terms...)
+	}
+	// Unreachable for types a struct field can have.
+	return jen.Id(types.TypeString(t, func(p *types.Package) string { return p.Name() }))
+}
+
+func (r *renderer) typeList(l *types.TypeList) []jen.Code {
+	var out []jen.Code
+	for t := range l.Types() {
+		out = append(out, r.typ(t))
+	}
+	return out
+}
+
+// signature renders the parameter and result lists of a func type.
+func (r *renderer) signature(s *types.Signature) *jen.Statement {
+	var params, results []jen.Code
+	for i := range s.Params().Len() {
+		p := s.Params().At(i)
+		if s.Variadic() && i == s.Params().Len()-1 {
+			params = append(params, jen.Op("...").Add(r.typ(p.Type().(*types.Slice).Elem())))
+			continue
+		}
+		params = append(params, r.typ(p.Type()))
+	}
+	for v := range s.Results().Variables() {
+		results = append(results, r.typ(v.Type()))
+	}
+	st := jen.Params(params...)
+	switch len(results) {
+	case 0:
+	case 1:
+		st = st.Add(results[0])
+	default:
+		st = st.Params(results...)
+	}
+	return st
+}
+
+// wrap breaks text into lines of at most width bytes (longer words stand
+// alone).
+func wrap(text string, width int) []string {
+	var lines []string
+	var cur strings.Builder
+	for _, w := range strings.Fields(text) {
+		if cur.Len() > 0 && cur.Len()+1+len(w) > width {
+			lines = append(lines, cur.String())
+			cur.Reset()
+		}
+		if cur.Len() > 0 {
+			cur.WriteByte(' ')
+		}
+		cur.WriteString(w)
+	}
+	if cur.Len() > 0 {
+		lines = append(lines, cur.String())
+	}
+	return lines
+}
