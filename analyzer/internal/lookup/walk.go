@@ -1,0 +1,399 @@
+package lookup
+
+import (
+	"go/constant"
+	"go/types"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// Assume is the case a walk assumes the lookup is in.
+type Assume int
+
+// The two cases of a lookup.
+const (
+	Missing Assume = iota
+	Present
+)
+
+// Outcome is the result of a Walk.
+type Outcome struct {
+	// Fails reports whether every way out of the lookup fails.
+	Fails bool
+	// Tests are the tests of the lookup met on ways out that do not fail,
+	// in the order met.
+	Tests []*ssa.If
+}
+
+// node is a block entered from one of its predecessors (pred indexes
+// b.Preds), or the start of the walk (pred == -1, just after the lookup).
+type node struct {
+	b    *ssa.BasicBlock
+	pred int
+}
+
+type local struct {
+	done  bool // the node's own instructions decide: fails or not
+	fails bool
+	test  *ssa.If
+	succs []node
+}
+
+// Walk decides whether every path from just after l.Call fails when l is
+// in case a. With l.Call == nil it walks fn from its entry with no lookup:
+// then Fails says whether fn fails on every path.
+func (e *Env) Walk(fn *ssa.Function, l *Lookup, a Assume) Outcome {
+	var start node
+	startIdx := 0
+	if l != nil && l.Call != nil {
+		start = node{l.Call.Block(), -1}
+		for i, instr := range start.b.Instrs {
+			if instr == l.Call {
+				startIdx = i + 1
+			}
+		}
+	} else {
+		if len(fn.Blocks) == 0 {
+			return Outcome{}
+		}
+		start = node{fn.Blocks[0], -1}
+	}
+	w := &walker{env: e, fn: fn, l: l, a: a, locals: map[node]*local{}}
+	if l != nil {
+		w.valuePositions = ValuePositions(fn, l)
+	}
+	var order []node
+	queue := []node{start}
+	w.locals[start] = w.scan(start, startIdx)
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		order = append(order, n)
+		for _, s := range w.locals[n].succs {
+			if _, seen := w.locals[s]; !seen {
+				w.locals[s] = w.scan(s, 0)
+				queue = append(queue, s)
+			}
+		}
+	}
+	val := map[node]bool{}
+	for _, n := range order {
+		val[n] = true
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, n := range order {
+			lc := w.locals[n]
+			v := lc.fails
+			if !lc.done {
+				v = true
+				for _, s := range lc.succs {
+					v = v && val[s]
+				}
+			}
+			if v != val[n] {
+				val[n] = v
+				changed = true
+			}
+		}
+	}
+	out := Outcome{Fails: val[start]}
+	for _, n := range order {
+		if lc := w.locals[n]; lc.test != nil && !val[n] {
+			out.Tests = append(out.Tests, lc.test)
+		}
+	}
+	return out
+}
+
+type walker struct {
+	env            *Env
+	fn             *ssa.Function
+	l              *Lookup
+	a              Assume
+	locals         map[node]*local
+	valuePositions []bool
+}
+
+func (w *walker) scan(n node, from int) *local {
+	for _, instr := range n.b.Instrs[from:] {
+		switch instr := instr.(type) {
+		case *ssa.Panic:
+			return &local{done: true, fails: true}
+		case *ssa.Call:
+			if FailingCall(&instr.Call) {
+				return &local{done: true, fails: true}
+			}
+		case *ssa.Return:
+			return &local{done: true, fails: w.returnFails(instr, n)}
+		case *ssa.If:
+			if w.l != nil {
+				if missingIfTrue, ok := w.l.Test(instr.Cond); ok {
+					succ := 0 // the true branch
+					if missingIfTrue != (w.a == Missing) {
+						succ = 1
+					}
+					return &local{test: instr, succs: []node{edge(n.b, succ)}}
+				}
+			}
+			return &local{succs: []node{edge(n.b, 0), edge(n.b, 1)}}
+		case *ssa.Jump:
+			return &local{succs: []node{edge(n.b, 0)}}
+		}
+	}
+	// A block without terminator (unreachable): treat as not a way out.
+	return &local{done: true, fails: true}
+}
+
+// edge is the node of b's i'th successor entered from b.
+func edge(b *ssa.BasicBlock, i int) node {
+	s := b.Succs[i]
+	for p, pb := range s.Preds {
+		if pb == b {
+			return node{s, p}
+		}
+	}
+	return node{s, -1}
+}
+
+var errorType = types.Universe.Lookup("error").Type()
+
+func (w *walker) returnFails(ret *ssa.Return, n node) bool {
+	res := ret.Results
+	if len(res) == 0 {
+		return false
+	}
+	last := w.resolve(res[len(res)-1], n)
+	if types.Identical(last.Type(), errorType) {
+		return w.env.nonNil(w.l, w.a, last, map[ssa.Value]bool{})
+	}
+	if w.l == nil || w.a != Missing {
+		return false
+	}
+	// Under the missing assumption, a return that hands the missing case
+	// to the caller propagates it: the caller is checked instead.
+	if b, ok := last.Type().Underlying().(*types.Basic); ok && b.Kind() == types.Bool {
+		return w.l.IsStatus(last) || isFalse(last)
+	}
+	for i, v := range res {
+		v = w.resolve(v, n)
+		if w.l.IsValue(v) || w.l.IsStatus(v) {
+			return true
+		}
+		if k, ok := v.(*ssa.Const); ok && k.IsNil() && i < len(w.valuePositions) && w.valuePositions[i] {
+			return true // nil where it otherwise returns the lookup's value
+		}
+	}
+	return false
+}
+
+func isFalse(v ssa.Value) bool {
+	k, ok := v.(*ssa.Const)
+	return ok && k.Value != nil && k.Value.Kind() == constant.Bool && !constant.BoolVal(k.Value)
+}
+
+// resolve picks the phi edge of the predecessor the walk came from.
+func (w *walker) resolve(v ssa.Value, n node) ssa.Value {
+	if phi, ok := v.(*ssa.Phi); ok && phi.Block() == n.b && n.pred >= 0 && n.pred < len(phi.Edges) {
+		return phi.Edges[n.pred]
+	}
+	return v
+}
+
+// ValuePositions reports, per result of fn, whether some return of fn
+// returns l's value there.
+func ValuePositions(fn *ssa.Function, l *Lookup) []bool {
+	pos := make([]bool, fn.Signature.Results().Len())
+	for _, b := range fn.Blocks {
+		if ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok {
+			for i, v := range ret.Results {
+				if i < len(pos) && returnsValue(l, v, map[ssa.Value]bool{}) {
+					pos[i] = true
+				}
+			}
+		}
+	}
+	return pos
+}
+
+func returnsValue(l *Lookup, v ssa.Value, seen map[ssa.Value]bool) bool {
+	if l.IsValue(v) {
+		return true
+	}
+	if phi, ok := v.(*ssa.Phi); ok && !seen[phi] {
+		seen[phi] = true
+		for _, e := range phi.Edges {
+			if returnsValue(l, e, seen) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// NonNil reports whether the error v is known to be non-nil (with no lookup assumed).
+func (e *Env) NonNil(v ssa.Value) bool {
+	return e.nonNil(nil, Present, v, map[ssa.Value]bool{})
+}
+
+func (e *Env) nonNil(l *Lookup, a Assume, v ssa.Value, seen map[ssa.Value]bool) bool {
+	switch v := v.(type) {
+	case *ssa.Const:
+		return !v.IsNil()
+	case *ssa.MakeInterface:
+		return true
+	case *ssa.ChangeInterface:
+		return e.nonNil(l, a, v.X, seen)
+	case *ssa.ChangeType:
+		return e.nonNil(l, a, v.X, seen)
+	case *ssa.Extract:
+		return l.IsStatus(v) && l.Callee.StatusErr && a == Missing
+	case *ssa.Call:
+		if l.IsStatus(v) {
+			return l.Callee.StatusErr && a == Missing
+		}
+		fn := v.Call.StaticCallee()
+		if isFunc(fn, "fmt", "Errorf") || isFunc(fn, "errors", "New", "Join") {
+			return true
+		}
+		if fn != nil && e.AlwaysErr != nil && e.AlwaysErr(fn) {
+			return true
+		}
+		if l != nil && a == Missing && l.Callee.StatusErr {
+			for _, arg := range v.Call.Args {
+				if l.IsStatus(arg) {
+					return true // wraps the lookup's error
+				}
+			}
+		}
+		return false
+	case *ssa.UnOp:
+		// A package-level error variable: a sentinel.
+		_, ok := v.X.(*ssa.Global)
+		return ok && v.Op.String() == "*"
+	case *ssa.Phi:
+		if seen[v] {
+			return true
+		}
+		seen[v] = true
+		for _, x := range v.Edges {
+			if !e.nonNil(l, a, x, seen) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// Skips reports whether the present branch of test rejoins its missing
+// branch: the missing case skips work (if ok {…}) rather than doing
+// something else instead (if !ok {…} else {…}, or an early return).
+func (l *Lookup) Skips(test *ssa.If) bool {
+	missingIfTrue, ok := l.Test(test.Cond)
+	if !ok {
+		return false
+	}
+	b := test.Block()
+	missing, present := b.Succs[0], b.Succs[1]
+	if !missingIfTrue {
+		missing, present = present, missing
+	}
+	seen := map[*ssa.BasicBlock]bool{}
+	stack := []*ssa.BasicBlock{present}
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if x == missing {
+			return true
+		}
+		if seen[x] || x == b {
+			continue
+		}
+		seen[x] = true
+		succs := x.Succs
+		if iff, ok := x.Instrs[len(x.Instrs)-1].(*ssa.If); ok {
+			if m, ok := l.Test(iff.Cond); ok {
+				if m {
+					succs = succs[1:]
+				} else {
+					succs = succs[:1]
+				}
+			}
+		}
+		stack = append(stack, succs...)
+	}
+	return false
+}
+
+// Escapes reports whether l's ok or error reaches code this function does
+// not show: it is passed to a call (other than a printing one or
+// errors.Is/As), captured by a closure, stored outside a variadic argument
+// list, merged with other values, or sent. The receiver then handles the
+// missing case.
+func (l *Lookup) Escapes() bool {
+	for _, s := range l.Statuses {
+		if escapes(s, 0) {
+			return true
+		}
+	}
+	return false
+}
+
+func escapes(v ssa.Value, depth int) bool {
+	if depth > 3 || v.Referrers() == nil {
+		return false
+	}
+	for _, r := range *v.Referrers() {
+		switch r := r.(type) {
+		case *ssa.Call:
+			if printing(r.Call.StaticCallee()) || isFunc(r.Call.StaticCallee(), "errors", "Is", "As") {
+				continue
+			}
+			for _, a := range r.Call.Args {
+				if a == v {
+					return true
+				}
+			}
+			if r.Call.Value == v {
+				continue
+			}
+		case *ssa.Go, *ssa.Defer, *ssa.MakeClosure, *ssa.Phi, *ssa.Send, *ssa.MapUpdate:
+			return true
+		case *ssa.Store:
+			if r.Val != v {
+				continue
+			}
+			if ia, ok := r.Addr.(*ssa.IndexAddr); ok {
+				if _, ok := ia.X.(*ssa.Alloc); ok {
+					continue // a variadic argument list
+				}
+			}
+			return true
+		case *ssa.MakeInterface:
+			if escapes(r, depth+1) {
+				return true
+			}
+		case *ssa.ChangeInterface:
+			if escapes(r, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func printing(fn *ssa.Function) bool {
+	if fn == nil {
+		return false
+	}
+	obj, ok := fn.Object().(*types.Func)
+	if !ok || obj.Pkg() == nil {
+		return false
+	}
+	switch obj.Pkg().Path() {
+	case "fmt", "log", "log/slog":
+		return obj.Name() != "Errorf"
+	}
+	return false
+}

@@ -1,0 +1,152 @@
+package jobdata
+
+import (
+	_ "embed"
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/types"
+	"strconv"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/buildssa"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/ssa"
+
+	"github.com/routigen/routigen/analyzer/internal/docs"
+	"github.com/routigen/routigen/analyzer/internal/flow"
+	"github.com/routigen/routigen/analyzer/internal/rtapi"
+	"github.com/routigen/routigen/analyzer/internal/suppress"
+)
+
+//go:embed doc.go
+var doc string
+
+// Analyzer reports raw job-data writes.
+var Analyzer = &analysis.Analyzer{
+	Name:     "jobdata",
+	Doc:      docs.MustExtract(doc, "jobdata"),
+	URL:      "https://github.com/routigen/routigen#jobdata",
+	Run:      run,
+	Requires: []*analysis.Analyzer{inspect.Analyzer, buildssa.Analyzer},
+}
+
+const advice = "keep the value in a //routigen:state scope=job struct and use its generated accessor"
+
+func run(pass *analysis.Pass) (any, error) {
+	r := suppress.New(pass)
+	defer r.Finish()
+	if pass.Pkg.Path() == rtapi.Path {
+		return nil, nil // the runtime implements these methods
+	}
+	checkCalls(pass, r)
+	checkMapWrites(pass, r)
+	return nil, nil
+}
+
+// checkCalls reports SetData and DeleteData: calls, method values and
+// method expressions.
+func checkCalls(pass *analysis.Pass, r *suppress.Reporter) {
+	ins := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	called := map[ast.Expr]*ast.CallExpr{}
+	ins.Preorder([]ast.Node{(*ast.CallExpr)(nil), (*ast.SelectorExpr)(nil)}, func(n ast.Node) {
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			called[ast.Unparen(n.Fun)] = n
+		case *ast.SelectorExpr:
+			obj := pass.TypesInfo.Uses[n.Sel]
+			if !rtapi.IsMethod(obj, rtapi.JobContext, "SetData", "DeleteData") {
+				return
+			}
+			name := obj.Name()
+			recv := types.ExprString(n.X)
+			call, isCall := called[n]
+			if !isCall {
+				r.Reportf(n.Pos(), "%s.%s used as a function value: every call writes raw job data under a flat key; %s", recv, name, advice)
+				return
+			}
+			verb := "writes"
+			if name == "DeleteData" {
+				verb = "deletes"
+			}
+			keyArg := 0
+			if sel := pass.TypesInfo.Selections[n]; sel != nil && sel.Kind() == types.MethodExpr {
+				keyArg = 1
+			}
+			key := "a flat key"
+			if keyArg < len(call.Args) {
+				if k, ok := constString(pass, call.Args[keyArg]); ok {
+					key = "the flat key " + strconv.Quote(k)
+				}
+			}
+			r.Reportf(call.Pos(), "%s.%s %s raw job data under %s, which every routine instance in the job shares; %s",
+				recv, name, verb, key, advice)
+		}
+	})
+}
+
+func constString(pass *analysis.Pass, e ast.Expr) (string, bool) {
+	tv, ok := pass.TypesInfo.Types[e]
+	if !ok || tv.Value == nil || tv.Value.Kind() != constant.String {
+		return "", false
+	}
+	return constant.StringVal(tv.Value), true
+}
+
+// mapWriters are the functions of package maps that write into their first
+// argument.
+var mapWriters = map[string]bool{"Copy": true, "Insert": true, "DeleteFunc": true}
+
+// checkMapWrites reports writes into the copies Data and Metadata return.
+func checkMapWrites(pass *analysis.Pass, r *suppress.Reporter) {
+	var source string // the method the last Derives found
+	t := &flow.Tracer{
+		Mode: flow.Alias,
+		Source: func(_ *flow.Tracer, c *ssa.CallCommon) bool {
+			call, ok := rtapi.Resolve(c)
+			if ok && rtapi.IsMethod(call.Func, rtapi.JobContext, "Data", "Metadata") {
+				source = call.Func.Name()
+				return true
+			}
+			return false
+		},
+	}
+	ssaRes := pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA)
+	for _, fn := range ssaRes.SrcFuncs {
+		for _, b := range fn.Blocks {
+			for _, in := range b.Instrs {
+				switch in := in.(type) {
+				case *ssa.MapUpdate:
+					if t.Derives(in.Map) {
+						what := "this assignment"
+						if k, ok := in.Key.(*ssa.Const); ok && k.Value != nil && k.Value.Kind() == constant.String {
+							what = fmt.Sprintf("this assignment to %q", constant.StringVal(k.Value))
+						}
+						r.Reportf(in.Pos(), "%s is lost: the map %s() returns is a copy of the job's data; %s", what, source, advice)
+					}
+				case ssa.CallInstruction:
+					c := in.Common()
+					var target ssa.Value
+					var what string
+					if bi, ok := c.Value.(*ssa.Builtin); ok {
+						if (bi.Name() == "delete" || bi.Name() == "clear") && len(c.Args) > 0 {
+							target, what = c.Args[0], bi.Name()
+							if bi.Name() == "delete" && len(c.Args) > 1 {
+								if k, ok := c.Args[1].(*ssa.Const); ok && k.Value != nil && k.Value.Kind() == constant.String {
+									what = fmt.Sprintf("delete of %q", constant.StringVal(k.Value))
+								}
+							}
+						}
+					} else if call, ok := rtapi.Resolve(c); ok && call.Func.Pkg() != nil &&
+						call.Func.Pkg().Path() == "maps" && mapWriters[call.Func.Name()] && len(call.Args) > 0 {
+						target, what = call.Args[0], "maps."+call.Func.Name()
+					}
+					if target != nil && t.Derives(target) {
+						r.Reportf(c.Pos(), "this %s is lost: the map %s() returns is a copy of the job's data; %s", what, source, advice)
+					}
+				}
+			}
+		}
+	}
+}

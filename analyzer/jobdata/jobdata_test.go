@@ -1,0 +1,13 @@
+package jobdata_test
+
+import (
+	"testing"
+
+	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/routigen/routigen/analyzer/jobdata"
+)
+
+func Test(t *testing.T) {
+	analysistest.Run(t, analysistest.TestData(), jobdata.Analyzer, "jobs")
+}
