@@ -266,11 +266,14 @@ const (
 // (worker, routine instance, job): an activation never mixes jobs. The zero
 // Policy is Immediate.
 type Policy struct {
-	kind   policyKind
-	n      int
-	d      time.Duration
-	custom func(SlotView) bool
+	kind policyKind
+	n    int
+	d    time.Duration
+	// custom is behind a pointer so Policy stays comparable.
+	custom *customPolicy
 }
+
+type customPolicy struct{ ready func(SlotView) bool }
 
 // Immediate activates as soon as any slot holds a message and consumes every
 // queued message of every slot. It is the default.
@@ -306,7 +309,7 @@ func Custom(ready func(SlotView) bool) Policy {
 	if ready == nil {
 		return Policy{}
 	}
-	return Policy{kind: policyCustom, custom: ready}
+	return Policy{kind: policyCustom, custom: &customPolicy{ready}}
 }
 
 func (p Policy) String() string {
@@ -381,7 +384,7 @@ func (p *Policy) ready(d *routineDef, q [][]Message) (ok bool, batch int) {
 		}
 		return true, 0
 	case policyCustom:
-		return p.custom(SlotView{names: d.slotNames, q: q}), 0
+		return p.custom.ready(SlotView{names: d.slotNames, q: q}), 0
 	}
 	return true, 0
 }
