@@ -21,9 +21,9 @@ type diffOp struct {
 	a, b int // line indexes in a and b (before the op)
 }
 
-// unifiedDiff returns the unified diff of a and b (whole files), or "" when
+// UnifiedDiff returns the unified diff of a and b (whole files), or "" when
 // they are equal.
-func unifiedDiff(fromName, toName, a, b string) string {
+func UnifiedDiff(fromName, toName, a, b string) string {
 	if a == b {
 		return ""
 	}

@@ -194,7 +194,7 @@ func (r *Result) Diff(base string) []byte {
 		case Remove:
 			to = "/dev/null"
 		}
-		buf.WriteString(unifiedDiff(from, to, string(p.Existing), string(p.Content)))
+		buf.WriteString(UnifiedDiff(from, to, string(p.Existing), string(p.Content)))
 	}
 	return buf.Bytes()
 }

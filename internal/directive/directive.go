@@ -394,7 +394,7 @@ func unknown(d Found) *Error {
 	for i, s := range Directives {
 		names[i] = s.Name
 	}
-	return &Error{d.Comment.Pos(), fmt.Sprintf("unknown directive //routigen:%s (known: %s)", d.Name, strings.Join(names, ", "))}
+	return &Error{d.Comment.Pos(), fmt.Sprintf("unknown directive //routigen:%s (known: %s; see routigen explain)", d.Name, strings.Join(names, ", "))}
 }
 
 func sortErrors(errs []*Error) {

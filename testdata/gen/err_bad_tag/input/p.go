@@ -1,0 +1,6 @@
+package p
+
+//routigen:state scope=job
+type S struct {
+	N int `routigen:"skip"`
+}

@@ -1,0 +1,7 @@
+package p
+
+//routigen:state scope=job
+type S struct {
+	Count    int
+	SetCount int
+}

@@ -1,0 +1,6 @@
+package p
+
+type error struct{}
+
+//routigen:state scope=job
+type S struct{ N int }

@@ -1,0 +1,5 @@
+package p
+
+//routigen:state scope=job
+//routigen:state scope=worker
+type S struct{ N int }

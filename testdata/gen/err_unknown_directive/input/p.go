@@ -1,0 +1,9 @@
+package p
+
+// S has a misspelt directive.
+//
+//routigen:stat scope=job
+type S struct{ N int }
+
+//routigen:frobnicate
+func f() {}

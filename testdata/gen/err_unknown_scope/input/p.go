@@ -1,0 +1,4 @@
+package p
+
+//routigen:state scope=flow
+type S struct{ N int }

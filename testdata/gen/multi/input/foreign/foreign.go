@@ -1,0 +1,4 @@
+package foreign
+
+// Plain is not annotated.
+type Plain struct{ N int }

@@ -1,0 +1,4 @@
+package good
+
+//routigen:state scope=job
+type Good struct{ N int }

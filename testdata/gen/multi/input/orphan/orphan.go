@@ -1,0 +1,4 @@
+package orphan
+
+// Plain is no longer annotated.
+type Plain struct{ N int }

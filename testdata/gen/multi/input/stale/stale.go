@@ -1,0 +1,4 @@
+package stale
+
+//routigen:state scope=worker
+type Stale struct{ N int }
