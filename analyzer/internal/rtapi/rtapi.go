@@ -5,6 +5,7 @@
 package rtapi
 
 import (
+	"go/token"
 	"go/types"
 	"strings"
 
@@ -107,14 +108,14 @@ func funcValue(v ssa.Value, depth int) ssa.Value {
 	switch x := v.(type) {
 	case *ssa.UnOp:
 		if alloc, ok := x.X.(*ssa.Alloc); ok {
-			if s := singleStore(alloc); s != nil {
+			if s := StoredOnce(alloc); s != nil {
 				return funcValue(s, depth+1)
 			}
 		}
 		if fv, ok := x.X.(*ssa.FreeVar); ok {
 			if b := Binding(fv); b != nil {
 				if alloc, ok := b.(*ssa.Alloc); ok {
-					if s := singleStore(alloc); s != nil {
+					if s := StoredOnce(alloc); s != nil {
 						return funcValue(s, depth+1)
 					}
 				}
@@ -130,21 +131,45 @@ func funcValue(v ssa.Value, depth int) ssa.Value {
 	return v
 }
 
-// singleStore returns the value stored into alloc when it is stored exactly
-// once and its address escapes nowhere else but loads, stores and closures.
-func singleStore(alloc *ssa.Alloc) ssa.Value {
+// StoredOnce returns the value stored into alloc when it is stored exactly
+// once and otherwise only loaded, also by the closures that capture it.
+func StoredOnce(alloc *ssa.Alloc) ssa.Value {
 	var val ssa.Value
-	for _, r := range *alloc.Referrers() {
-		switch r := r.(type) {
-		case *ssa.Store:
-			if r.Addr != alloc || val != nil {
-				return nil
-			}
-			val = r.Val
-		case *ssa.UnOp, *ssa.MakeClosure, *ssa.DebugRef:
-		default:
-			return nil
+	var walk func(addr ssa.Value, depth int) bool
+	walk = func(addr ssa.Value, depth int) bool {
+		if depth > 8 {
+			return false
 		}
+		for _, r := range *addr.Referrers() {
+			switch r := r.(type) {
+			case *ssa.Store:
+				if r.Addr != addr || val != nil {
+					return false
+				}
+				val = r.Val
+			case *ssa.MakeClosure:
+				fn, ok := r.Fn.(*ssa.Function)
+				if !ok {
+					return false
+				}
+				for i, b := range r.Bindings {
+					if b == addr && i < len(fn.FreeVars) && !walk(fn.FreeVars[i], depth+1) {
+						return false
+					}
+				}
+			case *ssa.UnOp:
+				if r.Op != token.MUL {
+					return false
+				}
+			case *ssa.DebugRef:
+			default:
+				return false
+			}
+		}
+		return true
+	}
+	if !walk(alloc, 0) {
+		return nil
 	}
 	return val
 }

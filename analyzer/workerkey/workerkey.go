@@ -1,0 +1,201 @@
+package workerkey
+
+import (
+	_ "embed"
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"strconv"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/buildssa"
+	"golang.org/x/tools/go/ssa"
+
+	"github.com/routigen/routigen/analyzer/internal/docs"
+	"github.com/routigen/routigen/analyzer/internal/rtapi"
+	"github.com/routigen/routigen/analyzer/internal/suppress"
+)
+
+//go:embed doc.go
+var doc string
+
+// Analyzer reports worker state keyed by a constant.
+var Analyzer = &analysis.Analyzer{
+	Name:     "workerkey",
+	Doc:      docs.MustExtract(doc, "workerkey"),
+	URL:      "https://github.com/routigen/routigen#workerkey",
+	Run:      run,
+	Requires: []*analysis.Analyzer{buildssa.Analyzer},
+}
+
+const advice = "every routine instance using it shares the state; key by ExecContext.RoutineID, or declare a //routigen:state scope=worker struct"
+
+// keyParam is a parameter of a function of this package that ends up as a
+// worker state key.
+type keyParam struct {
+	fn  *ssa.Function
+	idx int
+}
+
+func run(pass *analysis.Pass) (any, error) {
+	r := suppress.New(pass)
+	defer r.Finish()
+	calls := callExprs(pass)
+	pos := func(p token.Pos) token.Pos {
+		if c, ok := calls[p]; ok {
+			return c.Pos()
+		}
+		return p
+	}
+	funcs := pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA).SrcFuncs
+
+	// Direct uses, and the parameters that flow into keys.
+	keyParams := map[keyParam]string{} // -> the method it reaches
+	var work []keyParam
+	for _, fn := range funcs {
+		for _, b := range fn.Blocks {
+			for _, in := range b.Instrs {
+				ci, ok := in.(ssa.CallInstruction)
+				if !ok {
+					continue
+				}
+				call, ok := rtapi.Resolve(ci.Common())
+				if !ok || len(call.Args) == 0 ||
+					!rtapi.IsMethod(call.Func, rtapi.WorkerState, "RoutineState", "UpdateRoutineState", "ModifyRoutineState") {
+					continue
+				}
+				key := call.Args[0]
+				if k, ok := constKey(key); ok {
+					r.Reportf(pos(ci.Common().Pos()), "%s with the constant key %s: %s", call.Func.Name(), strconv.Quote(k), advice)
+				} else if p, ok := param(key); ok {
+					kp := keyParam{p.Parent(), index(p)}
+					if _, seen := keyParams[kp]; !seen {
+						keyParams[kp] = call.Func.Name()
+						work = append(work, kp)
+					}
+				}
+			}
+		}
+	}
+	if len(keyParams) == 0 {
+		return nil, nil
+	}
+
+	// Helpers: constants passed to parameters that become keys, found to a
+	// fixed point (helpers calling helpers).
+	reported := map[token.Pos]bool{}
+	for len(work) > 0 {
+		work = work[:0]
+		for _, fn := range funcs {
+			for _, b := range fn.Blocks {
+				for _, in := range b.Instrs {
+					ci, ok := in.(ssa.CallInstruction)
+					if !ok {
+						continue
+					}
+					callee := ci.Common().StaticCallee()
+					if callee == nil {
+						continue
+					}
+					for i, arg := range ci.Common().Args {
+						method, ok := keyParams[keyParam{callee, i}]
+						if !ok {
+							continue
+						}
+						if k, ok := constKey(arg); ok {
+							if p := pos(ci.Common().Pos()); !reported[p] {
+								reported[p] = true
+								r.Reportf(p, "the constant key %s passed to %s becomes the key of %s: %s",
+									strconv.Quote(k), callee.Name(), method, advice)
+							}
+						} else if p, ok := param(arg); ok {
+							kp := keyParam{p.Parent(), index(p)}
+							if _, seen := keyParams[kp]; !seen {
+								keyParams[kp] = method
+								work = append(work, kp)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	return nil, nil
+}
+
+// callExprs maps the Lparen of every call to its expression, so a finding
+// points at the start of the call as written.
+func callExprs(pass *analysis.Pass) map[token.Pos]*ast.CallExpr {
+	m := map[token.Pos]*ast.CallExpr{}
+	for _, f := range pass.Files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			if c, ok := n.(*ast.CallExpr); ok {
+				m[c.Lparen] = c
+			}
+			return true
+		})
+	}
+	return m
+}
+
+// constKey returns the constant string v holds: a constant, or a local
+// variable (captured by a closure or address-taken) stored exactly once,
+// with a constant.
+func constKey(v ssa.Value) (string, bool) {
+	for range 8 {
+		switch x := v.(type) {
+		case *ssa.Const:
+			if x.Value == nil || x.Value.Kind() != constant.String {
+				return "", false
+			}
+			return constant.StringVal(x.Value), true
+		case *ssa.ChangeType:
+			v = x.X
+			continue
+		case *ssa.UnOp:
+			if x.Op != token.MUL {
+				return "", false
+			}
+			a := x.X
+			if fv, ok := a.(*ssa.FreeVar); ok {
+				a = rtapi.Binding(fv)
+			}
+			alloc, ok := a.(*ssa.Alloc)
+			if !ok {
+				return "", false
+			}
+			s := rtapi.StoredOnce(alloc)
+			if s == nil {
+				return "", false
+			}
+			v = s
+			continue
+		}
+		return "", false
+	}
+	return "", false
+}
+
+// param returns the parameter v is, directly or through a conversion.
+func param(v ssa.Value) (*ssa.Parameter, bool) {
+	for range 8 {
+		switch x := v.(type) {
+		case *ssa.Parameter:
+			return x, true
+		case *ssa.ChangeType:
+			v = x.X
+			continue
+		}
+		return nil, false
+	}
+	return nil, false
+}
+
+func index(p *ssa.Parameter) int {
+	for i, q := range p.Parent().Params {
+		if q == p {
+			return i
+		}
+	}
+	return -1
+}
