@@ -22,7 +22,10 @@ type worker struct {
 	throttles []*throttle
 
 	startOnce, stopOnce sync.Once
-	stopWatch           func() bool
+	// ctx is Exec's context (nil for a default worker). Post checks it too:
+	// the AfterFunc that marks the worker stopped runs asynchronously.
+	ctx       context.Context
+	stopWatch func() bool
 
 	// Guarded by rt.mu.
 	stopped bool

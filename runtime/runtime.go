@@ -126,6 +126,7 @@ func (r *Runtime) Exec(ctx context.Context, flowID string) (*WorkerState, error)
 		return nil, fmt.Errorf("runtime: exec: flow %q: %w", flowID, ErrUnknownFlow)
 	}
 	w := r.newWorkerLocked(p)
+	w.ctx = ctx
 	r.mu.Unlock()
 	w.start()
 	w.stopWatch = context.AfterFunc(ctx, func() { r.stopWorker(w) })
@@ -139,7 +140,7 @@ func (r *Runtime) Workers(flowID string) []*WorkerState {
 	defer r.mu.Unlock()
 	var out []*WorkerState
 	for _, w := range r.workers {
-		if w.plan.id == flowID && !w.stopped {
+		if w.plan.id == flowID && !w.stopped && (w.ctx == nil || w.ctx.Err() == nil) {
 			out = append(out, w.state)
 		}
 	}
@@ -248,7 +249,7 @@ func (r *Runtime) resolveLocked(flowID, routineID, slot, workerID string) (*work
 			return nil, nil, 0, fmt.Errorf("runtime: post: worker %q: %w", workerID, ErrUnknownWorker)
 		case w.plan != p:
 			return nil, nil, 0, fmt.Errorf("runtime: post: worker %q runs flow %q, not %q: %w", workerID, w.plan.id, flowID, ErrUnknownWorker)
-		case w.stopped:
+		case w.stopped || (w.ctx != nil && w.ctx.Err() != nil):
 			return nil, nil, 0, fmt.Errorf("runtime: post: worker %q: %w", workerID, ErrWorkerStopped)
 		}
 	}
