@@ -285,7 +285,7 @@ func (a *activation) call() (err error, panicked bool) {
 	}()
 	if a.jr.rt.hasHooks {
 		if err := a.jr.rt.hooks.BeforeRoutine(a); err != nil {
-			return fmt.Errorf("%w: %w", ErrVetoed, err), false
+			return &VetoError{Hook: "BeforeRoutine", What: "routine " + a.n.id, Err: err}, false
 		}
 	}
 	return a.n.def.logic(a, a.in), false
@@ -404,7 +404,7 @@ func Emit(ctx context.Context, event string, payload Message) error {
 	var errs []error
 	for _, t := range targets {
 		if err := r.hooks.BeforeEnqueue(a, t.node.id, t.node.def.slotNames[t.slot], payload); err != nil {
-			errs = append(errs, fmt.Errorf("runtime: emit %q to %s.%s: %w: %w", event, t.node.id, t.node.def.slotNames[t.slot], ErrVetoed, err))
+			errs = append(errs, &VetoError{Hook: "BeforeEnqueue", What: fmt.Sprintf("emit %q to %s.%s", event, t.node.id, t.node.def.slotNames[t.slot]), Err: err})
 			continue
 		}
 		a.jr.enqueue(t.node, t.slot, payload)

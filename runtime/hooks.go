@@ -3,7 +3,7 @@ package runtime
 import "context"
 
 // Hooks observe the runtime. The three "before" hooks can veto by returning
-// an error; the runtime wraps it with ErrVetoed:
+// an error; the runtime returns it in a *VetoError, which matches ErrVetoed:
 //
 //   - BeforeJob vetoes a job: Post returns the error and leaves no job.
 //   - BeforeRoutine vetoes an activation: the logic does not run and the
@@ -51,3 +51,24 @@ func (NopHooks) BeforeRoutine(context.Context) error                          { 
 func (NopHooks) AfterRoutine(context.Context, error)                          {}
 func (NopHooks) OnEmit(context.Context, string, Message)                      {}
 func (NopHooks) BeforeEnqueue(context.Context, string, string, Message) error { return nil }
+
+// VetoError reports a "before" hook's veto. errors.Is(err, ErrVetoed) holds,
+// and it unwraps to the hook's error.
+type VetoError struct {
+	// Hook is the vetoing hook's method name, e.g. "BeforeJob".
+	Hook string
+	// What was vetoed, e.g. "post to a.in".
+	What string
+	// Err is the hook's error.
+	Err error
+}
+
+func (e *VetoError) Error() string {
+	return "runtime: " + e.Hook + " vetoed " + e.What + ": " + e.Err.Error()
+}
+
+// Is reports whether target is ErrVetoed.
+func (e *VetoError) Is(target error) bool { return target == ErrVetoed }
+
+// Unwrap returns the hook's error.
+func (e *VetoError) Unwrap() error { return e.Err }

@@ -205,13 +205,15 @@ func (r *Runtime) Post(ctx context.Context, flowID, routineID, slot string, data
 
 	w.start()
 	if r.hasHooks {
-		err := r.hooks.BeforeJob(ctx, job)
-		if err == nil {
-			err = r.hooks.BeforeEnqueue(WithJob(ctx, job), n.id, n.def.slotNames[si], data)
+		var veto error
+		if err := r.hooks.BeforeJob(ctx, job); err != nil {
+			veto = &VetoError{Hook: "BeforeJob", What: "job " + id, Err: err}
+		} else if err := r.hooks.BeforeEnqueue(WithJob(ctx, job), n.id, n.def.slotNames[si], data); err != nil {
+			veto = &VetoError{Hook: "BeforeEnqueue", What: "post to " + routineID + "." + slot, Err: err}
 		}
-		if err != nil {
+		if veto != nil {
 			r.forget(jr)
-			return nil, fmt.Errorf("runtime: post to %s.%s: %w: %w", routineID, slot, ErrVetoed, err)
+			return nil, veto
 		}
 	}
 	job.whenFinished(jr.finished)
