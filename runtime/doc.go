@@ -1,0 +1,134 @@
+// Package runtime runs flows of routines for jobs, with state that is typed
+// and isolated by construction.
+//
+// A [Routine] declares named input slots, named output events, an
+// activation [Policy], its [LogicFunc] and an [ErrorHandler]. A [Flow] places
+// routine instances under ids ([Flow.Add]) and wires an event of one
+// instance to a slot of another ([Flow.Connect]); fan-out, fan-in and cycles
+// are allowed. A [Runtime] registers flows, starts workers ([Runtime.Exec])
+// and runs jobs ([Runtime.Post]). Logic receives the messages it consumed
+// in an [Input] and sends new ones with [Emit].
+//
+// # Routines, instances, workers and jobs
+//
+// A *Routine is a template. Every Flow.Add makes an independent instance of
+// it, identified by its routine id: adding one *Routine twice, or to two
+// flows, gives instances whose queues and per-routine state never meet.
+//
+// A worker ([WorkerState]) executes one flow and lives across jobs: it holds
+// long-lived per-routine state and job counters. Runtime.Exec starts one;
+// without [OnWorker] a post goes to the flow's default worker, started on
+// first use, so worker state accumulates across the jobs posted to it.
+//
+// A job ([JobContext]) is one unit of work on one worker: Post creates it by
+// delivering a message to a slot of an instance, and everything that message
+// causes, downstream and around loops, belongs to the same job.
+//
+// # Threads of control
+//
+// Logic runs on a pool of goroutines shared by all workers of a runtime;
+// [WithWorkers] sets its size (default GOMAXPROCS). No goroutine is started
+// per job or per worker. Timers serve [TimeInterval] policies and retry
+// delays; hooks run on whichever goroutine triggered them. [Runtime.Close]
+// waits for every job, then stops the pool: afterwards no goroutine of the
+// runtime is left.
+//
+// Every activation, of entry and downstream routines alike, runs with a
+// context carrying the full [ExecContext]: routine id, flow id, job and
+// worker ([ExecFromContext], [RequireExec]). The context is not cancelled by
+// the runtime; logic that needs a deadline makes its own.
+//
+// # Queues and ordering guarantees
+//
+// Queues belong to the worker, one per slot of each (routine instance, job):
+// a message is queued under the job that emitted or posted it, and an
+// activation consumes messages of one job only, running under that job.
+//
+//   - Activations of one routine instance for one job are serialized: the
+//     next starts after the previous one returned (retries included).
+//   - Activations of different instances, or of one instance for different
+//     jobs, run concurrently on the pool.
+//   - Messages one activation emits to one slot are queued, and consumed, in
+//     emit order. Messages from different activations to the same slot
+//     interleave in no promised order.
+//   - Nothing is promised about the order of different jobs.
+//
+// The policy decides when queued messages activate the instance and which
+// it consumes: [Immediate] (the default: anything queued, all of it),
+// [AllSlotsReady], [BatchSize] (exactly n per slot), [TimeInterval] (at most
+// once per interval per worker and instance, and a timer fires it when the
+// interval ends, not the next message) and [Custom]. Messages that arrive
+// while an activation runs wait for the next one.
+//
+// # Job completion
+//
+// A job finishes by itself. It completes when no work is left for it: no
+// activation scheduled, running or waiting on a throttle or retry timer.
+// Messages that the policy will never consume (a partial batch, a slot
+// AllSlotsReady still waits for) do not keep the job alive: they are dropped
+// and the drop is recorded in the trace ("dropped"). A job fails when logic
+// returns an error its handler does not absorb, or panics: the [PanicError]
+// holds the value and the stack, and other jobs carry on. [JobContext.Cancel]
+// ends a job from outside. Once a job has finished no new activation of it
+// starts and its emits are dropped; activations already running return
+// normally. [JobContext.Wait] and [JobContext.Done] report the end of one
+// job, [Runtime.Wait] the end of every job posted before the call. Every
+// finished job counts in [WorkerState.JobsProcessed] (and, when it failed or
+// was cancelled, [WorkerState.JobsFailed]).
+//
+// # Isolation levels
+//
+// From the narrowest to the widest:
+//
+//   - Typed job state ([JobCell], used by generated //routigen:state
+//     scope=job accessors): lives in the job, namespaced by the routine id
+//     of the activation, so two instances of one routine never share it;
+//     with [PerFlow] it is shared by the routines of the same job. Gone when
+//     the job ends.
+//   - Free-form job data ([JobContext.SetData]): one flat map per job, shared
+//     by every routine of the job. Flat keys collide between instances;
+//     prefer typed state.
+//   - Worker state ([WorkerCell], [WorkerState.RoutineState]): lives as long
+//     as the worker, across all its jobs, and is seen concurrently by
+//     activations of different jobs. Namespace it by the routine id and
+//     change it with atomic read-modify-write ([Cell.Update],
+//     [WorkerState.ModifyRoutineState]). The runtime's own bookkeeping
+//     ([WorkerState.RoutineStatus]) is kept apart and never overwrites it.
+//
+// Messages are shared, not copied, between the emitter and every receiver:
+// treat them as read-only.
+//
+// # Errors
+//
+// An [ErrorHandler] set on the routine, else the flow's default
+// ([Flow.OnError]), else Stop, decides what an error returned by logic
+// does:
+//
+//   - [Stop] fails the job with the error.
+//   - [Continue] records the error in the trace ("error") and the job's log,
+//     and the job goes on with whatever the logic emitted.
+//   - [Skip] is Continue, and the routine's status on the worker says
+//     skipped.
+//   - [Retry] runs the logic again with the same input, up to MaxRetries
+//     times, waiting Delay×Backoff^(k-1) before retry k without holding a
+//     pool goroutine; then Stop. Emits of failed attempts are not undone.
+//
+// A panic is never absorbed: it fails the job.
+//
+// # Hooks and logs
+//
+// [Hooks] observe workers (start, stop), jobs (before, after), activations
+// (before, after), emits and enqueues. Embed [NopHooks] to implement some.
+// The three "before" hooks veto by returning an error ([VetoError], matching
+// [ErrVetoed]): BeforeJob and BeforeEnqueue of a post make Post fail and
+// leave no job; BeforeEnqueue of an emit keeps the message from that slot
+// and Emit returns the error; BeforeRoutine is handled like an error of the
+// logic.
+//
+// [Logger] gives logic a *slog.Logger whose records are kept with the job
+// ([JobContext.Logs], bounded by [WithLogLimit]), tagged with the routine id,
+// and forwarded to the runtime's logger ([WithLogger]) with job_id,
+// routine_id, flow_id and worker_id attributes. The trace
+// ([JobContext.TraceLog], bounded by [WithTraceLimit]) records what the
+// runtime did about errors, retries and drops, and whatever logic traces.
+package runtime
