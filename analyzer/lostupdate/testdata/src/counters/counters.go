@@ -1,0 +1,126 @@
+package counters
+
+import (
+	"context"
+	"strings"
+
+	"github.com/routigen/routigen/runtime"
+
+	"state"
+)
+
+// The fault from the Python original: count = get() + n; update(count),
+// while jobs run concurrently on worker state.
+func countItems(ctx context.Context, in runtime.Input) error {
+	c, err := state.CounterOf(ctx)
+	if err != nil {
+		return err
+	}
+	count := c.Count() + len(in.Slot("items"))
+	c.SetCount(count) // want `lost update: c.SetCount writes a value computed from c.Count\(\), read in a separate call; concurrent activations sharing this worker-scope Counter lose their updates in between: use c.Update`
+	return nil
+}
+
+// The same fault on raw worker state.
+func countRaw(ctx context.Context, n int) error {
+	ec, err := runtime.RequireExec(ctx)
+	if err != nil {
+		return err
+	}
+	st := ec.Worker.RoutineState(ec.RoutineID)
+	count, _ := st["count"].(int)
+	ec.Worker.UpdateRoutineState(ec.RoutineID, runtime.Message{"count": count + n}) // want `lost update: UpdateRoutineState writes state derived from RoutineState with the same key.*use ModifyRoutineState`
+	return nil
+}
+
+func rawInPlace(w *runtime.WorkerState, id string) {
+	st := w.RoutineState(id)
+	st["seen"] = true
+	w.UpdateRoutineState(id, st) // want `lost update: UpdateRoutineState`
+}
+
+func fixes(c state.CounterAccessor, n int, f float64) {
+	c.SetCount(c.Count() + n)    // want `lost update: c.SetCount`
+	c.SetCount(c.Count() - 1)    // want `lost update: c.SetCount`
+	c.SetCount(c.Count() + 1)    // want `lost update: c.SetCount`
+	c.SetTotal(c.Total() * f)    // want `lost update: c.SetTotal writes a value computed from c.Total\(\)`
+	c.SetFlags(c.Flags() | 4)    // want `lost update: c.SetFlags`
+	c.SetFlags(c.Flags() &^ 1)   // want `lost update: c.SetFlags`
+	c.SetCount((c.Count() << n)) // want `lost update: c.SetCount`
+	c.SetLabel(c.Label() + "!")  // want `lost update: c.SetLabel`
+}
+
+func shadowsS(c state.CounterAccessor, s int) {
+	c.SetCount(c.Count() + s) // want `lost update: c.SetCount`
+}
+
+func sharedJobScope(ctx context.Context) error {
+	sess, err := state.SessionOf(ctx)
+	if err != nil {
+		return err
+	}
+	sess.SetHits(sess.Hits() + 2) // want `concurrent activations sharing this shared job-scope Session`
+	return nil
+}
+
+func noMechanicalFix(c state.CounterAccessor, ctx context.Context) {
+	c.SetNames(append(c.Names(), "x"))           // want `lost update: c.SetNames`
+	c.SetLabel(strings.ToUpper(c.Label()))       // want `lost update: c.SetLabel`
+	c.SetCount(c.Count() + len(c.Names()))       // want `lost update: c.SetCount`
+	c.SetCount(c.Load().Count + 1)               // want `lost update: c.SetCount`
+	defer c.SetCount(c.Count() + 1)              // want `lost update: c.SetCount`
+	c.SetCount(2 * c.Count())                    // want `lost update: c.SetCount`
+	c.Store(state.Counter{Count: c.Count() + 1}) // want `lost update: c.Store writes a value derived from c.Load\(\)`
+}
+
+func loadStore(c state.CounterAccessor) {
+	v := c.Load()
+	v.Count++
+	v.Names = append(v.Names, "x")
+	c.Store(v) // want `lost update: c.Store writes a value derived from c.Load\(\)`
+}
+
+func loadStorePointer(c state.CounterAccessor) {
+	v := c.Load()
+	p := &v
+	p.Count++
+	c.Store(*p) // want `lost update: c.Store`
+}
+
+func twoLookups(ctx context.Context) {
+	a, _ := state.CounterOf(ctx)
+	b, _ := state.CounterOf(ctx)
+	b.SetCount(a.Count() + 1) // want `lost update: b.SetCount`
+}
+
+func closures(c state.CounterAccessor, n int) {
+	get := func() int { return c.Count() }
+	c.SetCount(get() + n) // want `lost update: c.SetCount`
+	func() {
+		c.SetCount(c.Count() + n) // want `lost update: c.SetCount`
+	}()
+	update := func(v int) { c.SetCount(v) }
+	update(n) // not followed: the write is in the callee
+}
+
+func current(c state.CounterAccessor) int { return c.Count() }
+
+func helpers(c state.CounterAccessor) {
+	c.SetCount(current(c) + 1) // want `lost update: c.SetCount`
+}
+
+func methodValue(c state.CounterAccessor) {
+	set := c.SetCount
+	set(c.Count() + 1) // want `lost update: the accessor.SetCount`
+}
+
+type holder struct{ c state.CounterAccessor }
+
+func fieldReceiver(h *holder) {
+	h.c.SetCount(h.c.Count() + 1) // want `lost update: h.c.SetCount`
+}
+
+func localAlias(c state.CounterAccessor) {
+	d := c
+	d.SetCount(c.Count() + 1) // want `lost update: d.SetCount`
+}
