@@ -1,0 +1,184 @@
+package gen_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/routigen/routigen/gen"
+	"github.com/routigen/routigen/gen/internal/gentest"
+)
+
+func generate(t *testing.T, dir string, patterns ...string) *gen.Result {
+	t.Helper()
+	res, err := gen.Generate(context.Background(), gen.Config{Dir: dir}, patterns...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// TestDeterminism runs the generator twice over a package with many types,
+// fields and imports, declared in an order that differs from the sorted
+// one: the output must be byte-identical (no map order leaks) and sorted.
+func TestDeterminism(t *testing.T) {
+	files := map[string][]byte{}
+	kinds := []string{"int", "[]string", "map[string]int", "time.Time", "map[int][]byte", "url.URL", "*bytes.Buffer", "[3]map[string]bool", "struct{ A []int }", "func() error"}
+	for f := range 4 {
+		var src strings.Builder
+		src.WriteString("package many\n\nimport (\n\t\"bytes\"\n\t\"net/url\"\n\t\"time\"\n)\n\nvar _ = bytes.MinRead\nvar _ url.URL\nvar _ time.Time\n")
+		for i := 9; i >= 0; i-- {
+			name := fmt.Sprintf("T%c%d", 'Z'-rune(i), f)
+			scope := "job"
+			if i%2 == 1 {
+				scope = "worker shared"
+			}
+			fmt.Fprintf(&src, "\n//routigen:state scope=%s\ntype %s struct {\n", scope, name)
+			for j := range 10 {
+				fmt.Fprintf(&src, "\tF%d %s\n", 9-j, kinds[(i+j)%len(kinds)])
+			}
+			src.WriteString("}\n")
+		}
+		files[fmt.Sprintf("f%d.go", 3-f)] = []byte(src.String())
+	}
+	dir := gentest.NewModule(t, "example.com/many", files)
+	a := generate(t, dir)
+	b := generate(t, dir)
+	if err := a.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Packages) != 1 || a.Packages[0].Content == nil {
+		t.Fatalf("want one generated package, got %+v", a.Packages)
+	}
+	ca, cb := a.Packages[0].Content, b.Packages[0].Content
+	if !bytes.Equal(ca, cb) {
+		t.Fatalf("two runs differ:\n%s", gen.UnifiedDiff("run1", "run2", string(ca), string(cb)))
+	}
+	// Types come sorted by name.
+	last := ""
+	for line := range strings.SplitSeq(string(ca), "\n") {
+		if name, ok := strings.CutPrefix(line, "type "); ok {
+			name, _, _ = strings.Cut(name, "Accessor")
+			if name < last {
+				t.Errorf("type %s after %s: not sorted", name, last)
+			}
+			last = name
+		}
+	}
+	if !gen.IsGenerated(ca) || !bytes.HasPrefix(ca, []byte(gen.Header+"\n//go:build !routigen\n")) {
+		t.Errorf("bad header:\n%s", ca[:100])
+	}
+}
+
+// TestCommit covers the file life cycle: write, keep the mode, skip an
+// unchanged file, remove an orphan, never touch a foreign file.
+func TestCommit(t *testing.T) {
+	dir := gentest.NewModule(t, "example.com/life", map[string][]byte{
+		"a/a.go": []byte("package a\n\n//routigen:state scope=job\ntype A struct{ N int }\n"),
+		"f/f.go": []byte("package f\n\n//routigen:state scope=job\ntype F struct{ N int }\n"),
+		"f/routigen_gen.go": []byte("package f\n\n// hand-written\n"),
+	})
+	file := filepath.Join(dir, "a", gen.FileName)
+	foreign := filepath.Join(dir, "f", gen.FileName)
+
+	res := generate(t, dir, "./...")
+	if err := res.Err(); err == nil || !strings.Contains(err.Error(), "not written by routigen") {
+		t.Fatalf("want the foreign-file error, got %v", err)
+	}
+	changes, err := res.Commit()
+	if err != nil || len(changes) != 1 || changes[0].File != file || changes[0].Action != gen.Write {
+		t.Fatalf("first commit: %v %v", changes, err)
+	}
+	if b, _ := os.ReadFile(foreign); string(b) != "package f\n\n// hand-written\n" {
+		t.Fatalf("foreign file touched: %q", b)
+	}
+	fi, err := os.Stat(file)
+	if err != nil || fi.Mode().Perm() != 0o644 {
+		t.Fatalf("mode of new file: %v %v", fi, err)
+	}
+
+	// Unchanged: nothing written, mtime kept.
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(file, old, old)
+	res = generate(t, dir, "./a")
+	if len(res.Stale()) != 0 {
+		t.Fatalf("stale after commit: %v", res.Stale())
+	}
+	if changes, err := res.Commit(); err != nil || len(changes) != 0 {
+		t.Fatalf("commit of an up-to-date result: %v %v", changes, err)
+	}
+	if fi, _ := os.Stat(file); !fi.ModTime().Equal(old) {
+		t.Error("an unchanged file was rewritten")
+	}
+
+	// Changed type, custom mode: rewritten, mode kept, no temp file left.
+	os.Chmod(file, 0o600)
+	os.WriteFile(filepath.Join(dir, "a", "a.go"), []byte("package a\n\n//routigen:state scope=job\ntype A struct{ N, M int }\n"), 0o644)
+	res = generate(t, dir, "./a")
+	if d := string(res.Diff(dir)); !strings.Contains(d, "--- a/a/routigen_gen.go") || !strings.Contains(d, "+func (a AAccessor) M() int {") {
+		t.Errorf("diff:\n%s", d)
+	}
+	if _, err := res.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if fi, _ := os.Stat(file); fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want 0600 kept", fi.Mode().Perm())
+	}
+	if b, _ := os.ReadFile(file); !bytes.Contains(b, []byte("func (a AAccessor) M() int")) {
+		t.Error("file not rewritten")
+	}
+	entries, _ := os.ReadDir(filepath.Join(dir, "a"))
+	if len(entries) != 2 {
+		t.Errorf("files left in a/: %v", entries)
+	}
+
+	// A stale or broken generated file does not block loading.
+	os.WriteFile(file, []byte(gen.Header+"\n//go:build !routigen\n\npackage a\n\nfunc broken( {\n"), 0o644)
+	res = generate(t, dir, "./a")
+	if err := res.Err(); err != nil {
+		t.Fatalf("broken generated file blocked the load: %v", err)
+	}
+
+	// Orphan: no annotated type left.
+	os.WriteFile(filepath.Join(dir, "a", "a.go"), []byte("package a\n\ntype A struct{ N int }\n"), 0o644)
+	res = generate(t, dir, "./a")
+	if d := string(res.Diff(dir)); !strings.Contains(d, "+++ /dev/null") {
+		t.Errorf("orphan diff:\n%s", d)
+	}
+	if changes, err := res.Commit(); err != nil || len(changes) != 1 || changes[0].Action != gen.Remove {
+		t.Fatalf("orphan commit: %v %v", changes, err)
+	}
+	if _, err := os.Stat(file); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("orphan not removed: %v", err)
+	}
+}
+
+// TestErrorFormat checks the file:line:col: routigen: prefix and wrapping.
+func TestErrorFormat(t *testing.T) {
+	dir := gentest.NewModule(t, "example.com/bad", map[string][]byte{
+		"p.go": []byte("package p\n\n//routigen:state scope=nope\ntype S struct{}\n\n//routigen:state scope=job\ntype T struct{ Load int }\n"),
+	})
+	res := generate(t, dir)
+	errs := res.Errs()
+	if len(errs) != 2 {
+		t.Fatalf("want 2 errors, got %v", errs)
+	}
+	for _, e := range errs {
+		if !strings.HasPrefix(e.Error(), filepath.Join(dir, "p.go")+":") || !strings.Contains(e.Error(), ": routigen: ") {
+			t.Errorf("bad format: %s", e)
+		}
+	}
+	var ge *gen.Error
+	if !errors.As(res.Err(), &ge) {
+		t.Errorf("Err() does not hold *gen.Error")
+	}
+	if res.Packages[0].Action() != gen.Keep || res.Packages[0].Content != nil {
+		t.Error("a package with errors would be written")
+	}
+}
