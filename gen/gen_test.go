@@ -80,8 +80,8 @@ func TestDeterminism(t *testing.T) {
 // unchanged file, remove an orphan, never touch a foreign file.
 func TestCommit(t *testing.T) {
 	dir := gentest.NewModule(t, "example.com/life", map[string][]byte{
-		"a/a.go": []byte("package a\n\n//routigen:state scope=job\ntype A struct{ N int }\n"),
-		"f/f.go": []byte("package f\n\n//routigen:state scope=job\ntype F struct{ N int }\n"),
+		"a/a.go":            []byte("package a\n\n//routigen:state scope=job\ntype A struct{ N int }\n"),
+		"f/f.go":            []byte("package f\n\n//routigen:state scope=job\ntype F struct{ N int }\n"),
 		"f/routigen_gen.go": []byte("package f\n\n// hand-written\n"),
 	})
 	file := filepath.Join(dir, "a", gen.FileName)
