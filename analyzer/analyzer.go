@@ -3,11 +3,27 @@
 // analyzer/workerkey, analyzer/lostupdate), with the usual
 // `var Analyzer = &analysis.Analyzer{...}`; All lists them for the drivers:
 // `routigen lint`, `go vet -vettool` and the golangci-lint plugin.
+//
+// Shared machinery lives in analyzer/internal: suppress (reporting, generated
+// files and //routigen:ignore), accessors (facts on generated accessors),
+// rtapi (matching the runtime API), flow (SSA data flow) and docs (each
+// check's Doc comes from its doc.go).
 package analyzer
 
-import "golang.org/x/tools/go/analysis"
+import (
+	"golang.org/x/tools/go/analysis"
 
-// All returns every routigen check, in a fixed order.
+	"github.com/routigen/routigen/analyzer/jobdata"
+	"github.com/routigen/routigen/analyzer/lostupdate"
+	"github.com/routigen/routigen/analyzer/workerkey"
+)
+
+// All returns every routigen check, in a fixed order: jobdata, nilfallback,
+// workerkey, lostupdate.
 func All() []*analysis.Analyzer {
-	return []*analysis.Analyzer{}
+	return []*analysis.Analyzer{
+		jobdata.Analyzer,
+		workerkey.Analyzer,
+		lostupdate.Analyzer,
+	}
 }
