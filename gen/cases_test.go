@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/routigen/routigen/gen"
-	"github.com/routigen/routigen/gen/internal/gentest"
+	"github.com/routigen/routigen/gen/gentest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of testdata/gen")

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/routigen/routigen/gen"
-	"github.com/routigen/routigen/gen/internal/gentest"
+	"github.com/routigen/routigen/gen/gentest"
 )
 
 func generate(t *testing.T, dir string, patterns ...string) *gen.Result {

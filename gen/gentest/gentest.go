@@ -20,8 +20,8 @@ func RepoRoot(tb testing.TB) string {
 	if !ok {
 		tb.Fatal("gentest: no caller information")
 	}
-	// gen/internal/gentest/gentest.go
-	return filepath.Dir(filepath.Dir(filepath.Dir(filepath.Dir(file))))
+	// gen/gentest/gentest.go
+	return filepath.Dir(filepath.Dir(filepath.Dir(file)))
 }
 
 // GoMod returns a go.mod for module path that requires this repository

@@ -1,0 +1,181 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/routigen/routigen/analyzer"
+	"github.com/routigen/routigen/gen"
+	"github.com/routigen/routigen/gen/gentest"
+	"github.com/routigen/routigen/internal/directive"
+)
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func routigen(t *testing.T, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, &out, &errb)
+	return result{code, out.String(), errb.String()}
+}
+
+func (r result) want(t *testing.T, code int, what string) {
+	t.Helper()
+	if r.code != code {
+		t.Fatalf("%s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", what, r.code, code, r.stdout, r.stderr)
+	}
+}
+
+func TestUsage(t *testing.T) {
+	for _, args := range [][]string{{"-bogus"}, {"gen", "-nope"}, {"check", "-x"}, {"explain", "a", "b"}, {"explain", "nosuch"}} {
+		routigen(t, args...).want(t, exitUsage, strings.Join(args, " "))
+	}
+	for _, h := range []string{"help", "-h", "--help"} {
+		r := routigen(t, h)
+		r.want(t, exitOK, h)
+		for _, sub := range []string{"routigen [gen]", "routigen check", "routigen lint", "routigen explain", "-vettool"} {
+			if !strings.Contains(r.stdout, sub) {
+				t.Errorf("%s: usage lacks %q", h, sub)
+			}
+		}
+	}
+}
+
+const pkgSrc = "package p\n\n//routigen:state scope=job\ntype S struct{ N int }\n"
+
+func TestGenAndCheck(t *testing.T) {
+	dir := gentest.NewModule(t, "example.com/cmd", map[string][]byte{
+		"p/p.go":              []byte(pkgSrc),
+		"q/q.go":              []byte("package q\n\ntype Q struct{}\n"),
+		"bad/bad.go":          []byte("package bad\n\n//routigen:state scope=job\ntype B struct{ Load int }\n"),
+		"for/f.go":            []byte("package f\n\n//routigen:state scope=job\ntype F struct{ N int }\n"),
+		"for/" + gen.FileName: []byte("package f\n\n// mine\n"),
+	})
+	t.Chdir(dir)
+	file := filepath.Join("p", gen.FileName)
+
+	// Missing: check fails with a diff from /dev/null, writes nothing.
+	r := routigen(t, "check", "./p")
+	r.want(t, exitFail, "check (missing)")
+	if !strings.Contains(r.stdout, "--- /dev/null\n+++ b/p/routigen_gen.go\n") || !strings.Contains(r.stderr, "p/routigen_gen.go is missing") {
+		t.Errorf("check (missing): stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	}
+	if _, err := os.Stat(file); err == nil {
+		t.Fatal("check wrote a file")
+	}
+
+	// gen (default subcommand and pattern) writes.
+	t.Chdir(filepath.Join(dir, "p"))
+	routigen(t).want(t, exitOK, "gen")
+	t.Chdir(dir)
+	want, err := os.ReadFile(file)
+	if err != nil || !gen.IsGenerated(want) {
+		t.Fatalf("gen did not write %s: %v", file, err)
+	}
+	routigen(t, "check", "./p", "./q").want(t, exitOK, "check (current)")
+	r = routigen(t, "gen", "-v", "./p")
+	r.want(t, exitOK, "gen (unchanged)")
+	if r.stdout != "" {
+		t.Errorf("gen of an unchanged package reported changes: %s", r.stdout)
+	}
+
+	// Stale.
+	os.WriteFile("p/p.go", []byte(strings.Replace(pkgSrc, "N int", "N, M int", 1)), 0o644)
+	r = routigen(t, "check", "./p")
+	r.want(t, exitFail, "check (stale)")
+	if !strings.Contains(r.stdout, "--- a/p/routigen_gen.go\n+++ b/p/routigen_gen.go\n") || !strings.Contains(r.stdout, "+func (a SAccessor) M() int {") || !strings.Contains(r.stderr, "is stale") {
+		t.Errorf("check (stale): stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	}
+	if b, _ := os.ReadFile(file); !bytes.Equal(b, want) {
+		t.Error("check changed the file")
+	}
+	r = routigen(t, "gen", "-v", "./p")
+	r.want(t, exitOK, "gen (stale)")
+	if r.stdout != "routigen: wrote "+file+"\n" {
+		t.Errorf("gen -v: %q", r.stdout)
+	}
+
+	// Orphan.
+	os.WriteFile("p/p.go", []byte("package p\n\ntype S struct{ N int }\n"), 0o644)
+	r = routigen(t, "check", "./p")
+	r.want(t, exitFail, "check (orphan)")
+	if !strings.Contains(r.stdout, "+++ /dev/null") || !strings.Contains(r.stderr, "orphaned") {
+		t.Errorf("check (orphan): stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	}
+	routigen(t, "gen", "./p").want(t, exitOK, "gen (orphan)")
+	if _, err := os.Stat(file); err == nil {
+		t.Error("orphan not removed")
+	}
+	routigen(t, "check", "./p").want(t, exitOK, "check (after orphan removal)")
+
+	// Bad input: exit 1, relative positions, nothing written; and a
+	// foreign file is left byte-identical.
+	r = routigen(t, "./bad", "./for")
+	r.want(t, exitFail, "gen (bad)")
+	for _, sub := range []string{
+		"bad/bad.go:4:16: routigen: getter Load of field Load",
+		"for/routigen_gen.go:1:1: routigen: routigen_gen.go was not written by routigen",
+	} {
+		if !strings.Contains(r.stderr, sub) {
+			t.Errorf("stderr lacks %q:\n%s", sub, r.stderr)
+		}
+	}
+	if _, err := os.Stat("bad/" + gen.FileName); err == nil {
+		t.Error("a package with errors was written")
+	}
+	if b, _ := os.ReadFile("for/" + gen.FileName); string(b) != "package f\n\n// mine\n" {
+		t.Errorf("foreign file changed: %q", b)
+	}
+	routigen(t, "check", "./bad").want(t, exitFail, "check (bad)")
+
+	// -tags reaches the loader.
+	os.WriteFile("p/tagged.go", []byte("//go:build extra\n\npackage p\n\n//routigen:state scope=worker\ntype T struct{ N int }\n"), 0o644)
+	routigen(t, "-tags", "extra", "./p").want(t, exitOK, "gen -tags")
+	if b, _ := os.ReadFile(file); !bytes.Contains(b, []byte("TAccessor")) {
+		t.Error("gen -tags extra did not see the tagged file")
+	}
+}
+
+// TestExplainComplete checks that explain documents every directive and
+// option of the parser's table and every registered check.
+func TestExplainComplete(t *testing.T) {
+	r := routigen(t, "explain")
+	r.want(t, exitOK, "explain")
+	flat := strings.Join(strings.Fields(r.stdout), " ")
+	has := func(what, s string) {
+		t.Helper()
+		if s = strings.Join(strings.Fields(s), " "); !strings.Contains(flat, s) {
+			t.Errorf("explain lacks %s: %q", what, s)
+		}
+	}
+	for _, d := range directive.Directives {
+		has("directive", directive.Prefix+d.Name)
+		has("usage", d.Usage)
+		has("doc", d.Doc)
+		for _, o := range d.Options {
+			has("option", o.Name)
+			has("option doc", o.Doc)
+			for _, v := range o.Values {
+				has("option value", v)
+			}
+		}
+		one := routigen(t, "explain", d.Name)
+		one.want(t, exitOK, "explain "+d.Name)
+		if !strings.Contains(one.stdout, d.Usage) {
+			t.Errorf("explain %s lacks its usage", d.Name)
+		}
+	}
+	for _, a := range analyzer.All() {
+		has("check", a.Name)
+		has("check doc", a.Doc)
+		one := routigen(t, "explain", a.Name)
+		one.want(t, exitOK, "explain "+a.Name)
+	}
+}
