@@ -141,7 +141,7 @@ func (e *Env) CalleeOf(fn *ssa.Function) (Callee, bool) {
 	if o := fn.Origin(); o != nil {
 		fn = o
 	}
-	if obj, ok := fn.Object().(*types.Func); ok && obj.Pkg() != nil && fn.Synthetic == "" {
+	if obj, ok := fn.Object().(*types.Func); ok && obj.Pkg() != nil {
 		if obj.Pkg().Path() == RuntimePath && obj.Signature().Recv() == nil {
 			if c, ok := runtimeLookups[obj.Name()]; ok {
 				return c, true
@@ -206,6 +206,23 @@ func (e *Env) Find(fn *ssa.Function) []*Lookup {
 		}
 	}
 	return out
+}
+
+// Discarded reports whether the source drops the lookup's ok or error.
+func (l *Lookup) Discarded() bool {
+	if l.Callee.StatusIndex < 0 {
+		return false
+	}
+	for _, s := range l.Statuses {
+		if refs := s.Referrers(); refs != nil {
+			for _, r := range *refs {
+				if _, ok := r.(*ssa.DebugRef); !ok {
+					return false
+				}
+			}
+		}
+	}
+	return true
 }
 
 // IsValue reports whether v is the lookup's value.

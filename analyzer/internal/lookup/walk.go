@@ -23,6 +23,10 @@ type Outcome struct {
 	// Tests are the tests of the lookup met on ways out that do not fail,
 	// in the order met.
 	Tests []*ssa.If
+	// Returns reports whether some way out returns (rather than panics or
+	// stops the program or goroutine) — how a helper hands the missing case
+	// to its caller.
+	Returns bool
 }
 
 // node is a block entered from one of its predecessors (pred indexes
@@ -35,6 +39,7 @@ type node struct {
 type local struct {
 	done  bool // the node's own instructions decide: fails or not
 	fails bool
+	ret   bool // ends in a return
 	test  *ssa.If
 	succs []node
 }
@@ -99,8 +104,12 @@ func (e *Env) Walk(fn *ssa.Function, l *Lookup, a Assume) Outcome {
 	}
 	out := Outcome{Fails: val[start]}
 	for _, n := range order {
-		if lc := w.locals[n]; lc.test != nil && !val[n] {
+		lc := w.locals[n]
+		if lc.test != nil && !val[n] {
 			out.Tests = append(out.Tests, lc.test)
+		}
+		if lc.ret {
+			out.Returns = true
 		}
 	}
 	return out
@@ -125,7 +134,7 @@ func (w *walker) scan(n node, from int) *local {
 				return &local{done: true, fails: true}
 			}
 		case *ssa.Return:
-			return &local{done: true, fails: w.returnFails(instr, n)}
+			return &local{done: true, fails: w.returnFails(instr, n), ret: true}
 		case *ssa.If:
 			if w.l != nil {
 				if missingIfTrue, ok := w.l.Test(instr.Cond); ok {

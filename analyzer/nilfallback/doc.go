@@ -1,0 +1,72 @@
+// Package nilfallback defines an Analyzer that reports code that carries on
+// when the context holds no job, routine activation or state, instead of
+// failing fast.
+//
+// # Analyzer nilfallback
+//
+// nilfallback: report context lookups whose missing case falls back
+//
+// A context lookup is a call of runtime.JobFromContext or
+// runtime.ExecFromContext (value, ok), runtime.RequireJob or
+// runtime.RequireExec (value, error), or a generated TOf accessor
+// (TAccessor, error) — or of a helper function that returns the results of
+// one of these. Its missing case is !ok, a nil value, a non-nil error
+// (err != nil, errors.Is(err, runtime.ErrNoJob)) or an empty RoutineID.
+// Routine logic always runs with the full context; a lookup that finds
+// nothing means the logic is being run where it must not be, and the one
+// right answer is to fail: falling back to defaults, to other storage or to
+// doing nothing hides the bug and corrupts state that looks valid.
+//
+// # What is reported
+//
+// The check follows the control flow (in SSA form) from each lookup, once
+// assuming the missing case and once the present one, taking at every test
+// of that lookup only the branch the assumption selects — in an if, a
+// switch, an else-if chain, behind && and ||, with the lookup in the if
+// statement or earlier. A path fails when it ends in panic, os.Exit,
+// log.Fatal*, log.Panic*, t.Fatal*, t.Skip*, t.FailNow, or a return whose
+// error is known to be non-nil (the lookup's error, fmt.Errorf,
+// errors.New, a sentinel variable, a call that wraps the lookup's error, a
+// function that never returns a nil error or never returns at all). A
+// lookup is reported when some path of its missing case does not fail while
+// its present case does not fail either:
+//
+//   - an if whose missing branch falls back: default values, other storage,
+//     return nil, a bare return, or just carrying on after the if;
+//   - an if ok {…} or if job != nil {…} that silently skips the work;
+//   - a lookup whose ok or error is discarded (job, _ := …), or whose result
+//     is used without any test.
+//
+// Not reported: a missing case handed to the caller (a helper that returns
+// the lookup's results; its callers are checked instead, across packages
+// through facts), an ok or error passed on to another function, lookups
+// in the runtime package itself, and generated files. Where the rewrite is
+// mechanical — job, _ := runtime.JobFromContext(ctx) in a function that
+// returns an error — a suggested fix uses runtime.RequireJob and returns its
+// error. A deliberate fallback is kept with
+// //routigen:ignore nilfallback <reason>.
+//
+// # Bad
+//
+//	func count(ctx context.Context, in runtime.Input) error {
+//		ec, _ := runtime.ExecFromContext(ctx)
+//		n := 0
+//		if ec == nil || ec.RoutineID == "" {
+//			n = len(in.Slot("in")) // a made-up count, stored nowhere
+//		} else {
+//			n = ec.Worker.RoutineState(ec.RoutineID)["count"].(int)
+//		}
+//		return runtime.Emit(ctx, "out", runtime.Message{"count": n})
+//	}
+//
+// # Good
+//
+//	func count(ctx context.Context, in runtime.Input) error {
+//		c, err := CounterOf(ctx)
+//		if err != nil {
+//			return err
+//		}
+//		c.Update(func(s *Counter) { s.N += len(in.Slot("in")) })
+//		return runtime.Emit(ctx, "out", runtime.Message{"count": c.N()})
+//	}
+package nilfallback

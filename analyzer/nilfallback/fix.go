@@ -1,0 +1,187 @@
+package nilfallback
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"os"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/astutil"
+	"golang.org/x/tools/go/ssa"
+
+	"github.com/routigen/routigen/analyzer/internal/lookup"
+)
+
+// fix rewrites `v, _ := lookup(ctx)`, a statement of its own in a function
+// whose last result is an error, into the fail-fast form:
+//
+//	v, err := runtime.RequireJob(ctx)
+//	if err != nil {
+//		return ..., err
+//	}
+//
+// It offers nothing when the rewrite would not compile or would change
+// what the statement means.
+func (c *checker) fix(fn *ssa.Function, l *lookup.Lookup, call *ast.CallExpr) []analysis.SuggestedFix {
+	if l.Callee.Helper || l.Callee.StatusIndex != 1 || l.Callee.Results != 2 || !returnsError(fn) {
+		return nil
+	}
+	file := c.fileOf(call.Pos())
+	if file == nil {
+		return nil
+	}
+	path, _ := astutil.PathEnclosingInterval(file, call.Pos(), call.End())
+	if len(path) < 3 || path[0] != call {
+		return nil
+	}
+	as, ok := path[1].(*ast.AssignStmt)
+	if !ok || as.Tok != token.DEFINE || len(as.Lhs) != 2 || len(as.Rhs) != 1 {
+		return nil
+	}
+	blank, ok := as.Lhs[1].(*ast.Ident)
+	if !ok || blank.Name != "_" {
+		return nil
+	}
+	var scopeNode ast.Node
+	switch p := path[2].(type) {
+	case *ast.BlockStmt, *ast.CaseClause, *ast.CommClause:
+		scopeNode = p
+	default:
+		return nil
+	}
+	// The function the statement is in must be fn itself.
+outer:
+	for _, n := range path[3:] {
+		switch n.(type) {
+		case *ast.FuncLit, *ast.FuncDecl:
+			if n != fn.Syntax() {
+				return nil
+			}
+			break outer
+		}
+	}
+	info := c.pass.TypesInfo
+	if scope := info.Scopes[scopeNode]; scope != nil {
+		if obj := scope.Lookup("err"); obj != nil {
+			v, ok := obj.(*types.Var)
+			lhs, _ := as.Lhs[0].(*ast.Ident)
+			if !ok || obj.Pos() > as.Pos() || !types.Identical(v.Type(), types.Universe.Lookup("error").Type()) ||
+				lhs == nil || info.Defs[lhs] == nil {
+				return nil
+			}
+		}
+	}
+	var edits []analysis.TextEdit
+	var newName string
+	switch l.Callee.Name {
+	case "runtime.JobFromContext":
+		newName = "RequireJob"
+	case "runtime.ExecFromContext":
+		newName = "RequireExec"
+	}
+	if newName != "" {
+		var id *ast.Ident
+		switch f := ast.Unparen(call.Fun).(type) {
+		case *ast.SelectorExpr:
+			if x, ok := f.X.(*ast.Ident); ok {
+				if _, ok := info.Uses[x].(*types.PkgName); ok {
+					id = f.Sel
+				}
+			}
+		case *ast.Ident:
+			id = f // dot import
+		}
+		if id == nil {
+			return nil
+		}
+		edits = append(edits, analysis.TextEdit{Pos: id.Pos(), End: id.End(), NewText: []byte(newName)})
+	}
+	res := fn.Signature.Results()
+	var zeros []string
+	for i := 0; i < res.Len()-1; i++ {
+		z, ok := zero(res.At(i).Type(), c.pass.Pkg, file)
+		if !ok {
+			return nil
+		}
+		zeros = append(zeros, z)
+	}
+	zeros = append(zeros, "err")
+	indent := c.indent(as.Pos())
+	text := fmt.Sprintf("\n%sif err != nil {\n%s\treturn %s\n%s}", indent, indent, strings.Join(zeros, ", "), indent)
+	edits = append(edits,
+		analysis.TextEdit{Pos: blank.Pos(), End: blank.End(), NewText: []byte("err")},
+		analysis.TextEdit{Pos: as.End(), End: as.End(), NewText: []byte(text)},
+	)
+	msg := "Return the lookup's error"
+	if newName != "" {
+		msg = "Use runtime." + newName + " and return its error"
+	}
+	return []analysis.SuggestedFix{{Message: msg, TextEdits: edits}}
+}
+
+// indent returns the white space that starts pos's line.
+func (c *checker) indent(pos token.Pos) string {
+	tf := c.pass.Fset.File(pos)
+	read := c.pass.ReadFile
+	if read == nil {
+		read = os.ReadFile
+	}
+	src, err := read(tf.Name())
+	if err != nil {
+		return "\t"
+	}
+	start := tf.Offset(tf.LineStart(tf.Line(pos)))
+	line := src[start:tf.Offset(pos)]
+	return string(line[:len(line)-len(bytes.TrimLeft(line, " \t"))])
+}
+
+// zero returns an expression for the zero value of t, as written in file.
+func zero(t types.Type, pkg *types.Package, file *ast.File) (string, bool) {
+	if tp, ok := t.(*types.TypeParam); ok {
+		return "*new(" + tp.Obj().Name() + ")", true
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		switch {
+		case u.Info()&types.IsBoolean != 0:
+			return "false", true
+		case u.Info()&types.IsNumeric != 0:
+			return "0", true
+		case u.Info()&types.IsString != 0:
+			return `""`, true
+		case u.Kind() == types.UnsafePointer:
+			return "nil", true
+		}
+	case *types.Pointer, *types.Slice, *types.Map, *types.Chan, *types.Signature, *types.Interface:
+		return "nil", true
+	case *types.Struct:
+		n, ok := types.Unalias(t).(*types.Named)
+		if !ok || n.TypeArgs().Len() > 0 || n.Obj().Pkg() == nil {
+			return "", false
+		}
+		if n.Obj().Pkg() == pkg {
+			return n.Obj().Name() + "{}", true
+		}
+		for _, imp := range file.Imports {
+			if strings.Trim(imp.Path.Value, `"`) != n.Obj().Pkg().Path() {
+				continue
+			}
+			name := n.Obj().Pkg().Name()
+			if imp.Name != nil {
+				name = imp.Name.Name
+			}
+			switch name {
+			case "_":
+				return "", false
+			case ".":
+				return n.Obj().Name() + "{}", true
+			}
+			return name + "." + n.Obj().Name() + "{}", true
+		}
+	}
+	return "", false
+}

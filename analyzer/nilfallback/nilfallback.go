@@ -1,0 +1,348 @@
+package nilfallback
+
+import (
+	_ "embed"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/buildssa"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/ssa"
+
+	"github.com/routigen/routigen/analyzer/internal/accessors"
+	"github.com/routigen/routigen/analyzer/internal/lookup"
+	"github.com/routigen/routigen/analyzer/internal/suppress"
+)
+
+//go:embed doc.go
+var docSource string
+
+// Analyzer is the nilfallback check.
+var Analyzer = &analysis.Analyzer{
+	Name:      "nilfallback",
+	Doc:       doc(),
+	URL:       "https://github.com/routigen/routigen#nilfallback",
+	Run:       run,
+	Requires:  []*analysis.Analyzer{accessors.Analyzer, buildssa.Analyzer, inspect.Analyzer},
+	FactTypes: []analysis.Fact{new(HelperFact), new(AlwaysErrFact)},
+}
+
+// doc returns the package documentation: its first paragraph is the
+// analyzer's one-line summary, the rest its long help.
+func doc() string {
+	var lines []string
+	for _, line := range strings.Split(docSource, "\n") {
+		if strings.HasPrefix(line, "package ") {
+			break
+		}
+		if line == "//" {
+			lines = append(lines, "")
+			continue
+		}
+		if t, ok := strings.CutPrefix(line, "// "); ok {
+			lines = append(lines, t)
+		} else if t, ok := strings.CutPrefix(line, "//\t"); ok {
+			lines = append(lines, "\t"+t)
+		}
+	}
+	s := strings.TrimSpace(strings.Join(lines, "\n"))
+	s = strings.TrimPrefix(s, "Package nilfallback defines an Analyzer that ")
+	return "nilfallback: " + s
+}
+
+// HelperFact marks a function that returns the results of a context lookup
+// (its value, and its ok or error when StatusIndex >= 0) and handles the
+// missing case only by handing it to its caller. Callers treat its calls as
+// lookups.
+type HelperFact struct{ Callee lookup.Callee }
+
+// AFact marks HelperFact as a fact.
+func (*HelperFact) AFact() {}
+
+func (f *HelperFact) String() string { return "lookup helper of " + f.Callee.Base }
+
+// AlwaysErrFact marks a function whose error result is non-nil on every
+// path (it builds the error for a missing job, say): returning its result
+// fails.
+type AlwaysErrFact struct{}
+
+// AFact marks AlwaysErrFact as a fact.
+func (*AlwaysErrFact) AFact() {}
+
+func (*AlwaysErrFact) String() string { return "always returns a non-nil error" }
+
+type checker struct {
+	pass      *analysis.Pass
+	env       *lookup.Env
+	helpers   map[*ssa.Function]lookup.Callee
+	helperObj map[*types.Func]lookup.Callee
+	alwaysErr map[*ssa.Function]bool
+	calls     map[token.Pos]*ast.CallExpr // by Lparen
+}
+
+func run(pass *analysis.Pass) (any, error) {
+	path := pass.Pkg.Path()
+	if path == lookup.RuntimePath || strings.HasPrefix(path, lookup.RuntimePath+"/") {
+		return nil, nil // the runtime implements the lookups
+	}
+	ssaInfo := pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA)
+	c := &checker{
+		pass:      pass,
+		helpers:   map[*ssa.Function]lookup.Callee{},
+		helperObj: map[*types.Func]lookup.Callee{},
+		alwaysErr: map[*ssa.Function]bool{},
+		calls:     map[token.Pos]*ast.CallExpr{},
+	}
+	c.env = &lookup.Env{
+		Accessors: pass.ResultOf[accessors.Analyzer].(*accessors.Result),
+		Helper:    c.helper,
+		AlwaysErr: c.isAlwaysErr,
+	}
+	funcs := ssaInfo.SrcFuncs
+	// Function literals in package-level variables belong to init, which
+	// buildssa does not list.
+	if init := ssaInfo.Pkg.Func("init"); init != nil {
+		var add func(*ssa.Function)
+		add = func(f *ssa.Function) {
+			for _, anon := range f.AnonFuncs {
+				if !slices.Contains(funcs, anon) {
+					funcs = append(funcs, anon)
+				}
+				add(anon)
+			}
+		}
+		funcs = slices.Clone(funcs)
+		add(init)
+	}
+
+	// Functions whose error is never nil, to a fixed point.
+	for changed := true; changed; {
+		changed = false
+		for _, fn := range funcs {
+			if c.alwaysErr[fn] || !returnsError(fn) {
+				continue
+			}
+			if c.env.Walk(fn, nil, lookup.Present).Fails {
+				c.alwaysErr[fn] = true
+				changed = true
+			}
+		}
+	}
+	// Helpers that return a lookup's results, to a fixed point.
+	for changed := true; changed; {
+		changed = false
+		for _, fn := range funcs {
+			if _, done := c.helpers[fn]; done {
+				continue
+			}
+			if h, ok := c.helperOf(fn); ok {
+				c.helpers[fn] = h
+				if obj, ok := fn.Object().(*types.Func); ok && fn.Parent() == nil {
+					c.helperObj[obj] = h
+				}
+				changed = true
+			}
+		}
+	}
+	for _, fn := range funcs {
+		obj, ok := fn.Object().(*types.Func)
+		if !ok || fn.Parent() != nil || fn.Synthetic != "" {
+			continue
+		}
+		if h, ok := c.helpers[fn]; ok {
+			pass.ExportObjectFact(obj, &HelperFact{Callee: h})
+		}
+		if c.alwaysErr[fn] {
+			pass.ExportObjectFact(obj, new(AlwaysErrFact))
+		}
+	}
+
+	ins := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	for n := range ins.PreorderSeq((*ast.CallExpr)(nil)) {
+		call := n.(*ast.CallExpr)
+		c.calls[call.Lparen] = call
+	}
+	r := suppress.New(pass)
+	for _, fn := range funcs {
+		if c.generated(fn) {
+			continue
+		}
+		for _, l := range c.env.Find(fn) {
+			if d, ok := c.check(fn, l); ok {
+				r.Report(d)
+			}
+		}
+	}
+	r.Finish()
+	return nil, nil
+}
+
+func returnsError(fn *ssa.Function) bool {
+	res := fn.Signature.Results()
+	return res.Len() > 0 && types.Identical(res.At(res.Len()-1).Type(), types.Universe.Lookup("error").Type())
+}
+
+func (c *checker) isAlwaysErr(fn *ssa.Function) bool {
+	if c.alwaysErr[fn] {
+		return true
+	}
+	if obj, ok := fn.Object().(*types.Func); ok && obj.Pkg() != c.pass.Pkg {
+		return c.pass.ImportObjectFact(obj, new(AlwaysErrFact))
+	}
+	return false
+}
+
+func (c *checker) helper(fn *ssa.Function) (lookup.Callee, bool) {
+	if h, ok := c.helpers[fn]; ok {
+		return h, true
+	}
+	obj, ok := fn.Object().(*types.Func) // also the method of a bound method value
+	if !ok {
+		return lookup.Callee{}, false
+	}
+	if h, ok := c.helperObj[obj]; ok {
+		return h, true
+	}
+	if obj.Pkg() != c.pass.Pkg {
+		var f HelperFact
+		if c.pass.ImportObjectFact(obj, &f) {
+			return f.Callee, true
+		}
+	}
+	return lookup.Callee{}, false
+}
+
+// helperOf reports whether fn returns the results of one of its lookups,
+// handing the missing case to its caller on every path.
+func (c *checker) helperOf(fn *ssa.Function) (lookup.Callee, bool) {
+	res := fn.Signature.Results()
+	for _, l := range c.env.Find(fn) {
+		vp := lookup.ValuePositions(fn, l)
+		vi := -1
+		for i, ok := range vp {
+			if ok {
+				vi = i
+				break
+			}
+		}
+		if vi < 0 {
+			continue
+		}
+		// Every way out of the missing case must fail, and some must return:
+		// a function that panics or stops when the job is missing is
+		// fail-fast itself, and what it returns is never missing.
+		if out := c.env.Walk(fn, l, lookup.Missing); !out.Fails || !out.Returns {
+			continue
+		}
+		h := lookup.Callee{
+			Kind: l.Callee.Kind, Name: funcName(fn), ValueIndex: vi, StatusIndex: -1,
+			Helper: true, Base: l.Callee.Name, Results: res.Len(),
+		}
+		if l.Callee.Helper {
+			h.Base = l.Callee.Base
+		}
+		if last := res.Len() - 1; last != vi {
+			t := res.At(last).Type()
+			if types.Identical(t, types.Universe.Lookup("error").Type()) {
+				h.StatusIndex, h.StatusErr = last, true
+			} else if b, ok := t.Underlying().(*types.Basic); ok && b.Kind() == types.Bool {
+				h.StatusIndex = last
+			}
+		}
+		return h, true
+	}
+	return lookup.Callee{}, false
+}
+
+func funcName(fn *ssa.Function) string {
+	if obj, ok := fn.Object().(*types.Func); ok && fn.Parent() == nil {
+		if recv := obj.Signature().Recv(); recv != nil {
+			t := recv.Type()
+			if p, ok := t.(*types.Pointer); ok {
+				t = p.Elem()
+			}
+			if n, ok := types.Unalias(t).(*types.Named); ok {
+				return n.Obj().Name() + "." + obj.Name()
+			}
+		}
+		return obj.Name()
+	}
+	return fn.Name()
+}
+
+func (c *checker) generated(fn *ssa.Function) bool {
+	for _, f := range c.pass.Files {
+		if f.FileStart <= fn.Pos() && fn.Pos() < f.FileEnd {
+			return ast.IsGenerated(f)
+		}
+	}
+	return false
+}
+
+func (c *checker) fileOf(pos token.Pos) *ast.File {
+	for _, f := range c.pass.Files {
+		if f.FileStart <= pos && pos < f.FileEnd {
+			return f
+		}
+	}
+	return nil
+}
+
+// check decides about one lookup.
+func (c *checker) check(fn *ssa.Function, l *lookup.Lookup) (analysis.Diagnostic, bool) {
+	missing := c.env.Walk(fn, l, lookup.Missing)
+	if missing.Fails || l.Escapes() {
+		return analysis.Diagnostic{}, false
+	}
+	if c.env.Walk(fn, l, lookup.Present).Fails {
+		return analysis.Diagnostic{}, false // the present case is the failing one
+	}
+	call := c.calls[l.Call.Pos()]
+	if call == nil {
+		return analysis.Diagnostic{}, false
+	}
+	name := l.Callee.Name
+	if l.Callee.Helper {
+		name = fmt.Sprintf("%s (which returns %s)", name, l.Callee.Base)
+	}
+	d := analysis.Diagnostic{Pos: call.Pos(), End: call.End()}
+	what := "ok"
+	if l.Callee.StatusErr {
+		what = "error"
+	}
+	switch {
+	case len(missing.Tests) == 0 && l.Discarded():
+		d.Message = fmt.Sprintf("nilfallback: the %s of %s is discarded, so code carries on when %s; fail fast: %s",
+			what, name, l.Callee.Missing(), l.Callee.FailFast())
+		d.SuggestedFixes = c.fix(fn, l, call)
+	case len(missing.Tests) == 0:
+		d.Message = fmt.Sprintf("nilfallback: the result of %s is used without testing for %s; fail fast: %s",
+			name, l.Callee.MissingNoun(), l.Callee.FailFast())
+	default:
+		test := missing.Tests[0]
+		if l.Skips(test) {
+			d.Message = fmt.Sprintf("nilfallback: %s silently skips the work when %s; fail fast: %s",
+				name, l.Callee.Missing(), l.Callee.FailFast())
+		} else {
+			d.Message = fmt.Sprintf("nilfallback: %s falls back when %s; fail fast: %s",
+				name, l.Callee.Missing(), l.Callee.FailFast())
+		}
+		if p := condPos(test); p.IsValid() {
+			d.Related = []analysis.RelatedInformation{{Pos: p, Message: "the missing case is tested here and carries on"}}
+		}
+	}
+	return d, true
+}
+
+func condPos(test *ssa.If) token.Pos {
+	if p := test.Cond.Pos(); p.IsValid() {
+		return p
+	}
+	return token.NoPos
+}

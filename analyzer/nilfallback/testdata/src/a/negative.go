@@ -1,0 +1,353 @@
+package a
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"os"
+
+	"github.com/routigen/routigen/runtime"
+	rt "github.com/routigen/routigen/runtime"
+
+	"helpers"
+	"states"
+)
+
+var errNoJob = errors.New("a: no job")
+
+func requireJob(ctx context.Context) error {
+	job, err := runtime.RequireJob(ctx)
+	if err != nil {
+		return err
+	}
+	job.Trace("r", "a", nil)
+	return nil
+}
+
+func wrapSentinel(ctx context.Context) error {
+	job, ok := runtime.JobFromContext(ctx)
+	if !ok {
+		return fmt.Errorf("a: %w", runtime.ErrNoJob)
+	}
+	job.Trace("r", "a", nil)
+	return nil
+}
+
+func sentinel(ctx context.Context) error {
+	job, ok := rt.JobFromContext(ctx)
+	if !ok {
+		return runtime.ErrNoJob
+	}
+	job.Trace("r", "a", nil)
+	return nil
+}
+
+func panics(ctx context.Context) {
+	job, ok := runtime.JobFromContext(ctx)
+	if !ok {
+		panic("a: no job")
+	}
+	job.Trace("r", "a", nil)
+}
+
+func fatal(ctx context.Context) {
+	ec, ok := runtime.ExecFromContext(ctx)
+	if !ok {
+		log.Fatal("a: no routine")
+	}
+	ec.Job.Trace(ec.RoutineID, "a", nil)
+}
+
+func exits(ctx context.Context) {
+	ec, ok := runtime.ExecFromContext(ctx)
+	if !ok {
+		fmt.Fprintln(os.Stderr, "a: no routine")
+		os.Exit(2)
+	}
+	ec.Job.Trace(ec.RoutineID, "a", nil)
+}
+
+func switchFailFast(ctx context.Context) error {
+	a, err := states.LoopStateOf(ctx)
+	switch {
+	case err != nil:
+		return err
+	default:
+		a.SetIteration(a.Iteration() + 1)
+	}
+	return nil
+}
+
+func switchOnOk(ctx context.Context) error {
+	job, ok := runtime.JobFromContext(ctx)
+	switch ok {
+	case false:
+		return errNoJob
+	}
+	job.Trace("r", "a", nil)
+	return nil
+}
+
+func elseIfFailFast(ctx context.Context) error {
+	job, err := runtime.RequireJob(ctx)
+	if errors.Is(err, runtime.ErrNoJob) {
+		return fmt.Errorf("a: run me in a flow: %w", err)
+	} else if err != nil {
+		return err
+	}
+	job.Trace("r", "a", nil)
+	return nil
+}
+
+func routineID(ctx context.Context, in runtime.Input) error {
+	ec, _ := runtime.ExecFromContext(ctx)
+	if ec == nil || ec.RoutineID == "" {
+		return errors.New("a: no routine activation")
+	}
+	return runtime.Emit(ctx, "out", runtime.Message{"n": len(in.Slot("in"))})
+}
+
+func valueTested(ctx context.Context) error {
+	job, _ := runtime.JobFromContext(ctx)
+	if job == nil {
+		return errNoJob
+	}
+	job.Trace("r", "a", nil)
+	return nil
+}
+
+func returnNilErr(ctx context.Context) (*runtime.ExecContext, int, error) { // want returnNilErr:"lookup helper of runtime.RequireExec"
+	ec, err := runtime.RequireExec(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	return ec, len(ec.RoutineID), nil
+}
+
+func namedResults(ctx context.Context) (n int, err error) {
+	a, err := states.LoopStateOf(ctx)
+	if err != nil {
+		return
+	}
+	n = a.Iteration()
+	return
+}
+
+func crossPackageAlwaysErr(ctx context.Context) error {
+	job, ok := runtime.JobFromContext(ctx)
+	if !ok {
+		return helpers.ErrMissing("job")
+	}
+	job.Trace("r", "a", nil)
+	return nil
+}
+
+type missing struct{ what string }
+
+func (m missing) Error() string { return "a: no " + m.what }
+
+func errFor(what string) error { // want errFor:"always returns a non-nil error"
+	if what == "" {
+		return errors.New("a: missing")
+	}
+	return missing{what}
+}
+
+func localAlwaysErr(ctx context.Context) error {
+	job, ok := runtime.JobFromContext(ctx)
+	if !ok {
+		return errFor("job")
+	}
+	job.Trace("r", "a", nil)
+	return nil
+}
+
+func wrapper(err error) error { return err }
+
+func wrapsLookupErr(ctx context.Context) error {
+	job, err := runtime.RequireJob(ctx)
+	if err != nil {
+		return wrapper(err)
+	}
+	job.Trace("r", "a", nil)
+	return nil
+}
+
+func crossPackageNoReturn(ctx context.Context) {
+	job, ok := runtime.JobFromContext(ctx)
+	if !ok {
+		helpers.Die("no job")
+	}
+	job.Trace("r", "a", nil)
+}
+
+func process(job *runtime.JobContext, err error) error {
+	if err != nil {
+		return err
+	}
+	job.Trace("r", "a", nil)
+	return nil
+}
+
+func passedStraightOn(ctx context.Context) error {
+	if err := process(runtime.RequireJob(ctx)); err != nil {
+		return err
+	}
+	return nil
+}
+
+func helperNilFalse(ctx context.Context) (*runtime.JobContext, bool) { // want helperNilFalse:"lookup helper of runtime.JobFromContext"
+	job, ok := runtime.JobFromContext(ctx)
+	if !ok {
+		return nil, false
+	}
+	return job, true
+}
+
+func redundantSecondTest(ctx context.Context) error {
+	job, ok := runtime.JobFromContext(ctx)
+	if !ok {
+		return errNoJob
+	}
+	if job != nil {
+		job.Trace("r", "a", nil)
+	}
+	return nil
+}
+
+func unrelatedShadow(ctx context.Context, m map[string]int) error {
+	job, ok := runtime.JobFromContext(ctx)
+	if !ok {
+		return errNoJob
+	}
+	if n, ok := m["n"]; !ok {
+		n = 0
+		_ = n
+	}
+	job.Trace("r", "a", nil)
+	return nil
+}
+
+var closureFailFast = func(ctx context.Context, in runtime.Input) error {
+	a, err := states.LoopStateOf(ctx)
+	if err != nil {
+		return err
+	}
+	a.SetIteration(len(in.Slot("in")))
+	return nil
+}
+
+func presentFails(ctx context.Context) error {
+	if _, ok := runtime.JobFromContext(ctx); ok {
+		return errors.New("a: must run outside a job")
+	}
+	return nil
+}
+
+func methodValueFailFast(ctx context.Context, src *helpers.Source) error {
+	get := src.Job
+	job, ok := get(ctx)
+	if !ok {
+		return errNoJob
+	}
+	job.Trace("r", "a", nil)
+	return nil
+}
+
+func logAndReturn(ctx context.Context) error {
+	job, err := runtime.RequireJob(ctx)
+	if err != nil {
+		log.Print(err)
+		return err
+	}
+	job.Trace("r", "a", nil)
+	return nil
+}
+
+func isThenNonNil(ctx context.Context) error {
+	job, err := runtime.RequireJob(ctx)
+	if errors.Is(err, runtime.ErrNoJob) {
+		return errNoJob
+	}
+	if err != nil {
+		return err
+	}
+	job.Trace("r", "a", nil)
+	return nil
+}
+
+func phiFailFast(ctx context.Context) error {
+	var err error
+	job, ok := runtime.JobFromContext(ctx)
+	if !ok {
+		err = errors.New("a: no job")
+	} else {
+		err = use(job)
+	}
+	return err
+}
+
+func loopFailFast(ctx context.Context, items []string) error {
+	for _, it := range items {
+		job, ok := runtime.JobFromContext(ctx)
+		if !ok {
+			return errNoJob
+		}
+		job.Trace(it, "a", nil)
+	}
+	return nil
+}
+
+func helperCallers(ctx context.Context) error {
+	job, ok := helpers.Job(ctx)
+	if !ok {
+		return errNoJob
+	}
+	ec, err := helpers.Exec(ctx)
+	if err != nil {
+		return err
+	}
+	if r := helpers.Routine(ctx); r == nil {
+		return errors.New("a: no routine")
+	}
+	l, ok := getJob(ctx)
+	if !ok {
+		return errNoJob
+	}
+	job.Trace(ec.RoutineID, "a", nil)
+	l.Trace(ec.RoutineID, "a", nil)
+	return nil
+}
+
+func suppressed(ctx context.Context) error {
+	//routigen:ignore nilfallback the demo also runs without a flow
+	job, ok := runtime.JobFromContext(ctx)
+	if !ok {
+		return nil
+	}
+	job.Trace("r", "a", nil)
+	return nil
+}
+
+func okHandedOn(ctx context.Context) error {
+	job, ok := runtime.JobFromContext(ctx)
+	return handle(job, ok)
+}
+
+func handle(job *runtime.JobContext, ok bool) error {
+	if !ok {
+		return errNoJob
+	}
+	return nil
+}
+
+func goroutine(ctx context.Context) {
+	go func() {
+		job, ok := runtime.JobFromContext(ctx)
+		if !ok {
+			panic(errNoJob)
+		}
+		job.Trace("r", "a", nil)
+	}()
+}
