@@ -59,7 +59,7 @@ func TestStubs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, check := range []string{"jobdata", "workerkey", "lostupdate"} {
+	for _, check := range []string{"jobdata", "workerkey", "lostupdate", "golangci"} {
 		c := filepath.Join(check, "testdata/src/github.com/routigen/routigen/runtime/runtime.go")
 		got, err := os.ReadFile(c)
 		if err != nil {

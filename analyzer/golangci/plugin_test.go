@@ -1,0 +1,72 @@
+package golangci_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/golangci/plugin-module-register/register"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/routigen/routigen/analyzer"
+	_ "github.com/routigen/routigen/analyzer/golangci"
+)
+
+func build(t *testing.T, settings any) []*analysis.Analyzer {
+	t.Helper()
+	newPlugin, err := register.GetPlugin("routigen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := newPlugin(settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := p.GetLoadMode(); m != register.LoadModeTypesInfo {
+		t.Errorf("load mode %q, want %q", m, register.LoadModeTypesInfo)
+	}
+	as, err := p.BuildAnalyzers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return as
+}
+
+func names(as []*analysis.Analyzer) []string {
+	var n []string
+	for _, a := range as {
+		n = append(n, a.Name)
+	}
+	return n
+}
+
+func TestPlugin(t *testing.T) {
+	as := build(t, nil)
+	if got, want := names(as), names(analyzer.All()); !slices.Equal(got, want) {
+		t.Errorf("analyzers %v, want %v", got, want)
+	}
+	if err := analysis.Validate(as); err != nil {
+		t.Fatal(err)
+	}
+	got := names(build(t, map[string]any{"disable": []any{"lostupdate"}}))
+	if slices.Contains(got, "lostupdate") || !slices.Contains(got, "jobdata") {
+		t.Errorf("disable lostupdate: got %v", got)
+	}
+	newPlugin, _ := register.GetPlugin("routigen")
+	if _, err := newPlugin(map[string]any{"disable": []any{"nosuch"}}); err == nil {
+		t.Error("unknown check in disable: no error")
+	}
+	if _, err := newPlugin(map[string]any{"nosuch": true}); err == nil {
+		t.Error("unknown setting: no error")
+	}
+}
+
+// TestRun runs analyzers the plugin builds on a package with a finding.
+func TestRun(t *testing.T) {
+	pkgs := map[string]string{"jobdata": "jobs", "workerkey": "workers"}
+	for _, a := range build(t, map[string]any{"disable": []any{}}) {
+		if pkg, ok := pkgs[a.Name]; ok {
+			analysistest.Run(t, analysistest.TestData(), a, pkg)
+		}
+	}
+}
