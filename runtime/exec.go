@@ -82,6 +82,7 @@ func (r *Runtime) stopWorker(w *worker) {
 // of every routine instance, and the count of work that keeps the job alive.
 type jobRun struct {
 	rt    *Runtime
+	pool  *pool
 	w     *worker
 	job   *JobContext
 	quiet chan struct{} // closed once the job finished and no work is left
@@ -95,14 +96,31 @@ type jobRun struct {
 }
 
 type instState struct {
-	q       [][]Message
-	running bool // an activation of this instance for this job is under way
-	waiting bool // queued on the throttle
-	granted bool // the throttle let it go: fire without asking again
+	q       []slotQueue // this instance's part of the job's queues
+	running bool        // an activation of this instance for this job is under way
+	waiting bool        // queued on the throttle
+	granted bool        // the throttle let it go: fire without asking again
+}
+
+// slotQueue holds the messages of one slot of one (instance, job). Most
+// slots hold one message at a time, so it starts out in one, inline.
+type slotQueue struct {
+	msgs []Message
+	one  [1]Message
 }
 
 func newJobRun(r *Runtime, w *worker, job *JobContext) *jobRun {
-	return &jobRun{rt: r, w: w, job: job, quiet: make(chan struct{}), insts: make([]instState, len(w.plan.nodes))}
+	p := w.plan
+	jr := &jobRun{rt: r, pool: r.pool.Load(), w: w, job: job, quiet: make(chan struct{}), insts: make([]instState, len(p.nodes))}
+	queues := make([]slotQueue, p.nslots)
+	for i := range queues {
+		queues[i].msgs = queues[i].one[:0:1]
+	}
+	for i, n := range p.nodes {
+		jr.insts[i].q = queues[n.slotOff : n.slotOff+len(n.def.slots) : n.slotOff+len(n.def.slots)]
+	}
+	job.owner = jr
+	return jr
 }
 
 func (jr *jobRun) dead() bool {
@@ -132,13 +150,13 @@ func (jr *jobRun) post(n *node, slot int, msg Message) {
 	jr.after(a, complete, quiet)
 }
 
-func (jr *jobRun) enqueue(n *node, slot int, msg Message) {
+// enqueue queues msg and returns the activation it made ready, if any, for
+// the caller to run or submit.
+func (jr *jobRun) enqueue(n *node, slot int, msg Message) *activation {
 	jr.mu.Lock()
 	a := jr.enqueueLocked(n, slot, msg)
 	jr.mu.Unlock()
-	if a != nil {
-		jr.rt.pool.submit(a)
-	}
+	return a
 }
 
 func (jr *jobRun) enqueueLocked(n *node, slot int, msg Message) *activation {
@@ -146,10 +164,7 @@ func (jr *jobRun) enqueueLocked(n *node, slot int, msg Message) *activation {
 		return nil
 	}
 	st := &jr.insts[n.idx]
-	if st.q == nil {
-		st.q = make([][]Message, len(n.def.slots))
-	}
-	st.q[slot] = append(st.q[slot], msg)
+	st.q[slot].msgs = append(st.q[slot].msgs, msg)
 	return jr.tryFireLocked(n, st)
 }
 
@@ -157,11 +172,13 @@ func (jr *jobRun) enqueueLocked(n *node, slot int, msg Message) *activation {
 // under way for this job, so activations of one instance for one job never
 // overlap.
 func (jr *jobRun) tryFireLocked(n *node, st *instState) *activation {
-	if st.running || st.waiting || st.q == nil {
+	if st.running || st.waiting || len(st.q) == 0 {
 		return nil
 	}
 	if jr.dead() {
-		clear(st.q)
+		for i := range st.q {
+			st.q[i].reset()
+		}
 		st.granted = false
 		return nil
 	}
@@ -178,19 +195,43 @@ func (jr *jobRun) tryFireLocked(n *node, st *instState) *activation {
 			return nil
 		}
 	}
-	in := Input{names: n.def.slotNames, msgs: make([][]Message, len(st.q))}
-	for i, m := range st.q {
-		if batch == 0 || len(m) <= batch {
-			in.msgs[i], st.q[i] = m, nil
-		} else {
-			in.msgs[i], st.q[i] = m[:batch:batch], m[batch:]
+	a := &activation{jr: jr, n: n}
+	a.in.names = n.def.slotNames
+	if len(st.q) == 1 {
+		a.in.msgs = a.slots1[:]
+	} else {
+		a.in.msgs = make([][]Message, len(st.q))
+	}
+	for i := range st.q {
+		sq := &st.q[i]
+		m := sq.msgs
+		switch {
+		case len(m) == 0:
+		case len(m) == 1:
+			// Copy the message out so the queue keeps its inline space.
+			a.one1[0] = m[0]
+			if len(st.q) == 1 {
+				a.in.msgs[i] = a.one1[:1:1]
+			} else {
+				a.in.msgs[i] = []Message{m[0]}
+			}
+			sq.reset()
+		case batch == 0 || len(m) <= batch:
+			a.in.msgs[i] = m
+			sq.msgs = sq.one[:0:1]
+		default:
+			a.in.msgs[i], sq.msgs = m[:batch:batch], m[batch:]
 		}
 	}
 	st.running = true
 	jr.active++
-	a := &activation{jr: jr, n: n, in: in}
 	a.ec = ExecContext{RoutineID: n.id, FlowID: jr.w.plan.id, Job: jr.job, Worker: jr.w.state, act: a}
 	return a
+}
+
+func (sq *slotQueue) reset() {
+	sq.one[0] = nil
+	sq.msgs = sq.one[:0:1]
 }
 
 // settleLocked ends the job when no work is left: it completes (unless it
@@ -203,12 +244,15 @@ func (jr *jobRun) settleLocked() (complete, quiet bool) {
 	dead := jr.dead()
 	for i := range jr.insts {
 		st := &jr.insts[i]
-		for s, m := range st.q {
-			if len(m) > 0 && !dead {
-				n := jr.w.plan.nodes[i]
-				jr.job.Trace(n.id, "dropped", Message{"slot": n.def.slotNames[s], "count": len(m), "policy": n.def.policy.String()})
+		for s := range st.q {
+			if m := st.q[s].msgs; len(m) > 0 {
+				if !dead {
+					n := jr.w.plan.nodes[i]
+					jr.job.Trace(n.id, "dropped", Message{"slot": n.def.slotNames[s], "count": len(m), "policy": n.def.policy.String()})
+				}
+				clear(m)
+				st.q[s].reset()
 			}
-			st.q[s] = nil
 		}
 	}
 	return !dead, true
@@ -217,7 +261,7 @@ func (jr *jobRun) settleLocked() (complete, quiet bool) {
 // after does, outside jr.mu, what a scheduling step decided.
 func (jr *jobRun) after(a *activation, complete, quiet bool) {
 	if a != nil {
-		jr.rt.pool.submit(a)
+		jr.pool.submit(a)
 	}
 	if complete {
 		jr.job.Complete()
@@ -247,6 +291,12 @@ type activation struct {
 	ec      ExecContext
 	attempt int
 	done    atomic.Bool
+	// next is an activation this one's emits made ready, run next on the
+	// same pool goroutine: no queueing, no wake-up, warm caches.
+	next atomic.Pointer[activation]
+	// Inline space for the input of a one-slot routine with one message.
+	slots1 [1][]Message
+	one1   [1]Message
 }
 
 func (a *activation) Deadline() (time.Time, bool) { return time.Time{}, false }
@@ -292,8 +342,9 @@ func (a *activation) call() (err error, panicked bool) {
 }
 
 // run executes one attempt of a on a pool goroutine and, unless it is
-// retried later, ends the activation.
-func (r *Runtime) run(a *activation) {
+// retried later, ends the activation. It returns an activation for the same
+// goroutine to run next, if there is one.
+func (r *Runtime) run(a *activation) *activation {
 	jr, n := a.jr, a.n
 	var err error
 	if !jr.dead() {
@@ -319,12 +370,15 @@ func (r *Runtime) run(a *activation) {
 					jr.job.Trace(n.id, "retry", Message{"error": err.Error(), "attempt": a.attempt, "delay": d})
 					r.logErr(a, "routine failed, retrying", err)
 					ws.setRoutineStatus(n.id, RoutineIdle)
-					if d <= 0 {
-						r.pool.submit(a)
-					} else {
-						time.AfterFunc(d, func() { r.pool.submit(a) })
+					// What the failed attempt emitted must not wait for the retry.
+					if ready := a.next.Swap(nil); ready != nil {
+						jr.pool.submit(ready)
 					}
-					return
+					if d <= 0 {
+						return a
+					}
+					time.AfterFunc(d, func() { jr.pool.submit(a) })
+					return nil
 				}
 				err = fmt.Errorf("runtime: routine %q: giving up after %d retries: %w", n.id, h.MaxRetries, err)
 				status = RoutineFailed
@@ -352,15 +406,20 @@ func (r *Runtime) run(a *activation) {
 		}
 	}
 	a.done.Store(true)
+	local := a.next.Swap(nil) // after done: see Emit
 
 	st := &jr.insts[n.idx]
 	jr.mu.Lock()
 	st.running = false
 	jr.active--
-	next := jr.tryFireLocked(n, st)
+	again := jr.tryFireLocked(n, st)
 	complete, quiet := jr.settleLocked()
 	jr.mu.Unlock()
-	jr.after(next, complete, quiet)
+	if local == nil {
+		local, again = again, nil
+	}
+	jr.after(again, complete, quiet)
+	return local
 }
 
 func (r *Runtime) logErr(a *activation, msg string, err error) {
@@ -396,7 +455,7 @@ func Emit(ctx context.Context, event string, payload Message) error {
 	r := a.jr.rt
 	if !r.hasHooks {
 		for _, t := range targets {
-			a.jr.enqueue(t.node, t.slot, payload)
+			a.handOff(a.jr.enqueue(t.node, t.slot, payload))
 		}
 		return nil
 	}
@@ -407,9 +466,27 @@ func Emit(ctx context.Context, event string, payload Message) error {
 			errs = append(errs, &VetoError{Hook: "BeforeEnqueue", What: fmt.Sprintf("emit %q to %s.%s", event, t.node.id, t.node.def.slotNames[t.slot]), Err: err})
 			continue
 		}
-		a.jr.enqueue(t.node, t.slot, payload)
+		a.handOff(a.jr.enqueue(t.node, t.slot, payload))
 	}
 	return errors.Join(errs...)
+}
+
+// handOff keeps ready for the goroutine running a to run next, or submits
+// it to the pool when a goroutine is idle or that slot is taken. Emit may run on a goroutine of the
+// logic's own while a ends: run sets done before it takes next, and handOff
+// takes ready back after done is set, so exactly one of them gets it.
+func (a *activation) handOff(ready *activation) {
+	if ready == nil {
+		return
+	}
+	// With a goroutine idle, running ready there now beats waiting for a
+	// to return.
+	if a.jr.pool.idleHint.Load() == 0 && a.next.CompareAndSwap(nil, ready) {
+		if !a.done.Load() || !a.next.CompareAndSwap(ready, nil) {
+			return
+		}
+	}
+	a.jr.pool.submit(ready)
 }
 
 // throttle spaces the activations of one routine instance on one worker by
@@ -486,19 +563,34 @@ func (t *throttle) fire() {
 	jr.after(a, complete, quiet)
 }
 
-// pool runs activations on a fixed number of goroutines. submit never
-// blocks the caller (logic emitting downstream must not wait for a free
-// goroutine, or a full pool would deadlock on itself): when the queue is
-// full the task is handed over by a short-lived goroutine.
+// pool runs activations on a fixed number of goroutines, from one FIFO.
+// submit never blocks (logic emitting downstream must not wait for a free
+// goroutine, or a busy pool would deadlock on itself); Post from outside
+// the pool waits for room instead, so a burst of posts cannot pile up
+// without bound.
 type pool struct {
-	r        *Runtime
-	tasks    chan *activation
+	r     *Runtime
+	limit int // queue length above which outside posts wait
+
+	mu     sync.Mutex
+	q      []*activation
+	head   int
+	idle   int
+	closed bool
+	// idleHint mirrors idle for handOff, which reads it without mu.
+	idleHint atomic.Int32
+	room     chan struct{} // closed when the queue drains below limit/2
+	wake     chan struct{}
 	wg       sync.WaitGroup
-	overflow sync.WaitGroup
 }
 
+// maxLocalRuns bounds how many activations one pool goroutine runs in a row
+// by hand-off before it goes back to the queue, so a job that loops does
+// not keep queued jobs waiting.
+const maxLocalRuns = 64
+
 func newPool(r *Runtime, n int) *pool {
-	p := &pool{r: r, tasks: make(chan *activation, max(1024, 64*n))}
+	p := &pool{r: r, limit: max(256, 64*n), wake: make(chan struct{}, n)}
 	p.wg.Add(n)
 	for range n {
 		go p.loop()
@@ -508,25 +600,98 @@ func newPool(r *Runtime, n int) *pool {
 
 func (p *pool) loop() {
 	defer p.wg.Done()
-	for a := range p.tasks {
-		p.r.run(a)
+	for {
+		a := p.pop()
+		if a == nil {
+			return
+		}
+		for i := 0; a != nil; i++ {
+			if i == maxLocalRuns {
+				p.submit(a)
+				break
+			}
+			a = p.r.run(a)
+		}
 	}
+}
+
+func (p *pool) pop() *activation {
+	p.mu.Lock()
+	for p.head == len(p.q) {
+		if p.closed {
+			p.mu.Unlock()
+			return nil
+		}
+		p.idle++
+		p.idleHint.Store(int32(p.idle))
+		p.mu.Unlock()
+		<-p.wake
+		p.mu.Lock()
+	}
+	a := p.q[p.head]
+	p.q[p.head] = nil
+	p.head++
+	if p.head == len(p.q) {
+		p.q, p.head = p.q[:0], 0
+	} else if p.head > 1024 && p.head*2 > len(p.q) {
+		n := copy(p.q, p.q[p.head:])
+		clear(p.q[n:])
+		p.q, p.head = p.q[:n], 0
+	}
+	if p.room != nil && len(p.q)-p.head < p.limit/2 {
+		close(p.room)
+		p.room = nil
+	}
+	p.mu.Unlock()
+	return a
 }
 
 func (p *pool) submit(a *activation) {
-	select {
-	case p.tasks <- a:
-	default:
-		p.overflow.Add(1)
-		go func() {
-			defer p.overflow.Done()
-			p.tasks <- a
-		}()
+	p.mu.Lock()
+	p.q = append(p.q, a)
+	wake := p.idle > 0
+	if wake {
+		p.idle--
+		p.idleHint.Store(int32(p.idle))
+	}
+	p.mu.Unlock()
+	if wake {
+		p.wake <- struct{}{}
 	}
 }
 
+// waitRoom blocks while the queue is over its limit, or until ctx ends.
+func (p *pool) waitRoom(ctx context.Context) error {
+	p.mu.Lock()
+	for len(p.q)-p.head >= p.limit && !p.closed {
+		if p.room == nil {
+			p.room = make(chan struct{})
+		}
+		room := p.room
+		p.mu.Unlock()
+		select {
+		case <-room:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		p.mu.Lock()
+	}
+	p.mu.Unlock()
+	return nil
+}
+
 func (p *pool) close() {
-	p.overflow.Wait()
-	close(p.tasks)
+	p.mu.Lock()
+	p.closed = true
+	idle := p.idle
+	p.idle = 0
+	if p.room != nil {
+		close(p.room)
+		p.room = nil
+	}
+	p.mu.Unlock()
+	for range idle {
+		p.wake <- struct{}{}
+	}
 	p.wg.Wait()
 }

@@ -99,14 +99,16 @@ func (f *Flow) node(id string) *flowNode {
 
 // plan is the frozen, runnable form of a registered flow.
 type plan struct {
-	id    string
-	nodes []*node
-	byID  map[string]*node
+	id     string
+	nodes  []*node
+	byID   map[string]*node
+	nslots int // slots of all nodes: a job's queues are one slice
 }
 
 // node is one routine instance of a plan.
 type node struct {
 	idx     int
+	slotOff int // where the node's queues start in a job's queue slice
 	id      string
 	def     routineDef
 	handler ErrorHandler
@@ -141,7 +143,8 @@ func (f *Flow) compile() (*plan, error) {
 		if fn.r.logic == nil {
 			return nil, fmt.Errorf("runtime: flow %q: routine %q has no logic", f.id, fn.id)
 		}
-		n := &node{idx: i, id: fn.id, def: fn.r.freeze(), out: map[string][]target{}}
+		n := &node{idx: i, slotOff: p.nslots, id: fn.id, def: fn.r.freeze(), out: map[string][]target{}}
+		p.nslots += len(n.def.slots)
 		switch {
 		case n.def.handler != nil:
 			n.handler = *n.def.handler

@@ -71,6 +71,9 @@ type JobContext struct {
 	completedAt time.Time
 	done        chan struct{}
 	onFinish    []func(*JobContext)
+	// owner is told first when the job finishes; a field rather than an
+	// onFinish entry saves the runtime two allocations per job.
+	owner interface{ finished(*JobContext) }
 
 	logs     []LogEntry // ring buffer once full, like trace
 	logStart int
@@ -94,7 +97,6 @@ func newJobContext(id, flowID, workerID string, metadata Message, traceLimit int
 		id: id, flowID: flowID, workerID: workerID,
 		metadata:   maps.Clone(metadata),
 		createdAt:  time.Now(),
-		data:       Message{},
 		traceLimit: traceLimit,
 		logLimit:   DefaultLogLimit,
 		done:       make(chan struct{}),
@@ -126,6 +128,9 @@ func (j *JobContext) Metadata() Message {
 // instances of one routine: prefer generated //routigen:state accessors.
 func (j *JobContext) SetData(key string, v any) {
 	j.mu.Lock()
+	if j.data == nil {
+		j.data = Message{} // most jobs never use flat data
+	}
 	j.data[key] = v
 	j.mu.Unlock()
 }
@@ -149,6 +154,9 @@ func (j *JobContext) DeleteData(key string) {
 func (j *JobContext) Data() Message {
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	if j.data == nil {
+		return Message{}
+	}
 	return maps.Clone(j.data)
 }
 
@@ -260,6 +268,9 @@ func (j *JobContext) finish(s JobStatus, err error) bool {
 	j.onFinish = nil
 	j.mu.Unlock()
 	close(j.done)
+	if j.owner != nil {
+		j.owner.finished(j)
+	}
 	for _, f := range hooks {
 		f(j)
 	}

@@ -330,7 +330,7 @@ func (p Policy) String() string {
 // that a Custom policy decides on.
 type SlotView struct {
 	names []string
-	q     [][]Message
+	q     []slotQueue
 }
 
 // Slots returns the slot names.
@@ -344,7 +344,7 @@ func (v SlotView) Len(slot string) int { return len(v.Messages(slot)) }
 func (v SlotView) Messages(slot string) []Message {
 	for i, n := range v.names {
 		if n == slot && i < len(v.q) {
-			return slices.Clip(v.q[i])
+			return slices.Clip(v.q[i].msgs)
 		}
 	}
 	return nil
@@ -352,11 +352,11 @@ func (v SlotView) Messages(slot string) []Message {
 
 // ready reports whether queues q may activate the instance now, and batch:
 // how many messages of each slot to take (0: all).
-func (p *Policy) ready(d *routineDef, q [][]Message) (ok bool, batch int) {
+func (p *Policy) ready(d *routineDef, q []slotQueue) (ok bool, batch int) {
 	slots := d.slots
 	total := 0
-	for _, m := range q {
-		total += len(m)
+	for i := range q {
+		total += len(q[i].msgs)
 	}
 	if total == 0 {
 		return false, 0
@@ -369,7 +369,7 @@ func (p *Policy) ready(d *routineDef, q [][]Message) (ok bool, batch int) {
 		}
 		required, enough := false, false
 		for i, s := range slots {
-			if len(q[i]) >= need {
+			if len(q[i].msgs) >= need {
 				enough = true
 			} else if !s.optional {
 				return false, 0

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	goruntime "runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/google/uuid"
 )
@@ -23,13 +24,15 @@ type Runtime struct {
 	logHandler slog.Handler
 	ids        idSource
 
+	// pool is set once, on the first Post; Post reads it without mu.
+	pool atomic.Pointer[pool]
+
 	mu       sync.Mutex
 	closed   bool
 	flows    map[string]*plan
 	workers  map[string]*worker
 	defaults map[string]*worker
 	live     map[string]*jobRun
-	pool     *pool
 	closing  chan struct{} // closed when Close has finished
 }
 
@@ -175,8 +178,21 @@ func WithMetadata(m Message) PostOption { return func(o *postOptions) { o.metada
 // (use JobContext.Cancel).
 func (r *Runtime) Post(ctx context.Context, flowID, routineID, slot string, data Message, opts ...PostOption) (*JobContext, error) {
 	var o postOptions
-	for _, opt := range opts {
-		opt(&o)
+	if len(opts) > 0 {
+		po := new(postOptions) // keeps o on the stack when there are no options
+		for _, opt := range opts {
+			opt(po)
+		}
+		o = *po
+	}
+	// Backpressure: a burst of posts from outside waits for the pool to
+	// catch up. Posts from logic never wait (the pool would wait on itself).
+	if p := r.pool.Load(); p != nil {
+		if ec := execOf(ctx); ec == nil || ec.act == nil {
+			if err := p.waitRoom(ctx); err != nil {
+				return nil, fmt.Errorf("runtime: post: %w", err)
+			}
+		}
 	}
 	r.mu.Lock()
 	w, n, si, err := r.resolveLocked(flowID, routineID, slot, o.worker)
@@ -191,8 +207,8 @@ func (r *Runtime) Post(ctx context.Context, flowID, routineID, slot string, data
 		r.mu.Unlock()
 		return nil, fmt.Errorf("runtime: post: job %q is running: %w", id, ErrDuplicate)
 	}
-	if r.pool == nil {
-		r.pool = newPool(r, r.nworkers)
+	if r.pool.Load() == nil {
+		r.pool.Store(newPool(r, r.nworkers))
 	}
 	job := newJobContext(id, flowID, w.state.id, o.metadata, r.traceLimit)
 	job.logLimit = r.logLimit
@@ -216,7 +232,6 @@ func (r *Runtime) Post(ctx context.Context, flowID, routineID, slot string, data
 			return nil, veto
 		}
 	}
-	job.whenFinished(jr.finished)
 	job.setRunning()
 	jr.post(n, si, data)
 	return job, nil
@@ -311,7 +326,7 @@ func (r *Runtime) Close() error {
 	for _, w := range r.workers {
 		ws = append(ws, w)
 	}
-	p := r.pool
+	p := r.pool.Load()
 	r.mu.Unlock()
 	for _, w := range ws {
 		r.stopWorker(w)
@@ -349,25 +364,16 @@ type idSource struct {
 	pos int
 }
 
-func (s *idSource) Read(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.pos == 0 || s.pos+len(p) > len(s.buf) {
-		crand.Read(s.buf[:])
-		s.pos = 0
-	}
-	n := copy(p, s.buf[s.pos:])
-	s.pos += n
-	if s.pos == len(s.buf) {
-		s.pos = 0
-	}
-	return n, nil
-}
-
 func (s *idSource) next() string {
-	u, err := uuid.NewRandomFromReader(s)
-	if err != nil {
-		return uuid.NewString()
+	var u uuid.UUID
+	s.mu.Lock()
+	if s.pos == 0 {
+		crand.Read(s.buf[:]) // never fails (crypto/rand since Go 1.24)
 	}
+	copy(u[:], s.buf[s.pos:])
+	s.pos = (s.pos + len(u)) % len(s.buf)
+	s.mu.Unlock()
+	u[6] = (u[6] & 0x0f) | 0x40 // version 4
+	u[8] = (u[8] & 0x3f) | 0x80 // variant RFC 4122
 	return u.String()
 }
