@@ -1,0 +1,132 @@
+package benchstate_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/routigen/routigen/gen"
+	"github.com/routigen/routigen/gen/internal/benchstate"
+	"github.com/routigen/routigen/runtime/runtimetest"
+)
+
+// Run with:
+//
+//	go test ./gen/internal/benchstate -run '^$' -bench . -benchmem
+
+var sink int
+
+func loopOf(b *testing.B) (context.Context, benchstate.LoopAccessor) {
+	ctx, _, _ := runtimetest.NewContext(b, "loop-1")
+	st, err := benchstate.LoopOf(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	st.SetIteration(7)
+	return ctx, st
+}
+
+// BenchmarkFieldRead compares a generated field read (job scope) with the
+// hand-namespaced raw pattern it replaces.
+func BenchmarkFieldRead(b *testing.B) {
+	b.Run("generated", func(b *testing.B) {
+		_, st := loopOf(b)
+		b.ReportAllocs()
+		for b.Loop() {
+			sink += st.Iteration()
+		}
+	})
+	b.Run("generated-with-Of", func(b *testing.B) {
+		ctx, _ := loopOf(b)
+		b.ReportAllocs()
+		for b.Loop() {
+			st, err := benchstate.LoopOf(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			sink += st.Iteration()
+		}
+	})
+	b.Run("raw-GetData-Sprintf", func(b *testing.B) {
+		_, job, _ := runtimetest.NewContext(b, "loop-1")
+		id := "loop-1"
+		job.SetData(fmt.Sprintf("loop_iteration_%s", id), 7)
+		b.ReportAllocs()
+		for b.Loop() {
+			v, _ := job.GetData(fmt.Sprintf("loop_iteration_%s", id))
+			sink += v.(int)
+		}
+	})
+}
+
+func BenchmarkUpdate(b *testing.B) {
+	_, st := loopOf(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		st.Update(func(s *benchstate.Loop) { s.Iteration++ })
+	}
+}
+
+func BenchmarkSetField(b *testing.B) {
+	_, st := loopOf(b)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		st.SetIteration(i)
+	}
+}
+
+// BenchmarkLoad copies a struct with a slice of 8 and a map of 8 entries.
+func BenchmarkLoad(b *testing.B) {
+	_, st := loopOf(b)
+	v := benchstate.Loop{Seen: map[string]int{}}
+	for i := range 8 {
+		v.History = append(v.History, fmt.Sprint(i))
+		v.Seen[fmt.Sprint(i)] = i
+	}
+	st.Store(v)
+	b.ReportAllocs()
+	for b.Loop() {
+		sink += len(st.Load().History)
+	}
+}
+
+// TestZeroAllocs proves that a field read without slices or maps, and
+// Update, allocate nothing.
+func TestZeroAllocs(t *testing.T) {
+	ctx, _, _ := runtimetest.NewContext(t, "loop-1")
+	st, err := benchstate.LoopOf(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, fn := range map[string]func(){
+		"Iteration":    func() { sink += st.Iteration() },
+		"Label":        func() { sink += len(st.Label()) },
+		"Update":       func() { st.Update(func(s *benchstate.Loop) { s.Iteration++ }) },
+		"SetIteration": func() { st.SetIteration(3) },
+		"Key":          func() { sink += len(st.Key()) },
+	} {
+		if n := testing.AllocsPerRun(100, fn); n != 0 {
+			t.Errorf("%s: %v allocs/op, want 0", name, n)
+		}
+	}
+}
+
+// TestCurrent keeps the committed generated file current.
+func TestCurrent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads packages (-short)")
+	}
+	res, err := gen.Generate(t.Context(), gen.Config{Dir: "."}, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := res.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if d := res.Diff(filepath.Join("..", "..", "..")); len(d) > 0 {
+		t.Errorf("routigen_gen.go is stale; run go generate ./gen/internal/benchstate:\n%s", d)
+	}
+}
