@@ -46,10 +46,8 @@ func (c *checker) fix(fn *ssa.Function, l *lookup.Lookup, call *ast.CallExpr) []
 	if !ok || blank.Name != "_" {
 		return nil
 	}
-	var scopeNode ast.Node
-	switch p := path[2].(type) {
+	switch path[2].(type) {
 	case *ast.BlockStmt, *ast.CaseClause, *ast.CommClause:
-		scopeNode = p
 	default:
 		return nil
 	}
@@ -65,7 +63,7 @@ outer:
 		}
 	}
 	info := c.pass.TypesInfo
-	if scope := info.Scopes[scopeNode]; scope != nil {
+	if scope := c.pass.Pkg.Scope().Innermost(as.Pos()); scope != nil {
 		if obj := scope.Lookup("err"); obj != nil {
 			v, ok := obj.(*types.Var)
 			lhs, _ := as.Lhs[0].(*ast.Ident)
@@ -93,7 +91,9 @@ outer:
 				}
 			}
 		case *ast.Ident:
-			id = f // dot import
+			if fn, ok := info.Uses[f].(*types.Func); ok && fn.Pkg() != nil && fn.Pkg().Path() == lookup.RuntimePath {
+				id = f // dot import
+			}
 		}
 		if id == nil {
 			return nil
@@ -110,11 +110,14 @@ outer:
 		zeros = append(zeros, z)
 	}
 	zeros = append(zeros, "err")
-	indent := c.indent(as.Pos())
+	indent, eol, ok := c.line(as)
+	if !ok {
+		return nil
+	}
 	text := fmt.Sprintf("\n%sif err != nil {\n%s\treturn %s\n%s}", indent, indent, strings.Join(zeros, ", "), indent)
 	edits = append(edits,
 		analysis.TextEdit{Pos: blank.Pos(), End: blank.End(), NewText: []byte("err")},
-		analysis.TextEdit{Pos: as.End(), End: as.End(), NewText: []byte(text)},
+		analysis.TextEdit{Pos: eol, End: eol, NewText: []byte(text)},
 	)
 	msg := "Return the lookup's error"
 	if newName != "" {
@@ -123,20 +126,31 @@ outer:
 	return []analysis.SuggestedFix{{Message: msg, TextEdits: edits}}
 }
 
-// indent returns the white space that starts pos's line.
-func (c *checker) indent(pos token.Pos) string {
-	tf := c.pass.Fset.File(pos)
+// line returns the white space that starts the line of as, and the end of
+// that line; ok is false when another statement follows as on its line.
+func (c *checker) line(as ast.Stmt) (indent string, eol token.Pos, ok bool) {
+	tf := c.pass.Fset.File(as.Pos())
 	read := c.pass.ReadFile
 	if read == nil {
 		read = os.ReadFile
 	}
 	src, err := read(tf.Name())
-	if err != nil {
-		return "\t"
+	if err != nil || tf.Offset(as.End()) > len(src) {
+		return "", token.NoPos, false
 	}
-	start := tf.Offset(tf.LineStart(tf.Line(pos)))
-	line := src[start:tf.Offset(pos)]
-	return string(line[:len(line)-len(bytes.TrimLeft(line, " \t"))])
+	start := tf.Offset(tf.LineStart(tf.Line(as.Pos())))
+	lead := src[start:tf.Offset(as.Pos())]
+	indent = string(lead[:len(lead)-len(bytes.TrimLeft(lead, " \t"))])
+	end := tf.Offset(as.End())
+	rest := src[end:]
+	if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+		rest = rest[:i]
+	}
+	after := bytes.TrimSpace(rest)
+	if len(after) > 0 && !bytes.HasPrefix(after, []byte("//")) {
+		return "", token.NoPos, false
+	}
+	return indent, tf.Pos(end + len(bytes.TrimRight(rest, "\r"))), true
 }
 
 // zero returns an expression for the zero value of t, as written in file.

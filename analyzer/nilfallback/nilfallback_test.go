@@ -12,3 +12,7 @@ func TestNilfallback(t *testing.T) {
 	analysistest.Run(t, analysistest.TestData(), nilfallback.Analyzer,
 		"a", "helpers", "states", "github.com/routigen/routigen/runtime", "github.com/routigen/routigen/runtime/runtimetest")
 }
+
+func TestSuggestedFixes(t *testing.T) {
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), nilfallback.Analyzer, "fix")
+}

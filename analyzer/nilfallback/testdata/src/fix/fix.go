@@ -1,0 +1,88 @@
+// Package fix holds the cases of nilfallback's suggested fix.
+package fix
+
+import (
+	"context"
+
+	"github.com/routigen/routigen/runtime"
+	rt "github.com/routigen/routigen/runtime"
+
+	"states"
+)
+
+func job(ctx context.Context) error {
+	job, _ := runtime.JobFromContext(ctx) // want `the ok of runtime.JobFromContext is discarded`
+	job.Trace("r", "a", nil)
+	return nil
+}
+
+func exec(ctx context.Context) (int, error) {
+	ec, _ := rt.ExecFromContext(ctx) // want `the ok of runtime.ExecFromContext is discarded`
+	return len(ec.RoutineID), nil
+}
+
+type thing struct{ n int }
+
+type pair struct{ a, b int }
+
+func accessor(ctx context.Context) (*thing, string, pair, bool, error) {
+	a, _ := states.LoopStateOf(ctx) // want `the error of LoopStateOf is discarded`
+	return &thing{n: a.Iteration()}, "", pair{}, true, nil
+}
+
+func inCase(ctx context.Context, k int) error {
+	switch k {
+	case 1:
+		job, _ := runtime.RequireJob(ctx) // want `the error of runtime.RequireJob is discarded`
+		job.Trace("r", "a", nil)
+	}
+	return nil
+}
+
+var logic = func(ctx context.Context) error {
+	ec, _ := runtime.RequireExec(ctx) // want `the error of runtime.RequireExec is discarded`
+	ec.Job.Trace(ec.RoutineID, "a", nil)
+	return nil
+}
+
+func errDeclared(ctx context.Context, f func() error) error {
+	err := f()
+	job, _ := runtime.JobFromContext(ctx) // want `the ok of runtime.JobFromContext is discarded`
+	job.Trace("r", "a", nil)
+	return err
+}
+
+// No fix below.
+
+func noErrorResult(ctx context.Context) int {
+	job, _ := runtime.JobFromContext(ctx) // want `the ok of runtime.JobFromContext is discarded`
+	job.Trace("r", "a", nil)
+	return 0
+}
+
+func errOtherType(ctx context.Context) error {
+	err := 1
+	job, _ := runtime.JobFromContext(ctx) // want `the ok of runtime.JobFromContext is discarded`
+	job.Trace("r", "a", nil)
+	_ = err
+	return nil
+}
+
+func funcValue(ctx context.Context) error {
+	lookup := runtime.JobFromContext
+	job, _ := lookup(ctx) // want `the ok of runtime.JobFromContext is discarded`
+	job.Trace("r", "a", nil)
+	return nil
+}
+
+func assigned(ctx context.Context) error {
+	var job *runtime.JobContext
+	job, _ = runtime.JobFromContext(ctx) // want `the ok of runtime.JobFromContext is discarded`
+	job.Trace("r", "a", nil)
+	return nil
+}
+
+func unnamedStruct(ctx context.Context) (struct{ n int }, error) {
+	a, _ := states.LoopStateOf(ctx) // want `the error of LoopStateOf is discarded`
+	return struct{ n int }{a.Iteration()}, nil
+}
