@@ -15,6 +15,7 @@ import (
 
 	"github.com/routigen/routigen/analyzer/jobdata"
 	"github.com/routigen/routigen/analyzer/lostupdate"
+	"github.com/routigen/routigen/analyzer/nilfallback"
 	"github.com/routigen/routigen/analyzer/workerkey"
 )
 
@@ -23,6 +24,7 @@ import (
 func All() []*analysis.Analyzer {
 	return []*analysis.Analyzer{
 		jobdata.Analyzer,
+		nilfallback.Analyzer,
 		workerkey.Analyzer,
 		lostupdate.Analyzer,
 	}

@@ -30,7 +30,7 @@ func TestAll(t *testing.T) {
 		if !strings.HasPrefix(summary, a.Name+": ") || len(summary) < len(a.Name)+10 {
 			t.Errorf("%s: Doc must start with a one-line summary %q, got %q", a.Name, a.Name+": ...", summary)
 		}
-		for _, s := range []string{"Bad:", "Good:", "//routigen:ignore " + a.Name} {
+		for _, s := range []string{"Bad", "Good", "//routigen:ignore " + a.Name} {
 			if !strings.Contains(a.Doc, s) {
 				t.Errorf("%s: Doc lacks %q", a.Name, s)
 			}
