@@ -6,11 +6,10 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/buildssa"
+	"golang.org/x/tools/go/analysis/passes/ctrlflow"
 	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/ssa"
@@ -29,7 +28,7 @@ var Analyzer = &analysis.Analyzer{
 	Doc:       doc(),
 	URL:       "https://github.com/routigen/routigen#nilfallback",
 	Run:       run,
-	Requires:  []*analysis.Analyzer{accessors.Analyzer, buildssa.Analyzer, inspect.Analyzer},
+	Requires:  []*analysis.Analyzer{accessors.Analyzer, ctrlflow.Analyzer, inspect.Analyzer},
 	FactTypes: []analysis.Fact{new(HelperFact), new(AlwaysErrFact)},
 }
 
@@ -91,7 +90,6 @@ func run(pass *analysis.Pass) (any, error) {
 	if path == lookup.RuntimePath || strings.HasPrefix(path, lookup.RuntimePath+"/") {
 		return nil, nil // the runtime implements the lookups
 	}
-	ssaInfo := pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA)
 	c := &checker{
 		pass:      pass,
 		helpers:   map[*ssa.Function]lookup.Callee{},
@@ -99,28 +97,17 @@ func run(pass *analysis.Pass) (any, error) {
 		alwaysErr: map[*ssa.Function]bool{},
 		calls:     map[token.Pos]*ast.CallExpr{},
 	}
-	c.env = &lookup.Env{
-		Accessors: pass.ResultOf[accessors.Analyzer].(*accessors.Result),
-		Helper:    c.helper,
-		AlwaysErr: c.isAlwaysErr,
+	acc := pass.ResultOf[accessors.Analyzer].(*accessors.Result)
+	c.env = &lookup.Env{Accessors: acc, Helper: c.helper, AlwaysErr: c.isAlwaysErr}
+	r := suppress.New(pass)
+	defer r.Finish()
+	if !c.mayLookUp(acc) {
+		// No lookup can occur here: skip building SSA (most of the cost),
+		// but still tell importers which functions build errors.
+		c.syntacticAlwaysErr()
+		return nil, nil
 	}
-	funcs := ssaInfo.SrcFuncs
-	// Function literals in package-level variables belong to init, which
-	// buildssa does not list.
-	if init := ssaInfo.Pkg.Func("init"); init != nil {
-		var add func(*ssa.Function)
-		add = func(f *ssa.Function) {
-			for _, anon := range f.AnonFuncs {
-				if !slices.Contains(funcs, anon) {
-					funcs = append(funcs, anon)
-				}
-				add(anon)
-			}
-		}
-		funcs = slices.Clone(funcs)
-		add(init)
-	}
-
+	funcs := c.buildSSA()
 	// Functions whose error is never nil, to a fixed point.
 	for changed := true; changed; {
 		changed = false
@@ -168,7 +155,6 @@ func run(pass *analysis.Pass) (any, error) {
 		call := n.(*ast.CallExpr)
 		c.calls[call.Lparen] = call
 	}
-	r := suppress.New(pass)
 	for _, fn := range funcs {
 		if c.generated(fn) {
 			continue
@@ -179,7 +165,6 @@ func run(pass *analysis.Pass) (any, error) {
 			}
 		}
 	}
-	r.Finish()
 	return nil, nil
 }
 

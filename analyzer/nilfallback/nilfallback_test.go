@@ -10,7 +10,7 @@ import (
 
 func TestNilfallback(t *testing.T) {
 	analysistest.Run(t, analysistest.TestData(), nilfallback.Analyzer,
-		"a", "helpers", "states", "github.com/routigen/routigen/runtime", "github.com/routigen/routigen/runtime/runtimetest")
+		"a", "errs", "helpers", "states", "github.com/routigen/routigen/runtime", "github.com/routigen/routigen/runtime/runtimetest")
 }
 
 func TestSuggestedFixes(t *testing.T) {

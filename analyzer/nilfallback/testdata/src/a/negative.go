@@ -10,6 +10,7 @@ import (
 	"github.com/routigen/routigen/runtime"
 	rt "github.com/routigen/routigen/runtime"
 
+	"errs"
 	"helpers"
 	"states"
 )
@@ -350,4 +351,23 @@ func goroutine(ctx context.Context) {
 		}
 		job.Trace("r", "a", nil)
 	}()
+}
+
+func errsNoJob(ctx context.Context) error {
+	job, ok := runtime.JobFromContext(ctx)
+	if !ok {
+		return errs.NoJob("job")
+	}
+	job.Trace("r", "a", nil)
+	return nil
+}
+
+func errsWrapped(ctx context.Context) (int, error) {
+	ec, err := runtime.RequireExec(ctx)
+	if errors.Is(err, runtime.ErrNoRoutine) {
+		return 0, errs.Wrapped("routine")
+	} else if err != nil {
+		return 0, err
+	}
+	return len(ec.RoutineID), nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/routigen/routigen/runtime"
 	rt "github.com/routigen/routigen/runtime"
 
+	"errs"
 	"helpers"
 	"states"
 )
@@ -228,4 +229,13 @@ func routineIDOnly(ctx context.Context) string {
 		return "unknown"
 	}
 	return ec.RoutineID
+}
+
+func errsMaybe(ctx context.Context) error {
+	job, ok := runtime.JobFromContext(ctx) // want `runtime.JobFromContext falls back`
+	if !ok {
+		return errs.Maybe(nil)
+	}
+	job.Trace("r", "a", nil)
+	return nil
 }

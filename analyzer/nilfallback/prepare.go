@@ -1,0 +1,176 @@
+package nilfallback
+
+import (
+	"go/ast"
+	"go/types"
+
+	"golang.org/x/tools/go/analysis/passes/ctrlflow"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/ssa"
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/routigen/routigen/analyzer/internal/accessors"
+	"github.com/routigen/routigen/analyzer/internal/lookup"
+)
+
+// mayLookUp reports whether the package can contain a lookup: it imports
+// the runtime, or a package with a generated accessor or a lookup helper.
+// Most packages a build depends on (the standard library) do not, and the
+// check skips building SSA for them; that is why it builds SSA itself
+// instead of requiring buildssa, which would run on every dependency.
+func (c *checker) mayLookUp(acc *accessors.Result) bool {
+	for _, imp := range c.pass.Pkg.Imports() {
+		if imp.Path() == lookup.RuntimePath {
+			return true
+		}
+		scope := imp.Scope()
+		for _, name := range scope.Names() {
+			switch obj := scope.Lookup(name).(type) {
+			case *types.Func:
+				if c.isLookupFunc(acc, obj) {
+					return true
+				}
+			case *types.TypeName:
+				if n, ok := obj.Type().(*types.Named); ok {
+					for m := range n.Methods() {
+						if c.isLookupFunc(acc, m) {
+							return true
+						}
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+func (c *checker) isLookupFunc(acc *accessors.Result, fn *types.Func) bool {
+	if _, ok := acc.Of(fn); ok {
+		return true
+	}
+	return c.pass.ImportObjectFact(fn, new(HelperFact))
+}
+
+// buildSSA builds the package in SSA form, as buildssa does, and returns
+// its source functions, function literals included (those of package-level
+// variables too).
+func (c *checker) buildSSA() []*ssa.Function {
+	pass := c.pass
+	prog := ssa.NewProgram(pass.Fset, 0)
+	prog.SetNoReturn(pass.ResultOf[ctrlflow.Analyzer].(*ctrlflow.CFGs).NoReturn)
+	for _, p := range pass.Pkg.Imports() {
+		prog.CreatePackage(p, nil, nil, true)
+	}
+	pkg := prog.CreatePackage(pass.Pkg, pass.Files, pass.TypesInfo, false)
+	pkg.Build()
+
+	var funcs []*ssa.Function
+	var add func(f *ssa.Function)
+	add = func(f *ssa.Function) {
+		funcs = append(funcs, f)
+		for _, anon := range f.AnonFuncs {
+			add(anon)
+		}
+	}
+	for _, file := range pass.Files {
+		for _, decl := range file.Decls {
+			if fd, ok := decl.(*ast.FuncDecl); ok {
+				if obj, ok := pass.TypesInfo.Defs[fd.Name].(*types.Func); ok {
+					if f := prog.FuncValue(obj); f != nil {
+						add(f)
+					}
+				}
+			}
+		}
+	}
+	if init := pkg.Func("init"); init != nil {
+		for _, anon := range init.AnonFuncs {
+			add(anon)
+		}
+	}
+	return funcs
+}
+
+// syntacticAlwaysErr exports AlwaysErrFact, without SSA, on functions whose
+// every return statement returns an error that is plainly non-nil: a
+// composite literal or its address, a package-level error variable, or a
+// call of fmt.Errorf, errors.New, errors.Join or a function already known
+// to return a non-nil error.
+func (c *checker) syntacticAlwaysErr() {
+	pass := c.pass
+	errType := types.Universe.Lookup("error").Type()
+	known := map[*types.Func]bool{}
+	var decls []*ast.FuncDecl
+	ins := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	for n := range ins.PreorderSeq((*ast.FuncDecl)(nil)) {
+		fd := n.(*ast.FuncDecl)
+		obj, ok := pass.TypesInfo.Defs[fd.Name].(*types.Func)
+		if !ok || fd.Body == nil {
+			continue
+		}
+		res := obj.Signature().Results()
+		if res.Len() > 0 && types.Identical(res.At(res.Len()-1).Type(), errType) {
+			decls = append(decls, fd)
+		}
+	}
+	nonNil := func(e ast.Expr) bool {
+		e = ast.Unparen(e)
+		switch e := e.(type) {
+		case *ast.CompositeLit:
+			return true
+		case *ast.UnaryExpr:
+			_, ok := ast.Unparen(e.X).(*ast.CompositeLit)
+			return ok
+		case *ast.CallExpr:
+			fn := typeutil.StaticCallee(pass.TypesInfo, e)
+			if fn == nil || fn.Pkg() == nil {
+				return false
+			}
+			if (fn.Pkg().Path() == "fmt" && fn.Name() == "Errorf") ||
+				(fn.Pkg().Path() == "errors" && (fn.Name() == "New" || fn.Name() == "Join")) {
+				return true
+			}
+			return known[fn] || (fn.Pkg() != pass.Pkg && pass.ImportObjectFact(fn, new(AlwaysErrFact)))
+		case *ast.Ident, *ast.SelectorExpr:
+			var id *ast.Ident
+			if sel, ok := e.(*ast.SelectorExpr); ok {
+				id = sel.Sel
+			} else {
+				id = e.(*ast.Ident)
+			}
+			v, ok := pass.TypesInfo.Uses[id].(*types.Var)
+			return ok && v.Pkg() != nil && v.Parent() == v.Pkg().Scope() && types.Identical(v.Type(), errType)
+		}
+		return false
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, fd := range decls {
+			obj := pass.TypesInfo.Defs[fd.Name].(*types.Func)
+			if known[obj] {
+				continue
+			}
+			returns, all := 0, true
+			ast.Inspect(fd.Body, func(n ast.Node) bool {
+				switch n := n.(type) {
+				case *ast.FuncLit:
+					return false
+				case *ast.ReturnStmt:
+					returns++
+					if len(n.Results) == 0 || !nonNil(n.Results[len(n.Results)-1]) {
+						all = false
+					}
+				}
+				return all
+			})
+			if returns > 0 && all {
+				known[obj] = true
+				changed = true
+			}
+		}
+	}
+	for obj := range known {
+		pass.ExportObjectFact(obj, new(AlwaysErrFact))
+	}
+}
