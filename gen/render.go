@@ -197,15 +197,20 @@ func (r *renderer) stateType(t *stateType) []jen.Code {
 			body = append(body, jen.Id(s).Dot(f.name).Op("=").Id(v))
 			out = append(out, method(set).Params(jen.Id(v).Add(typ)).Block(body...))
 		} else {
+			// A plain copy cannot panic, so no defer: the read is as
+			// cheap as the lock.
 			comment(fmt.Sprintf("%s returns the %s field.", get, f.name))
-			body := rlock()
-			body = append(body, jen.Return(jen.Id(s).Dot(f.name)))
-			out = append(out, method(get).Params().Add(typ.Clone()).Block(body...))
+			out = append(out, method(get).Params().Add(typ.Clone()).Block(
+				jen.Id(v).Op(":=").Add(cell()).Dot("RLock").Call().Dot(f.name),
+				cell().Dot("RUnlock").Call(),
+				jen.Return(jen.Id(v)),
+			))
 			sep()
 			comment(fmt.Sprintf("%s sets the %s field.", set, f.name))
-			body = wlock()
-			body = append(body, jen.Id(s).Dot(f.name).Op("=").Id(v))
-			out = append(out, method(set).Params(jen.Id(v).Add(typ)).Block(body...))
+			out = append(out, method(set).Params(jen.Id(v).Add(typ)).Block(
+				cell().Dot("Lock").Call().Dot(f.name).Op("=").Id(v),
+				cell().Dot("Unlock").Call(),
+			))
 		}
 		sep()
 	}

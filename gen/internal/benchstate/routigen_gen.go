@@ -32,30 +32,28 @@ func LoopOf(ctx context.Context) (LoopAccessor, error) {
 
 // Iteration returns the Iteration field.
 func (a LoopAccessor) Iteration() int {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Iteration
+	v := a.cell.RLock().Iteration
+	a.cell.RUnlock()
+	return v
 }
 
 // SetIteration sets the Iteration field.
 func (a LoopAccessor) SetIteration(v int) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Iteration = v
+	a.cell.Lock().Iteration = v
+	a.cell.Unlock()
 }
 
 // Label returns the Label field.
 func (a LoopAccessor) Label() string {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Label
+	v := a.cell.RLock().Label
+	a.cell.RUnlock()
+	return v
 }
 
 // SetLabel sets the Label field.
 func (a LoopAccessor) SetLabel(v string) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Label = v
+	a.cell.Lock().Label = v
+	a.cell.Unlock()
 }
 
 // History returns a copy of the History field that shares no slice or map with
@@ -152,16 +150,15 @@ func StatsOf(ctx context.Context) (StatsAccessor, error) {
 
 // Jobs returns the Jobs field.
 func (a StatsAccessor) Jobs() int64 {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Jobs
+	v := a.cell.RLock().Jobs
+	a.cell.RUnlock()
+	return v
 }
 
 // SetJobs sets the Jobs field.
 func (a StatsAccessor) SetJobs(v int64) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Jobs = v
+	a.cell.Lock().Jobs = v
+	a.cell.Unlock()
 }
 
 // Load returns a copy of the whole Stats, unexported and untracked fields

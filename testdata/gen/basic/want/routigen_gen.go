@@ -33,16 +33,15 @@ func CounterOf(ctx context.Context) (CounterAccessor, error) {
 
 // Seen returns the Seen field.
 func (a CounterAccessor) Seen() int64 {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Seen
+	v := a.cell.RLock().Seen
+	a.cell.RUnlock()
+	return v
 }
 
 // SetSeen sets the Seen field.
 func (a CounterAccessor) SetSeen(v int64) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Seen = v
+	a.cell.Lock().Seen = v
+	a.cell.Unlock()
 }
 
 // Names returns a copy of the Names field that shares no slice or map with the
@@ -118,16 +117,15 @@ func LoopStateOf(ctx context.Context) (LoopStateAccessor, error) {
 
 // Iteration returns the Iteration field.
 func (a LoopStateAccessor) Iteration() int {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Iteration
+	v := a.cell.RLock().Iteration
+	a.cell.RUnlock()
+	return v
 }
 
 // SetIteration sets the Iteration field.
 func (a LoopStateAccessor) SetIteration(v int) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Iteration = v
+	a.cell.Lock().Iteration = v
+	a.cell.Unlock()
 }
 
 // History returns a copy of the History field that shares no slice or map with
@@ -202,16 +200,15 @@ func SessionOf(ctx context.Context) (SessionAccessor, error) {
 
 // UserID returns the UserID field.
 func (a SessionAccessor) UserID() string {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.UserID
+	v := a.cell.RLock().UserID
+	a.cell.RUnlock()
+	return v
 }
 
 // SetUserID sets the UserID field.
 func (a SessionAccessor) SetUserID(v string) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.UserID = v
+	a.cell.Lock().UserID = v
+	a.cell.Unlock()
 }
 
 // Load returns a copy of the whole Session, unexported and untracked fields
@@ -266,16 +263,15 @@ func TotalsOf(ctx context.Context) (TotalsAccessor, error) {
 
 // Jobs returns the Jobs field.
 func (a TotalsAccessor) Jobs() int {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Jobs
+	v := a.cell.RLock().Jobs
+	a.cell.RUnlock()
+	return v
 }
 
 // SetJobs sets the Jobs field.
 func (a TotalsAccessor) SetJobs(v int) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Jobs = v
+	a.cell.Lock().Jobs = v
+	a.cell.Unlock()
 }
 
 // Load returns a copy of the whole Totals, unexported and untracked fields

@@ -36,44 +36,41 @@ func FlatOf(ctx context.Context) (FlatAccessor, error) {
 
 // N returns the N field.
 func (a FlatAccessor) N() int {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.N
+	v := a.cell.RLock().N
+	a.cell.RUnlock()
+	return v
 }
 
 // SetN sets the N field.
 func (a FlatAccessor) SetN(v int) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.N = v
+	a.cell.Lock().N = v
+	a.cell.Unlock()
 }
 
 // When returns the When field.
 func (a FlatAccessor) When() time.Time {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.When
+	v := a.cell.RLock().When
+	a.cell.RUnlock()
+	return v
 }
 
 // SetWhen sets the When field.
 func (a FlatAccessor) SetWhen(v time.Time) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.When = v
+	a.cell.Lock().When = v
+	a.cell.Unlock()
 }
 
 // P returns the P field.
 func (a FlatAccessor) P() *Inner {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.P
+	v := a.cell.RLock().P
+	a.cell.RUnlock()
+	return v
 }
 
 // SetP sets the P field.
 func (a FlatAccessor) SetP(v *Inner) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.P = v
+	a.cell.Lock().P = v
+	a.cell.Unlock()
 }
 
 // Load returns a copy of the whole Flat, unexported and untracked fields
@@ -127,128 +124,119 @@ func KindsOf(ctx context.Context) (KindsAccessor, error) {
 
 // Bool returns the Bool field.
 func (a KindsAccessor) Bool() bool {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Bool
+	v := a.cell.RLock().Bool
+	a.cell.RUnlock()
+	return v
 }
 
 // SetBool sets the Bool field.
 func (a KindsAccessor) SetBool(v bool) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Bool = v
+	a.cell.Lock().Bool = v
+	a.cell.Unlock()
 }
 
 // Int returns the Int field.
 func (a KindsAccessor) Int() int {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Int
+	v := a.cell.RLock().Int
+	a.cell.RUnlock()
+	return v
 }
 
 // SetInt sets the Int field.
 func (a KindsAccessor) SetInt(v int) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Int = v
+	a.cell.Lock().Int = v
+	a.cell.Unlock()
 }
 
 // Int8 returns the Int8 field.
 func (a KindsAccessor) Int8() int8 {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Int8
+	v := a.cell.RLock().Int8
+	a.cell.RUnlock()
+	return v
 }
 
 // SetInt8 sets the Int8 field.
 func (a KindsAccessor) SetInt8(v int8) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Int8 = v
+	a.cell.Lock().Int8 = v
+	a.cell.Unlock()
 }
 
 // Uint64 returns the Uint64 field.
 func (a KindsAccessor) Uint64() uint64 {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Uint64
+	v := a.cell.RLock().Uint64
+	a.cell.RUnlock()
+	return v
 }
 
 // SetUint64 sets the Uint64 field.
 func (a KindsAccessor) SetUint64(v uint64) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Uint64 = v
+	a.cell.Lock().Uint64 = v
+	a.cell.Unlock()
 }
 
 // Float returns the Float field.
 func (a KindsAccessor) Float() float64 {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Float
+	v := a.cell.RLock().Float
+	a.cell.RUnlock()
+	return v
 }
 
 // SetFloat sets the Float field.
 func (a KindsAccessor) SetFloat(v float64) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Float = v
+	a.cell.Lock().Float = v
+	a.cell.Unlock()
 }
 
 // Complex returns the Complex field.
 func (a KindsAccessor) Complex() complex128 {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Complex
+	v := a.cell.RLock().Complex
+	a.cell.RUnlock()
+	return v
 }
 
 // SetComplex sets the Complex field.
 func (a KindsAccessor) SetComplex(v complex128) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Complex = v
+	a.cell.Lock().Complex = v
+	a.cell.Unlock()
 }
 
 // Str returns the Str field.
 func (a KindsAccessor) Str() string {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Str
+	v := a.cell.RLock().Str
+	a.cell.RUnlock()
+	return v
 }
 
 // SetStr sets the Str field.
 func (a KindsAccessor) SetStr(v string) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Str = v
+	a.cell.Lock().Str = v
+	a.cell.Unlock()
 }
 
 // Byte returns the Byte field.
 func (a KindsAccessor) Byte() byte {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Byte
+	v := a.cell.RLock().Byte
+	a.cell.RUnlock()
+	return v
 }
 
 // SetByte sets the Byte field.
 func (a KindsAccessor) SetByte(v byte) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Byte = v
+	a.cell.Lock().Byte = v
+	a.cell.Unlock()
 }
 
 // Rune returns the Rune field.
 func (a KindsAccessor) Rune() rune {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Rune
+	v := a.cell.RLock().Rune
+	a.cell.RUnlock()
+	return v
 }
 
 // SetRune sets the Rune field.
 func (a KindsAccessor) SetRune(v rune) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Rune = v
+	a.cell.Lock().Rune = v
+	a.cell.Unlock()
 }
 
 // Bytes returns a copy of the Bytes field that shares no slice or map with the
@@ -362,16 +350,15 @@ func (a KindsAccessor) SetSOfMaps(v []map[int]string) {
 
 // Array returns the Array field.
 func (a KindsAccessor) Array() [4]int {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Array
+	v := a.cell.RLock().Array
+	a.cell.RUnlock()
+	return v
 }
 
 // SetArray sets the Array field.
 func (a KindsAccessor) SetArray(v [4]int) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Array = v
+	a.cell.Lock().Array = v
+	a.cell.Unlock()
 }
 
 // ArrayS returns a copy of the ArrayS field that shares no slice or map with
@@ -422,44 +409,41 @@ func (a KindsAccessor) SetMatrix(v Matrix) {
 
 // Time returns the Time field.
 func (a KindsAccessor) Time() time.Time {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Time
+	v := a.cell.RLock().Time
+	a.cell.RUnlock()
+	return v
 }
 
 // SetTime sets the Time field.
 func (a KindsAccessor) SetTime(v time.Time) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Time = v
+	a.cell.Lock().Time = v
+	a.cell.Unlock()
 }
 
 // Dur returns the Dur field.
 func (a KindsAccessor) Dur() time.Duration {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Dur
+	v := a.cell.RLock().Dur
+	a.cell.RUnlock()
+	return v
 }
 
 // SetDur sets the Dur field.
 func (a KindsAccessor) SetDur(v time.Duration) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Dur = v
+	a.cell.Lock().Dur = v
+	a.cell.Unlock()
 }
 
 // Addr returns the Addr field.
 func (a KindsAccessor) Addr() netip.Addr {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Addr
+	v := a.cell.RLock().Addr
+	a.cell.RUnlock()
+	return v
 }
 
 // SetAddr sets the Addr field.
 func (a KindsAccessor) SetAddr(v netip.Addr) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Addr = v
+	a.cell.Lock().Addr = v
+	a.cell.Unlock()
 }
 
 // Ext returns a copy of the Ext field that shares no slice or map with the
@@ -571,174 +555,162 @@ func (a KindsAccessor) SetInner(v Inner) {
 
 // Plain returns the Plain field.
 func (a KindsAccessor) Plain() Plain {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Plain
+	v := a.cell.RLock().Plain
+	a.cell.RUnlock()
+	return v
 }
 
 // SetPlain sets the Plain field.
 func (a KindsAccessor) SetPlain(v Plain) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Plain = v
+	a.cell.Lock().Plain = v
+	a.cell.Unlock()
 }
 
 // PtrI returns the PtrI field.
 func (a KindsAccessor) PtrI() *Inner {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.PtrI
+	v := a.cell.RLock().PtrI
+	a.cell.RUnlock()
+	return v
 }
 
 // SetPtrI sets the PtrI field.
 func (a KindsAccessor) SetPtrI(v *Inner) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.PtrI = v
+	a.cell.Lock().PtrI = v
+	a.cell.Unlock()
 }
 
 // PtrS returns the PtrS field.
 func (a KindsAccessor) PtrS() *[]int {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.PtrS
+	v := a.cell.RLock().PtrS
+	a.cell.RUnlock()
+	return v
 }
 
 // SetPtrS sets the PtrS field.
 func (a KindsAccessor) SetPtrS(v *[]int) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.PtrS = v
+	a.cell.Lock().PtrS = v
+	a.cell.Unlock()
 }
 
 // Any returns the Any field.
 func (a KindsAccessor) Any() any {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Any
+	v := a.cell.RLock().Any
+	a.cell.RUnlock()
+	return v
 }
 
 // SetAny sets the Any field.
 func (a KindsAccessor) SetAny(v any) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Any = v
+	a.cell.Lock().Any = v
+	a.cell.Unlock()
 }
 
 // Err returns the Err field.
 func (a KindsAccessor) Err() error {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Err
+	v := a.cell.RLock().Err
+	a.cell.RUnlock()
+	return v
 }
 
 // SetErr sets the Err field.
 func (a KindsAccessor) SetErr(v error) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Err = v
+	a.cell.Lock().Err = v
+	a.cell.Unlock()
 }
 
 // Str2 returns the Str2 field.
 func (a KindsAccessor) Str2() fmt.Stringer {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Str2
+	v := a.cell.RLock().Str2
+	a.cell.RUnlock()
+	return v
 }
 
 // SetStr2 sets the Str2 field.
 func (a KindsAccessor) SetStr2(v fmt.Stringer) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Str2 = v
+	a.cell.Lock().Str2 = v
+	a.cell.Unlock()
 }
 
 // Iface returns the Iface field.
 func (a KindsAccessor) Iface() interface {
 	Do(int) error
 } {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Iface
+	v := a.cell.RLock().Iface
+	a.cell.RUnlock()
+	return v
 }
 
 // SetIface sets the Iface field.
 func (a KindsAccessor) SetIface(v interface {
 	Do(int) error
 }) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Iface = v
+	a.cell.Lock().Iface = v
+	a.cell.Unlock()
 }
 
 // Fn returns the Fn field.
 func (a KindsAccessor) Fn() func(int, ...string) (bool, error) {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Fn
+	v := a.cell.RLock().Fn
+	a.cell.RUnlock()
+	return v
 }
 
 // SetFn sets the Fn field.
 func (a KindsAccessor) SetFn(v func(int, ...string) (bool, error)) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Fn = v
+	a.cell.Lock().Fn = v
+	a.cell.Unlock()
 }
 
 // FnNone returns the FnNone field.
 func (a KindsAccessor) FnNone() func() {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.FnNone
+	v := a.cell.RLock().FnNone
+	a.cell.RUnlock()
+	return v
 }
 
 // SetFnNone sets the FnNone field.
 func (a KindsAccessor) SetFnNone(v func()) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.FnNone = v
+	a.cell.Lock().FnNone = v
+	a.cell.Unlock()
 }
 
 // Ch returns the Ch field.
 func (a KindsAccessor) Ch() chan int {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Ch
+	v := a.cell.RLock().Ch
+	a.cell.RUnlock()
+	return v
 }
 
 // SetCh sets the Ch field.
 func (a KindsAccessor) SetCh(v chan int) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Ch = v
+	a.cell.Lock().Ch = v
+	a.cell.Unlock()
 }
 
 // RecvCh returns the RecvCh field.
 func (a KindsAccessor) RecvCh() <-chan string {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.RecvCh
+	v := a.cell.RLock().RecvCh
+	a.cell.RUnlock()
+	return v
 }
 
 // SetRecvCh sets the RecvCh field.
 func (a KindsAccessor) SetRecvCh(v <-chan string) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.RecvCh = v
+	a.cell.Lock().RecvCh = v
+	a.cell.Unlock()
 }
 
 // SendCh returns the SendCh field.
 func (a KindsAccessor) SendCh() chan<- []int {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.SendCh
+	v := a.cell.RLock().SendCh
+	a.cell.RUnlock()
+	return v
 }
 
 // SetSendCh sets the SendCh field.
 func (a KindsAccessor) SetSendCh(v chan<- []int) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.SendCh = v
+	a.cell.Lock().SendCh = v
+	a.cell.Unlock()
 }
 
 // Anon returns a copy of the Anon field that shares no slice or map with the
@@ -768,16 +740,15 @@ func (a KindsAccessor) SetAnon(v struct {
 
 // Unsafe returns the Unsafe field.
 func (a KindsAccessor) Unsafe() unsafe.Pointer {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Unsafe
+	v := a.cell.RLock().Unsafe
+	a.cell.RUnlock()
+	return v
 }
 
 // SetUnsafe sets the Unsafe field.
 func (a KindsAccessor) SetUnsafe(v unsafe.Pointer) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Unsafe = v
+	a.cell.Lock().Unsafe = v
+	a.cell.Unlock()
 }
 
 // Tree returns a copy of the Tree field that shares no slice or map with the
@@ -860,16 +831,15 @@ func (a KindsAccessor) SetOrigin(v Origin) {
 
 // Ptr returns the Ptr field.
 func (a KindsAccessor) Ptr() *Ptr {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Ptr
+	v := a.cell.RLock().Ptr
+	a.cell.RUnlock()
+	return v
 }
 
 // SetPtr sets the Ptr field.
 func (a KindsAccessor) SetPtr(v *Ptr) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Ptr = v
+	a.cell.Lock().Ptr = v
+	a.cell.Unlock()
 }
 
 // Load returns a copy of the whole Kinds, unexported and untracked fields

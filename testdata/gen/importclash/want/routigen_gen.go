@@ -33,72 +33,67 @@ func StateOf(ctx_ context1.Context) (StateAccessor, error) {
 
 // S returns the S field.
 func (a_ StateAccessor) S() s {
-	s_ := a_.cell.RLock()
-	defer a_.cell.RUnlock()
-	return s_.S
+	v_ := a_.cell.RLock().S
+	a_.cell.RUnlock()
+	return v_
 }
 
 // SetS sets the S field.
 func (a_ StateAccessor) SetS(v_ s) {
-	s_ := a_.cell.Lock()
-	defer a_.cell.Unlock()
-	s_.S = v_
+	a_.cell.Lock().S = v_
+	a_.cell.Unlock()
 }
 
 // V returns the V field.
 func (a_ StateAccessor) V() v {
-	s_ := a_.cell.RLock()
-	defer a_.cell.RUnlock()
-	return s_.V
+	v_ := a_.cell.RLock().V
+	a_.cell.RUnlock()
+	return v_
 }
 
 // SetV sets the V field.
 func (a_ StateAccessor) SetV(v_ v) {
-	s_ := a_.cell.Lock()
-	defer a_.cell.Unlock()
-	s_.V = v_
+	a_.cell.Lock().V = v_
+	a_.cell.Unlock()
 }
 
 // A returns the A field.
 func (a_ StateAccessor) A() a {
-	s_ := a_.cell.RLock()
-	defer a_.cell.RUnlock()
-	return s_.A
+	v_ := a_.cell.RLock().A
+	a_.cell.RUnlock()
+	return v_
 }
 
 // SetA sets the A field.
 func (a_ StateAccessor) SetA(v_ a) {
-	s_ := a_.cell.Lock()
-	defer a_.cell.Unlock()
-	s_.A = v_
+	a_.cell.Lock().A = v_
+	a_.cell.Unlock()
 }
 
 // Ctx returns the Ctx field.
 func (a_ StateAccessor) Ctx() ctx {
-	s_ := a_.cell.RLock()
-	defer a_.cell.RUnlock()
-	return s_.Ctx
+	v_ := a_.cell.RLock().Ctx
+	a_.cell.RUnlock()
+	return v_
 }
 
 // SetCtx sets the Ctx field.
 func (a_ StateAccessor) SetCtx(v_ ctx) {
-	s_ := a_.cell.Lock()
-	defer a_.cell.Unlock()
-	s_.Ctx = v_
+	a_.cell.Lock().Ctx = v_
+	a_.cell.Unlock()
 }
 
 // Err returns the Err field.
 func (a_ StateAccessor) Err() err {
-	s_ := a_.cell.RLock()
-	defer a_.cell.RUnlock()
-	return s_.Err
+	v_ := a_.cell.RLock().Err
+	a_.cell.RUnlock()
+	return v_
 }
 
 // SetErr sets the Err field.
 func (a_ StateAccessor) SetErr(v_ err) {
-	s_ := a_.cell.Lock()
-	defer a_.cell.Unlock()
-	s_.Err = v_
+	a_.cell.Lock().Err = v_
+	a_.cell.Unlock()
 }
 
 // List returns a copy of the List field that shares no slice or map with the
@@ -122,16 +117,15 @@ func (a_ StateAccessor) SetList(v_ []s) {
 
 // When returns the When field.
 func (a_ StateAccessor) When() time.Time {
-	s_ := a_.cell.RLock()
-	defer a_.cell.RUnlock()
-	return s_.When
+	v_ := a_.cell.RLock().When
+	a_.cell.RUnlock()
+	return v_
 }
 
 // SetWhen sets the When field.
 func (a_ StateAccessor) SetWhen(v_ time.Time) {
-	s_ := a_.cell.Lock()
-	defer a_.cell.Unlock()
-	s_.When = v_
+	a_.cell.Lock().When = v_
+	a_.cell.Unlock()
 }
 
 // Conf returns a copy of the Conf field that shares no slice or map with the

@@ -30,16 +30,15 @@ func SOf(ctx context.Context) (SAccessor, error) {
 
 // N returns the N field.
 func (a SAccessor) N() int {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.N
+	v := a.cell.RLock().N
+	a.cell.RUnlock()
+	return v
 }
 
 // SetN sets the N field.
 func (a SAccessor) SetN(v int) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.N = v
+	a.cell.Lock().N = v
+	a.cell.Unlock()
 }
 
 // Load returns a copy of the whole S, unexported and untracked fields

@@ -30,16 +30,15 @@ func GoodOf(ctx context.Context) (GoodAccessor, error) {
 
 // N returns the N field.
 func (a GoodAccessor) N() int {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.N
+	v := a.cell.RLock().N
+	a.cell.RUnlock()
+	return v
 }
 
 // SetN sets the N field.
 func (a GoodAccessor) SetN(v int) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.N = v
+	a.cell.Lock().N = v
+	a.cell.Unlock()
 }
 
 // Load returns a copy of the whole Good, unexported and untracked fields

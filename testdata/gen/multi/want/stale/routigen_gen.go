@@ -31,16 +31,15 @@ func StaleOf(ctx context.Context) (StaleAccessor, error) {
 
 // N returns the N field.
 func (a StaleAccessor) N() int {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.N
+	v := a.cell.RLock().N
+	a.cell.RUnlock()
+	return v
 }
 
 // SetN sets the N field.
 func (a StaleAccessor) SetN(v int) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.N = v
+	a.cell.Lock().N = v
+	a.cell.Unlock()
 }
 
 // Load returns a copy of the whole Stale, unexported and untracked fields
