@@ -27,8 +27,8 @@
 //
 // Not reported: calls through an interface of the user's own (the dynamic
 // type is unknown there), maps passed as arguments to other functions, and
-// the runtime package itself, which implements these methods. Generated
-// files are never reported.
+// the runtime package and its tests, which implement and test these
+// methods. Generated files are never reported.
 //
 // Bad:
 //

@@ -35,7 +35,8 @@
 // Job-scope state that is not shared is not reported: the activations of one
 // routine instance for one job are serialized. Nor is a write whose value
 // only depends on the read through control flow (if a.Count() < 10 {
-// a.SetCount(10) }). Generated files are never reported.
+// a.SetCount(10) }), nor the runtime package and its tests. Generated files
+// are never reported.
 //
 // Where the rewrite is mechanical, a.SetF(a.F() OP y) with y free of calls,
 // the diagnostic carries a suggested fix: a.Update(func(s *T) { s.F OP= y })

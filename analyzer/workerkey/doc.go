@@ -18,8 +18,8 @@
 // expressions count. So does a constant passed to a helper function of the
 // same package that hands its parameter on as the key (reported at the
 // helper's call site). Keys computed at run time, such as
-// ExecContext.RoutineID, are not reported, nor are package-level variables.
-// Generated files are never reported.
+// ExecContext.RoutineID, are not reported, nor are package-level variables,
+// nor the runtime package and its tests. Generated files are never reported.
 //
 // Bad:
 //

@@ -206,3 +206,9 @@ func Binding(fv *ssa.FreeVar) ssa.Value {
 	}
 	return found.Bindings[idx]
 }
+
+// IsRuntime reports whether p is the runtime package or its external test
+// package: they implement and test the raw API the checks report.
+func IsRuntime(p *types.Package) bool {
+	return p != nil && (p.Path() == Path || p.Path() == Path+"_test")
+}
