@@ -1,0 +1,65 @@
+// Package flatkey is the multiloop example written the old way — the
+// "before" of examples/multiloop. Its loop controller keeps the iteration
+// count the way the original runtime's users did: under the flat job-data
+// key "loop_iteration", read and written through JobContext.GetData and
+// SetData, and it quietly carries on when the job is missing from the
+// context.
+//
+// The flow is the same as the example's (loops.NewFlow with this
+// controller): two instances of the controller, loop_a (limit 3) and loop_b
+// (limit 7), in one flow. Both count on the same key of the same job, so
+// each one's count includes the other's iterations and the loops end early:
+// in every job at least one controller stops before its limit. Run it with
+//
+//	go run ./testdata/multiloop_flatkey/cmd/flatkey
+//
+// (it exits 1), and see what the checks say about it with
+//
+//	go run ./cmd/routigen lint ./testdata/multiloop_flatkey
+//
+// which reports the flat key (jobdata) and the fallback (nilfallback). It
+// lives under testdata/ so that ./... — go vet, routigen lint and the CI —
+// leaves it alone; the multiloop example's tests build, run and lint it.
+package flatkey
+
+import (
+	"context"
+	"maps"
+
+	"github.com/routigen/routigen/examples/multiloop/loops"
+	"github.com/routigen/routigen/runtime"
+)
+
+// Controller is the old-way loop controller (a loops.ControllerFunc).
+func Controller(limit int) *runtime.Routine {
+	return runtime.NewRoutine("loop_controller").
+		Slot("input").
+		Event("continue", "controller", "iteration").
+		Event("done", "controller", "iteration").
+		Logic(func(ctx context.Context, in runtime.Input) error {
+			ec, _ := runtime.ExecFromContext(ctx)
+			job, ok := runtime.JobFromContext(ctx)
+			for _, msg := range in.Slot("input") {
+				n := 1
+				if ok {
+					prev, _ := job.GetData("loop_iteration")
+					p, _ := prev.(int)
+					n = p + 1
+					job.SetData("loop_iteration", n)
+				}
+				out := maps.Clone(msg)
+				out["controller"], out["iteration"] = ec.RoutineID, n
+				event := "continue"
+				if n >= limit {
+					event = "done"
+				}
+				if err := runtime.Emit(ctx, event, out); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+}
+
+// Compile-time check: Controller fits the example's flow.
+var _ loops.ControllerFunc = Controller
