@@ -181,7 +181,14 @@ func TestStopStopsTheJob(t *testing.T) {
 		if err := runtime.Emit(ctx, "bad", runtime.Message{}); err != nil {
 			return err
 		}
-		time.Sleep(20 * time.Millisecond) // the failure lands first
+		// Wait for the failure: logic that waits on its own emits' effects
+		// must not hold them back (an idle pool goroutine steals them).
+		job, _ := runtime.JobFromContext(ctx)
+		select {
+		case <-job.Done():
+		case <-time.After(5 * time.Second):
+			return errors.New("the failing routine never ran while this one waited")
+		}
 		return runtime.Emit(ctx, "out", runtime.Message{})
 	}))
 	mustAdd(t, f, "bad", runtime.NewRoutine("bad").Slot("in").Logic(func(context.Context, runtime.Input) error { return errBoom }))
@@ -191,13 +198,18 @@ func TestStopStopsTheJob(t *testing.T) {
 	}))
 	mustConnect(t, f, "a", "out", "b", "in")
 	mustConnect(t, f, "a", "bad", "bad", "in")
-	r := newRuntime(t)
+	r := newRuntime(t, runtime.WithWorkers(2))
 	mustRegister(t, r, f)
 	job := mustPost(t, r, "stop", "a", "in", runtime.Message{})
 	if err := waitJob(t, job); !errors.Is(err, errBoom) {
 		t.Fatalf("job err %v", err)
 	}
 	waitAll(t, r)
+	for _, e := range job.TraceLog() {
+		if e.RoutineID == "a" {
+			t.Errorf("a failed: %v", e.Details)
+		}
+	}
 	if after.Load() != 0 {
 		t.Error("a routine ran after its job failed")
 	}

@@ -27,7 +27,7 @@ type worker struct {
 	ctx       context.Context
 	stopWatch func() bool
 
-	// Guarded by rt.mu.
+	// Guarded by rt.liveMu.
 	stopped bool
 	live    int
 }
@@ -69,10 +69,10 @@ func (w *worker) stopTimers() {
 // stopWorker makes the worker refuse posts; WorkerStop runs once its last
 // job is over.
 func (r *Runtime) stopWorker(w *worker) {
-	r.mu.Lock()
+	r.liveMu.Lock()
 	w.stopped = true
 	idle := w.live == 0
-	r.mu.Unlock()
+	r.liveMu.Unlock()
 	if idle {
 		w.stop()
 	}
@@ -81,14 +81,18 @@ func (r *Runtime) stopWorker(w *worker) {
 // jobRun is the scheduling state of one job on its worker: a queue per slot
 // of every routine instance, and the count of work that keeps the job alive.
 type jobRun struct {
-	rt    *Runtime
-	pool  *pool
-	w     *worker
-	job   *JobContext
-	quiet chan struct{} // closed once the job finished and no work is left
+	rt   *Runtime
+	pool *pool
+	w    *worker
+	job  *JobContext
+	jc   JobContext // job points here: one allocation for both
 
 	mu    sync.Mutex
 	insts []instState
+	// quiet is set once the job finished and no work is left; quietCh,
+	// made only when Runtime.Wait asks, is closed then.
+	quiet   bool
+	quietCh chan struct{}
 	// active counts scheduled or running activations and armed throttle
 	// waits. Queued messages that no policy will fire do not count: when
 	// active drops to 0 the job is over.
@@ -96,10 +100,11 @@ type jobRun struct {
 }
 
 type instState struct {
-	q       []slotQueue // this instance's part of the job's queues
-	running bool        // an activation of this instance for this job is under way
-	waiting bool        // queued on the throttle
-	granted bool        // the throttle let it go: fire without asking again
+	q       []slotQueue  // this instance's part of the job's queues
+	q1      [1]slotQueue // q of a one-slot routine, the common case
+	running bool         // an activation of this instance for this job is under way
+	waiting bool         // queued on the throttle
+	granted bool         // the throttle let it go: fire without asking again
 }
 
 // slotQueue holds the messages of one slot of one (instance, job). Most
@@ -109,18 +114,54 @@ type slotQueue struct {
 	one  [1]Message
 }
 
-func newJobRun(r *Runtime, w *worker, job *JobContext) *jobRun {
+func newJobRun(r *Runtime, w *worker, id string, metadata Message) *jobRun {
 	p := w.plan
-	jr := &jobRun{rt: r, pool: r.pool.Load(), w: w, job: job, quiet: make(chan struct{}), insts: make([]instState, len(p.nodes))}
-	queues := make([]slotQueue, p.nslots)
-	for i := range queues {
-		queues[i].msgs = queues[i].one[:0:1]
+	jr := &jobRun{rt: r, w: w, insts: make([]instState, len(p.nodes))}
+	jr.job = &jr.jc
+	jr.jc.init(id, p.id, w.state.id, metadata, r.traceLimit)
+	jr.jc.logLimit = r.logLimit
+	jr.jc.owner = jr
+	var queues []slotQueue
+	if p.multiSlot {
+		queues = make([]slotQueue, p.nslots)
 	}
 	for i, n := range p.nodes {
-		jr.insts[i].q = queues[n.slotOff : n.slotOff+len(n.def.slots) : n.slotOff+len(n.def.slots)]
+		st := &jr.insts[i]
+		switch k := len(n.def.slots); k {
+		case 0:
+		case 1:
+			st.q = st.q1[:]
+		default:
+			st.q = queues[n.slotOff : n.slotOff+k : n.slotOff+k]
+		}
+		for j := range st.q {
+			st.q[j].reset()
+		}
 	}
-	job.owner = jr
 	return jr
+}
+
+// quietWait returns a channel closed once the job is quiet, nil if it is.
+func (jr *jobRun) quietWait() <-chan struct{} {
+	jr.mu.Lock()
+	defer jr.mu.Unlock()
+	if jr.quiet {
+		return nil
+	}
+	if jr.quietCh == nil {
+		jr.quietCh = make(chan struct{})
+	}
+	return jr.quietCh
+}
+
+func (jr *jobRun) setQuiet() {
+	jr.mu.Lock()
+	jr.quiet = true
+	ch := jr.quietCh
+	jr.mu.Unlock()
+	if ch != nil {
+		close(ch)
+	}
 }
 
 func (jr *jobRun) dead() bool {
@@ -268,13 +309,13 @@ func (jr *jobRun) after(a *activation, complete, quiet bool) {
 	}
 	if quiet {
 		r := jr.rt
-		r.mu.Lock()
+		r.liveMu.Lock()
 		delete(r.live, jr.job.id)
 		w := jr.w
 		w.live--
 		stop := w.stopped && w.live == 0
-		r.mu.Unlock()
-		close(jr.quiet)
+		r.liveMu.Unlock()
+		jr.setQuiet()
 		if stop {
 			w.stop()
 		}
@@ -472,21 +513,27 @@ func Emit(ctx context.Context, event string, payload Message) error {
 }
 
 // handOff keeps ready for the goroutine running a to run next, or submits
-// it to the pool when a goroutine is idle or that slot is taken. Emit may run on a goroutine of the
-// logic's own while a ends: run sets done before it takes next, and handOff
-// takes ready back after done is set, so exactly one of them gets it.
+// it to the pool when a goroutine is idle or that slot is taken. A
+// goroutine that goes idle steals kept activations, so logic that runs long
+// after it emitted does not hold its downstream back. Emit may run on a
+// goroutine of the logic's own while a ends: run sets done before it takes
+// next, and handOff takes ready back after done is set; ownership always
+// passes by CAS or Swap on next, so exactly one party runs ready.
 func (a *activation) handOff(ready *activation) {
 	if ready == nil {
 		return
 	}
 	// With a goroutine idle, running ready there now beats waiting for a
 	// to return.
-	if a.jr.pool.idleHint.Load() == 0 && a.next.CompareAndSwap(nil, ready) {
-		if !a.done.Load() || !a.next.CompareAndSwap(ready, nil) {
+	p := a.jr.pool
+	if p.idleHint.Load() == 0 && a.next.CompareAndSwap(nil, ready) {
+		// Taken back if a returned meanwhile, or if a goroutine went idle
+		// meanwhile (it may have looked for work to steal before the CAS).
+		if (!a.done.Load() && p.idleHint.Load() == 0) || !a.next.CompareAndSwap(ready, nil) {
 			return
 		}
 	}
-	a.jr.pool.submit(ready)
+	p.submit(ready)
 }
 
 // throttle spaces the activations of one routine instance on one worker by
@@ -579,9 +626,11 @@ type pool struct {
 	closed bool
 	// idleHint mirrors idle for handOff, which reads it without mu.
 	idleHint atomic.Int32
-	room     chan struct{} // closed when the queue drains below limit/2
-	wake     chan struct{}
-	wg       sync.WaitGroup
+	// cur[i] is the activation goroutine i runs, for steal.
+	cur  []atomic.Pointer[activation]
+	room chan struct{} // closed when the queue drains below limit/2
+	wake chan struct{}
+	wg   sync.WaitGroup
 }
 
 // maxLocalRuns bounds how many activations one pool goroutine runs in a row
@@ -592,13 +641,14 @@ const maxLocalRuns = 64
 func newPool(r *Runtime, n int) *pool {
 	p := &pool{r: r, limit: max(256, 64*n), wake: make(chan struct{}, n)}
 	p.wg.Add(n)
-	for range n {
-		go p.loop()
+	p.cur = make([]atomic.Pointer[activation], n)
+	for i := range n {
+		go p.loop(i)
 	}
 	return p
 }
 
-func (p *pool) loop() {
+func (p *pool) loop(self int) {
 	defer p.wg.Done()
 	for {
 		a := p.pop()
@@ -610,9 +660,23 @@ func (p *pool) loop() {
 				p.submit(a)
 				break
 			}
+			p.cur[self].Store(a)
 			a = p.r.run(a)
+			p.cur[self].Store(nil)
 		}
 	}
+}
+
+// steal takes an activation kept for hand-off by a running one.
+func (p *pool) steal() *activation {
+	for i := range p.cur {
+		if c := p.cur[i].Load(); c != nil {
+			if n := c.next.Swap(nil); n != nil {
+				return n
+			}
+		}
+	}
+	return nil
 }
 
 func (p *pool) pop() *activation {
@@ -625,6 +689,21 @@ func (p *pool) pop() *activation {
 		p.idle++
 		p.idleHint.Store(int32(p.idle))
 		p.mu.Unlock()
+		if a := p.steal(); a != nil {
+			// Not idle after all: undo the count, or, if a submit already
+			// spent it on a wake-up, take that wake-up.
+			p.mu.Lock()
+			spent := p.idle == 0
+			if !spent {
+				p.idle--
+				p.idleHint.Store(int32(p.idle))
+			}
+			p.mu.Unlock()
+			if spent {
+				<-p.wake
+			}
+			return a
+		}
 		<-p.wake
 		p.mu.Lock()
 	}

@@ -103,6 +103,9 @@ type plan struct {
 	nodes  []*node
 	byID   map[string]*node
 	nslots int // slots of all nodes: a job's queues are one slice
+	// multiSlot says whether a node has more than one slot; only then does
+	// a job need a queue slice beside its inline one-slot queues.
+	multiSlot bool
 }
 
 // node is one routine instance of a plan.
@@ -145,6 +148,7 @@ func (f *Flow) compile() (*plan, error) {
 		}
 		n := &node{idx: i, slotOff: p.nslots, id: fn.id, def: fn.r.freeze(), out: map[string][]target{}}
 		p.nslots += len(n.def.slots)
+		p.multiSlot = p.multiSlot || len(n.def.slots) > 1
 		switch {
 		case n.def.handler != nil:
 			n.handler = *n.def.handler

@@ -567,3 +567,21 @@ func TestCancelStopsAJob(t *testing.T) {
 		t.Errorf("worker counters after a cancelled job: %d processed", ws[0].JobsProcessed())
 	}
 }
+
+// A routine without slots can be in a flow (it cannot be posted to) next to
+// multi-slot routines.
+func TestSlotlessRoutine(t *testing.T) {
+	f := runtime.NewFlow("slotless")
+	mustAdd(t, f, "src", runtime.NewRoutine("src").Slot("in").Event("out").Logic(forward))
+	mustAdd(t, f, "none", runtime.NewRoutine("none").Event("x").Logic(nop))
+	mustAdd(t, f, "two", runtime.NewRoutine("two").Slot("a").Slot("b").Logic(nop))
+	mustConnect(t, f, "src", "out", "two", "b")
+	r := newRuntime(t)
+	mustRegister(t, r, f)
+	if err := waitJob(t, mustPost(t, r, "slotless", "src", "in", runtime.Message{})); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Post(context.Background(), "slotless", "none", "in", nil); !errors.Is(err, runtime.ErrUnknownSlot) {
+		t.Errorf("post to a slotless routine: %v", err)
+	}
+}

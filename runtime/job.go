@@ -90,17 +90,23 @@ func NewJobContext(id, flowID, workerID string, metadata Message) *JobContext {
 }
 
 func newJobContext(id, flowID, workerID string, metadata Message, traceLimit int) *JobContext {
+	j := new(JobContext)
+	j.init(id, flowID, workerID, metadata, traceLimit)
+	return j
+}
+
+// init sets up a zero JobContext in place, so the runtime can allocate it
+// together with its own per-job state.
+func (j *JobContext) init(id, flowID, workerID string, metadata Message, traceLimit int) {
 	if traceLimit <= 0 {
 		traceLimit = DefaultTraceLimit
 	}
-	return &JobContext{
-		id: id, flowID: flowID, workerID: workerID,
-		metadata:   maps.Clone(metadata),
-		createdAt:  time.Now(),
-		traceLimit: traceLimit,
-		logLimit:   DefaultLogLimit,
-		done:       make(chan struct{}),
-	}
+	j.id, j.flowID, j.workerID = id, flowID, workerID
+	j.metadata = maps.Clone(metadata)
+	j.createdAt = time.Now()
+	j.traceLimit = traceLimit
+	j.logLimit = DefaultLogLimit
+	j.done = make(chan struct{})
 }
 
 // ID returns the job id.

@@ -27,13 +27,21 @@ type Runtime struct {
 	// pool is set once, on the first Post; Post reads it without mu.
 	pool atomic.Pointer[pool]
 
+	// mu guards the registry: flows and workers.
 	mu       sync.Mutex
-	closed   bool
 	flows    map[string]*plan
 	workers  map[string]*worker
 	defaults map[string]*worker
-	live     map[string]*jobRun
-	closing  chan struct{} // closed when Close has finished
+
+	// liveMu guards the running jobs, apart from mu so that posting and
+	// finishing jobs do not contend with the registry.
+	liveMu sync.Mutex
+	live   map[string]*jobRun
+	// closed is written under both mu and liveMu, so either suffices to
+	// read it.
+	closed bool
+
+	closing chan struct{} // closed when Close has finished
 }
 
 // Option configures a Runtime.
@@ -141,6 +149,8 @@ func (r *Runtime) Exec(ctx context.Context, flowID string) (*WorkerState, error)
 func (r *Runtime) Workers(flowID string) []*WorkerState {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.liveMu.Lock()
+	defer r.liveMu.Unlock()
 	var out []*WorkerState
 	for _, w := range r.workers {
 		if w.plan.id == flowID && !w.stopped && (w.ctx == nil || w.ctx.Err() == nil) {
@@ -196,28 +206,38 @@ func (r *Runtime) Post(ctx context.Context, flowID, routineID, slot string, data
 	}
 	r.mu.Lock()
 	w, n, si, err := r.resolveLocked(flowID, routineID, slot, o.worker)
+	r.mu.Unlock()
 	if err != nil {
-		r.mu.Unlock()
 		return nil, err
 	}
 	id := o.jobID
 	if id == "" {
 		id = r.ids.next()
-	} else if _, dup := r.live[id]; dup {
-		r.mu.Unlock()
-		return nil, fmt.Errorf("runtime: post: job %q is running: %w", id, ErrDuplicate)
 	}
-	if r.pool.Load() == nil {
-		r.pool.Store(newPool(r, r.nworkers))
-	}
-	job := newJobContext(id, flowID, w.state.id, o.metadata, r.traceLimit)
-	job.logLimit = r.logLimit
-	jr := newJobRun(r, w, job)
+	jr := newJobRun(r, w, id, o.metadata)
+	job := jr.job
 	// Reserve the id before the hooks run, so a concurrent post of the same
 	// id fails and Close waits for this one.
+	r.liveMu.Lock()
+	switch {
+	case r.closed:
+		err = fmt.Errorf("runtime: post: %w", ErrClosed)
+	case w.stopped || (w.ctx != nil && w.ctx.Err() != nil):
+		err = fmt.Errorf("runtime: post: worker %q: %w", o.worker, ErrWorkerStopped)
+	case r.live[id] != nil:
+		err = fmt.Errorf("runtime: post: job %q is running: %w", id, ErrDuplicate)
+	}
+	if err != nil {
+		r.liveMu.Unlock()
+		return nil, err
+	}
+	if jr.pool = r.pool.Load(); jr.pool == nil {
+		jr.pool = newPool(r, r.nworkers)
+		r.pool.Store(jr.pool)
+	}
 	r.live[id] = jr
 	w.live++
-	r.mu.Unlock()
+	r.liveMu.Unlock()
 
 	w.start()
 	if r.hasHooks {
@@ -266,8 +286,6 @@ func (r *Runtime) resolveLocked(flowID, routineID, slot, workerID string) (*work
 			return nil, nil, 0, fmt.Errorf("runtime: post: worker %q: %w", workerID, ErrUnknownWorker)
 		case w.plan != p:
 			return nil, nil, 0, fmt.Errorf("runtime: post: worker %q runs flow %q, not %q: %w", workerID, w.plan.id, flowID, ErrUnknownWorker)
-		case w.stopped || (w.ctx != nil && w.ctx.Err() != nil):
-			return nil, nil, 0, fmt.Errorf("runtime: post: worker %q: %w", workerID, ErrWorkerStopped)
 		}
 	}
 	return w, n, si, nil
@@ -276,8 +294,8 @@ func (r *Runtime) resolveLocked(flowID, routineID, slot, workerID string) (*work
 // Job returns the job with this id if it is still running (or its last
 // activations are still returning).
 func (r *Runtime) Job(id string) (*JobContext, bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	r.liveMu.Lock()
+	defer r.liveMu.Unlock()
 	jr, ok := r.live[id]
 	if !ok {
 		return nil, false
@@ -289,13 +307,17 @@ func (r *Runtime) Job(id string) (*JobContext, bool) {
 // activations have returned, or ctx ends (then it returns ctx.Err()). Jobs'
 // failures are not Wait's error: see each JobContext.
 func (r *Runtime) Wait(ctx context.Context) error {
-	r.mu.Lock()
-	pending := make([]chan struct{}, 0, len(r.live))
+	r.liveMu.Lock()
+	pending := make([]*jobRun, 0, len(r.live))
 	for _, jr := range r.live {
-		pending = append(pending, jr.quiet)
+		pending = append(pending, jr)
 	}
-	r.mu.Unlock()
-	for _, q := range pending {
+	r.liveMu.Unlock()
+	for _, jr := range pending {
+		q := jr.quietWait()
+		if q == nil {
+			continue
+		}
 		select {
 		case <-q:
 		case <-ctx.Done():
@@ -317,7 +339,9 @@ func (r *Runtime) Close() error {
 		<-r.closing
 		return nil
 	}
+	r.liveMu.Lock()
 	r.closed = true
+	r.liveMu.Unlock()
 	r.mu.Unlock()
 
 	_ = r.Wait(context.Background())
@@ -344,13 +368,13 @@ func (r *Runtime) Close() error {
 
 // forget removes a job that never started (vetoed).
 func (r *Runtime) forget(jr *jobRun) {
-	r.mu.Lock()
+	r.liveMu.Lock()
 	delete(r.live, jr.job.id)
 	w := jr.w
 	w.live--
 	stop := w.stopped && w.live == 0
-	r.mu.Unlock()
-	close(jr.quiet)
+	r.liveMu.Unlock()
+	jr.setQuiet()
 	if stop {
 		w.stop()
 	}
