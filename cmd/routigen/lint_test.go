@@ -278,6 +278,22 @@ func TestLintJSON(t *testing.T) {
 		t.Errorf("routigen lint: exit status %d, want 3\n%s", code, stderr)
 	}
 
+	// -fix -diff prints the fix and changes nothing.
+	before, err := os.ReadFile(filepath.Join(dir, "app/app.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, _, err = runIn(dir, bin, "lint", "-fix", "-diff", "./...")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout, "+\tc.Update(func(s *state.Counter) { s.Count++ })") {
+		t.Errorf("routigen lint -fix -diff printed no Update fix:\n%s\n%s", stdout, stderr)
+	}
+	if after, _ := os.ReadFile(filepath.Join(dir, "app/app.go")); !bytes.Equal(before, after) {
+		t.Error("routigen lint -fix -diff changed app.go")
+	}
+
 	// -fix applies the suggested fix.
 	if _, stderr, _, err = runIn(dir, bin, "lint", "-fix", "./..."); err != nil {
 		t.Fatal(err)
