@@ -23,7 +23,8 @@
 //
 // A path fails when it ends in panic (SSA also ends every call of a function
 // that never returns, per ctrlflow, with a panic), a call of os.Exit,
-// log.Fatal*, log.Panic* or a testing.TB FailNow/Fatal*/Skip* method, or a
+// log.Fatal*, log.Panic* or a testing.TB FailNow/Fatal*/Skip*/Fail/Error*
+// method (a failed test), or a
 // return whose error result is known to be non-nil: the lookup's own error
 // (when the lookup is missing), a constant error variable, an interface made
 // from a concrete value, the result of fmt.Errorf, errors.New or errors.Join,
@@ -343,7 +344,9 @@ func isFunc(fn *ssa.Function, pkg string, names ...string) bool {
 // FailingCall reports whether the call never returns normally: os.Exit,
 // log.Fatal*/Panic* (functions and *log.Logger methods), runtime.Goexit and
 // the testing.TB methods FailNow, Fatal, Fatalf, Skip, Skipf, SkipNow, called
-// on *testing.T, *testing.B, *testing.F or a testing.TB.
+// on *testing.T, *testing.B, *testing.F or a testing.TB. Fail, Error and
+// Errorf count too: the path ends the test as failed, which is how a test
+// asserts that a lookup finds nothing.
 func FailingCall(c *ssa.CallCommon) bool {
 	if c.IsInvoke() {
 		return isTestingFailure(c.Method)
@@ -377,7 +380,7 @@ func isTestingFailure(m *types.Func) bool {
 		return false
 	}
 	switch m.Name() {
-	case "FailNow", "Fatal", "Fatalf", "Skip", "Skipf", "SkipNow":
+	case "FailNow", "Fatal", "Fatalf", "Skip", "Skipf", "SkipNow", "Fail", "Error", "Errorf":
 		return true
 	}
 	return false

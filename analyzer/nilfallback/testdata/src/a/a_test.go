@@ -2,9 +2,12 @@ package a
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/routigen/routigen/runtime"
+
+	"states"
 )
 
 func TestFatal(t *testing.T) {
@@ -47,4 +50,17 @@ func TestLenient(t *testing.T) {
 		return
 	}
 	job.Trace("r", "a", nil)
+}
+
+// Tests assert the missing case with t.Error: a failed test.
+func TestAssertsMissing(t *testing.T) {
+	if _, err := runtime.RequireJob(context.Background()); !errors.Is(err, runtime.ErrNoJob) {
+		t.Errorf("RequireJob: %v", err)
+	}
+	a, err := states.LoopStateOf(context.Background())
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	a.SetIteration(1)
 }
