@@ -30,44 +30,41 @@ func RequestOf(ctx context.Context) (RequestAccessor, error) {
 
 // UserID returns the UserID field.
 func (a RequestAccessor) UserID() string {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.UserID
+	v := a.cell.RLock().UserID
+	a.cell.RUnlock()
+	return v
 }
 
 // SetUserID sets the UserID field.
 func (a RequestAccessor) SetUserID(v string) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.UserID = v
+	a.cell.Lock().UserID = v
+	a.cell.Unlock()
 }
 
 // RequestID returns the RequestID field.
 func (a RequestAccessor) RequestID() string {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.RequestID
+	v := a.cell.RLock().RequestID
+	a.cell.RUnlock()
+	return v
 }
 
 // SetRequestID sets the RequestID field.
 func (a RequestAccessor) SetRequestID(v string) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.RequestID = v
+	a.cell.Lock().RequestID = v
+	a.cell.Unlock()
 }
 
 // Action returns the Action field.
 func (a RequestAccessor) Action() string {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Action
+	v := a.cell.RLock().Action
+	a.cell.RUnlock()
+	return v
 }
 
 // SetAction sets the Action field.
 func (a RequestAccessor) SetAction(v string) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Action = v
+	a.cell.Lock().Action = v
+	a.cell.Unlock()
 }
 
 // Load returns a copy of the whole Request, unexported and untracked fields

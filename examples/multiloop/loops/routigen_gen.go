@@ -31,16 +31,15 @@ func LoopStateOf(ctx context.Context) (LoopStateAccessor, error) {
 
 // Iteration returns the Iteration field.
 func (a LoopStateAccessor) Iteration() int {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Iteration
+	v := a.cell.RLock().Iteration
+	a.cell.RUnlock()
+	return v
 }
 
 // SetIteration sets the Iteration field.
 func (a LoopStateAccessor) SetIteration(v int) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Iteration = v
+	a.cell.Lock().Iteration = v
+	a.cell.Unlock()
 }
 
 // Load returns a copy of the whole LoopState, unexported and untracked fields

@@ -33,16 +33,15 @@ func BatchStateOf(ctx context.Context) (BatchStateAccessor, error) {
 
 // Batches returns the Batches field.
 func (a BatchStateAccessor) Batches() int {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Batches
+	v := a.cell.RLock().Batches
+	a.cell.RUnlock()
+	return v
 }
 
 // SetBatches sets the Batches field.
 func (a BatchStateAccessor) SetBatches(v int) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Batches = v
+	a.cell.Lock().Batches = v
+	a.cell.Unlock()
 }
 
 // Load returns a copy of the whole BatchState, unexported and untracked fields
@@ -97,44 +96,41 @@ func CountdownStateOf(ctx context.Context) (CountdownStateAccessor, error) {
 
 // Total returns the Total field.
 func (a CountdownStateAccessor) Total() int {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Total
+	v := a.cell.RLock().Total
+	a.cell.RUnlock()
+	return v
 }
 
 // SetTotal sets the Total field.
 func (a CountdownStateAccessor) SetTotal(v int) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Total = v
+	a.cell.Lock().Total = v
+	a.cell.Unlock()
 }
 
 // Remaining returns the Remaining field.
 func (a CountdownStateAccessor) Remaining() int {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Remaining
+	v := a.cell.RLock().Remaining
+	a.cell.RUnlock()
+	return v
 }
 
 // SetRemaining sets the Remaining field.
 func (a CountdownStateAccessor) SetRemaining(v int) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Remaining = v
+	a.cell.Lock().Remaining = v
+	a.cell.Unlock()
 }
 
 // Started returns the Started field.
 func (a CountdownStateAccessor) Started() time.Time {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Started
+	v := a.cell.RLock().Started
+	a.cell.RUnlock()
+	return v
 }
 
 // SetStarted sets the Started field.
 func (a CountdownStateAccessor) SetStarted(v time.Time) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Started = v
+	a.cell.Lock().Started = v
+	a.cell.Unlock()
 }
 
 // Load returns a copy of the whole CountdownState, unexported and untracked
@@ -189,16 +185,15 @@ func CounterStateOf(ctx context.Context) (CounterStateAccessor, error) {
 
 // Count returns the Count field.
 func (a CounterStateAccessor) Count() int64 {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Count
+	v := a.cell.RLock().Count
+	a.cell.RUnlock()
+	return v
 }
 
 // SetCount sets the Count field.
 func (a CounterStateAccessor) SetCount(v int64) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Count = v
+	a.cell.Lock().Count = v
+	a.cell.Unlock()
 }
 
 // Load returns a copy of the whole CounterState, unexported and untracked
@@ -253,16 +248,15 @@ func LoopStateOf(ctx context.Context) (LoopStateAccessor, error) {
 
 // Iteration returns the Iteration field.
 func (a LoopStateAccessor) Iteration() int {
-	s := a.cell.RLock()
-	defer a.cell.RUnlock()
-	return s.Iteration
+	v := a.cell.RLock().Iteration
+	a.cell.RUnlock()
+	return v
 }
 
 // SetIteration sets the Iteration field.
 func (a LoopStateAccessor) SetIteration(v int) {
-	s := a.cell.Lock()
-	defer a.cell.Unlock()
-	s.Iteration = v
+	a.cell.Lock().Iteration = v
+	a.cell.Unlock()
 }
 
 // Load returns a copy of the whole LoopState, unexported and untracked fields
