@@ -3,7 +3,7 @@
 # synthetic module, in the same run (SPEC §5: ≤ 1.0× plain go vet on a
 # 200-package module). See docs/perf/scale.md.
 #
-# usage: scripts/vetbench.sh [-r REPS] [-c COLD_REPS] [-a auto|yes|no] [-k] [M]
+# usage: scripts/vetbench.sh [-r REPS] [-c COLD_REPS] [-a auto|yes|no] [-s REV] [-k] [M]
 #
 #   M          number of packages of the synthetic module (default 200)
 #   -r REPS    timed runs per tool for warm and edit (default 3; median shown)
@@ -11,6 +11,9 @@
 #   -a MODE    accessors: yes = the module declares //routigen:state types and
 #              calls their accessors (needs a working `routigen gen`); no =
 #              runtime calls only; auto (default) = yes if `routigen gen` works
+#   -s REV     build routigen (and point the module's replace) at a clean
+#              `git archive REV` of this repository instead of the working
+#              tree, e.g. -s HEAD while others edit the tree
 #   -k         keep the temporary directory
 #
 # Three cache states, runs of the two tools interleaved:
@@ -18,8 +21,8 @@
 #         compiled for export data, and each tool runs over every dependency
 #         for facts, as on a CI runner without a cache.
 #   warm  a primed GOCACHE and an unchanged tree: the go command replays
-#         cached vet results (it caches a package's vet run only when it
-#         reported nothing, so packages with findings are re-analysed).
+#         cached vet results (findings included) and runs no tool at all;
+#         this measures its cache lookups, the same work for both.
 #   edit  a primed GOCACHE, but every package of the module edited (a comment
 #         appended) just before the run: all M packages are recompiled and
 #         re-analysed, their dependencies come from the cache. The figure a
@@ -28,14 +31,15 @@
 # Prints one line per state with both medians and the ratio routigen/plain.
 set -euo pipefail
 
-reps=3 cold_reps=1 accessors=auto keep=0
-while getopts "r:c:a:kh" opt; do
+reps=3 cold_reps=1 accessors=auto keep=0 rev=
+while getopts "r:c:a:s:kh" opt; do
 	case $opt in
 	r) reps=$OPTARG ;;
 	c) cold_reps=$OPTARG ;;
 	a) accessors=$OPTARG ;;
+	s) rev=$OPTARG ;;
 	k) keep=1 ;;
-	*) sed -n '2,27p' "$0"; exit 2 ;;
+	*) sed -n '2,31p' "$0"; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -48,6 +52,13 @@ if [ "$keep" = 1 ]; then
 	echo "vetbench: keeping $work"
 else
 	trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
+fi
+
+if [ -n "$rev" ]; then
+	mkdir "$work/src"
+	git -C "$root" archive "$rev" | tar -x -C "$work/src"
+	echo "vetbench: routigen from $rev ($(git -C "$root" rev-parse --short "$rev"))"
+	root=$work/src
 fi
 
 export GOWORK=off GOPROXY=off GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=readonly"
@@ -129,13 +140,16 @@ done
 findings=$(grep -cE '^[^ ]+\.go:[0-9]+:[0-9]+: ' "$work/tool.log" || true)
 plain_findings=$(grep -cE '^[^ ]+\.go:[0-9]+:[0-9]+: ' "$work/plain.log" || true)
 echo "vetbench: findings: routigen $findings, plain vet $plain_findings"
-grep -oE '\(([a-z]+)\)$|\[[a-z]+\]$' "$work/tool.log" | sort | uniq -c | sed 's/^/vetbench:   /' || true
+# Per check, from an untimed -json run (unitchecker's tab-indented JSON).
+(cd "$mod" && GOCACHE=$work/cache go vet -vettool="$tool" -json ./... 2>/dev/null) |
+	awk '/^\t\t"[a-z]+": \[/ { c = $1; gsub(/[":]/, "", c) } /"posn":/ { n[c]++ }
+		END { for (c in n) printf "vetbench:   %-12s %d\n", c, n[c] }' | sort || true
 report cold "$pc" "$tc"
 
 # warm: primed by the cold runs above (both tools ran on this cache last).
 pw= tw=
-vet plain "$work/cache" /dev/null >/dev/null
-vet "$tool" "$work/cache" /dev/null >/dev/null
+vet plain "$work/cache" "$work/plain.log" >/dev/null
+vet "$tool" "$work/cache" "$work/tool.log" >/dev/null
 for i in $(seq "$reps"); do
 	pw="$pw $(vet plain "$work/cache" "$work/plain.log")"
 	tw="$tw $(vet "$tool" "$work/cache" "$work/tool.log")"

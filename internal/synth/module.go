@@ -329,7 +329,11 @@ func TestRecord(t *testing.T) {
 	if got, err := Seen(ctx); err != nil || got != Value(1) {
 		t.Fatalf("Seen = %d, %v; want %d", got, err, Value(1))
 	}
-	if w.RoutineState("r1")["last"] == nil {
+	ec, err := runtime.RequireExec(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.RoutineState(ec.RoutineID)["last"] == nil {
 		t.Fatal("no state recorded")
 	}
 }

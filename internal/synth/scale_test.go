@@ -116,17 +116,18 @@ func BenchmarkGenerate(b *testing.B) {
 // synthetic shapes are valid routigen input and the generated code serves
 // them.
 func TestGenerateSynthetic(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("runs the go command")
 	}
 	ctx := context.Background()
 	t.Run("state", func(t *testing.T) {
-		dir := writeState(t, StateOptions{Structs: 40, PerFile: 15, Accessors: true})
+		dir := writeState(t, StateOptions{Structs: 20, PerFile: 8, Accessors: true})
 		r, err := gen.Generate(ctx, gen.Config{Dir: dir}, ".")
 		if err != nil {
 			t.Fatal(err)
 		}
-		checkResult(t, r, 40, true)
+		checkResult(t, r, 20, true)
 		if _, err := r.Commit(); err != nil {
 			t.Fatal(err)
 		}

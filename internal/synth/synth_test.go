@@ -127,6 +127,7 @@ func TestGoMod(t *testing.T) {
 }
 
 func TestStatePackageBuilds(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("runs the go command")
 	}
@@ -142,6 +143,7 @@ func TestStatePackageBuilds(t *testing.T) {
 }
 
 func TestModuleBuilds(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("runs the go command")
 	}
