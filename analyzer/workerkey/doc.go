@@ -14,7 +14,7 @@
 // workerkey reports calls of (*runtime.WorkerState).RoutineState,
 // UpdateRoutineState and ModifyRoutineState whose key is a constant: a
 // literal, a named constant, a concatenation of constants, or a local
-// variable assigned only such a constant. Calls of method values and method
+// variable assigned only such constants. Calls of method values and method
 // expressions count. So does a constant passed to a helper function of the
 // same package that hands its parameter on as the key (reported at the
 // helper's call site). Keys computed at run time, such as

@@ -5,7 +5,9 @@ import (
 	"go/ast"
 	"go/constant"
 	"go/token"
+	"slices"
 	"strconv"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/buildssa"
@@ -69,7 +71,7 @@ func run(pass *analysis.Pass) (any, error) {
 				}
 				key := call.Args[0]
 				if k, ok := constKey(key); ok {
-					r.Reportf(pos(ci.Common().Pos()), "%s with the constant key %s: %s", call.Func.Name(), strconv.Quote(k), advice)
+					r.Reportf(pos(ci.Common().Pos()), "%s with %s: %s", call.Func.Name(), quote(k), advice)
 				} else if p, ok := param(key); ok {
 					kp := keyParam{p.Parent(), index(p)}
 					if _, seen := keyParams[kp]; !seen {
@@ -108,8 +110,8 @@ func run(pass *analysis.Pass) (any, error) {
 						if k, ok := constKey(arg); ok {
 							if p := pos(ci.Common().Pos()); !reported[p] {
 								reported[p] = true
-								r.Reportf(p, "the constant key %s passed to %s becomes the key of %s: %s",
-									strconv.Quote(k), callee.Name(), method, advice)
+								r.Reportf(p, "%s passed to %s becomes the key of %s: %s",
+									quote(k), callee.Name(), method, advice)
 							}
 						} else if p, ok := param(arg); ok {
 							kp := keyParam{p.Parent(), index(p)}
@@ -142,41 +144,76 @@ func callExprs(pass *analysis.Pass) map[token.Pos]*ast.CallExpr {
 }
 
 // constKey returns the constant string v holds: a constant, or a local
-// variable (captured by a closure or address-taken) stored exactly once,
-// with a constant.
-func constKey(v ssa.Value) (string, bool) {
-	for range 8 {
-		switch x := v.(type) {
-		case *ssa.Const:
-			if x.Value == nil || x.Value.Kind() != constant.String {
-				return "", false
-			}
-			return constant.StringVal(x.Value), true
-		case *ssa.ChangeType:
-			v = x.X
-			continue
-		case *ssa.UnOp:
-			if x.Op != token.MUL {
-				return "", false
-			}
-			a := x.X
-			if fv, ok := a.(*ssa.FreeVar); ok {
-				a = rtapi.Binding(fv)
-			}
-			alloc, ok := a.(*ssa.Alloc)
-			if !ok {
-				return "", false
-			}
-			s := rtapi.StoredOnce(alloc)
-			if s == nil {
-				return "", false
-			}
-			v = s
-			continue
-		}
-		return "", false
+// variable (captured by a closure or address-taken) stored exactly once
+// with a constant, or one of several constants (a variable assigned a
+// constant on every path). keys lists them all, sorted.
+func constKey(v ssa.Value) (keys []string, ok bool) {
+	set := map[string]bool{}
+	if !constKeys(v, set, map[ssa.Value]bool{}, 0) || len(set) == 0 {
+		return nil, false
 	}
-	return "", false
+	for k := range set {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys, true
+}
+
+func constKeys(v ssa.Value, set map[string]bool, seen map[ssa.Value]bool, depth int) bool {
+	if depth > 16 {
+		return false
+	}
+	if seen[v] {
+		return true // a cycle through a loop adds nothing
+	}
+	seen[v] = true
+	switch x := v.(type) {
+	case *ssa.Const:
+		if x.Value == nil || x.Value.Kind() != constant.String {
+			return false
+		}
+		set[constant.StringVal(x.Value)] = true
+		return true
+	case *ssa.ChangeType:
+		return constKeys(x.X, set, seen, depth+1)
+	case *ssa.Phi:
+		for _, e := range x.Edges {
+			if !constKeys(e, set, seen, depth+1) {
+				return false
+			}
+		}
+		return true
+	case *ssa.UnOp:
+		if x.Op != token.MUL {
+			return false
+		}
+		a := x.X
+		if fv, ok := a.(*ssa.FreeVar); ok {
+			a = rtapi.Binding(fv)
+		}
+		alloc, ok := a.(*ssa.Alloc)
+		if !ok {
+			return false
+		}
+		s := rtapi.StoredOnce(alloc)
+		if s == nil {
+			return false
+		}
+		return constKeys(s, set, seen, depth+1)
+	}
+	return false
+}
+
+// quote formats the constant keys of a finding.
+func quote(keys []string) string {
+	q := make([]string, len(keys))
+	for i, k := range keys {
+		q[i] = strconv.Quote(k)
+	}
+	if len(q) == 1 {
+		return "the constant key " + q[0]
+	}
+	return "a constant key (" + strings.Join(q, " or ") + ")"
 }
 
 // param returns the parameter v is, directly or through a conversion.

@@ -86,3 +86,20 @@ func suppressed(w *runtime.WorkerState) {
 func unusedIgnore(w *runtime.WorkerState, ec *runtime.ExecContext) {
 	w.RoutineState(ec.RoutineID) //routigen:ignore workerkey stale // want `unused //routigen:ignore workerkey`
 }
+
+func constantOnSomePaths(w *runtime.WorkerState, ec *runtime.ExecContext, fallback bool) {
+	key := ec.RoutineID
+	if fallback {
+		key = "default"
+	}
+	w.RoutineState(key)
+}
+
+func shadowedConstant(w *runtime.WorkerState, ec *runtime.ExecContext) {
+	key := ec.RoutineID
+	{
+		key := "cache"
+		_ = key
+	}
+	w.RoutineState(key)
+}

@@ -68,3 +68,28 @@ func inClosure(w *runtime.WorkerState) func() runtime.Message {
 		return w.RoutineState("closure") // want `constant key "closure"`
 	}
 }
+
+func constantOnEveryPath(w *runtime.WorkerState, fast bool) {
+	key := "slow"
+	if fast {
+		key = "fast"
+	}
+	w.RoutineState(key) // want `RoutineState with a constant key \("fast" or "slow"\)`
+}
+
+func shadowedKey(w *runtime.WorkerState, ec *runtime.ExecContext) {
+	key := "cache"
+	{
+		key := ec.RoutineID
+		w.RoutineState(key)
+	}
+	w.RoutineState(key) // want `constant key "cache"`
+}
+
+func inLoop(w *runtime.WorkerState, ids []string) {
+	key := "first"
+	for range ids {
+		w.RoutineState(key) // want `a constant key \("first" or "next"\)`
+		key = "next"
+	}
+}
