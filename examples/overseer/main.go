@@ -62,11 +62,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	failed := 0
 	start := func(sc demo.Scenario) {
 		fmt.Fprintf(out, "\n== %s: %s (flow %q)\n", sc.Name, sc.Description, sc.FlowID)
+		for _, p := range sc.Posts {
+			fmt.Fprintf(out, "  post to %s.%s: %s\n", p.Routine, p.Slot, demo.FormatMessage(p.Data))
+		}
 	}
 	report := func(res demo.Result) {
 		for _, job := range res.Jobs {
-			took := job.CompletedAt().Sub(job.CreatedAt()).Round(time.Millisecond)
-			fmt.Fprintf(out, "  job %s %s in %v\n", job.ID(), job.Status(), took)
+			took := job.CompletedAt().Sub(job.CreatedAt())
+			fmt.Fprintf(out, "  job %s %s in %.1fms\n", job.ID(), job.Status(), float64(took)/float64(time.Millisecond))
 			if *trace {
 				demo.WriteTrace(out, job)
 			}

@@ -287,7 +287,7 @@ func MaxCount(job *runtime.JobContext, routineID string) int64 {
 // runtime's own entries (a dropped message, an error) are included.
 func WriteTrace(w io.Writer, job *runtime.JobContext) {
 	for _, e := range job.TraceLog() {
-		at := e.Time.Sub(job.CreatedAt()).Round(100 * time.Microsecond)
-		fmt.Fprintf(w, "    %8s  %-10s %-11s %s\n", "+"+at.String(), e.RoutineID, e.Action, FormatMessage(e.Details))
+		at := e.Time.Sub(job.CreatedAt())
+		fmt.Fprintf(w, "    %9s  %-10s %-11s %s\n", fmt.Sprintf("+%.1fms", float64(at)/float64(time.Millisecond)), e.RoutineID, e.Action, FormatMessage(e.Details))
 	}
 }
