@@ -24,7 +24,8 @@
 // of that lookup only the branch the assumption selects — in an if, a
 // switch, an else-if chain, behind && and ||, with the lookup in the if
 // statement or earlier. A path fails when it ends in panic, os.Exit,
-// log.Fatal*, log.Panic*, t.Fatal*, t.Skip*, t.FailNow, or a return whose
+// log.Fatal*, log.Panic*, a failed test (t.Fatal*, t.Skip*, t.FailNow,
+// t.Error*, t.Fail on a *testing.T, B, F or testing.TB), or a return whose
 // error is known to be non-nil (the lookup's error, fmt.Errorf,
 // errors.New, a sentinel variable, a call that wraps the lookup's error, a
 // function that never returns a nil error or never returns at all). A
@@ -45,6 +46,19 @@
 // returns an error — a suggested fix uses runtime.RequireJob and returns its
 // error. A deliberate fallback is kept with
 // //routigen:ignore nilfallback <reason>.
+//
+// # Facts
+//
+// Two facts carry what the check learns about a function to the packages
+// that call it. A function that returns the results of a lookup (the value,
+// and its ok or error) and hands the missing case to its caller — by
+// returning the lookup's ok or error, false, nil or a non-nil error — is a
+// lookup helper: its calls are checked as lookups, and it is not reported
+// itself. A function whose error result is non-nil on every path (it
+// builds the "no job" error, say) makes `return f(...)` a failing path.
+// Facts rather than names, because helpers live in any package and under
+// any name; the generated TOf accessors are recognised through the facts
+// of analyzer/internal/accessors.
 //
 // # Bad
 //

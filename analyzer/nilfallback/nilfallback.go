@@ -32,27 +32,36 @@ var Analyzer = &analysis.Analyzer{
 	FactTypes: []analysis.Fact{new(HelperFact), new(AlwaysErrFact)},
 }
 
-// doc returns the package documentation: its first paragraph is the
-// analyzer's one-line summary, the rest its long help.
+// doc returns the analyzer's documentation from the package's: the
+// "nilfallback: ..." line under "# Analyzer nilfallback" is the one-line
+// summary, the rest of the package documentation the long help.
 func doc() string {
 	var lines []string
+	summary := ""
 	for _, line := range strings.Split(docSource, "\n") {
 		if strings.HasPrefix(line, "package ") {
 			break
 		}
-		if line == "//" {
-			lines = append(lines, "")
+		text, ok := strings.CutPrefix(line, "//")
+		if !ok {
 			continue
 		}
-		if t, ok := strings.CutPrefix(line, "// "); ok {
-			lines = append(lines, t)
-		} else if t, ok := strings.CutPrefix(line, "//\t"); ok {
-			lines = append(lines, "\t"+t)
+		text = strings.TrimPrefix(text, " ")
+		if s, ok := strings.CutPrefix(text, "nilfallback: "); ok && summary == "" {
+			summary = s
+			continue
 		}
+		if text == "# Analyzer nilfallback" {
+			continue
+		}
+		lines = append(lines, text)
 	}
-	s := strings.TrimSpace(strings.Join(lines, "\n"))
-	s = strings.TrimPrefix(s, "Package nilfallback defines an Analyzer that ")
-	return "nilfallback: " + s
+	body := strings.TrimSpace(strings.Join(lines, "\n"))
+	body = strings.Replace(body, "Package nilfallback defines an Analyzer that reports", "The check reports", 1)
+	for strings.Contains(body, "\n\n\n") {
+		body = strings.ReplaceAll(body, "\n\n\n", "\n\n")
+	}
+	return summary + "\n\n" + body
 }
 
 // HelperFact marks a function that returns the results of a context lookup

@@ -1,6 +1,7 @@
 package nilfallback_test
 
 import (
+	"strings"
 	"testing"
 
 	"golang.org/x/tools/go/analysis/analysistest"
@@ -15,4 +16,20 @@ func TestNilfallback(t *testing.T) {
 
 func TestSuggestedFixes(t *testing.T) {
 	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), nilfallback.Analyzer, "fix")
+}
+
+func TestDoc(t *testing.T) {
+	doc := nilfallback.Analyzer.Doc
+	first, rest, _ := strings.Cut(doc, "\n\n")
+	if first != "report context lookups whose missing case falls back" {
+		t.Errorf("summary %q", first)
+	}
+	for _, want := range []string{"# What is reported", "# Bad", "# Good", "\tfunc count("} {
+		if !strings.Contains(rest, want) {
+			t.Errorf("doc lacks %q:\n%s", want, doc)
+		}
+	}
+	if nilfallback.Analyzer.Name != "nilfallback" || nilfallback.Analyzer.URL != "https://github.com/routigen/routigen#nilfallback" {
+		t.Errorf("name %q, url %q", nilfallback.Analyzer.Name, nilfallback.Analyzer.URL)
+	}
 }

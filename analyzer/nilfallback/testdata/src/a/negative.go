@@ -371,3 +371,83 @@ func errsWrapped(ctx context.Context) (int, error) {
 	}
 	return len(ec.RoutineID), nil
 }
+
+func (r *routine) localMethodValueFailFast(ctx context.Context) error {
+	get := r.exec
+	ec, ok := get(ctx)
+	if !ok {
+		return fmt.Errorf("routine %s: %w", r.id, runtime.ErrNoRoutine)
+	}
+	return runtime.Emit(ctx, ec.RoutineID, nil)
+}
+
+func closureHelperFailFast(ctx context.Context) error {
+	get := func() (*runtime.JobContext, error) {
+		return runtime.RequireJob(ctx)
+	}
+	job, err := get()
+	if err != nil {
+		return err
+	}
+	job.Trace("r", "a", nil)
+	return nil
+}
+
+func negatedVariableFailFast(ctx context.Context) error {
+	job, ok := runtime.JobFromContext(ctx)
+	missing := !ok
+	if missing {
+		return errNoJob
+	}
+	job.Trace("r", "a", nil)
+	return nil
+}
+
+func namedErrAssigned(ctx context.Context) (n int, err error) {
+	a, e := states.LoopStateOf(ctx)
+	if e != nil {
+		err = e
+		return
+	}
+	return a.Iteration(), nil
+}
+
+func joined(ctx context.Context, other error) error {
+	job, err := runtime.RequireJob(ctx)
+	if err != nil {
+		return errors.Join(err, other)
+	}
+	job.Trace("r", "a", nil)
+	return nil
+}
+
+func loggerMethod(ctx context.Context, l *log.Logger) {
+	job, ok := runtime.JobFromContext(ctx)
+	if !ok {
+		l.Fatalf("no job")
+	}
+	job.Trace("r", "a", nil)
+}
+
+func selectLoop(ctx context.Context, in <-chan string) error {
+	job, err := runtime.RequireJob(ctx)
+	if err != nil {
+		return err
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case s := <-in:
+			job.Trace(s, "a", nil)
+		}
+	}
+}
+
+func existingErrReturned(ctx context.Context) error {
+	ec, err := runtime.RequireExec(ctx)
+	if err == nil {
+		ec.Job.Trace(ec.RoutineID, "a", nil)
+	}
+	return err
+}

@@ -239,3 +239,69 @@ func errsMaybe(ctx context.Context) error {
 	job.Trace("r", "a", nil)
 	return nil
 }
+
+type routine struct{ id string }
+
+func (r *routine) exec(ctx context.Context) (*runtime.ExecContext, bool) { // want exec:"lookup helper of runtime.ExecFromContext"
+	ec, ok := runtime.ExecFromContext(ctx)
+	return ec, ok
+}
+
+func (r *routine) localMethodValue(ctx context.Context) error {
+	get := r.exec
+	ec, ok := get(ctx) // want `routine.exec \(which returns runtime.ExecFromContext\) falls back`
+	if !ok {
+		ec = &runtime.ExecContext{RoutineID: r.id}
+	}
+	return runtime.Emit(ctx, ec.RoutineID, nil)
+}
+
+func closureHelper(ctx context.Context) error {
+	get := func() (*runtime.JobContext, bool) {
+		return runtime.JobFromContext(ctx)
+	}
+	if job, ok := get(); ok { // want `silently skips the work when the job is missing`
+		job.Trace("r", "a", nil)
+	}
+	return nil
+}
+
+func negatedVariable(ctx context.Context) error {
+	job, ok := runtime.JobFromContext(ctx) // want `runtime.JobFromContext falls back`
+	missing := !ok
+	if missing {
+		return nil
+	}
+	job.Trace("r", "a", nil)
+	return nil
+}
+
+func okNotTrue(ctx context.Context) int {
+	ec, ok := runtime.ExecFromContext(ctx) // want `runtime.ExecFromContext falls back`
+	if ok != true {
+		return -1
+	}
+	return len(ec.RoutineID)
+}
+
+func goroutineSkips(ctx context.Context, done chan<- struct{}) {
+	go func() {
+		defer close(done)
+		job, err := runtime.RequireJob(ctx) // want `runtime.RequireJob falls back`
+		if err != nil {
+			return
+		}
+		job.Trace("r", "a", nil)
+	}()
+}
+
+func emptyInputEscapes(ctx context.Context, items []string) error {
+	job, ok := runtime.JobFromContext(ctx) // want `runtime.JobFromContext`
+	for _, it := range items {
+		if !ok {
+			return errNoJob
+		}
+		job.Trace(it, "a", nil)
+	}
+	return nil
+}
