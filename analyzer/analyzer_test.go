@@ -26,9 +26,11 @@ func TestAll(t *testing.T) {
 	var names []string
 	for _, a := range as {
 		names = append(names, a.Name)
-		summary, _, _ := strings.Cut(a.Doc, "\n")
-		if !strings.HasPrefix(summary, a.Name+": ") || len(summary) < len(a.Name)+10 {
-			t.Errorf("%s: Doc must start with a one-line summary %q, got %q", a.Name, a.Name+": ...", summary)
+		// A one-line summary, then a blank line (x/tools style: "name: summary").
+		summary, rest, _ := strings.Cut(a.Doc, "\n")
+		summary = strings.TrimPrefix(summary, a.Name+": ")
+		if len(summary) < 10 || !strings.HasPrefix(rest, "\n") {
+			t.Errorf("%s: Doc must start with a one-line summary and a blank line, got %q", a.Name, a.Doc[:min(len(a.Doc), 120)])
 		}
 		for _, s := range []string{"Bad", "Good", "//routigen:ignore " + a.Name} {
 			if !strings.Contains(a.Doc, s) {
