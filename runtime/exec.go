@@ -33,7 +33,11 @@ type worker struct {
 }
 
 func (r *Runtime) newWorkerLocked(p *plan) *worker {
-	w := &worker{rt: r, plan: p, state: NewWorkerState(r.ids.next(), p.id), throttles: make([]*throttle, len(p.nodes))}
+	ids := make([]string, len(p.nodes))
+	for i, n := range p.nodes {
+		ids[i] = n.id
+	}
+	w := &worker{rt: r, plan: p, state: newRuntimeWorkerState(r.ids.next(), p.id, ids), throttles: make([]*throttle, len(p.nodes))}
 	for i, n := range p.nodes {
 		if n.def.policy.kind == policyInterval {
 			w.throttles[i] = &throttle{d: n.def.policy.d}
@@ -390,7 +394,7 @@ func (r *Runtime) run(a *activation) *activation {
 	var err error
 	if !jr.dead() {
 		ws := jr.w.state
-		ws.setRoutineStatus(n.id, RoutineRunning)
+		ws.activationStarted(n.idx)
 		var panicked bool
 		err, panicked = a.call()
 		status := RoutineIdle
@@ -410,7 +414,7 @@ func (r *Runtime) run(a *activation) *activation {
 					d := h.RetryDelay(a.attempt)
 					jr.job.Trace(n.id, "retry", Message{"error": err.Error(), "attempt": a.attempt, "delay": d})
 					r.logErr(a, "routine failed, retrying", err)
-					ws.setRoutineStatus(n.id, RoutineIdle)
+					ws.activationEnded(n.idx, RoutineIdle)
 					// What the failed attempt emitted must not wait for the retry.
 					if ready := a.next.Swap(nil); ready != nil {
 						jr.pool.submit(ready)
@@ -441,7 +445,7 @@ func (r *Runtime) run(a *activation) *activation {
 				jr.job.Fail(err)
 			}
 		}
-		ws.setRoutineStatus(n.id, status)
+		ws.activationEnded(n.idx, status)
 		if r.hasHooks {
 			r.hooks.AfterRoutine(a, err)
 		}
@@ -489,7 +493,7 @@ func Emit(ctx context.Context, event string, payload Message) error {
 	if a.done.Load() {
 		return fmt.Errorf("runtime: emit %q after routine %q returned: %w", event, a.n.id, ErrNoRoutine)
 	}
-	targets, ok := a.n.out[event]
+	targets, ok := a.n.targets(event)
 	if !ok {
 		return fmt.Errorf("runtime: emit: routine %q has no event %q: %w", a.n.id, event, ErrUnknownEvent)
 	}

@@ -115,9 +115,24 @@ type node struct {
 	id      string
 	def     routineDef
 	handler ErrorHandler
-	// out maps every declared event to its targets (nil: declared but not
-	// connected), so Emit tells "unknown" from "goes nowhere" in one lookup.
-	out map[string][]target
+	// out holds every declared event with its targets (none: declared but
+	// not connected), so Emit tells "unknown" from "goes nowhere" in one
+	// lookup. Routines declare few events: a scan beats hashing.
+	out []eventOut
+}
+
+type eventOut struct {
+	event   string
+	targets []target
+}
+
+func (n *node) targets(event string) ([]target, bool) {
+	for i := range n.out {
+		if n.out[i].event == event {
+			return n.out[i].targets, true
+		}
+	}
+	return nil, false
 }
 
 type target struct {
@@ -146,7 +161,7 @@ func (f *Flow) compile() (*plan, error) {
 		if fn.r.logic == nil {
 			return nil, fmt.Errorf("runtime: flow %q: routine %q has no logic", f.id, fn.id)
 		}
-		n := &node{idx: i, slotOff: p.nslots, id: fn.id, def: fn.r.freeze(), out: map[string][]target{}}
+		n := &node{idx: i, slotOff: p.nslots, id: fn.id, def: fn.r.freeze()}
 		p.nslots += len(n.def.slots)
 		p.multiSlot = p.multiSlot || len(n.def.slots) > 1
 		switch {
@@ -156,7 +171,7 @@ func (f *Flow) compile() (*plan, error) {
 			n.handler = *f.handler
 		}
 		for _, e := range n.def.events {
-			n.out[e] = nil
+			n.out = append(n.out, eventOut{event: e})
 		}
 		p.nodes = append(p.nodes, n)
 		p.byID[n.id] = n
@@ -164,11 +179,15 @@ func (f *Flow) compile() (*plan, error) {
 	for _, c := range f.conns {
 		from, to := p.byID[c.from], p.byID[c.to]
 		si := to.slotIndex(c.slot)
-		if _, ok := from.out[c.event]; !ok || si < 0 {
+		if _, ok := from.targets(c.event); !ok || si < 0 {
 			// The routine changed after Connect checked it.
 			return nil, fmt.Errorf("runtime: flow %q: connection %s.%s -> %s.%s no longer matches the routines: %w", f.id, c.from, c.event, c.to, c.slot, ErrUnknownEvent)
 		}
-		from.out[c.event] = append(from.out[c.event], target{node: to, slot: si})
+		for i := range from.out {
+			if from.out[i].event == c.event {
+				from.out[i].targets = append(from.out[i].targets, target{node: to, slot: si})
+			}
+		}
 	}
 	return p, nil
 }

@@ -31,6 +31,12 @@ type WorkerState struct {
 	processed atomic.Int64
 	failed    atomic.Int64
 
+	// Statuses of the routine instances the runtime runs here: fixed when
+	// the worker starts, atomics so that every activation can update them
+	// without a lock. statuses holds the rest (set by hand in tests).
+	nodeIdx   map[string]int
+	nodeStats []nodeStat
+
 	cells cellStore
 }
 
@@ -83,20 +89,54 @@ func (w *WorkerState) ModifyRoutineState(routineID string, fn func(state Message
 	fn(m)
 }
 
-// RoutineStatus returns the runtime's status of routineID on this worker.
+type nodeStat struct {
+	running atomic.Int32  // activations under way
+	last    atomic.Uint32 // outcome of the last one: index into outcomes
+}
+
+var outcomes = [...]RoutineStatus{RoutineIdle, RoutineSkipped, RoutineFailed}
+
+func newRuntimeWorkerState(id, flowID string, routineIDs []string) *WorkerState {
+	w := NewWorkerState(id, flowID)
+	w.nodeIdx = make(map[string]int, len(routineIDs))
+	for i, r := range routineIDs {
+		w.nodeIdx[r] = i
+	}
+	w.nodeStats = make([]nodeStat, len(routineIDs))
+	return w
+}
+
+// activationStarted and activationEnded track node i's status.
+func (w *WorkerState) activationStarted(i int) { w.nodeStats[i].running.Add(1) }
+
+func (w *WorkerState) activationEnded(i int, s RoutineStatus) {
+	st := &w.nodeStats[i]
+	for k, o := range outcomes {
+		if o == s {
+			st.last.Store(uint32(k))
+		}
+	}
+	st.running.Add(-1)
+}
+
+// RoutineStatus returns the runtime's status of routineID on this worker:
+// running while an activation of it is under way (for any job), else the
+// outcome of the last one: idle (it returned nil or its error was
+// continued), skipped or failed.
 func (w *WorkerState) RoutineStatus(routineID string) RoutineStatus {
+	if i, ok := w.nodeIdx[routineID]; ok {
+		st := &w.nodeStats[i]
+		if st.running.Load() > 0 {
+			return RoutineRunning
+		}
+		return outcomes[st.last.Load()]
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if s, ok := w.statuses[routineID]; ok {
 		return s
 	}
 	return RoutineIdle
-}
-
-func (w *WorkerState) setRoutineStatus(routineID string, s RoutineStatus) {
-	w.mu.Lock()
-	w.statuses[routineID] = s
-	w.mu.Unlock()
 }
 
 // JobsProcessed returns how many jobs finished on this worker, whatever
