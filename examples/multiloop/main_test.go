@@ -121,3 +121,16 @@ func TestSummaryErr(t *testing.T) {
 		t.Errorf("Err() = %v", err)
 	}
 }
+
+// Command flatkey (testdata/multiloop_flatkey/cmd/flatkey) prints the wrong
+// counts and exits 1.
+func TestFlatKeyCommand(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	var out, errOut bytes.Buffer
+	if code := flatkey.Main(t.Context(), []string{"-jobs", "100"}, &out, &errOut); code != 1 {
+		t.Fatalf("exit %d, want 1; stdout:\n%s", code, out.String())
+	}
+	if !strings.Contains(out.String(), "(wrong)") || !strings.Contains(errOut.String(), "flatkey: the flat key collides: ") {
+		t.Errorf("no collision shown; stdout:\n%s\nstderr:\n%s", out.String(), errOut.String())
+	}
+}
