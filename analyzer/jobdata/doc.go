@@ -3,7 +3,7 @@
 //
 // # Analyzer jobdata
 //
-// jobdata: report raw job-data writes (JobContext.SetData, DeleteData, writes into Data()/Metadata() copies)
+// jobdata: report raw job-data writes (SetData, DeleteData, writes into Data() copies)
 //
 // JobContext.SetData and DeleteData store values under flat string keys.
 // Every routine instance of a job sees the same keys, so when one flow holds

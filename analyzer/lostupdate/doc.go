@@ -4,7 +4,7 @@
 //
 // # Analyzer lostupdate
 //
-// lostupdate: report read-modify-writes split into a read and a write on shared state (use Update)
+// lostupdate: report read-modify-writes split into a separate read and write
 //
 // Worker-scope state lives across the jobs of a worker, and different jobs
 // run concurrently on the worker pool; `shared` state is seen by every

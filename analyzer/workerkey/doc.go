@@ -3,7 +3,7 @@
 //
 // # Analyzer workerkey
 //
-// workerkey: report WorkerState.RoutineState / UpdateRoutineState / ModifyRoutineState with a constant key
+// workerkey: report worker state (RoutineState and friends) keyed by a constant
 //
 // WorkerState keeps one Message per key for the lifetime of the worker. The
 // key is meant to be the routine id of the activation (ExecContext.RoutineID):

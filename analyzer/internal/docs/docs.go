@@ -13,9 +13,10 @@ import (
 )
 
 // MustExtract returns the "# Analyzer name" section of the package comment
-// of content (the source of a doc.go), without its heading. The section's
-// first line is the one-line summary ("name: ..."). It panics when the
-// section is missing or does not start with "name: ".
+// of content (the source of a doc.go), without its heading. The section
+// starts with a one-line summary written "name: summary"; like x/tools'
+// extractor, MustExtract drops the "name:" so Doc starts with the summary.
+// It panics when the section is missing or does not start with "name: ".
 func MustExtract(content, name string) string {
 	f, err := parser.ParseFile(token.NewFileSet(), "doc.go", content, parser.ParseComments|parser.PackageClauseOnly)
 	if err != nil {
@@ -32,10 +33,11 @@ func MustExtract(content, name string) string {
 		after = after[:i]
 	}
 	after = strings.TrimSpace(after)
-	if !strings.HasPrefix(after, name+": ") {
+	rest, ok := strings.CutPrefix(after, name+": ")
+	if !ok {
 		panic(fmt.Sprintf("docs: section %q must start with %q", heading, name+": "))
 	}
-	return after
+	return strings.TrimSpace(rest)
 }
 
 func packageDoc(f *ast.File) string {
