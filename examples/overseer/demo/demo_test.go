@@ -387,3 +387,49 @@ func TestFormatMessage(t *testing.T) {
 		t.Errorf("FormatMessage = %q, want %q", got, want)
 	}
 }
+
+// The defaults: a loop controller stops after 5 iterations, a batch takes
+// 3, a source makes 3 values; echo echoes its trigger and input slots alike.
+func TestDefaults(t *testing.T) {
+	rt := newRuntime(t)
+	f := runtime.NewFlow("defaults")
+	if err := errors.Join(
+		f.Add("echo", demo.Echo()),
+		f.Add("processor", demo.Processor(demo.AddToValue(1))),
+		f.Add("controller", demo.LoopController(demo.LoopConfig{})),
+		f.Add("source", demo.Source(0)),
+		f.Add("batcher", demo.Batch(0)),
+		f.Add("sink", demo.Sink()),
+		f.Connect("echo", "output", "processor", "input"),
+		f.Connect("processor", "output", "controller", "input"),
+		f.Connect("controller", "continue", "processor", "input"),
+		f.Connect("controller", "done", "sink", "input"),
+		f.Connect("source", "data", "batcher", "input"),
+		f.Connect("batcher", "batch", "sink", "input"),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if err := rt.Register(f); err != nil {
+		t.Fatal(err)
+	}
+	for _, slot := range []string{"trigger", "input"} {
+		job := post(t, rt, "defaults", "echo", slot, runtime.Message{"value": 0})
+		wait(t, job)
+		if n := len(demo.Entries(job, "echo", demo.ActionEchoed)); n != 1 {
+			t.Errorf("echo.%s: echoed %d times, want 1", slot, n)
+		}
+		done := demo.Entries(job, "controller", demo.ActionDone)
+		if len(done) != 1 || done[0].Details["iteration"] != demo.DefaultMaxIterations || done[0].Details["reason"] != demo.ReasonMaxIterations {
+			t.Errorf("echo.%s: controller done %v, want iteration 5, max_iterations_reached", slot, done)
+		}
+		if stored := demo.Entries(job, "sink", demo.ActionStored); len(stored) != 1 || stored[0].Details["value"] != 5 {
+			t.Errorf("echo.%s: sink stored %v, want value 5", slot, stored)
+		}
+	}
+	job := post(t, rt, "defaults", "source", "trigger", runtime.Message{})
+	wait(t, job)
+	batches := demo.Entries(job, "batcher", demo.ActionBatched)
+	if len(batches) != 1 || fmt.Sprint(batches[0].Details["items"]) != "[1 2 3]" {
+		t.Errorf("source → batch: %v, want one batch [1 2 3]", batches)
+	}
+}
