@@ -302,6 +302,11 @@ func (c *checker) check(fn *ssa.Function, l *lookup.Lookup) (analysis.Diagnostic
 		return analysis.Diagnostic{}, false
 	}
 	name := l.Callee.Name
+	if callee := l.Call.Call.StaticCallee(); callee != nil && l.Callee.Kind != 0 && !strings.HasPrefix(name, "runtime.") {
+		if obj, ok := callee.Object().(*types.Func); ok && obj.Pkg() != nil && obj.Pkg() != c.pass.Pkg {
+			name = obj.Pkg().Name() + "." + name
+		}
+	}
 	if l.Callee.Helper {
 		name = fmt.Sprintf("%s (which returns %s)", name, l.Callee.Base)
 	}

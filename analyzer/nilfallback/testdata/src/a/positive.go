@@ -37,7 +37,7 @@ func discarded(ctx context.Context) int {
 }
 
 func discardedAccessor(ctx context.Context) int {
-	a, _ := states.LoopStateOf(ctx) // want `the error of LoopStateOf is discarded, so code carries on when the state is unavailable`
+	a, _ := states.LoopStateOf(ctx) // want `the error of states.LoopStateOf is discarded, so code carries on when the state is unavailable`
 	return a.Iteration()
 }
 
@@ -131,7 +131,7 @@ func localHelper(ctx context.Context) error {
 }
 
 func crossPackageHelper(ctx context.Context) error {
-	job, ok := helpers.Job(ctx) // want `helpers.Job|Job \(which returns runtime.JobFromContext\) falls back`
+	job, ok := helpers.Job(ctx) // want `helpers.Job \(which returns runtime.JobFromContext\) falls back`
 	if !ok {
 		job = &runtime.JobContext{}
 	}
@@ -141,21 +141,21 @@ func crossPackageHelper(ctx context.Context) error {
 
 func methodValue(ctx context.Context, src *helpers.Source) error {
 	get := src.Job
-	if job, ok := get(ctx); ok { // want `Source.Job \(which returns runtime.JobFromContext\) silently skips`
+	if job, ok := get(ctx); ok { // want `helpers.Source.Job \(which returns runtime.JobFromContext\) silently skips`
 		job.Trace("r", "a", nil)
 	}
 	return nil
 }
 
 func valueOnlyHelper(ctx context.Context) error {
-	if ec := helpers.Routine(ctx); ec != nil { // want `Routine \(which returns runtime.ExecFromContext\) silently skips the work when the routine activation is missing; fail fast: return an error when it returns nil`
+	if ec := helpers.Routine(ctx); ec != nil { // want `helpers.Routine \(which returns runtime.ExecFromContext\) silently skips the work when the routine activation is missing; fail fast: return an error when it returns nil`
 		ec.Job.Trace(ec.RoutineID, "a", nil)
 	}
 	return nil
 }
 
 func errorHelper(ctx context.Context) error {
-	ec, err := helpers.Exec(ctx) // want `Exec \(which returns runtime.RequireExec\) falls back`
+	ec, err := helpers.Exec(ctx) // want `helpers.Exec \(which returns runtime.RequireExec\) falls back`
 	if err != nil {
 		return nil
 	}

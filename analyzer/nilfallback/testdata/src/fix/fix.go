@@ -26,7 +26,7 @@ type thing struct{ n int }
 type pair struct{ a, b int }
 
 func accessor(ctx context.Context) (*thing, string, pair, bool, error) {
-	a, _ := states.LoopStateOf(ctx) // want `the error of LoopStateOf is discarded`
+	a, _ := states.LoopStateOf(ctx) // want `the error of states.LoopStateOf is discarded`
 	return &thing{n: a.Iteration()}, "", pair{}, true, nil
 }
 
@@ -83,6 +83,6 @@ func assigned(ctx context.Context) error {
 }
 
 func unnamedStruct(ctx context.Context) (struct{ n int }, error) {
-	a, _ := states.LoopStateOf(ctx) // want `the error of LoopStateOf is discarded`
+	a, _ := states.LoopStateOf(ctx) // want `the error of states.LoopStateOf is discarded`
 	return struct{ n int }{a.Iteration()}, nil
 }
