@@ -41,6 +41,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	jobs := fs.Int("jobs", 500, "jobs to post at once")
 	workers := fs.Int("workers", 4, "workers (Exec) to spread the jobs over")
 	pool := fs.Int("pool", 8, "logic goroutines of the runtime")
+	verbose := fs.Bool("v", false, "print every job's counts")
 	timeout := fs.Duration("timeout", time.Minute, "give up after this long")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -57,6 +58,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	fmt.Fprintln(stdout, "multiloop: two loop controllers in one flow, counting in routigen-generated job state namespaced by routine id")
+	if *verbose {
+		for _, r := range sum.Jobs {
+			fmt.Fprintf(stdout, "  %v\n", r)
+		}
+	}
 	sum.Write(stdout, 10)
 	if err := sum.Err(); err != nil {
 		fmt.Fprintf(stderr, "multiloop: FAILED: %v\n", err)

@@ -32,6 +32,17 @@ func TestRun(t *testing.T) {
 	}
 }
 
+// -v lists every job with each controller's counts.
+func TestRunVerbose(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run(t.Context(), []string{"-jobs", "3", "-workers", "0", "-v"}, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	if n := strings.Count(out.String(), " completed: loop_a [iteration=3 passes=3] loop_b [iteration=7 passes=7]\n"); n != 3 {
+		t.Errorf("%d job lines, want 3:\n%s", n, out.String())
+	}
+}
+
 func TestRunUsage(t *testing.T) {
 	for _, args := range [][]string{{"-jobs", "0"}, {"x"}, {"-nope"}} {
 		var out, errOut bytes.Buffer
