@@ -24,32 +24,23 @@ func (c *checker) mayLookUp(acc *accessors.Result) bool {
 		if imp.Path() == lookup.RuntimePath {
 			return true
 		}
+		// Generated accessors are package-level functions, called by name.
 		scope := imp.Scope()
 		for _, name := range scope.Names() {
-			switch obj := scope.Lookup(name).(type) {
-			case *types.Func:
-				if c.isLookupFunc(acc, obj) {
+			if fn, ok := scope.Lookup(name).(*types.Func); ok {
+				if _, ok := acc.Of(fn); ok {
 					return true
-				}
-			case *types.TypeName:
-				if n, ok := obj.Type().(*types.Named); ok {
-					for m := range n.Methods() {
-						if c.isLookupFunc(acc, m) {
-							return true
-						}
-					}
 				}
 			}
 		}
 	}
-	return false
-}
-
-func (c *checker) isLookupFunc(acc *accessors.Result, fn *types.Func) bool {
-	if _, ok := acc.Of(fn); ok {
-		return true
+	// A helper may be a method reached through any dependency.
+	for _, f := range c.pass.AllObjectFacts() {
+		if _, ok := f.Fact.(*HelperFact); ok {
+			return true
+		}
 	}
-	return c.pass.ImportObjectFact(fn, new(HelperFact))
+	return false
 }
 
 // buildSSA builds the package in SSA form, as buildssa does, and returns
@@ -84,10 +75,9 @@ func (c *checker) buildSSA() []*ssa.Function {
 			}
 		}
 	}
+	// Package-level variable initializers, and their function literals.
 	if init := pkg.Func("init"); init != nil {
-		for _, anon := range init.AnonFuncs {
-			add(anon)
-		}
+		add(init)
 	}
 	return funcs
 }

@@ -305,3 +305,5 @@ func emptyInputEscapes(ctx context.Context, items []string) error {
 	}
 	return nil
 }
+
+var background, _ = runtime.JobFromContext(context.Background()) // want `the ok of runtime.JobFromContext is discarded`
