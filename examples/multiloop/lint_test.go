@@ -12,12 +12,11 @@ import (
 	"golang.org/x/tools/go/packages"
 
 	"github.com/routigen/routigen/analyzer"
-	"github.com/routigen/routigen/analyzer/jobdata"
 )
 
 // lint runs analyzers over the packages of patterns (relative to the
 // repository root) as `routigen lint` does and returns the diagnostics of
-// those packages as "file:line: check: message".
+// those packages as "file:line: [check] message".
 func lint(t *testing.T, analyzers []*analysis.Analyzer, patterns ...string) []string {
 	t.Helper()
 	root, err := filepath.Abs("../..")
@@ -52,44 +51,34 @@ func lint(t *testing.T, analyzers []*analysis.Analyzer, patterns ...string) []st
 		}
 		for _, d := range act.Diagnostics {
 			pos := act.Package.Fset.Position(d.Pos)
-			out = append(out, fmt.Sprintf("%s:%d: %s: %s", filepath.Base(pos.Filename), pos.Line, act.Analyzer.Name, d.Message))
+			out = append(out, fmt.Sprintf("%s:%d: [%s] %s", filepath.Base(pos.Filename), pos.Line, act.Analyzer.Name, d.Message))
 		}
 	}
 	slices.Sort(out)
 	return out
 }
 
-// withJobdata is every check of analyzer.All, and jobdata even if All does
-// not list it yet.
-func withJobdata() []*analysis.Analyzer {
-	all := analyzer.All()
-	if !slices.ContainsFunc(all, func(a *analysis.Analyzer) bool { return a.Name == jobdata.Analyzer.Name }) {
-		all = append(all, jobdata.Analyzer)
-	}
-	return all
-}
-
-// routigen lint flags the old-way flat key (jobdata) — and, when the check
-// is in analyzer.All, the fallback on a missing job (nilfallback) — and has
-// nothing to say about the generated-state version. (The CI lints every
+// routigen lint flags the old-way flat key (jobdata) and the fallback on a
+// missing job (nilfallback), and has nothing to say about the
+// generated-state version. (The CI lints every
 // example with routigen lint ./...)
 func TestLint(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads and type-checks packages from source")
 	}
-	analyzers := withJobdata()
+	analyzers := analyzer.All()
 	flat := lint(t, analyzers, "./testdata/multiloop_flatkey")
 	t.Logf("testdata/multiloop_flatkey:\n%s", strings.Join(flat, "\n"))
 	has := func(check, substr string) bool {
 		return slices.ContainsFunc(flat, func(d string) bool {
-			return strings.Contains(d, ": "+check+": ") && strings.Contains(d, substr)
+			return strings.Contains(d, " ["+check+"] ") && strings.Contains(d, substr)
 		})
 	}
 	if !has("jobdata", "loop_iteration") {
 		t.Errorf("jobdata does not report SetData(\"loop_iteration\", …) in testdata/multiloop_flatkey")
 	}
-	if slices.ContainsFunc(analyzers, func(a *analysis.Analyzer) bool { return a.Name == "nilfallback" }) && !has("nilfallback", "") {
-		t.Errorf("nilfallback does not report the fallback in testdata/multiloop_flatkey")
+	if !has("nilfallback", "runtime.JobFromContext") {
+		t.Errorf("nilfallback does not report the JobFromContext fallback in testdata/multiloop_flatkey")
 	}
 	if clean := lint(t, analyzers, "./examples/multiloop/..."); len(clean) > 0 {
 		t.Errorf("examples/multiloop is not lint-clean:\n%s", strings.Join(clean, "\n"))
