@@ -40,11 +40,18 @@ func Controller(limit int) *runtime.Routine {
 		Event("continue", "controller", "iteration").
 		Event("done", "controller", "iteration").
 		Logic(func(ctx context.Context, in runtime.Input) error {
+			// Fault 1 (nilfallback): a missing job or activation is not an
+			// error; the loop just counts from 1 every time.
 			ec, _ := runtime.ExecFromContext(ctx)
 			job, ok := runtime.JobFromContext(ctx)
 			for _, msg := range in.Slot("input") {
 				n := 1
 				if ok {
+					// Fault 2 (jobdata): one flat key for every
+					// controller instance of the job — loop_a and loop_b
+					// count on each other's iterations. (It is also a
+					// split read-modify-write.) The example's Controller
+					// keeps the count in LoopState via LoopStateOf(ctx).
 					prev, _ := job.GetData("loop_iteration")
 					p, _ := prev.(int)
 					n = p + 1
