@@ -7,7 +7,7 @@
 #
 #   M          number of packages of the synthetic module (default 200)
 #   -r REPS    timed runs per tool for warm and edit (default 3; median shown)
-#   -c REPS    timed runs per tool for cold (default 1)
+#   -c REPS    timed runs per tool for cold (default 1; 0 skips cold)
 #   -a MODE    accessors: yes = the module declares //routigen:state types and
 #              calls their accessors (needs a working `routigen gen`); no =
 #              runtime calls only; auto (default) = yes if `routigen gen` works
@@ -130,26 +130,28 @@ echo "vetbench: M=$m packages, accessors=$used_accessors, $(nproc) cores, $(go v
 echo "vetbench: module $mod ($(cd "$mod" && go list ./... | wc -l) packages, $(cat "$mod"/p*/*.go | wc -l) lines; $(cd "$mod" && go list -deps ./... | wc -l) packages with dependencies)"
 
 # cold
-pc= tc=
-for i in $(seq "$cold_reps"); do
-	rm -rf "$work/cache"
-	pc="$pc $(vet plain "$work/cache" "$work/plain.log")"
-	rm -rf "$work/cache"
-	tc="$tc $(vet "$tool" "$work/cache" "$work/tool.log")"
-done
-findings=$(grep -cE '^[^ ]+\.go:[0-9]+:[0-9]+: ' "$work/tool.log" || true)
-plain_findings=$(grep -cE '^[^ ]+\.go:[0-9]+:[0-9]+: ' "$work/plain.log" || true)
-echo "vetbench: findings: routigen $findings, plain vet $plain_findings"
-# Per check, from an untimed -json run (unitchecker's tab-indented JSON).
-(cd "$mod" && GOCACHE=$work/cache go vet -vettool="$tool" -json ./... 2>/dev/null) |
-	awk '/^\t\t"[a-z]+": \[/ { c = $1; gsub(/[":]/, "", c) } /"posn":/ { n[c]++ }
-		END { for (c in n) printf "vetbench:   %-12s %d\n", c, n[c] }' | sort || true
-report cold "$pc" "$tc"
+if [ "$cold_reps" -gt 0 ]; then
+	pc= tc=
+	for i in $(seq "$cold_reps"); do
+		rm -rf "$work/cache"
+		pc="$pc $(vet plain "$work/cache" "$work/plain.log")"
+		rm -rf "$work/cache"
+		tc="$tc $(vet "$tool" "$work/cache" "$work/tool.log")"
+	done
+	report cold "$pc" "$tc"
+fi
 
-# warm: primed by the cold runs above (both tools ran on this cache last).
-pw= tw=
+# warm: prime the cache with both tools (untimed), then time replays.
 vet plain "$work/cache" "$work/plain.log" >/dev/null
 vet "$tool" "$work/cache" "$work/tool.log" >/dev/null
+plain_findings=$(grep -cE '^[^ ]+\.go:[0-9]+:[0-9]+: ' "$work/plain.log" || true)
+# routigen's findings per check, from an untimed -json run (unitchecker's
+# tab-indented JSON; related positions sit deeper and are not counted).
+(cd "$mod" && GOCACHE=$work/cache go vet -vettool="$tool" -json ./... 2>/dev/null) |
+	awk '/^\t\t"[a-z]+": \[/ { c = $1; gsub(/[":]/, "", c) } /^\t\t\t\t"posn":/ { n[c]++; t++ }
+		END { printf "vetbench: findings: routigen %d:", t; for (c in n) printf " %s %d", c, n[c]; print "" }' || true
+echo "vetbench: findings: plain vet $plain_findings"
+pw= tw=
 for i in $(seq "$reps"); do
 	pw="$pw $(vet plain "$work/cache" "$work/plain.log")"
 	tw="$tw $(vet "$tool" "$work/cache" "$work/tool.log")"
