@@ -27,8 +27,14 @@ type renderer struct {
 	deep    map[types.Type]bool
 }
 
+// render renders the generated file of w with the emitter (emit.go);
+// renderJen is the reference it is tested against.
 func render(w *pkgWork) ([]byte, error) {
-	r := &renderer{
+	return emit(w), nil
+}
+
+func newRenderer(w *pkgWork) *renderer {
+	return &renderer{
 		w:       w,
 		path:    w.lp.PkgPath,
 		scope:   w.lp.Types.Scope(),
@@ -37,6 +43,34 @@ func render(w *pkgWork) ([]byte, error) {
 		taken:   map[string]bool{},
 		deep:    map[types.Type]bool{},
 	}
+}
+
+// importNames returns the name of every import the code used: the
+// package's own name unless a package-level identifier, a local of the
+// generated code, a generated name or an earlier import (in path order)
+// holds it; then an alias (name1, name2, ...).
+func (r *renderer) importNames() map[string]string {
+	paths := make([]string, 0, len(r.imports))
+	for p := range r.imports {
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
+	out := make(map[string]string, len(paths))
+	for _, p := range paths {
+		name := r.imports[p]
+		alias := name
+		for n := 1; r.taken[alias] || r.locals[alias] || r.scope.Lookup(alias) != nil || token.IsKeyword(alias) || slices.Contains(predeclared, alias); n++ {
+			alias = name + strconv.Itoa(n)
+		}
+		r.taken[alias] = true
+		out[p] = alias
+	}
+	return out
+}
+
+// renderJen renders the file with jennifer and go/format.
+func renderJen(w *pkgWork) ([]byte, error) {
+	r := newRenderer(w)
 	var body []jen.Code
 	for _, t := range w.types {
 		body = append(body, r.stateType(t)...)
@@ -47,23 +81,9 @@ func render(w *pkgWork) ([]byte, error) {
 	f := jen.NewFilePathName(r.path, w.lp.Name)
 	f.HeaderComment(Header)
 	f.HeaderComment("//go:build !" + BuildTag)
-	// Import names: the package's own name unless a package-level
-	// identifier, a local of the generated code, a generated name or an
-	// earlier import holds it; then an alias.
-	paths := make([]string, 0, len(r.imports))
-	for p := range r.imports {
-		paths = append(paths, p)
-	}
-	slices.Sort(paths)
-	for _, p := range paths {
-		name := r.imports[p]
-		alias := name
-		for n := 1; r.taken[alias] || r.locals[alias] || r.scope.Lookup(alias) != nil || token.IsKeyword(alias) || slices.Contains(predeclared, alias); n++ {
-			alias = name + strconv.Itoa(n)
-		}
-		r.taken[alias] = true
-		if alias == name {
-			f.ImportName(p, name)
+	for p, alias := range r.importNames() {
+		if alias == r.imports[p] {
+			f.ImportName(p, alias)
 		} else {
 			f.ImportAlias(p, alias)
 		}

@@ -1,0 +1,516 @@
+package gen
+
+import (
+	"bytes"
+	"fmt"
+	"go/format"
+	"go/types"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/routigen/routigen/internal/directive"
+)
+
+// The fast path. Jennifer builds a token tree and go/format then parses and
+// prints the whole file again; for a package of a thousand state types that
+// is most of a run. The emitter below writes the same file directly, already
+// gofmt-formatted; only anonymous struct and interface types, which gofmt
+// lays out over several lines with aligned columns, go through go/format
+// (each distinct one once). The jennifer renderer (render.go) stays as the
+// reference: tests check that both write the same bytes for every golden
+// case, and that the output is gofmt-clean.
+
+// Import qualifiers are written as qualMark+path+qualEnd and replaced by
+// the import's name once every import is known.
+const (
+	qualMark = "\x01"
+	qualEnd  = "\x02"
+)
+
+// emitter writes gofmt-formatted Go source.
+type emitter struct {
+	r     *renderer
+	buf   bytes.Buffer
+	names map[string]string // import path -> name, in the second pass
+	multi map[string]string // raw multi-line type -> gofmt layout
+}
+
+func (e *emitter) line(depth int, format string, args ...any) {
+	for range depth {
+		e.buf.WriteByte('\t')
+	}
+	fmt.Fprintf(&e.buf, format, args...)
+	e.buf.WriteByte('\n')
+}
+
+func (e *emitter) doc(parts ...string) {
+	for _, l := range wrap(strings.Join(parts, " "), 76) {
+		e.buf.WriteString("// ")
+		e.buf.WriteString(l)
+		e.buf.WriteByte('\n')
+	}
+}
+
+// q returns the marked qualifier of an import.
+func (e *emitter) q(path, name string) string {
+	if path == e.r.path {
+		return ""
+	}
+	e.r.imports[path] = name
+	if e.names != nil {
+		return e.names[path] + "."
+	}
+	return qualMark + path + qualEnd + "."
+}
+
+// typeStr renders a type expression on one line.
+func (e *emitter) typeStr(t types.Type) string {
+	switch t := t.(type) {
+	case *types.Basic:
+		if t.Kind() == types.UnsafePointer {
+			return e.q("unsafe", "unsafe") + "Pointer"
+		}
+		return t.Name()
+	case *types.Alias:
+		return e.namedStr(t.Obj(), t.TypeArgs())
+	case *types.Named:
+		return e.namedStr(t.Obj(), t.TypeArgs())
+	case *types.Pointer:
+		return "*" + e.typeStr(t.Elem())
+	case *types.Slice:
+		return "[]" + e.typeStr(t.Elem())
+	case *types.Array:
+		return "[" + strconv.FormatInt(t.Len(), 10) + "]" + e.typeStr(t.Elem())
+	case *types.Map:
+		return "map[" + e.typeStr(t.Key()) + "]" + e.typeStr(t.Elem())
+	case *types.Chan:
+		switch t.Dir() {
+		case types.SendOnly:
+			return "chan<- " + e.typeStr(t.Elem())
+		case types.RecvOnly:
+			return "<-chan " + e.typeStr(t.Elem())
+		}
+		if c, ok := t.Elem().(*types.Chan); ok && c.Dir() == types.RecvOnly {
+			return "chan (" + e.typeStr(t.Elem()) + ")"
+		}
+		return "chan " + e.typeStr(t.Elem())
+	case *types.Signature:
+		return "func" + e.sigStr(t)
+	case *types.Interface:
+		if t.NumExplicitMethods() == 0 && t.NumEmbeddeds() == 0 {
+			return "interface{}"
+		}
+		var b strings.Builder
+		b.WriteString("interface {\n")
+		for et := range t.EmbeddedTypes() {
+			b.WriteString(e.typeStr(et) + "\n")
+		}
+		for m := range t.ExplicitMethods() {
+			b.WriteString(m.Name() + e.sigStr(m.Type().(*types.Signature)) + "\n")
+		}
+		b.WriteString("}")
+		return e.layout(b.String())
+	case *types.Struct:
+		if t.NumFields() == 0 {
+			return "struct{}"
+		}
+		var b strings.Builder
+		b.WriteString("struct {\n")
+		for i := range t.NumFields() {
+			f := t.Field(i)
+			if !f.Embedded() {
+				b.WriteString(f.Name() + " ")
+			}
+			b.WriteString(e.typeStr(f.Type()))
+			if tag := t.Tag(i); tag != "" {
+				b.WriteString(" " + strconv.Quote(tag))
+			}
+			b.WriteString("\n")
+		}
+		b.WriteString("}")
+		return e.layout(b.String())
+	case *types.Union:
+		var terms []string
+		for i := range t.Len() {
+			term := t.Term(i)
+			s := e.typeStr(term.Type())
+			if term.Tilde() {
+				s = "~" + s
+			}
+			terms = append(terms, s)
+		}
+		return strings.Join(terms, " | ")
+	}
+	return types.TypeString(t, func(p *types.Package) string { return strings.TrimSuffix(e.q(p.Path(), p.Name()), ".") })
+}
+
+// layout returns gofmt's layout of a multi-line struct or interface type
+// (fields aligned in columns), as it stands at the top level of a file.
+// In the first pass, qualifiers are still marks; the text is only measured
+// for imports, so it is returned raw.
+func (e *emitter) layout(raw string) string {
+	if e.names == nil {
+		return raw
+	}
+	if got, ok := e.multi[raw]; ok {
+		return got
+	}
+	const prefix = "package p\n\ntype _ "
+	out, err := format.Source([]byte(prefix + raw + "\n"))
+	got := raw
+	if err == nil {
+		got = strings.TrimSuffix(strings.TrimPrefix(string(out), prefix), "\n")
+	}
+	if e.multi == nil {
+		e.multi = map[string]string{}
+	}
+	e.multi[raw] = got
+	return got
+}
+
+func (e *emitter) namedStr(obj *types.TypeName, args *types.TypeList) string {
+	var s string
+	if obj.Pkg() == nil {
+		s = obj.Name()
+	} else {
+		s = e.q(obj.Pkg().Path(), obj.Pkg().Name()) + obj.Name()
+	}
+	if args.Len() > 0 {
+		var as []string
+		for a := range args.Types() {
+			as = append(as, e.typeStr(a))
+		}
+		s += "[" + strings.Join(as, ", ") + "]"
+	}
+	return s
+}
+
+func (e *emitter) sigStr(s *types.Signature) string {
+	var params []string
+	for i := range s.Params().Len() {
+		p := s.Params().At(i)
+		if s.Variadic() && i == s.Params().Len()-1 {
+			params = append(params, "..."+e.typeStr(p.Type().(*types.Slice).Elem()))
+			continue
+		}
+		params = append(params, e.typeStr(p.Type()))
+	}
+	out := "(" + strings.Join(params, ", ") + ")"
+	switch n := s.Results().Len(); n {
+	case 0:
+	case 1:
+		out += " " + e.typeStr(s.Results().At(0).Type())
+	default:
+		var rs []string
+		for v := range s.Results().Variables() {
+			rs = append(rs, e.typeStr(v.Type()))
+		}
+		out += " (" + strings.Join(rs, ", ") + ")"
+	}
+	return out
+}
+
+// emit writes the whole file of w. The first pass only collects the
+// imports (and locals) the code uses; the second writes it with the import
+// names known, so multi-line types can be laid out with their final text.
+func emit(w *pkgWork) []byte {
+	r := newRenderer(w)
+	first := &emitter{r: r}
+	for _, t := range w.types {
+		first.stateType(t)
+		r.taken[t.names.Accessor] = true
+		r.taken[t.names.Of] = true
+	}
+	names := r.importNames()
+	e := &emitter{r: r, names: names}
+	e.buf.Grow(first.buf.Len() + 1024)
+	e.buf.WriteString(Header + "\n//go:build !" + BuildTag + "\n\npackage " + w.lp.Name + "\n\n")
+	paths := make([]string, 0, len(names))
+	for p := range names {
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
+	if len(paths) == 1 {
+		e.buf.WriteString("import " + importSpec(paths[0], names[paths[0]], r.imports[paths[0]]) + "\n\n")
+	} else if len(paths) > 1 {
+		e.buf.WriteString("import (\n")
+		for _, p := range paths {
+			e.buf.WriteString("\t" + importSpec(p, names[p], r.imports[p]) + "\n")
+		}
+		e.buf.WriteString(")\n\n")
+	}
+	for _, t := range w.types {
+		e.stateType(t)
+	}
+	// Drop the blank line that ends the last declaration.
+	return bytes.TrimSuffix(e.buf.Bytes(), []byte("\n"))
+}
+
+func importSpec(path, name, pkgName string) string {
+	if name == pkgName {
+		return strconv.Quote(path)
+	}
+	return name + " " + strconv.Quote(path)
+}
+
+// stateType writes the accessor type, TOf and the methods of t.
+func (e *emitter) stateType(t *stateType) {
+	r := e.r
+	acc, of := t.names.Accessor, t.names.Of
+	T := t.name
+	scope, cellFn := "job", "JobCell"
+	if t.dir.Scope == directive.ScopeWorker {
+		scope, cellFn = "worker", "WorkerCell"
+	}
+	sharing, ns := "PerRoutine", "the routine id of the activation"
+	if t.dir.Shared {
+		sharing, ns = "PerFlow", "the flow, so every routine of the "+scope+" sees the same value"
+	}
+	where := "the job's JobContext; it is gone when the job ends"
+	if t.dir.Scope == directive.ScopeWorker {
+		where = "the worker's WorkerState; it lives across the worker's jobs"
+	}
+	rt := e.q(runtimePath, "runtime")
+	a, s, v := r.local("a"), r.local("s"), r.local("v")
+	recv := "func (" + a + " " + acc + ") "
+
+	e.doc(
+		fmt.Sprintf("%s reads and writes the %s-scope %s of %s,", acc, scope, t.name, nsOwner(t.dir.Shared, scope)),
+		fmt.Sprintf("stored in %s. Get one from %s.", where, of),
+		"Every method is safe for concurrent use with every other.",
+	)
+	e.line(0, "type %s struct {", acc)
+	e.line(1, "cell *%sCell[%s]", rt, T)
+	e.line(0, "}")
+	e.line(0, "")
+
+	ctx, c, err := r.local("ctx"), r.local("c"), r.local("err")
+	fails := "runtime.ErrNoJob when ctx carries no job"
+	switch {
+	case t.dir.Scope == directive.ScopeWorker:
+		fails = "runtime.ErrNoRoutine when ctx carries no routine activation (and so no worker)"
+	case !t.dir.Shared:
+		fails += ", and runtime.ErrNoRoutine when it carries no routine activation"
+	}
+	e.doc(
+		fmt.Sprintf("%s returns the accessor of the %s-scope %s in ctx, namespaced by", of, scope, t.name),
+		ns+". It fails fast: the error wraps",
+		fails+".",
+	)
+	e.line(0, "func %s(%s %sContext) (%s, error) {", of, ctx, e.q("context", "context"), acc)
+	e.line(1, "%s, %s := %s%s[%s](%s, %s, %s%s)", c, err, rt, cellFn, T, ctx, strconv.Quote(t.storage), rt, sharing)
+	e.line(1, "if %s != nil {", err)
+	e.line(2, "return %s{}, %sErrorf(%s, %s)", acc, e.q("fmt", "fmt"), strconv.Quote(of+": %w"), err)
+	e.line(1, "}")
+	e.line(1, "return %s{cell: %s}, nil", acc, c)
+	e.line(0, "}")
+	e.line(0, "")
+
+	for _, f := range t.fields {
+		get, set := directive.FieldMethods(f.name)
+		typ := e.typeStr(f.typ)
+		if r.needsDeep(f.typ) {
+			e.doc(fmt.Sprintf("%s returns a copy of the %s field that shares no slice or map with the stored value.", get, f.name))
+			e.line(0, "%s%s() %s {", recv, get, typ)
+			e.line(1, "%s := %s.cell.RLock()", s, a)
+			e.line(1, "defer %s.cell.RUnlock()", a)
+			e.line(1, "%s := %s.%s", v, s, f.name)
+			e.deepen(1, v, f.typ)
+			e.line(1, "return %s", v)
+			e.line(0, "}")
+			e.line(0, "")
+			e.doc(fmt.Sprintf("%s stores a copy of v, sharing no slice or map with it, as the %s field.", set, f.name))
+			e.line(0, "%s%s(%s %s) {", recv, set, v, typ)
+			e.deepen(1, v, f.typ)
+			e.line(1, "%s := %s.cell.Lock()", s, a)
+			e.line(1, "defer %s.cell.Unlock()", a)
+			e.line(1, "%s.%s = %s", s, f.name, v)
+			e.line(0, "}")
+		} else {
+			e.doc(fmt.Sprintf("%s returns the %s field.", get, f.name))
+			e.line(0, "%s%s() %s {", recv, get, typ)
+			e.line(1, "%s := %s.cell.RLock().%s", v, a, f.name)
+			e.line(1, "%s.cell.RUnlock()", a)
+			e.line(1, "return %s", v)
+			e.line(0, "}")
+			e.line(0, "")
+			e.doc(fmt.Sprintf("%s sets the %s field.", set, f.name))
+			e.line(0, "%s%s(%s %s) {", recv, set, v, typ)
+			e.line(1, "%s.cell.Lock().%s = %s", a, f.name, v)
+			e.line(1, "%s.cell.Unlock()", a)
+			e.line(0, "}")
+		}
+		e.line(0, "")
+	}
+
+	named := t.obj.Type()
+	e.doc(
+		fmt.Sprintf("Load returns a copy of the whole %s, unexported and untracked fields", t.name),
+		"included, that shares no slice or map with the stored value. Pointers,",
+		"interfaces, funcs and channels are copied as they are.",
+	)
+	e.line(0, "%sLoad() %s {", recv, T)
+	e.line(1, "%s := %s.cell.RLock()", s, a)
+	e.line(1, "defer %s.cell.RUnlock()", a)
+	e.line(1, "%s := *%s", v, s)
+	e.deepen(1, v, named)
+	e.line(1, "return %s", v)
+	e.line(0, "}")
+	e.line(0, "")
+
+	e.doc(
+		fmt.Sprintf("Store replaces the stored %s with a copy of v that shares no slice or", t.name),
+		"map with it.",
+	)
+	e.line(0, "%sStore(%s %s) {", recv, v, T)
+	e.deepen(1, v, named)
+	e.line(1, "%s := %s.cell.Lock()", s, a)
+	e.line(1, "defer %s.cell.Unlock()", a)
+	e.line(1, "*%s = %s", s, v)
+	e.line(0, "}")
+	e.line(0, "")
+
+	fn := r.local("fn")
+	e.doc(
+		fmt.Sprintf("Update runs fn on the stored %s under the write lock: an atomic", t.name),
+		"read-modify-write. fn must not keep the pointer, nor call methods of the",
+		"accessor.",
+	)
+	e.line(0, "%sUpdate(%s func(*%s)) {", recv, fn, T)
+	e.line(1, "%s.cell.Update(%s)", a, fn)
+	e.line(0, "}")
+	e.line(0, "")
+
+	keyDoc := "and the routine id"
+	if t.dir.Shared {
+		keyDoc = "and the flow id"
+	}
+	e.doc(fmt.Sprintf("Key returns the namespaced storage key: the storage name %s.", keyDoc))
+	e.line(0, "%sKey() string {", recv)
+	e.line(1, "return %s.cell.Key()", a)
+	e.line(0, "}")
+	e.line(0, "")
+}
+
+// deepen writes the statements that make variable x of type t own every
+// slice and map it holds (see renderer.deepen).
+func (e *emitter) deepen(depth int, x string, t types.Type) {
+	r := e.r
+	if !r.needsDeep(t) {
+		return
+	}
+	d := &textDeepener{e: e, closures: map[types.Type]string{}}
+	var body bytes.Buffer
+	d.out = &body
+	d.emit(depth, x, t)
+	for i := 0; i < len(d.order); i++ {
+		nt := d.order[i]
+		name := d.closures[nt]
+		p := r.local("p" + strconv.Itoa(i))
+		var fb bytes.Buffer
+		inner := &textDeepener{e: e, closures: d.closures, stack: []types.Type{nt}, level: d.level + 1, out: &fb}
+		inner.emitUnder(depth+1, "(*"+p+")", nt)
+		d.order = append(d.order, inner.order...)
+		d.level = inner.level
+		typ := e.typeStr(nt)
+		e.line(depth, "var %s func(*%s)", name, typ)
+		e.line(depth, "%s = func(%s *%s) {", name, p, typ)
+		e.buf.Write(fb.Bytes())
+		e.line(depth, "}")
+	}
+	e.buf.Write(body.Bytes())
+}
+
+// textDeepener mirrors deepener for the emitter.
+type textDeepener struct {
+	e        *emitter
+	out      *bytes.Buffer
+	level    int
+	stack    []types.Type
+	closures map[types.Type]string
+	order    []types.Type
+}
+
+func (d *textDeepener) line(depth int, format string, args ...any) {
+	for range depth {
+		d.out.WriteByte('\t')
+	}
+	fmt.Fprintf(d.out, format, args...)
+	d.out.WriteByte('\n')
+}
+
+func (d *textDeepener) emit(depth int, x string, t types.Type) {
+	r := d.e.r
+	t = types.Unalias(t)
+	if !r.needsDeep(t) {
+		return
+	}
+	if n, ok := t.(*types.Named); ok {
+		for _, s := range d.stack {
+			if types.Identical(s, n) {
+				name, ok := d.closures[n]
+				if !ok {
+					if !n.Obj().Exported() && !isLocal(n.Obj(), r.path) {
+						return
+					}
+					name = r.local("deepen" + strconv.Itoa(len(d.closures)))
+					d.closures[n] = name
+					d.order = append(d.order, n)
+				}
+				d.line(depth, "%s(&%s)", name, x)
+				return
+			}
+		}
+		d.stack = append(d.stack, n)
+		defer func() { d.stack = d.stack[:len(d.stack)-1] }()
+	}
+	d.emitUnder(depth, x, t)
+}
+
+func (d *textDeepener) emitUnder(depth int, x string, t types.Type) {
+	r := d.e.r
+	switch u := t.Underlying().(type) {
+	case *types.Slice:
+		d.line(depth, "%s = %sClone(%s)", x, d.e.q("slices", "slices"), x)
+		if r.needsDeep(u.Elem()) {
+			i := r.local("i" + strconv.Itoa(d.level))
+			d.level++
+			var inner bytes.Buffer
+			saved := d.out
+			d.out = &inner
+			d.emit(depth+1, x+"["+i+"]", u.Elem())
+			d.out = saved
+			d.level--
+			d.line(depth, "for %s := range %s {", i, x)
+			d.out.Write(inner.Bytes())
+			d.line(depth, "}")
+		}
+	case *types.Map:
+		d.line(depth, "%s = %sClone(%s)", x, d.e.q("maps", "maps"), x)
+		if r.needsDeep(u.Elem()) {
+			k, el := r.local("k"+strconv.Itoa(d.level)), r.local("e"+strconv.Itoa(d.level))
+			d.level++
+			d.line(depth, "for %s, %s := range %s {", k, el, x)
+			d.emit(depth+1, el, u.Elem())
+			d.level--
+			d.line(depth+1, "%s[%s] = %s", x, k, el)
+			d.line(depth, "}")
+		}
+	case *types.Array:
+		i := r.local("i" + strconv.Itoa(d.level))
+		d.level++
+		d.line(depth, "for %s := range %s {", i, x)
+		d.emit(depth+1, x+"["+i+"]", u.Elem())
+		d.level--
+		d.line(depth, "}")
+	case *types.Struct:
+		for i := range u.NumFields() {
+			f := u.Field(i)
+			if !r.reachable(f) {
+				continue
+			}
+			d.emit(depth, x+"."+f.Name(), f.Type())
+		}
+	}
+}
