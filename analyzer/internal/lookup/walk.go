@@ -2,6 +2,7 @@ package lookup
 
 import (
 	"go/constant"
+	"go/token"
 	"go/types"
 
 	"golang.org/x/tools/go/ssa"
@@ -136,14 +137,19 @@ func (w *walker) scan(n node, from int) *local {
 		case *ssa.Return:
 			return &local{done: true, fails: w.returnFails(instr, n), ret: true}
 		case *ssa.If:
-			if w.l != nil {
-				if missingIfTrue, ok := w.l.Test(instr.Cond); ok {
-					succ := 0 // the true branch
-					if missingIfTrue != (w.a == Missing) {
-						succ = 1
-					}
-					return &local{test: instr, succs: []node{edge(n.b, succ)}}
+			switch w.cond(instr.Cond, n, 0) {
+			case condTrue:
+				return &local{succs: []node{edge(n.b, 0)}}
+			case condFalse:
+				return &local{succs: []node{edge(n.b, 1)}}
+			case condMissing, condPresent:
+				// A test of the lookup: the assumption picks the branch.
+				missingIfTrue := w.cond(instr.Cond, n, 0) == condMissing
+				succ := 0
+				if missingIfTrue != (w.a == Missing) {
+					succ = 1
 				}
+				return &local{test: instr, succs: []node{edge(n.b, succ)}}
 			}
 			return &local{succs: []node{edge(n.b, 0), edge(n.b, 1)}}
 		case *ssa.Jump:
@@ -152,6 +158,63 @@ func (w *walker) scan(n node, from int) *local {
 	}
 	// A block without terminator (unreachable): treat as not a way out.
 	return &local{done: true, fails: true}
+}
+
+type condKind int
+
+const (
+	condUnknown condKind = iota
+	condTrue             // a constant true
+	condFalse            // a constant false
+	condMissing          // true in the missing case
+	condPresent          // true in the present case
+)
+
+// cond classifies a branch condition entered through node n: a constant
+// (possibly a phi merged from && or || into a variable, taken along the
+// edge the walk came by), or a test of the lookup.
+func (w *walker) cond(v ssa.Value, n node, depth int) condKind {
+	if depth > 8 {
+		return condUnknown
+	}
+	switch x := v.(type) {
+	case *ssa.Const:
+		if x.Value != nil && x.Value.Kind() == constant.Bool {
+			if constant.BoolVal(x.Value) {
+				return condTrue
+			}
+			return condFalse
+		}
+		return condUnknown
+	case *ssa.UnOp:
+		if x.Op == token.NOT {
+			switch w.cond(x.X, n, depth+1) {
+			case condTrue:
+				return condFalse
+			case condFalse:
+				return condTrue
+			case condMissing:
+				return condPresent
+			case condPresent:
+				return condMissing
+			}
+			return condUnknown
+		}
+	case *ssa.Phi:
+		if r := w.resolve(x, n); r != v {
+			return w.cond(r, node{}, depth+1)
+		}
+		return condUnknown
+	}
+	if w.l != nil {
+		if missingIfTrue, ok := w.l.Test(v); ok {
+			if missingIfTrue {
+				return condMissing
+			}
+			return condPresent
+		}
+	}
+	return condUnknown
 }
 
 // edge is the node of b's i'th successor entered from b.
@@ -203,7 +266,7 @@ func isFalse(v ssa.Value) bool {
 
 // resolve picks the phi edge of the predecessor the walk came from.
 func (w *walker) resolve(v ssa.Value, n node) ssa.Value {
-	if phi, ok := v.(*ssa.Phi); ok && phi.Block() == n.b && n.pred >= 0 && n.pred < len(phi.Edges) {
+	if phi, ok := v.(*ssa.Phi); ok && n.b != nil && phi.Block() == n.b && n.pred >= 0 && n.pred < len(phi.Edges) {
 		return phi.Edges[n.pred]
 	}
 	return v
@@ -295,9 +358,10 @@ func (e *Env) nonNil(l *Lookup, a Assume, v ssa.Value, seen map[ssa.Value]bool) 
 	return false
 }
 
-// Skips reports whether the present branch of test rejoins its missing
-// branch: the missing case skips work (if ok {…}) rather than doing
-// something else instead (if !ok {…} else {…}, or an early return).
+// Skips reports whether the missing branch of test does nothing the
+// present branch does not do too (if ok {…}): the missing case skips work,
+// rather than doing something else instead (if !ok {…} else {…}, an
+// early return).
 func (l *Lookup) Skips(test *ssa.If) bool {
 	missingIfTrue, ok := l.Test(test.Cond)
 	if !ok {
@@ -308,31 +372,40 @@ func (l *Lookup) Skips(test *ssa.If) bool {
 	if !missingIfTrue {
 		missing, present = present, missing
 	}
+	fromPresent := l.reach(present, Present)
+	for x := range l.reach(missing, Missing) {
+		if !fromPresent[x] {
+			return false
+		}
+	}
+	return true
+}
+
+// reach returns the blocks reachable from start, following only the
+// branch a selects at tests of l.
+func (l *Lookup) reach(start *ssa.BasicBlock, a Assume) map[*ssa.BasicBlock]bool {
 	seen := map[*ssa.BasicBlock]bool{}
-	stack := []*ssa.BasicBlock{present}
+	stack := []*ssa.BasicBlock{start}
 	for len(stack) > 0 {
 		x := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		if x == missing {
-			return true
-		}
-		if seen[x] || x == b {
+		if seen[x] {
 			continue
 		}
 		seen[x] = true
 		succs := x.Succs
 		if iff, ok := x.Instrs[len(x.Instrs)-1].(*ssa.If); ok {
 			if m, ok := l.Test(iff.Cond); ok {
-				if m {
-					succs = succs[1:]
-				} else {
+				if m == (a == Missing) {
 					succs = succs[:1]
+				} else {
+					succs = succs[1:]
 				}
 			}
 		}
 		stack = append(stack, succs...)
 	}
-	return false
+	return seen
 }
 
 // Escapes reports whether l's ok or error reaches code this function does

@@ -451,3 +451,12 @@ func existingErrReturned(ctx context.Context) error {
 	}
 	return err
 }
+
+func mergedCondition(ctx context.Context, in runtime.Input) error {
+	ec, ok := runtime.ExecFromContext(ctx)
+	missing := !ok || ec.RoutineID == ""
+	if missing {
+		return errors.New("a: no routine activation")
+	}
+	return runtime.Emit(ctx, "out", runtime.Message{"n": len(in.Slot(ec.RoutineID))})
+}

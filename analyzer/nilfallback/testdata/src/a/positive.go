@@ -307,3 +307,13 @@ func emptyInputEscapes(ctx context.Context, items []string) error {
 }
 
 var background, _ = runtime.JobFromContext(context.Background()) // want `the ok of runtime.JobFromContext is discarded`
+
+func mergedConditionFallback(ctx context.Context, in runtime.Input) error {
+	ec, ok := runtime.ExecFromContext(ctx) // want `runtime.ExecFromContext (falls back|silently skips the work) when the routine activation is missing`
+	missing := !ok || ec.RoutineID == ""
+	id := "default"
+	if !missing {
+		id = ec.RoutineID
+	}
+	return runtime.Emit(ctx, "out", runtime.Message{"id": id})
+}
