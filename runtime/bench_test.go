@@ -3,6 +3,8 @@ package runtime_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -38,7 +40,7 @@ func BenchmarkFlowLinear3(b *testing.B) {
 	_ = f.Add("s3", last)
 	_ = f.Connect("s1", "out", "s2", "in")
 	_ = f.Connect("s2", "out", "s3", "in")
-	r := runtime.New()
+	r := runtime.New(benchOpts...)
 	defer r.Close()
 	if err := r.Register(f); err != nil {
 		b.Fatal(err)
@@ -129,6 +131,14 @@ func BenchmarkChannelPipeline3(b *testing.B) {
 	<-done
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "jobs/s")
+}
+
+var benchOpts []runtime.Option
+
+func init() {
+	if n, err := strconv.Atoi(os.Getenv("ROUTIGEN_BENCH_WORKERS")); err == nil {
+		benchOpts = append(benchOpts, runtime.WithWorkers(n))
+	}
 }
 
 type benchState struct {

@@ -91,12 +91,14 @@ type jobRun struct {
 	job  *JobContext
 	jc   JobContext // job points here: one allocation for both
 
-	mu    sync.Mutex
-	insts []instState
+	mu       sync.Mutex
+	insts    []instState
+	instsBuf [3]instState // insts of small flows
 	// quiet is set once the job finished and no work is left; quietCh,
 	// made only when Runtime.Wait asks, is closed then.
 	quiet   bool
 	quietCh chan struct{}
+	settled bool // settleLocked found no work left
 	// active counts scheduled or running activations and armed throttle
 	// waits. Queued messages that no policy will fire do not count: when
 	// active drops to 0 the job is over.
@@ -120,11 +122,19 @@ type slotQueue struct {
 
 func newJobRun(r *Runtime, w *worker, id string, metadata Message) *jobRun {
 	p := w.plan
-	jr := &jobRun{rt: r, w: w, insts: make([]instState, len(p.nodes))}
+	jr := &jobRun{rt: r, w: w}
+	if len(p.nodes) <= len(jr.instsBuf) {
+		jr.insts = jr.instsBuf[:len(p.nodes)]
+	} else {
+		jr.insts = make([]instState, len(p.nodes))
+	}
 	jr.job = &jr.jc
 	jr.jc.init(id, p.id, w.state.id, metadata, r.traceLimit)
 	jr.jc.logLimit = r.logLimit
 	jr.jc.owner = jr
+	if !r.hasHooks {
+		jr.jc.status = JobRunning // nobody has seen it yet: no lock needed
+	}
 	var queues []slotQueue
 	if p.multiSlot {
 		queues = make([]slotQueue, p.nslots)
@@ -168,18 +178,11 @@ func (jr *jobRun) setQuiet() {
 	}
 }
 
-func (jr *jobRun) dead() bool {
-	select {
-	case <-jr.job.done:
-		return true
-	default:
-		return false
-	}
-}
+func (jr *jobRun) dead() bool { return jr.job.finished.Load() }
 
 // finished runs once when the job reaches a final status.
-func (jr *jobRun) finished(j *JobContext) {
-	jr.w.state.countJob(j)
+func (jr *jobRun) finished(j *JobContext, s JobStatus) {
+	jr.w.state.countStatus(s)
 	if jr.rt.hasHooks {
 		jr.rt.hooks.AfterJob(j)
 	}
@@ -283,9 +286,10 @@ func (sq *slotQueue) reset() {
 // already finished) and is quiet. Messages no policy will consume are
 // dropped and traced.
 func (jr *jobRun) settleLocked() (complete, quiet bool) {
-	if jr.active > 0 {
+	if jr.active > 0 || jr.settled {
 		return false, false
 	}
+	jr.settled = true
 	dead := jr.dead()
 	for i := range jr.insts {
 		st := &jr.insts[i]
@@ -319,7 +323,7 @@ func (jr *jobRun) after(a *activation, complete, quiet bool) {
 		w.live--
 		stop := w.stopped && w.live == 0
 		r.liveMu.Unlock()
-		jr.setQuiet()
+		jr.setQuiet() // last: Wait returns only after Complete
 		if stop {
 			w.stop()
 		}
@@ -630,6 +634,8 @@ type pool struct {
 	closed bool
 	// idleHint mirrors idle for handOff, which reads it without mu.
 	idleHint atomic.Int32
+	// qlen mirrors len(q)-head for waitRoom's lock-free fast path.
+	qlen atomic.Int32
 	// cur[i] is the activation goroutine i runs, for steal.
 	cur  []atomic.Pointer[activation]
 	room chan struct{} // closed when the queue drains below limit/2
@@ -721,6 +727,7 @@ func (p *pool) pop() *activation {
 		clear(p.q[n:])
 		p.q, p.head = p.q[:n], 0
 	}
+	p.qlen.Store(int32(len(p.q) - p.head))
 	if p.room != nil && len(p.q)-p.head < p.limit/2 {
 		close(p.room)
 		p.room = nil
@@ -732,6 +739,7 @@ func (p *pool) pop() *activation {
 func (p *pool) submit(a *activation) {
 	p.mu.Lock()
 	p.q = append(p.q, a)
+	p.qlen.Store(int32(len(p.q) - p.head))
 	wake := p.idle > 0
 	if wake {
 		p.idle--
@@ -745,6 +753,9 @@ func (p *pool) submit(a *activation) {
 
 // waitRoom blocks while the queue is over its limit, or until ctx ends.
 func (p *pool) waitRoom(ctx context.Context) error {
+	if int(p.qlen.Load()) < p.limit {
+		return nil
+	}
 	p.mu.Lock()
 	for len(p.q)-p.head >= p.limit && !p.closed {
 		if p.room == nil {

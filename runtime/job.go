@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -69,11 +70,12 @@ type JobContext struct {
 	status      JobStatus
 	err         error
 	completedAt time.Time
-	done        chan struct{}
+	done        chan struct{} // made on demand by Done: most jobs are never waited on one by one
+	finished    atomic.Bool   // status is final; read without mu by the scheduler
 	onFinish    []func(*JobContext)
 	// owner is told first when the job finishes; a field rather than an
 	// onFinish entry saves the runtime two allocations per job.
-	owner interface{ finished(*JobContext) }
+	owner interface{ finished(*JobContext, JobStatus) }
 
 	logs     []LogEntry // ring buffer once full, like trace
 	logStart int
@@ -106,7 +108,6 @@ func (j *JobContext) init(id, flowID, workerID string, metadata Message, traceLi
 	j.createdAt = time.Now()
 	j.traceLimit = traceLimit
 	j.logLimit = DefaultLogLimit
-	j.done = make(chan struct{})
 }
 
 // ID returns the job id.
@@ -220,13 +221,29 @@ func (j *JobContext) CompletedAt() time.Time {
 }
 
 // Done is closed when the job finishes.
-func (j *JobContext) Done() <-chan struct{} { return j.done }
+func (j *JobContext) Done() <-chan struct{} {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.done == nil {
+		if j.status.Finished() {
+			return closedChan
+		}
+		j.done = make(chan struct{})
+	}
+	return j.done
+}
+
+var closedChan = func() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}()
 
 // Wait blocks until the job finishes and returns nil when it completed, its
 // error when it failed or was cancelled, or ctx.Err() when ctx ends first.
 func (j *JobContext) Wait(ctx context.Context) error {
 	select {
-	case <-j.done:
+	case <-j.Done():
 		return j.Err()
 	case <-ctx.Done():
 		return ctx.Err()
@@ -272,10 +289,14 @@ func (j *JobContext) finish(s JobStatus, err error) bool {
 	j.status, j.err, j.completedAt = s, err, time.Now()
 	hooks := j.onFinish
 	j.onFinish = nil
+	j.finished.Store(true)
+	done := j.done
 	j.mu.Unlock()
-	close(j.done)
+	if done != nil {
+		close(done)
+	}
 	if j.owner != nil {
-		j.owner.finished(j)
+		j.owner.finished(j, s)
 	}
 	for _, f := range hooks {
 		f(j)

@@ -27,8 +27,8 @@ type Runtime struct {
 	// pool is set once, on the first Post; Post reads it without mu.
 	pool atomic.Pointer[pool]
 
-	// mu guards the registry: flows and workers.
-	mu       sync.Mutex
+	// mu guards the registry: flows and workers. Posts only read it.
+	mu       sync.RWMutex
 	flows    map[string]*plan
 	workers  map[string]*worker
 	defaults map[string]*worker
@@ -204,9 +204,7 @@ func (r *Runtime) Post(ctx context.Context, flowID, routineID, slot string, data
 			}
 		}
 	}
-	r.mu.Lock()
-	w, n, si, err := r.resolveLocked(flowID, routineID, slot, o.worker)
-	r.mu.Unlock()
+	w, n, si, err := r.resolve(flowID, routineID, slot, o.worker)
 	if err != nil {
 		return nil, err
 	}
@@ -252,12 +250,29 @@ func (r *Runtime) Post(ctx context.Context, flowID, routineID, slot string, data
 			return nil, veto
 		}
 	}
-	job.setRunning()
+	if r.hasHooks {
+		job.setRunning() // newJobRun left it pending for the hooks to see
+	}
 	jr.post(n, si, data)
 	return job, nil
 }
 
-func (r *Runtime) resolveLocked(flowID, routineID, slot, workerID string) (*worker, *node, int, error) {
+func (r *Runtime) resolve(flowID, routineID, slot, workerID string) (*worker, *node, int, error) {
+	r.mu.RLock()
+	w, n, si, err := r.resolveLocked(flowID, routineID, slot, workerID, false)
+	r.mu.RUnlock()
+	if err == nil && w == nil {
+		// The flow's default worker is not started yet.
+		r.mu.Lock()
+		w, n, si, err = r.resolveLocked(flowID, routineID, slot, workerID, true)
+		r.mu.Unlock()
+	}
+	return w, n, si, err
+}
+
+// resolveLocked looks up a post's target. Without create it returns a nil
+// worker (and no error) when the default worker must be created.
+func (r *Runtime) resolveLocked(flowID, routineID, slot, workerID string, create bool) (*worker, *node, int, error) {
 	if r.closed {
 		return nil, nil, 0, fmt.Errorf("runtime: post: %w", ErrClosed)
 	}
@@ -275,7 +290,7 @@ func (r *Runtime) resolveLocked(flowID, routineID, slot, workerID string) (*work
 	}
 	var w *worker
 	if workerID == "" {
-		if w = r.defaults[flowID]; w == nil {
+		if w = r.defaults[flowID]; w == nil && create {
 			w = r.newWorkerLocked(p)
 			r.defaults[flowID] = w
 		}
@@ -380,23 +395,13 @@ func (r *Runtime) forget(jr *jobRun) {
 	}
 }
 
-// idSource makes random (version 4) UUIDs from buffered crypto/rand bytes:
-// one read per 64 ids instead of one per job.
-type idSource struct {
-	mu  sync.Mutex
-	buf [16 * 64]byte
-	pos int
-}
+// idSource makes random (version 4) UUIDs. crypto/rand is a vDSO call
+// without a lock, cheaper than uuid.New's pooled reader under contention.
+type idSource struct{}
 
-func (s *idSource) next() string {
+func (idSource) next() string {
 	var u uuid.UUID
-	s.mu.Lock()
-	if s.pos == 0 {
-		crand.Read(s.buf[:]) // never fails (crypto/rand since Go 1.24)
-	}
-	copy(u[:], s.buf[s.pos:])
-	s.pos = (s.pos + len(u)) % len(s.buf)
-	s.mu.Unlock()
+	crand.Read(u[:])            // never fails (crypto/rand since Go 1.24)
 	u[6] = (u[6] & 0x0f) | 0x40 // version 4
 	u[8] = (u[8] & 0x3f) | 0x80 // variant RFC 4122
 	return u.String()

@@ -147,9 +147,11 @@ func (w *WorkerState) JobsProcessed() int64 { return w.processed.Load() }
 func (w *WorkerState) JobsFailed() int64 { return w.failed.Load() }
 
 // countJob records a finished job.
-func (w *WorkerState) countJob(j *JobContext) {
+func (w *WorkerState) countJob(j *JobContext) { w.countStatus(j.Status()) }
+
+func (w *WorkerState) countStatus(s JobStatus) {
 	w.processed.Add(1)
-	if s := j.Status(); s == JobFailed || s == JobCancelled {
+	if s == JobFailed || s == JobCancelled {
 		w.failed.Add(1)
 	}
 }
