@@ -99,6 +99,10 @@ type jobRun struct {
 	quiet   bool
 	quietCh chan struct{}
 	settled bool // settleLocked found no work left
+
+	// Guarded by rt.liveMu.
+	prevLive, nextLive *jobRun
+	named              bool
 	// active counts scheduled or running activations and armed throttle
 	// waits. Queued messages that no policy will fire do not count: when
 	// active drops to 0 the job is over.
@@ -318,7 +322,7 @@ func (jr *jobRun) after(a *activation, complete, quiet bool) {
 	if quiet {
 		r := jr.rt
 		r.liveMu.Lock()
-		delete(r.live, jr.job.id)
+		r.unlistLocked(jr)
 		w := jr.w
 		w.live--
 		stop := w.stopped && w.live == 0

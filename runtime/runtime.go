@@ -36,7 +36,10 @@ type Runtime struct {
 	// liveMu guards the running jobs, apart from mu so that posting and
 	// finishing jobs do not contend with the registry.
 	liveMu sync.Mutex
-	live   map[string]*jobRun
+	// live lists every job not yet quiet (intrusive, no hashing per job);
+	// named holds those posted WithJobID, whose ids may collide.
+	live  jobList
+	named map[string]*jobRun
 	// closed is written under both mu and liveMu, so either suffices to
 	// read it.
 	closed bool
@@ -77,7 +80,7 @@ func New(opts ...Option) *Runtime {
 		flows:      map[string]*plan{},
 		workers:    map[string]*worker{},
 		defaults:   map[string]*worker{},
-		live:       map[string]*jobRun{},
+		named:      map[string]*jobRun{},
 		closing:    make(chan struct{}),
 	}
 	for _, o := range opts {
@@ -222,7 +225,7 @@ func (r *Runtime) Post(ctx context.Context, flowID, routineID, slot string, data
 		err = fmt.Errorf("runtime: post: %w", ErrClosed)
 	case w.stopped || (w.ctx != nil && w.ctx.Err() != nil):
 		err = fmt.Errorf("runtime: post: worker %q: %w", o.worker, ErrWorkerStopped)
-	case r.live[id] != nil:
+	case o.jobID != "" && r.named[id] != nil:
 		err = fmt.Errorf("runtime: post: job %q is running: %w", id, ErrDuplicate)
 	}
 	if err != nil {
@@ -233,7 +236,11 @@ func (r *Runtime) Post(ctx context.Context, flowID, routineID, slot string, data
 		jr.pool = newPool(r, r.nworkers)
 		r.pool.Store(jr.pool)
 	}
-	r.live[id] = jr
+	r.live.push(jr)
+	if o.jobID != "" {
+		r.named[id] = jr
+		jr.named = true
+	}
 	w.live++
 	r.liveMu.Unlock()
 
@@ -311,7 +318,10 @@ func (r *Runtime) resolveLocked(flowID, routineID, slot, workerID string, create
 func (r *Runtime) Job(id string) (*JobContext, bool) {
 	r.liveMu.Lock()
 	defer r.liveMu.Unlock()
-	jr, ok := r.live[id]
+	jr, ok := r.named[id]
+	for e := r.live.head; e != nil && !ok; e = e.nextLive {
+		jr, ok = e, e.job.id == id
+	}
 	if !ok {
 		return nil, false
 	}
@@ -323,8 +333,8 @@ func (r *Runtime) Job(id string) (*JobContext, bool) {
 // failures are not Wait's error: see each JobContext.
 func (r *Runtime) Wait(ctx context.Context) error {
 	r.liveMu.Lock()
-	pending := make([]*jobRun, 0, len(r.live))
-	for _, jr := range r.live {
+	pending := make([]*jobRun, 0, r.live.n)
+	for jr := r.live.head; jr != nil; jr = jr.nextLive {
 		pending = append(pending, jr)
 	}
 	r.liveMu.Unlock()
@@ -384,7 +394,7 @@ func (r *Runtime) Close() error {
 // forget removes a job that never started (vetoed).
 func (r *Runtime) forget(jr *jobRun) {
 	r.liveMu.Lock()
-	delete(r.live, jr.job.id)
+	r.unlistLocked(jr)
 	w := jr.w
 	w.live--
 	stop := w.stopped && w.live == 0
@@ -405,4 +415,39 @@ func (idSource) next() string {
 	u[6] = (u[6] & 0x0f) | 0x40 // version 4
 	u[8] = (u[8] & 0x3f) | 0x80 // variant RFC 4122
 	return u.String()
+}
+
+// jobList is a doubly linked list of jobRuns.
+type jobList struct {
+	head *jobRun
+	n    int
+}
+
+func (l *jobList) push(jr *jobRun) {
+	jr.nextLive = l.head
+	if l.head != nil {
+		l.head.prevLive = jr
+	}
+	l.head = jr
+	l.n++
+}
+
+func (l *jobList) remove(jr *jobRun) {
+	if jr.prevLive != nil {
+		jr.prevLive.nextLive = jr.nextLive
+	} else {
+		l.head = jr.nextLive
+	}
+	if jr.nextLive != nil {
+		jr.nextLive.prevLive = jr.prevLive
+	}
+	jr.prevLive, jr.nextLive = nil, nil
+	l.n--
+}
+
+func (r *Runtime) unlistLocked(jr *jobRun) {
+	r.live.remove(jr)
+	if jr.named {
+		delete(r.named, jr.job.id)
+	}
 }
