@@ -585,3 +585,74 @@ func TestSlotlessRoutine(t *testing.T) {
 		t.Errorf("post to a slotless routine: %v", err)
 	}
 }
+
+// Wait covers the jobs posted before the call, not those posted after.
+func TestWaitCoversJobsPostedSoFar(t *testing.T) {
+	release := map[string]chan struct{}{"first": make(chan struct{}), "second": make(chan struct{})}
+	f := runtime.NewFlow("sofar")
+	mustAdd(t, f, "a", runtime.NewRoutine("a").Slot("in").Logic(func(ctx context.Context, in runtime.Input) error {
+		<-release[in.Slot("in")[0]["name"].(string)]
+		return nil
+	}))
+	r := newRuntime(t, runtime.WithWorkers(2))
+	mustRegister(t, r, f)
+	first := mustPost(t, r, "sofar", "a", "in", runtime.Message{"name": "first"})
+	waited := make(chan error, 1)
+	go func() { waited <- r.Wait(context.Background()) }()
+	time.Sleep(10 * time.Millisecond) // let Wait take its snapshot
+	second := mustPost(t, r, "sofar", "a", "in", runtime.Message{"name": "second"})
+	close(release["first"])
+	select {
+	case err := <-waited:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Wait waited for a job posted after it was called")
+	}
+	if first.Status() != runtime.JobCompleted || second.Status() != runtime.JobRunning {
+		t.Errorf("first %v, second %v", first.Status(), second.Status())
+	}
+	close(release["second"])
+	waitAll(t, r)
+}
+
+// A burst of posts from outside waits for the pool; when the post's context
+// ends first, the post fails and leaves no job.
+func TestPostBackpressure(t *testing.T) {
+	block := make(chan struct{})
+	f := runtime.NewFlow("bp")
+	mustAdd(t, f, "a", runtime.NewRoutine("a").Slot("in").Logic(func(context.Context, runtime.Input) error {
+		<-block
+		return nil
+	}))
+	r := newRuntime(t, runtime.WithWorkers(1))
+	mustRegister(t, r, f)
+	var posted int
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+		_, err := r.Post(ctx, "bp", "a", "in", runtime.Message{}, runtime.WithJobID(fmt.Sprint("bp-", posted)))
+		cancel()
+		if err != nil {
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("post %d: %v", posted, err)
+			}
+			if _, ok := r.Job(fmt.Sprint("bp-", posted)); ok {
+				t.Error("a post that timed out left a job")
+			}
+			break
+		}
+		posted++
+		if posted > 100000 {
+			t.Fatal("posts never waited for the pool")
+		}
+	}
+	if posted < 100 {
+		t.Errorf("posts waited after only %d jobs", posted)
+	}
+	close(block)
+	waitAll(t, r)
+	if n := r.Workers("bp")[0].JobsProcessed(); n != int64(posted) {
+		t.Errorf("%d jobs processed, %d posted", n, posted)
+	}
+}
