@@ -64,3 +64,11 @@ func TestAssertsMissing(t *testing.T) {
 	}
 	a.SetIteration(1)
 }
+
+func TestNeedsJob(t *testing.T) {
+	job, ok := runtime.JobFromContext(context.Background())
+	if !ok {
+		t.Skip("needs a job")
+	}
+	job.Trace("r", "a", nil)
+}

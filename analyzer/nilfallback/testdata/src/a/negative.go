@@ -460,3 +460,135 @@ func mergedCondition(ctx context.Context, in runtime.Input) error {
 	}
 	return runtime.Emit(ctx, "out", runtime.Message{"n": len(in.Slot(ec.RoutineID))})
 }
+
+func switchOnErr(ctx context.Context) error {
+	job, err := runtime.RequireJob(ctx)
+	switch err {
+	case nil:
+		job.Trace("r", "a", nil)
+	default:
+		return err
+	}
+	return nil
+}
+
+func otherErrorsToo(ctx context.Context) error {
+	ec, err := runtime.RequireExec(ctx)
+	if errors.Is(err, runtime.ErrNoRoutine) {
+		return fmt.Errorf("a: run me inside a flow: %w", err)
+	}
+	if err != nil {
+		return err
+	}
+	defer ec.Job.Trace(ec.RoutineID, "done", nil)
+	ec.Job.Trace(ec.RoutineID, "start", nil)
+	return nil
+}
+
+func valueOnlyHelperFailFast(ctx context.Context) error {
+	ec := helpers.Routine(ctx)
+	if ec == nil {
+		return errNoJob
+	}
+	ec.Job.Trace(ec.RoutineID, "a", nil)
+	return nil
+}
+
+func everyLookup(ctx context.Context) error {
+	job, ok := runtime.JobFromContext(ctx)
+	if !ok {
+		return errNoJob
+	}
+	ec, err := runtime.RequireExec(ctx)
+	if err != nil {
+		return err
+	}
+	a, err := states.LoopStateOf(ctx)
+	if err != nil {
+		return fmt.Errorf("a: loop state: %w", err)
+	}
+	c, err := states.CounterOf(ctx)
+	if err != nil {
+		return err
+	}
+	job.Trace(ec.RoutineID, "a", runtime.Message{"i": a.Iteration(), "n": c.N()})
+	return nil
+}
+
+func generic[T any](ctx context.Context, v T) (T, error) {
+	job, err := runtime.RequireJob(ctx)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	job.Trace("r", "a", runtime.Message{"v": v})
+	return v, nil
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+func mustStyle(ctx context.Context) {
+	job := must(runtime.RequireJob(ctx))
+	job.Trace("r", "a", nil)
+}
+
+func orElseWithJob(ctx context.Context) error {
+	job, ok := runtime.JobFromContext(ctx)
+	if !ok {
+		return errNoJob
+	} else if job.ID() == "" {
+		return nil // nothing to do for an anonymous job: not the missing case
+	}
+	job.Trace("r", "a", nil)
+	return nil
+}
+
+func resultAndWrappedError(ctx context.Context, name string) (*thing, error) {
+	a, err := states.LoopStateOf(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return &thing{n: a.Iteration()}, nil
+}
+
+func abort(err error) {
+	panic(fmt.Sprintf("a: %v", err))
+}
+
+func localNoReturn(ctx context.Context) {
+	ec, err := runtime.RequireExec(ctx)
+	if err != nil {
+		abort(err)
+	}
+	ec.Job.Trace(ec.RoutineID, "a", nil)
+}
+
+func errorSent(ctx context.Context, errc chan<- error) {
+	go func() {
+		job, err := runtime.RequireJob(ctx)
+		if err != nil {
+			errc <- err
+			return
+		}
+		job.Trace("r", "a", nil)
+	}()
+}
+
+func loopBreakFailFast(ctx context.Context, n int) error {
+	for i := 0; i < n; i++ {
+		ec, ok := runtime.ExecFromContext(ctx)
+		if !ok {
+			return fmt.Errorf("a: iteration %d: %w", i, runtime.ErrNoRoutine)
+		}
+		if i > 3 {
+			break
+		}
+		ec.Job.Trace(ec.RoutineID, "a", nil)
+	}
+	return nil
+}
