@@ -63,6 +63,8 @@ outer:
 		}
 	}
 	info := c.pass.TypesInfo
+	// `v, err :=` assigns an err of the same scope, or shadows one of an
+	// enclosing scope: either changes what a later use of err means.
 	if scope := c.pass.Pkg.Scope().Innermost(as.Pos()); scope != nil {
 		if obj := scope.Lookup("err"); obj != nil {
 			v, ok := obj.(*types.Var)
@@ -70,6 +72,13 @@ outer:
 			if !ok || obj.Pos() > as.Pos() || !types.Identical(v.Type(), types.Universe.Lookup("error").Type()) ||
 				lhs == nil || info.Defs[lhs] == nil {
 				return nil
+			}
+		}
+		if _, obj := scope.LookupParent("err", as.Pos()); obj != nil {
+			for id, use := range info.Uses {
+				if use == obj && id.Pos() > as.End() && id.Pos() < scope.End() {
+					return nil
+				}
 			}
 		}
 	}

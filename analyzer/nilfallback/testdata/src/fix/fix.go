@@ -46,13 +46,33 @@ var logic = func(ctx context.Context) error {
 }
 
 func errDeclared(ctx context.Context, f func() error) error {
+	if err := f(); err != nil {
+		return err
+	}
+	err := f()
+	_ = err
+	job, _ := runtime.JobFromContext(ctx) // want `the ok of runtime.JobFromContext is discarded`
+	job.Trace("r", "a", nil)
+	return nil
+}
+
+// No fix below.
+
+func errUsedLater(ctx context.Context, f func() error) error {
 	err := f()
 	job, _ := runtime.JobFromContext(ctx) // want `the ok of runtime.JobFromContext is discarded`
 	job.Trace("r", "a", nil)
 	return err
 }
 
-// No fix below.
+func errShadowed(ctx context.Context, f func() error) (err error) {
+	if f != nil {
+		job, _ := runtime.JobFromContext(ctx) // want `the ok of runtime.JobFromContext is discarded`
+		err = f()
+		job.Trace("r", "a", nil)
+	}
+	return err
+}
 
 func noErrorResult(ctx context.Context) int {
 	job, _ := runtime.JobFromContext(ctx) // want `the ok of runtime.JobFromContext is discarded`
