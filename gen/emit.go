@@ -36,18 +36,62 @@ type emitter struct {
 	multi map[string]string // raw multi-line type -> gofmt layout
 }
 
-func (e *emitter) line(depth int, format string, args ...any) {
-	for range depth {
-		e.buf.WriteByte('\t')
+// ln writes one line: depth tabs, then parts.
+func (e *emitter) ln(depth int, parts ...string) {
+	if e.names == nil {
+		return // first pass: nothing is written
 	}
-	fmt.Fprintf(&e.buf, format, args...)
-	e.buf.WriteByte('\n')
+	writeLine(&e.buf, depth, parts)
 }
 
+func writeLine(b *bytes.Buffer, depth int, parts []string) {
+	for range depth {
+		b.WriteByte('\t')
+	}
+	for _, p := range parts {
+		b.WriteString(p)
+	}
+	b.WriteByte('\n')
+}
+
+// doc writes parts, joined by spaces, as a comment wrapped at 76 columns
+// of text (as wrap does).
 func (e *emitter) doc(parts ...string) {
-	for _, l := range wrap(strings.Join(parts, " "), 76) {
-		e.buf.WriteString("// ")
-		e.buf.WriteString(l)
+	if e.names == nil {
+		return
+	}
+	n := 0 // length of the current line's text
+	for _, part := range parts {
+		for len(part) > 0 {
+			i := 0
+			for i < len(part) && part[i] == ' ' {
+				i++
+			}
+			part = part[i:]
+			j := strings.IndexByte(part, ' ')
+			if j < 0 {
+				j = len(part)
+			}
+			word := part[:j]
+			part = part[j:]
+			if word == "" {
+				continue
+			}
+			switch {
+			case n == 0:
+				e.buf.WriteString("// ")
+			case n+1+len(word) > 76:
+				e.buf.WriteString("\n// ")
+				n = 0
+			default:
+				e.buf.WriteByte(' ')
+				n++
+			}
+			e.buf.WriteString(word)
+			n += len(word)
+		}
+	}
+	if n > 0 {
 		e.buf.WriteByte('\n')
 	}
 }
@@ -224,7 +268,7 @@ func emit(w *pkgWork) []byte {
 	}
 	names := r.importNames()
 	e := &emitter{r: r, names: names}
-	e.buf.Grow(first.buf.Len() + 1024)
+	e.buf.Grow(4096 * (len(w.types) + 1))
 	e.buf.WriteString(Header + "\n//go:build !" + BuildTag + "\n\npackage " + w.lp.Name + "\n\n")
 	paths := make([]string, 0, len(names))
 	for p := range names {
@@ -280,10 +324,10 @@ func (e *emitter) stateType(t *stateType) {
 		fmt.Sprintf("stored in %s. Get one from %s.", where, of),
 		"Every method is safe for concurrent use with every other.",
 	)
-	e.line(0, "type %s struct {", acc)
-	e.line(1, "cell *%sCell[%s]", rt, T)
-	e.line(0, "}")
-	e.line(0, "")
+	e.ln(0, "type ", acc, " struct {")
+	e.ln(1, "cell *", rt, "Cell[", T, "]")
+	e.ln(0, "}")
+	e.ln(0)
 
 	ctx, c, err := r.local("ctx"), r.local("c"), r.local("err")
 	fails := "runtime.ErrNoJob when ctx carries no job"
@@ -298,50 +342,50 @@ func (e *emitter) stateType(t *stateType) {
 		ns+". It fails fast: the error wraps",
 		fails+".",
 	)
-	e.line(0, "func %s(%s %sContext) (%s, error) {", of, ctx, e.q("context", "context"), acc)
-	e.line(1, "%s, %s := %s%s[%s](%s, %s, %s%s)", c, err, rt, cellFn, T, ctx, strconv.Quote(t.storage), rt, sharing)
-	e.line(1, "if %s != nil {", err)
-	e.line(2, "return %s{}, %sErrorf(%s, %s)", acc, e.q("fmt", "fmt"), strconv.Quote(of+": %w"), err)
-	e.line(1, "}")
-	e.line(1, "return %s{cell: %s}, nil", acc, c)
-	e.line(0, "}")
-	e.line(0, "")
+	e.ln(0, "func ", of, "(", ctx, " ", e.q("context", "context"), "Context) (", acc, ", error) {")
+	e.ln(1, c, ", ", err, " := ", rt, cellFn, "[", T, "](", ctx, ", ", strconv.Quote(t.storage), ", ", rt, sharing, ")")
+	e.ln(1, "if ", err, " != nil {")
+	e.ln(2, "return ", acc, "{}, ", e.q("fmt", "fmt"), "Errorf(", strconv.Quote(of+": %w"), ", ", err, ")")
+	e.ln(1, "}")
+	e.ln(1, "return ", acc, "{cell: ", c, "}, nil")
+	e.ln(0, "}")
+	e.ln(0)
 
 	for _, f := range t.fields {
 		get, set := directive.FieldMethods(f.name)
 		typ := e.typeStr(f.typ)
 		if r.needsDeep(f.typ) {
 			e.doc(fmt.Sprintf("%s returns a copy of the %s field that shares no slice or map with the stored value.", get, f.name))
-			e.line(0, "%s%s() %s {", recv, get, typ)
-			e.line(1, "%s := %s.cell.RLock()", s, a)
-			e.line(1, "defer %s.cell.RUnlock()", a)
-			e.line(1, "%s := %s.%s", v, s, f.name)
+			e.ln(0, recv, get, "() ", typ, " {")
+			e.ln(1, s, " := ", a, ".cell.RLock()")
+			e.ln(1, "defer ", a, ".cell.RUnlock()")
+			e.ln(1, v, " := ", s, ".", f.name)
 			e.deepen(1, v, f.typ)
-			e.line(1, "return %s", v)
-			e.line(0, "}")
-			e.line(0, "")
+			e.ln(1, "return ", v)
+			e.ln(0, "}")
+			e.ln(0)
 			e.doc(fmt.Sprintf("%s stores a copy of v, sharing no slice or map with it, as the %s field.", set, f.name))
-			e.line(0, "%s%s(%s %s) {", recv, set, v, typ)
+			e.ln(0, recv, set, "(", v, " ", typ, ") {")
 			e.deepen(1, v, f.typ)
-			e.line(1, "%s := %s.cell.Lock()", s, a)
-			e.line(1, "defer %s.cell.Unlock()", a)
-			e.line(1, "%s.%s = %s", s, f.name, v)
-			e.line(0, "}")
+			e.ln(1, s, " := ", a, ".cell.Lock()")
+			e.ln(1, "defer ", a, ".cell.Unlock()")
+			e.ln(1, s, ".", f.name, " = ", v)
+			e.ln(0, "}")
 		} else {
 			e.doc(fmt.Sprintf("%s returns the %s field.", get, f.name))
-			e.line(0, "%s%s() %s {", recv, get, typ)
-			e.line(1, "%s := %s.cell.RLock().%s", v, a, f.name)
-			e.line(1, "%s.cell.RUnlock()", a)
-			e.line(1, "return %s", v)
-			e.line(0, "}")
-			e.line(0, "")
+			e.ln(0, recv, get, "() ", typ, " {")
+			e.ln(1, v, " := ", a, ".cell.RLock().", f.name)
+			e.ln(1, a, ".cell.RUnlock()")
+			e.ln(1, "return ", v)
+			e.ln(0, "}")
+			e.ln(0)
 			e.doc(fmt.Sprintf("%s sets the %s field.", set, f.name))
-			e.line(0, "%s%s(%s %s) {", recv, set, v, typ)
-			e.line(1, "%s.cell.Lock().%s = %s", a, f.name, v)
-			e.line(1, "%s.cell.Unlock()", a)
-			e.line(0, "}")
+			e.ln(0, recv, set, "(", v, " ", typ, ") {")
+			e.ln(1, a, ".cell.Lock().", f.name, " = ", v)
+			e.ln(1, a, ".cell.Unlock()")
+			e.ln(0, "}")
 		}
-		e.line(0, "")
+		e.ln(0)
 	}
 
 	named := t.obj.Type()
@@ -350,26 +394,26 @@ func (e *emitter) stateType(t *stateType) {
 		"included, that shares no slice or map with the stored value. Pointers,",
 		"interfaces, funcs and channels are copied as they are.",
 	)
-	e.line(0, "%sLoad() %s {", recv, T)
-	e.line(1, "%s := %s.cell.RLock()", s, a)
-	e.line(1, "defer %s.cell.RUnlock()", a)
-	e.line(1, "%s := *%s", v, s)
+	e.ln(0, recv, "Load() ", T, " {")
+	e.ln(1, s, " := ", a, ".cell.RLock()")
+	e.ln(1, "defer ", a, ".cell.RUnlock()")
+	e.ln(1, v, " := *", s)
 	e.deepen(1, v, named)
-	e.line(1, "return %s", v)
-	e.line(0, "}")
-	e.line(0, "")
+	e.ln(1, "return ", v)
+	e.ln(0, "}")
+	e.ln(0)
 
 	e.doc(
 		fmt.Sprintf("Store replaces the stored %s with a copy of v that shares no slice or", t.name),
 		"map with it.",
 	)
-	e.line(0, "%sStore(%s %s) {", recv, v, T)
+	e.ln(0, recv, "Store(", v, " ", T, ") {")
 	e.deepen(1, v, named)
-	e.line(1, "%s := %s.cell.Lock()", s, a)
-	e.line(1, "defer %s.cell.Unlock()", a)
-	e.line(1, "*%s = %s", s, v)
-	e.line(0, "}")
-	e.line(0, "")
+	e.ln(1, s, " := ", a, ".cell.Lock()")
+	e.ln(1, "defer ", a, ".cell.Unlock()")
+	e.ln(1, "*", s, " = ", v)
+	e.ln(0, "}")
+	e.ln(0)
 
 	fn := r.local("fn")
 	e.doc(
@@ -377,20 +421,20 @@ func (e *emitter) stateType(t *stateType) {
 		"read-modify-write. fn must not keep the pointer, nor call methods of the",
 		"accessor.",
 	)
-	e.line(0, "%sUpdate(%s func(*%s)) {", recv, fn, T)
-	e.line(1, "%s.cell.Update(%s)", a, fn)
-	e.line(0, "}")
-	e.line(0, "")
+	e.ln(0, recv, "Update(", fn, " func(*", T, ")) {")
+	e.ln(1, a, ".cell.Update(", fn, ")")
+	e.ln(0, "}")
+	e.ln(0)
 
 	keyDoc := "and the routine id"
 	if t.dir.Shared {
 		keyDoc = "and the flow id"
 	}
 	e.doc(fmt.Sprintf("Key returns the namespaced storage key: the storage name %s.", keyDoc))
-	e.line(0, "%sKey() string {", recv)
-	e.line(1, "return %s.cell.Key()", a)
-	e.line(0, "}")
-	e.line(0, "")
+	e.ln(0, recv, "Key() string {")
+	e.ln(1, "return ", a, ".cell.Key()")
+	e.ln(0, "}")
+	e.ln(0)
 }
 
 // deepen writes the statements that make variable x of type t own every
@@ -414,10 +458,10 @@ func (e *emitter) deepen(depth int, x string, t types.Type) {
 		d.order = append(d.order, inner.order...)
 		d.level = inner.level
 		typ := e.typeStr(nt)
-		e.line(depth, "var %s func(*%s)", name, typ)
-		e.line(depth, "%s = func(%s *%s) {", name, p, typ)
+		e.ln(depth, "var ", name, " func(*", typ, ")")
+		e.ln(depth, name, " = func(", p, " *", typ, ") {")
 		e.buf.Write(fb.Bytes())
-		e.line(depth, "}")
+		e.ln(depth, "}")
 	}
 	e.buf.Write(body.Bytes())
 }
@@ -432,12 +476,11 @@ type textDeepener struct {
 	order    []types.Type
 }
 
-func (d *textDeepener) line(depth int, format string, args ...any) {
-	for range depth {
-		d.out.WriteByte('\t')
+func (d *textDeepener) ln(depth int, parts ...string) {
+	if d.e.names == nil {
+		return
 	}
-	fmt.Fprintf(d.out, format, args...)
-	d.out.WriteByte('\n')
+	writeLine(d.out, depth, parts)
 }
 
 func (d *textDeepener) emit(depth int, x string, t types.Type) {
@@ -458,7 +501,7 @@ func (d *textDeepener) emit(depth int, x string, t types.Type) {
 					d.closures[n] = name
 					d.order = append(d.order, n)
 				}
-				d.line(depth, "%s(&%s)", name, x)
+				d.ln(depth, name, "(&", x, ")")
 				return
 			}
 		}
@@ -472,7 +515,7 @@ func (d *textDeepener) emitUnder(depth int, x string, t types.Type) {
 	r := d.e.r
 	switch u := t.Underlying().(type) {
 	case *types.Slice:
-		d.line(depth, "%s = %sClone(%s)", x, d.e.q("slices", "slices"), x)
+		d.ln(depth, x, " = ", d.e.q("slices", "slices"), "Clone(", x, ")")
 		if r.needsDeep(u.Elem()) {
 			i := r.local("i" + strconv.Itoa(d.level))
 			d.level++
@@ -482,28 +525,28 @@ func (d *textDeepener) emitUnder(depth int, x string, t types.Type) {
 			d.emit(depth+1, x+"["+i+"]", u.Elem())
 			d.out = saved
 			d.level--
-			d.line(depth, "for %s := range %s {", i, x)
+			d.ln(depth, "for ", i, " := range ", x, " {")
 			d.out.Write(inner.Bytes())
-			d.line(depth, "}")
+			d.ln(depth, "}")
 		}
 	case *types.Map:
-		d.line(depth, "%s = %sClone(%s)", x, d.e.q("maps", "maps"), x)
+		d.ln(depth, x, " = ", d.e.q("maps", "maps"), "Clone(", x, ")")
 		if r.needsDeep(u.Elem()) {
 			k, el := r.local("k"+strconv.Itoa(d.level)), r.local("e"+strconv.Itoa(d.level))
 			d.level++
-			d.line(depth, "for %s, %s := range %s {", k, el, x)
+			d.ln(depth, "for ", k, ", ", el, " := range ", x, " {")
 			d.emit(depth+1, el, u.Elem())
 			d.level--
-			d.line(depth+1, "%s[%s] = %s", x, k, el)
-			d.line(depth, "}")
+			d.ln(depth+1, x, "[", k, "] = ", el)
+			d.ln(depth, "}")
 		}
 	case *types.Array:
 		i := r.local("i" + strconv.Itoa(d.level))
 		d.level++
-		d.line(depth, "for %s := range %s {", i, x)
+		d.ln(depth, "for ", i, " := range ", x, " {")
 		d.emit(depth+1, x+"["+i+"]", u.Elem())
 		d.level--
-		d.line(depth, "}")
+		d.ln(depth, "}")
 	case *types.Struct:
 		for i := range u.NumFields() {
 			f := u.Field(i)

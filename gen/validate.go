@@ -245,22 +245,41 @@ func analyze(lp *packages.Package) *pkgWork {
 	}
 
 	// Methods of each accessor: the fixed ones plus F and SetF per field.
-	for _, t := range w.types {
-		owner := map[string]string{}
-		for _, m := range directive.AccessorMethods {
-			owner[m] = "the accessor method " + m
+	// Owners are described only when there is a collision to report.
+	type owner struct {
+		field *accField // nil: a fixed method
+		set   bool
+	}
+	describe := func(name string, o owner) string {
+		switch {
+		case o.field == nil:
+			return "the accessor method " + name
+		case o.set:
+			return "setter " + name + " of field " + o.field.name
 		}
-		for _, f := range t.fields {
+		return "getter " + name + " of field " + o.field.name
+	}
+	for _, t := range w.types {
+		owners := make(map[string]owner, 2*len(t.fields)+len(directive.AccessorMethods))
+		for _, m := range directive.AccessorMethods {
+			owners[m] = owner{}
+		}
+		for i := range t.fields {
+			f := &t.fields[i]
 			get, set := directive.FieldMethods(f.name)
-			for _, m := range []struct{ name, what string }{
-				{get, "getter " + get + " of field " + f.name},
-				{set, "setter " + set + " of field " + f.name},
-			} {
-				if o, ok := owner[m.name]; ok {
-					w.errorf(f.pos, "%s of %s collides with %s; rename the field or tag it `routigen:\"-\"`", m.what, t.names.Accessor, o)
+			for _, m := range []struct {
+				name string
+				set  bool
+			}{{get, false}, {set, true}} {
+				if o, ok := owners[m.name]; ok {
+					other := describe(m.name, o)
+					if o.field != nil {
+						other += " (" + shortPos(o.field.pos) + ")"
+					}
+					w.errorf(f.pos, "%s of %s collides with %s; rename the field or tag it `routigen:\"-\"`", describe(m.name, owner{f, m.set}), t.names.Accessor, other)
 					continue
 				}
-				owner[m.name] = m.what + " (" + shortPos(f.pos) + ")"
+				owners[m.name] = owner{f, m.set}
 			}
 		}
 	}
