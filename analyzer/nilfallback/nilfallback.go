@@ -95,10 +95,6 @@ type checker struct {
 }
 
 func run(pass *analysis.Pass) (any, error) {
-	path := strings.TrimSuffix(pass.Pkg.Path(), "_test")
-	if path == lookup.RuntimePath || strings.HasPrefix(path, lookup.RuntimePath+"/") {
-		return nil, nil // the runtime implements (and tests) the lookups
-	}
 	c := &checker{
 		pass:      pass,
 		helpers:   map[*ssa.Function]lookup.Callee{},
@@ -110,6 +106,10 @@ func run(pass *analysis.Pass) (any, error) {
 	c.env = &lookup.Env{Accessors: acc, Helper: c.helper, AlwaysErr: c.isAlwaysErr}
 	r := suppress.New(pass)
 	defer r.Finish()
+	path := strings.TrimSuffix(pass.Pkg.Path(), "_test")
+	if path == lookup.RuntimePath || strings.HasPrefix(path, lookup.RuntimePath+"/") {
+		return nil, nil // the runtime implements (and tests) the lookups
+	}
 	if !c.mayLookUp(acc) {
 		// No lookup can occur here: skip building SSA (most of the cost),
 		// but still tell importers which functions build errors.
@@ -124,7 +124,7 @@ func run(pass *analysis.Pass) (any, error) {
 			if c.alwaysErr[fn] || !returnsError(fn) {
 				continue
 			}
-			if c.env.Walk(fn, nil, lookup.Present).Fails {
+			if out := c.env.Walk(fn, nil, lookup.Present); out.Fails && out.Returns {
 				c.alwaysErr[fn] = true
 				changed = true
 			}
