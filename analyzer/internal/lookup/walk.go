@@ -277,6 +277,9 @@ func (w *walker) resolve(v ssa.Value, n node) ssa.Value {
 func ValuePositions(fn *ssa.Function, l *Lookup) []bool {
 	pos := make([]bool, fn.Signature.Results().Len())
 	for _, b := range fn.Blocks {
+		if len(b.Instrs) == 0 {
+			continue
+		}
 		if ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok {
 			for i, v := range ret.Results {
 				if i < len(pos) && returnsValue(l, v, map[ssa.Value]bool{}) {
@@ -394,6 +397,9 @@ func (l *Lookup) reach(start *ssa.BasicBlock, a Assume) map[*ssa.BasicBlock]bool
 		}
 		seen[x] = true
 		succs := x.Succs
+		if len(x.Instrs) == 0 {
+			continue
+		}
 		if iff, ok := x.Instrs[len(x.Instrs)-1].(*ssa.If); ok {
 			if m, ok := l.Test(iff.Cond); ok {
 				if m == (a == Missing) {
