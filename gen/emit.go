@@ -268,7 +268,7 @@ func emit(w *pkgWork) []byte {
 	}
 	names := r.importNames()
 	e := &emitter{r: r, names: names}
-	e.buf.Grow(4096 * (len(w.types) + 1))
+	e.buf.Grow(6144 * (len(w.types) + 1))
 	e.buf.WriteString(Header + "\n//go:build !" + BuildTag + "\n\npackage " + w.lp.Name + "\n\n")
 	paths := make([]string, 0, len(names))
 	for p := range names {
