@@ -248,7 +248,7 @@ func (jr *jobRun) tryFireLocked(n *node, st *instState) *activation {
 		}
 	}
 	a := &activation{jr: jr, n: n}
-	a.in.names = n.def.slotNames
+	a.in.def = &n.def
 	if len(st.q) == 1 {
 		a.in.msgs = a.slots1[:]
 	} else {
@@ -342,7 +342,7 @@ type activation struct {
 	n       *node
 	in      Input
 	ec      ExecContext
-	attempt int
+	attempt int32
 	done    atomic.Bool
 	// next is an activation this one's emits made ready, run next on the
 	// same pool goroutine: no queueing, no wake-up, warm caches.
@@ -417,10 +417,10 @@ func (r *Runtime) run(a *activation) *activation {
 			h := &n.handler
 			switch h.Strategy {
 			case Retry:
-				if a.attempt < h.MaxRetries {
+				if int(a.attempt) < h.MaxRetries {
 					a.attempt++
-					d := h.RetryDelay(a.attempt)
-					jr.job.Trace(n.id, "retry", Message{"error": err.Error(), "attempt": a.attempt, "delay": d})
+					d := h.RetryDelay(int(a.attempt))
+					jr.job.Trace(n.id, "retry", Message{"error": err.Error(), "attempt": int(a.attempt), "delay": d})
 					r.logErr(a, "routine failed, retrying", err)
 					ws.activationEnded(n.idx, RoutineIdle)
 					// What the failed attempt emitted must not wait for the retry.
@@ -481,7 +481,7 @@ func (r *Runtime) logErr(a *activation, msg string, err error) {
 	if a.jr.dead() {
 		level = slog.LevelError
 	}
-	slog.New(h).Log(context.Background(), level, msg, slog.String("error", err.Error()), slog.Int("attempt", a.attempt))
+	slog.New(h).Log(context.Background(), level, msg, slog.String("error", err.Error()), slog.Int("attempt", int(a.attempt)))
 }
 
 // Emit delivers payload to every slot connected to event of the routine

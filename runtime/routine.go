@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 )
@@ -16,14 +17,28 @@ type LogicFunc func(ctx context.Context, in Input) error
 // with the emitter and with the other receivers of the same event: treat them
 // as read-only.
 type Input struct {
-	names []string
-	msgs  [][]Message
+	def  *routineDef
+	msgs [][]Message
+}
+
+// NewInput returns an Input holding msgs per slot, for calling a LogicFunc
+// directly in tests (see package runtimetest for its context).
+func NewInput(msgs map[string][]Message) Input {
+	names := slices.Sorted(maps.Keys(msgs))
+	in := Input{def: &routineDef{slotNames: names}, msgs: make([][]Message, len(names))}
+	for i, n := range names {
+		in.msgs[i] = slices.Clone(msgs[n])
+	}
+	return in
 }
 
 // Slot returns the messages the activation consumed from slot name, oldest
 // first; nil for a slot that had none or that the routine does not have.
 func (in Input) Slot(name string) []Message {
-	for i, n := range in.names {
+	if in.def == nil {
+		return nil
+	}
+	for i, n := range in.def.slotNames {
 		if n == name {
 			return in.msgs[i]
 		}
@@ -32,7 +47,12 @@ func (in Input) Slot(name string) []Message {
 }
 
 // Slots returns the routine's slot names in declaration order.
-func (in Input) Slots() []string { return slices.Clone(in.names) }
+func (in Input) Slots() []string {
+	if in.def == nil {
+		return nil
+	}
+	return slices.Clone(in.def.slotNames)
+}
 
 // SlotOption configures a slot.
 type SlotOption func(*slotDef)

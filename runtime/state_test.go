@@ -195,3 +195,32 @@ func TestRuntimetest(t *testing.T) {
 		t.Errorf("per-routine cell without a routine: %v", err)
 	}
 }
+
+// Logic can be unit-tested without a flow: runtimetest for the context,
+// NewInput for what it consumed.
+func TestLogicWithoutAFlow(t *testing.T) {
+	logic := func(ctx context.Context, in runtime.Input) error {
+		c, err := runtime.JobCell[counterState](ctx, "n", runtime.PerRoutine)
+		if err != nil {
+			return err
+		}
+		c.Update(func(s *counterState) { s.N += len(in.Slot("a")) + 10*len(in.Slot("b")) })
+		return nil
+	}
+	ctx, _, _ := runtimetest.NewContext(t, "r")
+	in := runtime.NewInput(map[string][]runtime.Message{"b": {{}}, "a": {{}, {}}})
+	if err := logic(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := runtime.JobCell[counterState](ctx, "n", runtime.PerRoutine)
+	if n := c.RLock().N; n != 12 {
+		t.Errorf("N = %d, want 12", n)
+	}
+	c.RUnlock()
+	if got := in.Slots(); len(got) != 2 || got[0] != "a" {
+		t.Errorf("Slots() = %v", got)
+	}
+	if (runtime.Input{}).Slot("a") != nil {
+		t.Error("zero Input has messages")
+	}
+}
