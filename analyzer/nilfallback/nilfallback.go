@@ -325,23 +325,15 @@ func (c *checker) check(fn *ssa.Function, l *lookup.Lookup) (analysis.Diagnostic
 			name, l.Callee.MissingNoun(), l.Callee.FailFast())
 	default:
 		test := missing.Tests[0]
+		how := "falls back"
 		if l.Skips(test) {
-			d.Message = fmt.Sprintf("nilfallback: %s silently skips the work when %s; fail fast: %s",
-				name, l.Callee.Missing(), l.Callee.FailFast())
-		} else {
-			d.Message = fmt.Sprintf("nilfallback: %s falls back when %s; fail fast: %s",
-				name, l.Callee.Missing(), l.Callee.FailFast())
+			how = "silently skips the work"
 		}
-		if p := condPos(test); p.IsValid() {
-			d.Related = []analysis.RelatedInformation{{Pos: p, Message: "the missing case is tested here and carries on"}}
+		d.Message = fmt.Sprintf("nilfallback: %s %s when %s; fail fast: %s",
+			name, how, l.Callee.Missing(), l.Callee.FailFast())
+		if p := test.Cond.Pos(); p.IsValid() {
+			d.Related = []analysis.RelatedInformation{{Pos: p, Message: "the missing case is tested here, and " + how}}
 		}
 	}
 	return d, true
-}
-
-func condPos(test *ssa.If) token.Pos {
-	if p := test.Cond.Pos(); p.IsValid() {
-		return p
-	}
-	return token.NoPos
 }
