@@ -99,14 +99,18 @@ type jobRun struct {
 	quiet   bool
 	quietCh chan struct{}
 	settled bool // settleLocked found no work left
-
-	// Guarded by rt.liveMu.
-	prevLive, nextLive *jobRun
-	named              bool
 	// active counts scheduled or running activations and armed throttle
 	// waits. Queued messages that no policy will fire do not count: when
 	// active drops to 0 the job is over.
 	active int
+
+	// base lends the values (not the cancellation) of Post's context to
+	// every activation of the job; nil when Post's was a bare Background.
+	base context.Context
+
+	// Guarded by rt.liveMu.
+	prevLive, nextLive *jobRun
+	named              bool
 }
 
 type instState struct {
@@ -261,8 +265,8 @@ func (jr *jobRun) tryFireLocked(n *node, st *instState) *activation {
 		case len(m) == 0:
 		case len(m) == 1:
 			// Copy the message out so the queue keeps its inline space.
-			a.one1[0] = m[0]
 			if len(st.q) == 1 {
+				a.one1[0] = m[0]
 				a.in.msgs[i] = a.one1[:1:1]
 			} else {
 				a.in.msgs[i] = []Message{m[0]}
@@ -358,6 +362,9 @@ func (a *activation) Err() error                  { return nil }
 func (a *activation) Value(key any) any {
 	if key == (execKey{}) {
 		return &a.ec
+	}
+	if a.jr.base != nil {
+		return a.jr.base.Value(key)
 	}
 	return nil
 }

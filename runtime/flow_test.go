@@ -656,3 +656,35 @@ func TestPostBackpressure(t *testing.T) {
 		t.Errorf("%d jobs processed, %d posted", n, posted)
 	}
 }
+
+type ctxKey struct{}
+
+// Activations see the values of Post's context, not its cancellation.
+func TestPostContextValues(t *testing.T) {
+	var rec recorder[string]
+	f := runtime.NewFlow("values")
+	mustAdd(t, f, "a", runtime.NewRoutine("a").Slot("in").Event("out").Logic(forward))
+	mustAdd(t, f, "b", runtime.NewRoutine("b").Slot("in").Logic(func(ctx context.Context, in runtime.Input) error {
+		v, _ := ctx.Value(ctxKey{}).(string)
+		rec.add(v)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return nil
+	}))
+	mustConnect(t, f, "a", "out", "b", "in")
+	r := newRuntime(t)
+	mustRegister(t, r, f)
+	ctx, cancel := context.WithCancel(context.WithValue(context.Background(), ctxKey{}, "trace-7"))
+	job, err := r.Post(ctx, "values", "a", "in", runtime.Message{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if err := waitJob(t, job); err != nil {
+		t.Fatalf("job ended with its post's context: %v", err)
+	}
+	if got := rec.get(); !slices.Equal(got, []string{"trace-7"}) {
+		t.Errorf("downstream saw %v", got)
+	}
+}

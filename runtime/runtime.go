@@ -187,8 +187,11 @@ func WithMetadata(m Message) PostOption { return func(o *postOptions) { o.metada
 // flow's default worker, started on first use, so worker state accumulates
 // across jobs. An unknown flow, routine, slot or worker, a stopped worker, a
 // running job's id, a closed runtime or a hook's veto is an error, and then
-// no job exists. ctx is passed to hooks; ending it does not cancel the job
-// (use JobContext.Cancel).
+// no job exists. ctx is passed to hooks, and its values (not its deadline
+// or cancellation) are visible to every activation of the job; ending it
+// does not cancel the job (use JobContext.Cancel). A burst of posts from
+// outside logic waits while the runtime is far behind; if ctx ends first,
+// Post returns ctx's error and no job.
 func (r *Runtime) Post(ctx context.Context, flowID, routineID, slot string, data Message, opts ...PostOption) (*JobContext, error) {
 	var o postOptions
 	if len(opts) > 0 {
@@ -216,6 +219,9 @@ func (r *Runtime) Post(ctx context.Context, flowID, routineID, slot string, data
 		id = r.ids.next()
 	}
 	jr := newJobRun(r, w, id, o.metadata)
+	if ctx != context.Background() && ctx != context.TODO() {
+		jr.base = context.WithoutCancel(ctx)
+	}
 	job := jr.job
 	// Reserve the id before the hooks run, so a concurrent post of the same
 	// id fails and Close waits for this one.
