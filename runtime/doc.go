@@ -29,14 +29,20 @@
 // Logic runs on a pool of goroutines shared by all workers of a runtime;
 // [WithWorkers] sets its size (default GOMAXPROCS). No goroutine is started
 // per job or per worker. Timers serve [TimeInterval] policies and retry
-// delays; hooks run on whichever goroutine triggered them. [Runtime.Close]
+// delays; hooks run on whichever goroutine triggered them. When logic emits,
+// the activation it makes ready usually runs next on the same goroutine
+// once the logic returns (an idle goroutine takes it sooner), so a chain of
+// routines costs no wake-ups. A burst of posts from outside logic waits
+// while the pool's queue is long. [Runtime.Close]
 // waits for every job, then stops the pool: afterwards no goroutine of the
 // runtime is left.
 //
 // Every activation, of entry and downstream routines alike, runs with a
 // context carrying the full [ExecContext]: routine id, flow id, job and
-// worker ([ExecFromContext], [RequireExec]). The context is not cancelled by
-// the runtime; logic that needs a deadline makes its own.
+// worker ([ExecFromContext], [RequireExec]). It also carries the values of
+// the context the job was posted with, but not its deadline or
+// cancellation: the runtime never cancels it, and logic that needs a
+// deadline makes its own.
 //
 // # Queues and ordering guarantees
 //
