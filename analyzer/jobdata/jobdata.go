@@ -9,7 +9,6 @@ import (
 	"strconv"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/buildssa"
 	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/ssa"
@@ -17,6 +16,7 @@ import (
 	"github.com/routigen/routigen/analyzer/internal/docs"
 	"github.com/routigen/routigen/analyzer/internal/flow"
 	"github.com/routigen/routigen/analyzer/internal/rtapi"
+	"github.com/routigen/routigen/analyzer/internal/ssabuild"
 	"github.com/routigen/routigen/analyzer/internal/suppress"
 )
 
@@ -29,7 +29,7 @@ var Analyzer = &analysis.Analyzer{
 	Doc:      docs.MustExtract(doc, "jobdata"),
 	URL:      "https://github.com/routigen/routigen#jobdata",
 	Run:      run,
-	Requires: []*analysis.Analyzer{inspect.Analyzer, buildssa.Analyzer},
+	Requires: []*analysis.Analyzer{inspect.Analyzer, ssabuild.Analyzer},
 }
 
 const advice = "keep the value in a //routigen:state scope=job struct and use its generated accessor"
@@ -100,6 +100,11 @@ var mapWriters = map[string]bool{"Copy": true, "Insert": true, "DeleteFunc": tru
 
 // checkMapWrites reports writes into the copies Data and Metadata return.
 func checkMapWrites(pass *analysis.Pass, r *suppress.Reporter) {
+	if !ssabuild.Uses(pass, func(obj types.Object) bool {
+		return rtapi.IsMethod(obj, rtapi.JobContext, "Data", "Metadata")
+	}) {
+		return // no copy to write into: skip building SSA
+	}
 	var source string // the method the last Derives found
 	t := &flow.Tracer{
 		Mode: flow.Alias,
@@ -112,7 +117,7 @@ func checkMapWrites(pass *analysis.Pass, r *suppress.Reporter) {
 			return false
 		},
 	}
-	ssaRes := pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA)
+	ssaRes := pass.ResultOf[ssabuild.Analyzer].(*ssabuild.Result).SSA()
 	for _, fn := range ssaRes.SrcFuncs {
 		for _, b := range fn.Blocks {
 			for _, in := range b.Instrs {

@@ -11,13 +11,13 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/buildssa"
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/routigen/routigen/analyzer/internal/accessors"
 	"github.com/routigen/routigen/analyzer/internal/docs"
 	"github.com/routigen/routigen/analyzer/internal/flow"
 	"github.com/routigen/routigen/analyzer/internal/rtapi"
+	"github.com/routigen/routigen/analyzer/internal/ssabuild"
 	"github.com/routigen/routigen/analyzer/internal/suppress"
 	"github.com/routigen/routigen/internal/directive"
 )
@@ -31,7 +31,7 @@ var Analyzer = &analysis.Analyzer{
 	Doc:      docs.MustExtract(doc, "lostupdate"),
 	URL:      "https://github.com/routigen/routigen#lostupdate",
 	Run:      run,
-	Requires: []*analysis.Analyzer{buildssa.Analyzer, accessors.Analyzer},
+	Requires: []*analysis.Analyzer{ssabuild.Analyzer, accessors.Analyzer},
 }
 
 type checker struct {
@@ -52,6 +52,9 @@ func run(pass *analysis.Pass) (any, error) {
 	if rtapi.IsRuntime(pass.Pkg) {
 		return nil, nil // the runtime implements and tests these methods
 	}
+	if !ssabuild.Uses(pass, c.isWrite) {
+		return nil, nil // no write to check: skip building SSA
+	}
 	for _, f := range pass.Files {
 		ast.Inspect(f, func(n ast.Node) bool {
 			if call, ok := n.(*ast.CallExpr); ok {
@@ -60,7 +63,7 @@ func run(pass *analysis.Pass) (any, error) {
 			return true
 		})
 	}
-	for _, fn := range pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA).SrcFuncs {
+	for _, fn := range pass.ResultOf[ssabuild.Analyzer].(*ssabuild.Result).SSA().SrcFuncs {
 		for _, b := range fn.Blocks {
 			for _, in := range b.Instrs {
 				if ci, ok := in.(ssa.CallInstruction); ok {
@@ -70,6 +73,24 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 	}
 	return nil, nil
+}
+
+// isWrite reports whether obj is a write the check is about:
+// UpdateRoutineState, or a setter or Store of an accessor of state that
+// concurrent activations share.
+func (c *checker) isWrite(obj types.Object) bool {
+	if rtapi.IsMethod(obj, rtapi.WorkerState, "UpdateRoutineState") {
+		return true
+	}
+	fn, ok := obj.(*types.Func)
+	if !ok || fn.Signature().Recv() == nil {
+		return false
+	}
+	if n := fn.Name(); n != "Store" && !strings.HasPrefix(n, "Set") {
+		return false
+	}
+	fact, ok := c.acc.Accessor(fn.Signature().Recv().Type())
+	return ok && fact.Concurrent()
 }
 
 func (c *checker) check(cc *ssa.CallCommon) {

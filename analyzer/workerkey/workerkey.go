@@ -5,16 +5,17 @@ import (
 	"go/ast"
 	"go/constant"
 	"go/token"
+	"go/types"
 	"slices"
 	"strconv"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/buildssa"
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/routigen/routigen/analyzer/internal/docs"
 	"github.com/routigen/routigen/analyzer/internal/rtapi"
+	"github.com/routigen/routigen/analyzer/internal/ssabuild"
 	"github.com/routigen/routigen/analyzer/internal/suppress"
 )
 
@@ -27,10 +28,13 @@ var Analyzer = &analysis.Analyzer{
 	Doc:      docs.MustExtract(doc, "workerkey"),
 	URL:      "https://github.com/routigen/routigen#workerkey",
 	Run:      run,
-	Requires: []*analysis.Analyzer{buildssa.Analyzer},
+	Requires: []*analysis.Analyzer{ssabuild.Analyzer},
 }
 
 const advice = "every routine instance using it shares the state; key by ExecContext.RoutineID, or declare a //routigen:state scope=worker struct"
+
+// keyMethods are the WorkerState methods that take a routine id key.
+var keyMethods = []string{"RoutineState", "UpdateRoutineState", "ModifyRoutineState"}
 
 // keyParam is a parameter of a function of this package that ends up as a
 // worker state key.
@@ -45,6 +49,11 @@ func run(pass *analysis.Pass) (any, error) {
 	if rtapi.IsRuntime(pass.Pkg) {
 		return nil, nil // the runtime implements and tests these methods
 	}
+	if !ssabuild.Uses(pass, func(obj types.Object) bool {
+		return rtapi.IsMethod(obj, rtapi.WorkerState, keyMethods...)
+	}) {
+		return nil, nil // skip building SSA
+	}
 	calls := callExprs(pass)
 	pos := func(p token.Pos) token.Pos {
 		if c, ok := calls[p]; ok {
@@ -52,7 +61,7 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 		return p
 	}
-	funcs := pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA).SrcFuncs
+	funcs := pass.ResultOf[ssabuild.Analyzer].(*ssabuild.Result).SSA().SrcFuncs
 
 	// Direct uses, and the parameters that flow into keys.
 	keyParams := map[keyParam]string{} // -> the method it reaches
@@ -66,7 +75,7 @@ func run(pass *analysis.Pass) (any, error) {
 				}
 				call, ok := rtapi.Resolve(ci.Common())
 				if !ok || len(call.Args) == 0 ||
-					!rtapi.IsMethod(call.Func, rtapi.WorkerState, "RoutineState", "UpdateRoutineState", "ModifyRoutineState") {
+					!rtapi.IsMethod(call.Func, rtapi.WorkerState, keyMethods...) {
 					continue
 				}
 				key := call.Args[0]
