@@ -141,9 +141,9 @@ func (r *Runtime) Exec(ctx context.Context, flowID string) (*WorkerState, error)
 	}
 	w := r.newWorkerLocked(p)
 	w.ctx = ctx
+	w.stopWatch = context.AfterFunc(ctx, func() { r.stopWorker(w) })
 	r.mu.Unlock()
 	w.start()
-	w.stopWatch = context.AfterFunc(ctx, func() { r.stopWorker(w) })
 	return w.state, nil
 }
 
@@ -336,7 +336,8 @@ func (r *Runtime) Job(id string) (*JobContext, bool) {
 
 // Wait blocks until every job posted before the call has finished and its
 // activations have returned, or ctx ends (then it returns ctx.Err()). Jobs'
-// failures are not Wait's error: see each JobContext.
+// failures are not Wait's error: see each JobContext. Logic must not call
+// it: it would wait for its own job.
 func (r *Runtime) Wait(ctx context.Context) error {
 	r.liveMu.Lock()
 	pending := make([]*jobRun, 0, r.live.n)
@@ -361,8 +362,8 @@ func (r *Runtime) Wait(ctx context.Context) error {
 // Close stops accepting posts (they fail with ErrClosed), waits for every
 // job to finish, stops the workers and the goroutine pool. When it returns
 // no goroutine of the runtime is left. It blocks as long as a job does; a
-// job whose logic never returns must be ended by the logic's own means.
-// Closing twice is harmless.
+// job whose logic never returns must be ended by the logic's own means, and
+// logic must not call Close. Closing twice is harmless.
 func (r *Runtime) Close() error {
 	r.mu.Lock()
 	if r.closed {
