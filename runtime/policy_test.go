@@ -165,7 +165,7 @@ func TestAllSlotsReady(t *testing.T) {
 // Here the second message arrives inside the interval and nothing arrives
 // after it: the timer must activate the routine.
 func TestTimeIntervalFiresOnTimer(t *testing.T) {
-	const d = 150 * time.Millisecond
+	const d = 400 * time.Millisecond
 	var times recorder[time.Time]
 	ticker := runtime.NewRoutine("ticker").Slot("in").Event("back").Policy(runtime.TimeInterval(d)).
 		Logic(func(ctx context.Context, in runtime.Input) error {
@@ -201,7 +201,9 @@ func TestTimeIntervalFiresOnTimer(t *testing.T) {
 // The throttle belongs to one (worker, routine instance): another instance
 // or another worker is not held back, another job on the same worker is.
 func TestTimeIntervalThrottleScope(t *testing.T) {
-	const d = 300 * time.Millisecond
+	// Long enough that scheduling delays on a loaded machine do not pass
+	// for throttling.
+	const d = time.Second
 	type act struct {
 		routine, worker, job string
 		at                   time.Time
