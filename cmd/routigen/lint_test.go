@@ -196,8 +196,14 @@ func key(posn, check string) string {
 	return m[1] + ":" + m[2] + " " + check
 }
 
-func TestVetTool(t *testing.T) {
+// TestDrivers builds the routigen binary once and runs it as each driver.
+func TestDrivers(t *testing.T) {
 	bin, dir := buildLintEnv(t)
+	t.Run("vet", func(t *testing.T) { testVetTool(t, bin, dir) })
+	t.Run("lint", func(t *testing.T) { testLintJSON(t, bin, dir) })
+}
+
+func testVetTool(t *testing.T, bin, dir string) {
 	_, stderr, code, err := runIn(dir, "go", "vet", "-vettool="+bin, "./...")
 	if err != nil {
 		t.Fatal(err)
@@ -231,8 +237,7 @@ func TestVetTool(t *testing.T) {
 	}
 }
 
-func TestLintJSON(t *testing.T) {
-	bin, dir := buildLintEnv(t)
+func testLintJSON(t *testing.T, bin, dir string) {
 	stdout, stderr, code, err := runIn(dir, bin, "lint", "-json", "./...")
 	if err != nil {
 		t.Fatal(err)
