@@ -77,7 +77,7 @@ func (a Action) String() string {
 
 // Package is the outcome of one loaded package.
 type Package struct {
-	Path string // import path
+	Path string // import path; "" for a stray generated file (see Generate)
 	Name string // package name
 	Dir  string // directory
 	// File is the path of the package's generated file.
@@ -266,7 +266,9 @@ func sortErrors(errs []*Error) []*Error {
 // Generate loads the packages matching patterns (default "."), validates
 // their annotations and renders their generated files, all in memory. The
 // error is for a run that could not happen at all (the go command failed);
-// problems of the packages are in the Result.
+// problems of the packages are in the Result. Below "dir/..." patterns it
+// also finds stray generated files, left in directories that have no other
+// Go file: they are reported as packages without path, to remove.
 func Generate(ctx context.Context, cfg Config, patterns ...string) (*Result, error) {
 	if len(patterns) == 0 {
 		patterns = []string{"."}
@@ -275,5 +277,76 @@ func Generate(ctx context.Context, cfg Config, patterns ...string) (*Result, err
 	if err != nil {
 		return nil, err
 	}
-	return process(pkgs), nil
+	res := process(pkgs)
+	res.Packages = append(res.Packages, strayFiles(cfg.Dir, patterns, res.Packages)...)
+	return res, nil
+}
+
+// strayFiles finds generated files that no loaded package owns below the
+// directories of "dir/..." patterns: a package reduced to its
+// routigen_gen.go has no Go file left for the loader (the build constraint
+// excludes it), so ./... does not list it. Such files are orphans.
+func strayFiles(dir string, patterns []string, loaded []*Package) []*Package {
+	owned := map[string]bool{}
+	for _, p := range loaded {
+		if p.File != "" {
+			owned[p.File] = true
+		}
+	}
+	var out []*Package
+	seen := map[string]bool{}
+	for _, pat := range patterns {
+		base, ok := strings.CutSuffix(pat, "...")
+		if !ok || !(filepath.IsAbs(base) || base == "" || strings.HasPrefix(base, ".")) {
+			continue
+		}
+		base = filepath.Clean(filepath.Join(dir, base))
+		if filepath.IsAbs(pat) {
+			base = filepath.Clean(strings.TrimSuffix(pat, "..."))
+		}
+		if abs, err := filepath.Abs(base); err == nil {
+			base = abs
+		}
+		filepath.WalkDir(base, func(path string, d os.DirEntry, err error) error {
+			if err != nil {
+				return nil
+			}
+			if d.IsDir() {
+				name := d.Name()
+				if path != base && (name == "testdata" || name == "vendor" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
+					return filepath.SkipDir
+				}
+				if path != base {
+					if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil {
+						return filepath.SkipDir // another module
+					}
+				}
+				return nil
+			}
+			if d.Name() != FileName || owned[path] || seen[path] {
+				return nil
+			}
+			b, err := os.ReadFile(path)
+			if err != nil || !IsGenerated(b) || hasGoFiles(filepath.Dir(path)) {
+				return nil
+			}
+			seen[path] = true
+			out = append(out, &Package{Dir: filepath.Dir(path), File: path, Existing: b})
+			return nil
+		})
+	}
+	slices.SortFunc(out, func(a, b *Package) int { return strings.Compare(a.File, b.File) })
+	return out
+}
+
+// hasGoFiles reports whether dir holds Go files other than FileName (then
+// the loader saw the package, or reported why not).
+func hasGoFiles(dir string) bool {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if n := e.Name(); !e.IsDir() && strings.HasSuffix(n, ".go") && n != FileName {
+			return true
+		}
+	}
+	return false
 }

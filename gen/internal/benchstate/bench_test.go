@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/routigen/routigen/gen"
@@ -128,5 +129,53 @@ func TestCurrent(t *testing.T) {
 	}
 	if d := res.Diff(filepath.Join("..", "..", "..")); len(d) > 0 {
 		t.Errorf("routigen_gen.go is stale; run go generate ./gen/internal/benchstate:\n%s", d)
+	}
+}
+
+// TestConcurrentUse runs every accessor method at once (go test -race
+// checks the locking).
+func TestConcurrentUse(t *testing.T) {
+	ctx, _, _ := runtimetest.NewContext(t, "loop-1")
+	st, err := benchstate.LoopOf(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 200 {
+				st.Update(func(s *benchstate.Loop) {
+					s.Iteration++
+					s.History = append(s.History, "x")
+					if s.Seen == nil {
+						s.Seen = map[string]int{}
+					}
+					s.Seen["k"]++
+				})
+				switch (g + i) % 6 {
+				case 0:
+					_ = st.History()
+				case 1:
+					_ = st.Seen()
+				case 2:
+					v := st.Load()
+					v.History = append(v.History, "local")
+					v.Seen["local"] = 1 // a copy: no race with the cell
+				case 3:
+					st.SetLabel("l")
+				case 4:
+					_ = st.Label() + st.Key()
+				case 5:
+					st.SetHistory([]string{"reset"})
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if got := st.Iteration(); got != 8*200 {
+		t.Errorf("Iteration = %d, want %d", got, 8*200)
+	}
+	if got := st.Seen()["k"]; got != 8*200 {
+		t.Errorf("Seen[k] = %d, want %d", got, 8*200)
 	}
 }

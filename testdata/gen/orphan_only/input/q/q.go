@@ -1,0 +1,4 @@
+package q
+
+//routigen:state scope=job
+type Q struct{ N int }
