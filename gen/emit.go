@@ -168,7 +168,7 @@ func (e *emitter) typeStr(t types.Type) string {
 			}
 			b.WriteString(e.typeStr(f.Type()))
 			if tag := t.Tag(i); tag != "" {
-				b.WriteString(" " + strconv.Quote(tag))
+				b.WriteString(" " + tagLit(tag))
 			}
 			b.WriteString("\n")
 		}

@@ -17,7 +17,7 @@ import (
 func TestEmitAgreesWithJennifer(t *testing.T) {
 	root := filepath.Join(gentest.RepoRoot(t), "testdata", "gen")
 	files := map[string][]byte{}
-	for _, c := range []string{"basic", "importclash", "fieldkinds"} {
+	for _, c := range []string{"basic", "importclash", "fieldkinds", "exotic"} {
 		tree := gentest.ReadTree(t, filepath.Join(root, c, "input"))
 		for name, b := range tree {
 			b = bytes.ReplaceAll(b, []byte("example.com/"+c), []byte("example.com/agree/"+c))
@@ -52,7 +52,7 @@ func TestEmitAgreesWithJennifer(t *testing.T) {
 			t.Errorf("%s: emitter output not gofmt-clean: %v", lp.PkgPath, err)
 		}
 	}
-	if n != 3 {
-		t.Errorf("compared %d packages, want 3", n)
+	if n != 4 {
+		t.Errorf("compared %d packages, want 4", n)
 	}
 }

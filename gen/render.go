@@ -347,7 +347,7 @@ func (r *renderer) typ(t types.Type) *jen.Statement {
 				fc = jen.Id(f.Name()).Add(r.typ(f.Type()))
 			}
 			if tag := t.Tag(i); tag != "" {
-				fc = fc.Add(jen.Id(strconv.Quote(tag)))
+				fc = fc.Add(jen.Id(tagLit(tag)))
 			}
 			fields = append(fields, fc)
 		}
@@ -432,4 +432,13 @@ func wrap(text string, width int) []string {
 		lines = append(lines, cur.String())
 	}
 	return lines
+}
+
+// tagLit writes a struct tag as a raw string literal, as people do, unless
+// it holds a backquote.
+func tagLit(tag string) string {
+	if strings.Contains(tag, "`") || !strconv.CanBackquote(tag) {
+		return strconv.Quote(tag)
+	}
+	return "`" + tag + "`"
 }

@@ -716,7 +716,7 @@ func (a KindsAccessor) SetSendCh(v chan<- []int) {
 // Anon returns a copy of the Anon field that shares no slice or map with the
 // stored value.
 func (a KindsAccessor) Anon() struct {
-	A []int "json:\"a\""
+	A []int `json:"a"`
 	B int
 } {
 	s := a.cell.RLock()
@@ -729,7 +729,7 @@ func (a KindsAccessor) Anon() struct {
 // SetAnon stores a copy of v, sharing no slice or map with it, as the Anon
 // field.
 func (a KindsAccessor) SetAnon(v struct {
-	A []int "json:\"a\""
+	A []int `json:"a"`
 	B int
 }) {
 	v.A = slices.Clone(v.A)
