@@ -319,11 +319,13 @@ func (e *emitter) stateType(t *stateType) {
 	a, s, v := r.local("a"), r.local("s"), r.local("v")
 	recv := "func (" + a + " " + acc + ") "
 
-	e.doc(
-		fmt.Sprintf("%s reads and writes the %s-scope %s of %s,", acc, scope, t.name, nsOwner(t.dir.Shared, scope)),
-		fmt.Sprintf("stored in %s. Get one from %s.", where, of),
-		"Every method is safe for concurrent use with every other.",
-	)
+	if e.names != nil {
+		e.doc(
+			fmt.Sprintf("%s reads and writes the %s-scope %s of %s,", acc, scope, t.name, nsOwner(t.dir.Shared, scope)),
+			fmt.Sprintf("stored in %s. Get one from %s.", where, of),
+			"Every method is safe for concurrent use with every other.",
+		)
+	}
 	e.ln(0, "type ", acc, " struct {")
 	e.ln(1, "cell *", rt, "Cell[", T, "]")
 	e.ln(0, "}")
@@ -337,11 +339,13 @@ func (e *emitter) stateType(t *stateType) {
 	case !t.dir.Shared:
 		fails += ", and runtime.ErrNoRoutine when it carries no routine activation"
 	}
-	e.doc(
-		fmt.Sprintf("%s returns the accessor of the %s-scope %s in ctx, namespaced by", of, scope, t.name),
-		ns+". It fails fast: the error wraps",
-		fails+".",
-	)
+	if e.names != nil {
+		e.doc(
+			fmt.Sprintf("%s returns the accessor of the %s-scope %s in ctx, namespaced by", of, scope, t.name),
+			ns+". It fails fast: the error wraps",
+			fails+".",
+		)
+	}
 	e.ln(0, "func ", of, "(", ctx, " ", e.q("context", "context"), "Context) (", acc, ", error) {")
 	e.ln(1, c, ", ", err, " := ", rt, cellFn, "[", T, "](", ctx, ", ", strconv.Quote(t.storage), ", ", rt, sharing, ")")
 	e.ln(1, "if ", err, " != nil {")
@@ -355,7 +359,9 @@ func (e *emitter) stateType(t *stateType) {
 		get, set := directive.FieldMethods(f.name)
 		typ := e.typeStr(f.typ)
 		if r.needsDeep(f.typ) {
-			e.doc(fmt.Sprintf("%s returns a copy of the %s field that shares no slice or map with the stored value.", get, f.name))
+			if e.names != nil {
+				e.doc(fmt.Sprintf("%s returns a copy of the %s field that shares no slice or map with the stored value.", get, f.name))
+			}
 			e.ln(0, recv, get, "() ", typ, " {")
 			e.ln(1, s, " := ", a, ".cell.RLock()")
 			e.ln(1, "defer ", a, ".cell.RUnlock()")
@@ -364,7 +370,9 @@ func (e *emitter) stateType(t *stateType) {
 			e.ln(1, "return ", v)
 			e.ln(0, "}")
 			e.ln(0)
-			e.doc(fmt.Sprintf("%s stores a copy of v, sharing no slice or map with it, as the %s field.", set, f.name))
+			if e.names != nil {
+				e.doc(fmt.Sprintf("%s stores a copy of v, sharing no slice or map with it, as the %s field.", set, f.name))
+			}
 			e.ln(0, recv, set, "(", v, " ", typ, ") {")
 			e.deepen(1, v, f.typ)
 			e.ln(1, s, " := ", a, ".cell.Lock()")
@@ -372,14 +380,18 @@ func (e *emitter) stateType(t *stateType) {
 			e.ln(1, s, ".", f.name, " = ", v)
 			e.ln(0, "}")
 		} else {
-			e.doc(fmt.Sprintf("%s returns the %s field.", get, f.name))
+			if e.names != nil {
+				e.doc(fmt.Sprintf("%s returns the %s field.", get, f.name))
+			}
 			e.ln(0, recv, get, "() ", typ, " {")
 			e.ln(1, v, " := ", a, ".cell.RLock().", f.name)
 			e.ln(1, a, ".cell.RUnlock()")
 			e.ln(1, "return ", v)
 			e.ln(0, "}")
 			e.ln(0)
-			e.doc(fmt.Sprintf("%s sets the %s field.", set, f.name))
+			if e.names != nil {
+				e.doc(fmt.Sprintf("%s sets the %s field.", set, f.name))
+			}
 			e.ln(0, recv, set, "(", v, " ", typ, ") {")
 			e.ln(1, a, ".cell.Lock().", f.name, " = ", v)
 			e.ln(1, a, ".cell.Unlock()")
@@ -389,11 +401,13 @@ func (e *emitter) stateType(t *stateType) {
 	}
 
 	named := t.obj.Type()
-	e.doc(
-		fmt.Sprintf("Load returns a copy of the whole %s, unexported and untracked fields", t.name),
-		"included, that shares no slice or map with the stored value. Pointers,",
-		"interfaces, funcs and channels are copied as they are.",
-	)
+	if e.names != nil {
+		e.doc(
+			fmt.Sprintf("Load returns a copy of the whole %s, unexported and untracked fields", t.name),
+			"included, that shares no slice or map with the stored value. Pointers,",
+			"interfaces, funcs and channels are copied as they are.",
+		)
+	}
 	e.ln(0, recv, "Load() ", T, " {")
 	e.ln(1, s, " := ", a, ".cell.RLock()")
 	e.ln(1, "defer ", a, ".cell.RUnlock()")
@@ -403,10 +417,12 @@ func (e *emitter) stateType(t *stateType) {
 	e.ln(0, "}")
 	e.ln(0)
 
-	e.doc(
-		fmt.Sprintf("Store replaces the stored %s with a copy of v that shares no slice or", t.name),
-		"map with it.",
-	)
+	if e.names != nil {
+		e.doc(
+			fmt.Sprintf("Store replaces the stored %s with a copy of v that shares no slice or", t.name),
+			"map with it.",
+		)
+	}
 	e.ln(0, recv, "Store(", v, " ", T, ") {")
 	e.deepen(1, v, named)
 	e.ln(1, s, " := ", a, ".cell.Lock()")
@@ -416,11 +432,13 @@ func (e *emitter) stateType(t *stateType) {
 	e.ln(0)
 
 	fn := r.local("fn")
-	e.doc(
-		fmt.Sprintf("Update runs fn on the stored %s under the write lock: an atomic", t.name),
-		"read-modify-write. fn must not keep the pointer, nor call methods of the",
-		"accessor.",
-	)
+	if e.names != nil {
+		e.doc(
+			fmt.Sprintf("Update runs fn on the stored %s under the write lock: an atomic", t.name),
+			"read-modify-write. fn must not keep the pointer, nor call methods of the",
+			"accessor.",
+		)
+	}
 	e.ln(0, recv, "Update(", fn, " func(*", T, ")) {")
 	e.ln(1, a, ".cell.Update(", fn, ")")
 	e.ln(0, "}")
@@ -430,7 +448,9 @@ func (e *emitter) stateType(t *stateType) {
 	if t.dir.Shared {
 		keyDoc = "and the flow id"
 	}
-	e.doc(fmt.Sprintf("Key returns the namespaced storage key: the storage name %s.", keyDoc))
+	if e.names != nil {
+		e.doc(fmt.Sprintf("Key returns the namespaced storage key: the storage name %s.", keyDoc))
+	}
 	e.ln(0, recv, "Key() string {")
 	e.ln(1, "return ", a, ".cell.Key()")
 	e.ln(0, "}")
