@@ -63,6 +63,12 @@ func process(lps []*packages.Package) *Result {
 	}
 	checkStorage(works)
 	for _, w := range works {
+		// Rendering needs types only: let the collector have the syntax
+		// trees, so that they do not weigh on the collections rendering
+		// triggers.
+		w.lp.Syntax = nil
+	}
+	for _, w := range works {
 		if len(w.out.Errors) == 0 && len(w.types) > 0 {
 			content, err := render(w)
 			if err != nil {
