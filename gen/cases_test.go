@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"flag"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -140,4 +139,3 @@ func sortedKeys(ms ...map[string][]byte) []string {
 	return slices.Compact(keys)
 }
 
-var _ = fmt.Sprint

@@ -3,7 +3,6 @@ package gen
 import (
 	"cmp"
 	"fmt"
-	"go/ast"
 	"go/token"
 	"go/types"
 	"os"
@@ -432,4 +431,3 @@ func isLocal(obj types.Object, path string) bool {
 	return obj.Pkg() != nil && obj.Pkg().Path() == path
 }
 
-var _ = ast.Inspect
