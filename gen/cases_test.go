@@ -138,4 +138,3 @@ func sortedKeys(ms ...map[string][]byte) []string {
 	slices.Sort(keys)
 	return slices.Compact(keys)
 }
-

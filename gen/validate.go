@@ -430,4 +430,3 @@ func checkStorage(works []*pkgWork) {
 func isLocal(obj types.Object, path string) bool {
 	return obj.Pkg() != nil && obj.Pkg().Path() == path
 }
-
