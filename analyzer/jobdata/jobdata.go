@@ -61,14 +61,14 @@ func checkCalls(pass *analysis.Pass, r *suppress.Reporter) {
 			}
 			name := obj.Name()
 			recv := types.ExprString(n.X)
-			call, isCall := called[n]
-			if !isCall {
-				r.Reportf(n.Pos(), "%s.%s used as a function value: every call writes raw job data under a flat key; %s", recv, name, advice)
-				return
-			}
 			verb := "writes"
 			if name == "DeleteData" {
 				verb = "deletes"
+			}
+			call, isCall := called[n]
+			if !isCall {
+				r.Reportf(n.Pos(), "%s.%s used as a function value: every call %s raw job data under a flat key; %s", recv, name, verb, advice)
+				return
 			}
 			keyArg := 0
 			if sel := pass.TypesInfo.Selections[n]; sel != nil && sel.Kind() == types.MethodExpr {

@@ -130,12 +130,12 @@ func (c *checker) check(cc *ssa.CallCommon) {
 	if !t.Derives(call.Args[0]) {
 		return
 	}
-	ast := c.calls[cc.Pos()]
+	expr := c.calls[cc.Pos()]
 	recv := "the accessor"
 	pos := cc.Pos()
-	if ast != nil {
-		pos = ast.Pos()
-		if sel, ok := astSelector(ast); ok {
+	if expr != nil {
+		pos = expr.Pos()
+		if sel, ok := astSelector(expr); ok {
 			recv = types.ExprString(sel.X)
 		}
 	}
@@ -145,8 +145,8 @@ func (c *checker) check(cc *ssa.CallCommon) {
 		d = analysis.Diagnostic{Pos: pos, Message: fmt.Sprintf(
 			"lost update: %s.%s writes a value computed from %s.%s(), read in a separate call; concurrent activations sharing this %s %s lose their updates in between: use %s.Update",
 			recv, name, recv, field, where, fact.StateType, recv)}
-		if ast != nil {
-			d.SuggestedFixes = c.fix(ast, recvType, field)
+		if expr != nil {
+			d.SuggestedFixes = c.fix(expr, recvType, field)
 		}
 	} else {
 		d = analysis.Diagnostic{Pos: pos, Message: fmt.Sprintf(
