@@ -22,8 +22,9 @@
 // Metadata(): an index assignment (m[k] = v, m[k] += v, m[k]++), delete,
 // clear, maps.Copy, maps.Insert and maps.DeleteFunc. Both methods return a
 // copy, so the write never reaches the job. The map is followed through
-// local variables, conversions, closures that capture it and helper
-// functions of the same package that return it.
+// local variables (and fields of local struct variables), conversions,
+// closures that capture it and helper functions of the same package that
+// return it.
 //
 // Not reported: calls through an interface of the user's own (the dynamic
 // type is unknown there), maps passed as arguments to other functions, and

@@ -222,6 +222,11 @@ func (t *Tracer) addr(p ssa.Value, seen map[ssa.Value]bool) bool {
 			}
 			return t.derives(p.X, seen)
 		}
+		// Alias: a field of a local struct variable holds what is stored
+		// into that field.
+		if base, ok := p.X.(*ssa.Alloc); ok {
+			return t.fieldStores(base, p.Field, seen)
+		}
 	case *ssa.IndexAddr:
 		if t.Mode == Data {
 			if base, ok := p.X.(*ssa.Alloc); ok {
@@ -264,6 +269,23 @@ func (t *Tracer) stores(alloc *ssa.Alloc, seen map[ssa.Value]bool) bool {
 		return false
 	}
 	return walk(alloc, 0)
+}
+
+// fieldStores reports whether a value stored into field f of the local
+// struct variable alloc derives from a source.
+func (t *Tracer) fieldStores(alloc *ssa.Alloc, f int, seen map[ssa.Value]bool) bool {
+	for _, r := range *alloc.Referrers() {
+		fa, ok := r.(*ssa.FieldAddr)
+		if !ok || fa.X != alloc || fa.Field != f {
+			continue
+		}
+		for _, u := range *fa.Referrers() {
+			if st, ok := u.(*ssa.Store); ok && st.Addr == fa && t.derives(st.Val, seen) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Same reports whether a and b denote the same variable or expression:

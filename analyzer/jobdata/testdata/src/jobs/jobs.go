@@ -117,3 +117,16 @@ func helpers(job *runtime.JobContext) {
 func counter(m runtime.Message) {
 	m["n"] = 1
 }
+
+type holder struct {
+	data runtime.Message
+	own  runtime.Message
+}
+
+func inStructField(job *runtime.JobContext) {
+	var h holder
+	h.data = job.Data()
+	h.own = runtime.Message{}
+	h.data["k"] = 1 // want `is lost`
+	h.own["k"] = 1
+}
