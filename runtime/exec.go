@@ -43,8 +43,29 @@ func (r *Runtime) newWorkerLocked(p *plan) *worker {
 			w.throttles[i] = &throttle{d: n.def.policy.d}
 		}
 	}
+	w.state.running = w.running
 	r.workers[w.state.id] = w
 	return w
+}
+
+// running reports whether a job of w has an activation of node i under
+// way. It walks the live jobs: slow, but only status queries pay for it.
+func (w *worker) running(i int) bool {
+	r := w.rt
+	r.liveMu.Lock()
+	defer r.liveMu.Unlock()
+	for jr := r.live.head; jr != nil; jr = jr.nextLive {
+		if jr.w != w {
+			continue
+		}
+		jr.mu.Lock()
+		running := jr.insts[i].running
+		jr.mu.Unlock()
+		if running {
+			return true
+		}
+	}
+	return false
 }
 
 func (w *worker) start() {
@@ -409,7 +430,6 @@ func (r *Runtime) run(a *activation) *activation {
 	var err error
 	if !jr.dead() {
 		ws := jr.w.state
-		ws.activationStarted(n.idx)
 		var panicked bool
 		err, panicked = a.call()
 		status := RoutineIdle
@@ -429,7 +449,6 @@ func (r *Runtime) run(a *activation) *activation {
 					d := h.RetryDelay(int(a.attempt))
 					jr.job.Trace(n.id, "retry", Message{"error": err.Error(), "attempt": int(a.attempt), "delay": d})
 					r.logErr(a, "routine failed, retrying", err)
-					ws.activationEnded(n.idx, RoutineIdle)
 					// What the failed attempt emitted must not wait for the retry.
 					if ready := a.next.Swap(nil); ready != nil {
 						jr.pool.submit(ready)

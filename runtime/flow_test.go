@@ -491,10 +491,22 @@ func TestWait(t *testing.T) {
 	if err := jobs[0].Wait(ctx); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("JobContext.Wait with a blocked job: %v", err)
 	}
+	w := r.Workers("w")[0]
+	for deadline := time.Now().Add(5 * time.Second); w.RoutineStatus("b") != runtime.RoutineRunning; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("status of a blocked routine: %q", w.RoutineStatus("b"))
+		}
+	}
+	if s := w.RoutineStatus("a"); s != runtime.RoutineIdle {
+		t.Errorf("status of a routine that returned: %q", s)
+	}
 	close(release)
 	waitAll(t, r)
 	if done.Load() != 2 {
 		t.Errorf("Wait returned after %d of 2 jobs", done.Load())
+	}
+	if s := w.RoutineStatus("b"); s != runtime.RoutineIdle {
+		t.Errorf("status after the jobs: %q", s)
 	}
 	for _, j := range jobs {
 		if j.Status() != runtime.JobCompleted {

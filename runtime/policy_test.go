@@ -233,15 +233,32 @@ func TestTimeIntervalThrottleScope(t *testing.T) {
 	if len(got) != 6 {
 		t.Fatalf("%d activations, want 6", len(got))
 	}
+	// Per instance on worker 1, jobs a and c share one throttle: whichever
+	// came first runs at once, the other one interval later. Job b, on
+	// worker 2, is held back by neither; t1 and t2 never by each other.
+	byInst := map[string][]act{}
 	for _, x := range got {
-		late := x.at.Sub(start) >= d-time.Millisecond
-		wantLate := x.job == c.ID()
-		if late != wantLate {
-			t.Errorf("%s of job %s ran after %v; want late=%v (only job c waits, on worker 1's throttles)", x.routine, x.job, x.at.Sub(start), wantLate)
+		if x.job == b.ID() {
+			if x.at.Sub(start) >= d {
+				t.Errorf("%s of job b (worker 2) ran after %v: held back by another worker's throttle", x.routine, x.at.Sub(start))
+			}
+			continue
+		}
+		byInst[x.routine] = append(byInst[x.routine], x)
+	}
+	for _, id := range []string{"t1", "t2"} {
+		acts := byInst[id]
+		if len(acts) != 2 || acts[0].job == acts[1].job {
+			t.Fatalf("%s on worker 1: %+v", id, acts)
+		}
+		if first := acts[0].at.Sub(start); first >= d {
+			t.Errorf("%s: the first job waited %v", id, first)
+		}
+		if gap := acts[1].at.Sub(acts[0].at); gap < d-time.Millisecond {
+			t.Errorf("%s: second job %v after the first, want ≥ %v", id, gap, d)
 		}
 	}
-	_ = a
-	_ = b
+	_, _ = a, c
 	if runtime.TimeInterval(0) != runtime.Immediate() {
 		t.Error("TimeInterval(0) is not Immediate")
 	}

@@ -36,6 +36,9 @@ type WorkerState struct {
 	// without a lock. statuses holds the rest (set by hand in tests).
 	nodeIdx   map[string]int
 	nodeStats []nodeStat
+	// running reports whether node i has an activation under way; the
+	// runtime answers it from its jobs, so activations pay nothing for it.
+	running func(i int) bool
 
 	cells cellStore
 }
@@ -90,8 +93,7 @@ func (w *WorkerState) ModifyRoutineState(routineID string, fn func(state Message
 }
 
 type nodeStat struct {
-	running atomic.Int32  // activations under way
-	last    atomic.Uint32 // outcome of the last one: index into outcomes
+	last atomic.Uint32 // outcome of the last activation: index into outcomes
 }
 
 var outcomes = [...]RoutineStatus{RoutineIdle, RoutineSkipped, RoutineFailed}
@@ -106,17 +108,16 @@ func newRuntimeWorkerState(id, flowID string, routineIDs []string) *WorkerState 
 	return w
 }
 
-// activationStarted and activationEnded track node i's status.
-func (w *WorkerState) activationStarted(i int) { w.nodeStats[i].running.Add(1) }
-
+// activationEnded records the outcome of an activation of node i. It
+// writes only on a change: activations on every core update these, and an
+// unchanged cache line is not bounced between them.
 func (w *WorkerState) activationEnded(i int, s RoutineStatus) {
 	st := &w.nodeStats[i]
 	for k, o := range outcomes {
-		if o == s {
+		if o == s && st.last.Load() != uint32(k) {
 			st.last.Store(uint32(k))
 		}
 	}
-	st.running.Add(-1)
 }
 
 // RoutineStatus returns the runtime's status of routineID on this worker:
@@ -125,11 +126,10 @@ func (w *WorkerState) activationEnded(i int, s RoutineStatus) {
 // continued), skipped or failed.
 func (w *WorkerState) RoutineStatus(routineID string) RoutineStatus {
 	if i, ok := w.nodeIdx[routineID]; ok {
-		st := &w.nodeStats[i]
-		if st.running.Load() > 0 {
+		if w.running != nil && w.running(i) {
 			return RoutineRunning
 		}
-		return outcomes[st.last.Load()]
+		return outcomes[w.nodeStats[i].last.Load()]
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
