@@ -43,8 +43,17 @@ func TestModuleFindings(t *testing.T) {
 	if err := r.Err(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.Commit(); err != nil {
+	changes, err := r.Commit()
+	if err != nil {
 		t.Fatal(err)
+	}
+	if len(changes) != m {
+		t.Fatalf("routigen wrote %d files, want %d", len(changes), m)
+	}
+	for _, c := range changes {
+		if !strings.HasPrefix(c.File, mod+string(filepath.Separator)) {
+			t.Errorf("routigen wrote %s, outside the module", c.File)
+		}
 	}
 	tool := filepath.Join(dir, "routigen")
 	goCmd(t, root, "build", "-o", tool, "./cmd/routigen")

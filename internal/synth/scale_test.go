@@ -3,10 +3,7 @@ package synth
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
-	"strings"
 	"testing"
 	"time"
 
@@ -111,59 +108,23 @@ func BenchmarkGenerate(b *testing.B) {
 	}
 }
 
-// TestGenerateSynthetic runs the generator over small synthetic inputs that
-// call the accessors, commits the files and builds the result: the
-// synthetic shapes are valid routigen input and the generated code serves
-// them.
+// TestGenerateSynthetic runs the generator over a small synthetic state
+// package that calls the accessors, commits the file and vets the result:
+// every field shape is valid routigen input and the generated code serves
+// it. (TestModuleFindings does the same for the module shape.)
 func TestGenerateSynthetic(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {
 		t.Skip("runs the go command")
 	}
-	ctx := context.Background()
-	t.Run("state", func(t *testing.T) {
-		dir := writeState(t, StateOptions{Structs: 20, PerFile: 8, Accessors: true})
-		r, err := gen.Generate(ctx, gen.Config{Dir: dir}, ".")
-		if err != nil {
-			t.Fatal(err)
-		}
-		checkResult(t, r, 20, true)
-		if _, err := r.Commit(); err != nil {
-			t.Fatal(err)
-		}
-		goCmd(t, dir, "vet", "./...")
-	})
-	t.Run("module", func(t *testing.T) {
-		dir := t.TempDir()
-		files, err := Module(ModuleOptions{Packages: 4, RepoRoot: repoRoot(t), Accessors: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := Write(dir, files); err != nil {
-			t.Fatal(err)
-		}
-		r, err := gen.Generate(ctx, gen.Config{Dir: dir}, "./...")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := r.Err(); err != nil {
-			t.Fatal(err)
-		}
-		changes, err := r.Commit()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(changes) != 4 {
-			t.Errorf("%d files written, want 4", len(changes))
-		}
-		for _, c := range changes {
-			if !strings.HasPrefix(c.File, dir+string(filepath.Separator)) {
-				t.Errorf("wrote %s outside the module", c.File)
-			}
-		}
-		goCmd(t, dir, "vet", "./...")
-		if _, err := os.Stat(filepath.Join(dir, "p000", "routigen_gen.go")); err != nil {
-			t.Error(err)
-		}
-	})
+	dir := writeState(t, StateOptions{Structs: 20, PerFile: 8, Accessors: true})
+	r, err := gen.Generate(context.Background(), gen.Config{Dir: dir}, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, r, 20, true)
+	if _, err := r.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	goCmd(t, dir, "vet", "./...")
 }
