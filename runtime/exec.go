@@ -666,8 +666,9 @@ type pool struct {
 	idleHint atomic.Int32
 	// qlen mirrors len(q)-head for waitRoom's lock-free fast path.
 	qlen atomic.Int32
-	// cur[i] is the activation goroutine i runs, for steal.
-	cur  []atomic.Pointer[activation]
+	// cur[i] is the activation goroutine i runs, for steal. Padded: each
+	// goroutine writes its own twice per activation.
+	cur  []curSlot
 	room chan struct{} // closed when the queue drains below limit/2
 	wake chan struct{}
 	wg   sync.WaitGroup
@@ -681,7 +682,7 @@ const maxLocalRuns = 64
 func newPool(r *Runtime, n int) *pool {
 	p := &pool{r: r, limit: max(256, 64*n), wake: make(chan struct{}, n)}
 	p.wg.Add(n)
-	p.cur = make([]atomic.Pointer[activation], n)
+	p.cur = make([]curSlot, n)
 	for i := range n {
 		go p.loop(i)
 	}
@@ -700,17 +701,22 @@ func (p *pool) loop(self int) {
 				p.submit(a)
 				break
 			}
-			p.cur[self].Store(a)
+			p.cur[self].a.Store(a)
 			a = p.r.run(a)
-			p.cur[self].Store(nil)
+			p.cur[self].a.Store(nil)
 		}
 	}
+}
+
+type curSlot struct {
+	a atomic.Pointer[activation]
+	_ [56]byte // a cache line of its own
 }
 
 // steal takes an activation kept for hand-off by a running one.
 func (p *pool) steal() *activation {
 	for i := range p.cur {
-		if c := p.cur[i].Load(); c != nil {
+		if c := p.cur[i].a.Load(); c != nil {
 			if n := c.next.Swap(nil); n != nil {
 				return n
 			}
