@@ -185,6 +185,13 @@ func analyze(lp *packages.Package) *pkgWork {
 					w.errorf(fpos, "field %s of %s does not type-check; fix its type (see the type errors)", fld.Name(), t.name)
 					continue
 				}
+				if lock := lockPath(fld.Type(), nil); lock != "" {
+					if ft := types.TypeString(fld.Type(), (*types.Package).Name); ft != lock {
+						lock = ft + " holds " + lock
+					}
+					w.errorf(fpos, "field %s of %s holds a lock (%s), which Load and Store would copy; the accessor already locks the state, so remove the lock", fld.Name(), t.name, lock)
+					continue
+				}
 				switch v, ok := reflect.StructTag(st.Tag(i)).Lookup("routigen"); {
 				case ok && v == "-":
 					continue
@@ -429,4 +436,48 @@ func checkStorage(works []*pkgWork) {
 // isLocal reports whether obj belongs to package path.
 func isLocal(obj types.Object, path string) bool {
 	return obj.Pkg() != nil && obj.Pkg().Path() == path
+}
+
+// lockPath returns the type of the lock (a type whose pointer has Lock and
+// Unlock methods, as go vet's copylocks sees it: sync.Mutex, the
+// sync/atomic types) that a value of type t holds, not through pointers,
+// or "".
+func lockPath(t types.Type, seen map[types.Type]bool) string {
+	t = types.Unalias(t)
+	if seen[t] {
+		return ""
+	}
+	if seen == nil {
+		seen = map[types.Type]bool{}
+	}
+	seen[t] = true
+	if _, ok := t.Underlying().(*types.Interface); ok {
+		return ""
+	}
+	if _, ok := t.(*types.Named); ok {
+		ms := types.NewMethodSet(types.NewPointer(t))
+		if hasMethod(ms, "Lock") && hasMethod(ms, "Unlock") {
+			return types.TypeString(t, func(p *types.Package) string { return p.Name() })
+		}
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Array:
+		return lockPath(u.Elem(), seen)
+	case *types.Struct:
+		for f := range u.Fields() {
+			if l := lockPath(f.Type(), seen); l != "" {
+				return l
+			}
+		}
+	}
+	return ""
+}
+
+func hasMethod(ms *types.MethodSet, name string) bool {
+	for sel := range ms.Methods() {
+		if sel.Obj().Name() == name {
+			return true
+		}
+	}
+	return false
 }
