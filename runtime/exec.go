@@ -159,7 +159,7 @@ func newJobRun(r *Runtime, w *worker, id string, metadata Message) *jobRun {
 	}
 	jr.job = &jr.jc
 	jr.jc.init(id, p.id, w.state.id, metadata, r.traceLimit)
-	jr.jc.logLimit = r.logLimit
+	jr.jc.logLimit = int32(r.logLimit)
 	jr.jc.owner = jr
 	if !r.hasHooks {
 		jr.jc.status = JobRunning // nobody has seen it yet: no lock needed

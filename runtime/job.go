@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"maps"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -61,12 +62,13 @@ type JobContext struct {
 	metadata             Message
 	createdAt            time.Time
 
-	mu          sync.Mutex
-	data        Message
-	trace       []TraceEntry // ring buffer once full
-	traceStart  int
-	traceLimit  int
-	traceLost   int64
+	mu   sync.Mutex
+	data Message
+	// rec holds the trace and the captured log, made on first use: most
+	// jobs never trace or log, and a smaller job is a cheaper job.
+	rec         *jobRecords
+	traceLimit  int32
+	logLimit    int32
 	status      JobStatus
 	err         error
 	completedAt time.Time
@@ -76,11 +78,6 @@ type JobContext struct {
 	// owner is told first when the job finishes; a field rather than an
 	// onFinish entry saves the runtime two allocations per job.
 	owner interface{ finished(*JobContext, JobStatus) }
-
-	logs     []LogEntry // ring buffer once full, like trace
-	logStart int
-	logLimit int
-	logLost  int64
 
 	cells cellStore
 }
@@ -103,10 +100,11 @@ func (j *JobContext) init(id, flowID, workerID string, metadata Message, traceLi
 	if traceLimit <= 0 {
 		traceLimit = DefaultTraceLimit
 	}
+	traceLimit = min(traceLimit, math.MaxInt32)
 	j.id, j.flowID, j.workerID = id, flowID, workerID
 	j.metadata = maps.Clone(metadata)
 	j.createdAt = time.Now()
-	j.traceLimit = traceLimit
+	j.traceLimit = int32(traceLimit)
 	j.logLimit = DefaultLogLimit
 }
 
@@ -173,22 +171,17 @@ func (j *JobContext) Trace(routineID, action string, details Message) {
 	e := TraceEntry{Time: time.Now(), RoutineID: routineID, Action: action, Details: maps.Clone(details)}
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if len(j.trace) < j.traceLimit {
-		j.trace = append(j.trace, e)
-		return
-	}
-	j.trace[j.traceStart] = e
-	j.traceStart = (j.traceStart + 1) % j.traceLimit
-	j.traceLost++
+	j.records().trace.add(e, int(j.traceLimit))
 }
 
 // TraceLog returns the trace log, oldest first.
 func (j *JobContext) TraceLog() []TraceEntry {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	out := make([]TraceEntry, 0, len(j.trace))
-	out = append(out, j.trace[j.traceStart:]...)
-	return append(out, j.trace[:j.traceStart]...)
+	if j.rec == nil {
+		return []TraceEntry{}
+	}
+	return j.rec.trace.list()
 }
 
 // TraceDropped returns how many of the oldest trace entries were dropped to
@@ -196,7 +189,46 @@ func (j *JobContext) TraceLog() []TraceEntry {
 func (j *JobContext) TraceDropped() int64 {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	return j.traceLost
+	if j.rec == nil {
+		return 0
+	}
+	return j.rec.trace.lost
+}
+
+type jobRecords struct {
+	trace ring[TraceEntry]
+	logs  ring[LogEntry]
+}
+
+// records returns j.rec, making it. j.mu must be held.
+func (j *JobContext) records() *jobRecords {
+	if j.rec == nil {
+		j.rec = new(jobRecords)
+	}
+	return j.rec
+}
+
+// ring keeps the last limit entries added; lost counts the others.
+type ring[T any] struct {
+	buf   []T
+	start int
+	lost  int64
+}
+
+func (r *ring[T]) add(e T, limit int) {
+	if len(r.buf) < limit {
+		r.buf = append(r.buf, e)
+		return
+	}
+	r.buf[r.start] = e
+	r.start = (r.start + 1) % limit
+	r.lost++
+}
+
+func (r *ring[T]) list() []T {
+	out := make([]T, 0, len(r.buf))
+	out = append(out, r.buf[r.start:]...)
+	return append(out, r.buf[:r.start]...)
 }
 
 // Status returns the job's status.

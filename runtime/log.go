@@ -27,28 +27,26 @@ type LogEntry struct {
 func (j *JobContext) Logs() []LogEntry {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	out := make([]LogEntry, 0, len(j.logs))
-	out = append(out, j.logs[j.logStart:]...)
-	return append(out, j.logs[:j.logStart]...)
+	if j.rec == nil {
+		return []LogEntry{}
+	}
+	return j.rec.logs.list()
 }
 
 // LogsDropped returns how many of the oldest log records were dropped.
 func (j *JobContext) LogsDropped() int64 {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	return j.logLost
+	if j.rec == nil {
+		return 0
+	}
+	return j.rec.logs.lost
 }
 
 func (j *JobContext) addLog(e LogEntry) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if len(j.logs) < j.logLimit {
-		j.logs = append(j.logs, e)
-		return
-	}
-	j.logs[j.logStart] = e
-	j.logStart = (j.logStart + 1) % j.logLimit
-	j.logLost++
+	j.records().logs.add(e, int(j.logLimit))
 }
 
 // Logger returns the logger for the activation in ctx. Its records are kept

@@ -5,6 +5,7 @@ import (
 	crand "crypto/rand"
 	"fmt"
 	"log/slog"
+	"math"
 	goruntime "runtime"
 	"sync"
 	"sync/atomic"
@@ -95,6 +96,8 @@ func New(opts ...Option) *Runtime {
 	if r.logLimit < 1 {
 		r.logLimit = DefaultLogLimit
 	}
+	r.traceLimit = min(r.traceLimit, math.MaxInt32)
+	r.logLimit = min(r.logLimit, math.MaxInt32)
 	if r.hooks == nil {
 		r.hooks = NopHooks{}
 	} else {
