@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/routigen/routigen/runtime"
 )
 
@@ -525,6 +527,7 @@ func TestCloseDrainsJobsInFlight(t *testing.T) {
 		return nil
 	}))
 	mustConnect(t, f, "a", "out", "b", "in")
+	before := goleak.IgnoreCurrent()
 	r := runtime.New(runtime.WithWorkers(3))
 	mustRegister(t, r, f)
 	var jobs []*runtime.JobContext
@@ -542,6 +545,7 @@ func TestCloseDrainsJobsInFlight(t *testing.T) {
 	if finished.Load() != 50 {
 		t.Errorf("%d of 50 jobs ran their last routine before Close returned", finished.Load())
 	}
+	goleak.VerifyNone(t, before) // nothing of the runtime is left running
 	if err := r.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
 	}
