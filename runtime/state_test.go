@@ -184,7 +184,7 @@ func TestRuntimetest(t *testing.T) {
 	if e, _ := runtime.ExecFromContext(other); e.Worker != worker {
 		t.Error("WithRoutine lost the worker")
 	}
-	runtime.Logger(ctx).Info("captured")
+	runtime.Logger(ctx).Debug("captured") // kept with the job; below slog.Default's level
 	if logs := job.Logs(); len(logs) != 1 || logs[0].RoutineID != "ctl" {
 		t.Errorf("logs %+v", logs)
 	}
