@@ -14,7 +14,9 @@ import "context"
 //     (other targets of the event still get the message).
 //
 // Hooks run on the runtime's goroutines, concurrently for different jobs;
-// they must be safe for concurrent use and should be quick. Embed NopHooks to
+// they must be safe for concurrent use, should be quick, and must not
+// panic (a panic in BeforeRoutine, OnEmit or BeforeEnqueue fails the job
+// like a panic in logic; elsewhere it is not recovered). Embed NopHooks to
 // implement only some of them.
 type Hooks interface {
 	// WorkerStart runs once per worker, before its first job.
