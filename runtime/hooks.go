@@ -15,8 +15,10 @@ import "context"
 //
 // Hooks run on the runtime's goroutines, concurrently for different jobs;
 // they must be safe for concurrent use, should be quick, and must not
-// panic (a panic in BeforeRoutine, OnEmit or BeforeEnqueue fails the job
-// like a panic in logic; elsewhere it is not recovered). Embed NopHooks to
+// panic (a panic in BeforeRoutine, or in OnEmit or BeforeEnqueue of an
+// emit, fails the job like a panic in logic; one in BeforeJob or
+// BeforeEnqueue of a post reaches Post's caller and leaves no job; others
+// are not recovered). Embed NopHooks to
 // implement only some of them.
 type Hooks interface {
 	// WorkerStart runs once per worker, before its first job.

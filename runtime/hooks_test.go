@@ -363,3 +363,34 @@ func TestEmitOutsideLogic(t *testing.T) {
 		t.Errorf("Emit after the logic returned: %v", err)
 	}
 }
+
+type panickyHooks struct{ runtime.NopHooks }
+
+func (panickyHooks) BeforeJob(context.Context, *runtime.JobContext) error { panic("hook bug") }
+
+// A panicking BeforeJob reaches Post's caller and leaves no job: Close does
+// not wait for a ghost.
+func TestPanickingBeforeJobLeavesNoJob(t *testing.T) {
+	f := runtime.NewFlow("ph")
+	mustAdd(t, f, "a", runtime.NewRoutine("a").Slot("in").Logic(nop))
+	r := runtime.New(runtime.WithHooks(panickyHooks{}))
+	mustRegister(t, r, f)
+	func() {
+		defer func() {
+			if v := recover(); v != "hook bug" {
+				t.Errorf("recovered %v", v)
+			}
+		}()
+		_, _ = r.Post(context.Background(), "ph", "a", "in", nil, runtime.WithJobID("ghost"))
+	}()
+	if _, ok := r.Job("ghost"); ok {
+		t.Error("the job was left behind")
+	}
+	done := make(chan struct{})
+	go func() { r.Close(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close waits for a job that never started")
+	}
+}

@@ -255,22 +255,33 @@ func (r *Runtime) Post(ctx context.Context, flowID, routineID, slot string, data
 
 	w.start()
 	if r.hasHooks {
-		var veto error
-		if err := r.hooks.BeforeJob(ctx, job); err != nil {
-			veto = &VetoError{Hook: "BeforeJob", What: "job " + id, Err: err}
-		} else if err := r.hooks.BeforeEnqueue(WithJob(ctx, job), n.id, n.def.slotNames[si], data); err != nil {
-			veto = &VetoError{Hook: "BeforeEnqueue", What: "post to " + routineID + "." + slot, Err: err}
-		}
-		if veto != nil {
+		if veto := r.beforeHooks(ctx, jr, n, si, data); veto != nil {
 			r.forget(jr)
 			return nil, veto
 		}
-	}
-	if r.hasHooks {
 		job.setRunning() // newJobRun left it pending for the hooks to see
 	}
 	jr.post(n, si, data)
 	return job, nil
+}
+
+// beforeHooks runs the vetoing hooks of a post. A hook that panics leaves
+// no job behind either (the panic goes on to Post's caller).
+func (r *Runtime) beforeHooks(ctx context.Context, jr *jobRun, n *node, si int, data Message) (veto error) {
+	ok := false
+	defer func() {
+		if !ok {
+			r.forget(jr)
+		}
+	}()
+	job := jr.job
+	if err := r.hooks.BeforeJob(ctx, job); err != nil {
+		veto = &VetoError{Hook: "BeforeJob", What: "job " + job.id, Err: err}
+	} else if err := r.hooks.BeforeEnqueue(WithJob(ctx, job), n.id, n.def.slotNames[si], data); err != nil {
+		veto = &VetoError{Hook: "BeforeEnqueue", What: "post to " + n.id + "." + n.def.slotNames[si], Err: err}
+	}
+	ok = true
+	return veto
 }
 
 func (r *Runtime) resolve(flowID, routineID, slot, workerID string) (*worker, *node, int, error) {
