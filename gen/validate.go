@@ -152,6 +152,7 @@ func analyze(lp *packages.Package) *pkgWork {
 	}
 	var spans []span
 	invalid := false
+	locks := lockFinder{}
 	for _, f := range lp.Syntax {
 		r := directive.ParseFile(f)
 		for _, e := range r.Errors {
@@ -185,7 +186,7 @@ func analyze(lp *packages.Package) *pkgWork {
 					w.errorf(fpos, "field %s of %s does not type-check; fix its type (see the type errors)", fld.Name(), t.name)
 					continue
 				}
-				if lock := lockPath(fld.Type(), nil); lock != "" {
+				if lock := locks.path(fld.Type()); lock != "" {
 					if ft := types.TypeString(fld.Type(), (*types.Package).Name); ft != lock {
 						lock = ft + " holds " + lock
 					}
@@ -438,39 +439,58 @@ func isLocal(obj types.Object, path string) bool {
 	return obj.Pkg() != nil && obj.Pkg().Path() == path
 }
 
-// lockPath returns the type of the lock (a type whose pointer has Lock and
+// lockFinder finds locks in types, remembering its answers for named
+// types (a package repeats the same field types many times).
+type lockFinder map[types.Type]string
+
+// path returns the type of the lock (a type whose pointer has Lock and
 // Unlock methods, as go vet's copylocks sees it: sync.Mutex, the
 // sync/atomic types) that a value of type t holds, not through pointers,
 // or "".
-func lockPath(t types.Type, seen map[types.Type]bool) string {
+func (lf lockFinder) path(t types.Type) string {
+	return lf.find(t, map[types.Type]bool{})
+}
+
+func (lf lockFinder) find(t types.Type, onStack map[types.Type]bool) string {
 	t = types.Unalias(t)
-	if seen[t] {
-		return ""
+	switch t.Underlying().(type) {
+	case *types.Basic, *types.Pointer, *types.Slice, *types.Map, *types.Chan, *types.Signature, *types.Interface:
+		return "" // holds no lock by value
 	}
-	if seen == nil {
-		seen = map[types.Type]bool{}
-	}
-	seen[t] = true
-	if _, ok := t.Underlying().(*types.Interface); ok {
-		return ""
-	}
-	if _, ok := t.(*types.Named); ok {
-		ms := types.NewMethodSet(types.NewPointer(t))
-		if hasMethod(ms, "Lock") && hasMethod(ms, "Unlock") {
-			return types.TypeString(t, func(p *types.Package) string { return p.Name() })
+	_, named := t.(*types.Named)
+	if named {
+		if l, ok := lf[t]; ok {
+			return l
 		}
 	}
-	switch u := t.Underlying().(type) {
-	case *types.Array:
-		return lockPath(u.Elem(), seen)
-	case *types.Struct:
-		for f := range u.Fields() {
-			if l := lockPath(f.Type(), seen); l != "" {
-				return l
+	if onStack[t] {
+		return ""
+	}
+	onStack[t] = true
+	defer delete(onStack, t)
+	l := ""
+	if named {
+		ms := types.NewMethodSet(types.NewPointer(t))
+		if hasMethod(ms, "Lock") && hasMethod(ms, "Unlock") {
+			l = types.TypeString(t, (*types.Package).Name)
+		}
+	}
+	if l == "" {
+		switch u := t.Underlying().(type) {
+		case *types.Array:
+			l = lf.find(u.Elem(), onStack)
+		case *types.Struct:
+			for f := range u.Fields() {
+				if l = lf.find(f.Type(), onStack); l != "" {
+					break
+				}
 			}
 		}
 	}
-	return ""
+	if named {
+		lf[t] = l
+	}
+	return l
 }
 
 func hasMethod(ms *types.MethodSet, name string) bool {
