@@ -105,12 +105,16 @@ func (r *Runtime) stopWorker(w *worker) {
 
 // jobRun is the scheduling state of one job on its worker: a queue per slot
 // of every routine instance, and the count of work that keeps the job alive.
+//
+// A jobRun is recycled (see plan.runs) once its job is quiet: stale
+// references to it (an activation's ctx kept past its logic, a Wait
+// snapshot) only read rt, which never changes, or check gen.
 type jobRun struct {
-	rt   *Runtime
+	rt   *Runtime // fixed for the life of the object, across jobs
 	pool *pool
 	w    *worker
 	job  *JobContext
-	jc   JobContext // job points here: one allocation for both
+	gen  uint64 // bumped on every reuse; guarded by mu
 
 	mu       sync.Mutex
 	insts    []instState
@@ -151,18 +155,24 @@ type slotQueue struct {
 
 func newJobRun(r *Runtime, w *worker, id string, metadata Message) *jobRun {
 	p := w.plan
-	jr := &jobRun{rt: r, w: w}
+	job := new(JobContext)
+	job.init(id, p.id, w.state.id, metadata, r.traceLimit)
+	job.logLimit = int32(r.logLimit)
+	job.owner = w
+	if !r.hasHooks {
+		job.status = JobRunning // nobody has seen it yet: no lock needed
+	}
+	if jr, ok := p.runs.Get().(*jobRun); ok {
+		// Recycled: its queues are empty and its flags clear (see recycle);
+		// gen was bumped there.
+		jr.w, jr.job = w, job
+		return jr
+	}
+	jr := &jobRun{rt: r, w: w, job: job}
 	if len(p.nodes) <= len(jr.instsBuf) {
 		jr.insts = jr.instsBuf[:len(p.nodes)]
 	} else {
 		jr.insts = make([]instState, len(p.nodes))
-	}
-	jr.job = &jr.jc
-	jr.jc.init(id, p.id, w.state.id, metadata, r.traceLimit)
-	jr.jc.logLimit = int32(r.logLimit)
-	jr.jc.owner = jr
-	if !r.hasHooks {
-		jr.jc.status = JobRunning // nobody has seen it yet: no lock needed
 	}
 	var queues []slotQueue
 	if p.multiSlot {
@@ -184,11 +194,12 @@ func newJobRun(r *Runtime, w *worker, id string, metadata Message) *jobRun {
 	return jr
 }
 
-// quietWait returns a channel closed once the job is quiet, nil if it is.
-func (jr *jobRun) quietWait() <-chan struct{} {
+// quietWait returns a channel closed once the job of generation gen is
+// quiet, nil if it is (or jr has moved on to another job since).
+func (jr *jobRun) quietWait(gen uint64) <-chan struct{} {
 	jr.mu.Lock()
 	defer jr.mu.Unlock()
-	if jr.quiet {
+	if jr.quiet || jr.gen != gen {
 		return nil
 	}
 	if jr.quietCh == nil {
@@ -209,11 +220,14 @@ func (jr *jobRun) setQuiet() {
 
 func (jr *jobRun) dead() bool { return jr.job.finished.Load() }
 
-// finished runs once when the job reaches a final status.
-func (jr *jobRun) finished(j *JobContext, s JobStatus) {
-	jr.w.state.countStatus(s)
-	if jr.rt.hasHooks {
-		jr.rt.hooks.AfterJob(j)
+// count and finished run once when a job of w reaches a final status. They
+// are the worker's, not the jobRun's: a job can be cancelled from outside
+// while its jobRun goes quiet and is recycled.
+func (w *worker) count(s JobStatus) { w.state.countStatus(s) }
+
+func (w *worker) finished(j *JobContext) {
+	if w.rt.hasHooks {
+		w.rt.hooks.AfterJob(j)
 	}
 }
 
@@ -227,11 +241,16 @@ func (jr *jobRun) post(n *node, slot int, msg Message) {
 	jr.after(a, complete, quiet)
 }
 
-// enqueue queues msg and returns the activation it made ready, if any, for
-// the caller to run or submit.
-func (jr *jobRun) enqueue(n *node, slot int, msg Message) *activation {
+// enqueue queues msg for the job of generation gen and returns the
+// activation it made ready, if any, for the caller to run or submit. An
+// emit that raced its activation's end may come after jr moved on to
+// another job: gen keeps it out.
+func (jr *jobRun) enqueue(gen uint64, n *node, slot int, msg Message) *activation {
 	jr.mu.Lock()
-	a := jr.enqueueLocked(n, slot, msg)
+	var a *activation
+	if jr.gen == gen {
+		a = jr.enqueueLocked(n, slot, msg)
+	}
 	jr.mu.Unlock()
 	return a
 }
@@ -272,7 +291,7 @@ func (jr *jobRun) tryFireLocked(n *node, st *instState) *activation {
 			return nil
 		}
 	}
-	a := &activation{jr: jr, n: n}
+	a := &activation{jr: jr, n: n, base: jr.base, gen: jr.gen}
 	a.in.def = &n.def
 	if len(st.q) == 1 {
 		a.in.msgs = a.slots1[:]
@@ -356,7 +375,26 @@ func (jr *jobRun) after(a *activation, complete, quiet bool) {
 		if stop {
 			w.stop()
 		}
+		jr.recycle()
 	}
+}
+
+// recycle readies a quiet jobRun for another job of the same plan. Nothing
+// of the runtime refers to it any more: it is off the live list, no
+// activation, timer or queue entry of its job is left.
+func (jr *jobRun) recycle() {
+	jr.mu.Lock()
+	jr.gen++
+	jr.quiet, jr.quietCh, jr.settled, jr.active = false, nil, false, 0
+	jr.named = false
+	for i := range jr.insts {
+		st := &jr.insts[i]
+		st.running, st.waiting, st.granted = false, false, false
+	}
+	p := jr.w.plan
+	jr.job, jr.w, jr.base = nil, nil, nil
+	jr.mu.Unlock()
+	p.runs.Put(jr)
 }
 
 // activation is one run of a routine instance's logic for one job. It is
@@ -365,6 +403,8 @@ func (jr *jobRun) after(a *activation, complete, quiet bool) {
 type activation struct {
 	jr      *jobRun
 	n       *node
+	base    context.Context // the job's jobRun.base: a jobRun outlives its job
+	gen     uint64          // jr.gen when made
 	in      Input
 	ec      ExecContext
 	attempt int32
@@ -384,8 +424,8 @@ func (a *activation) Value(key any) any {
 	if key == (execKey{}) {
 		return &a.ec
 	}
-	if a.jr.base != nil {
-		return a.jr.base.Value(key)
+	if a.base != nil {
+		return a.base.Value(key)
 	}
 	return nil
 }
@@ -534,7 +574,7 @@ func Emit(ctx context.Context, event string, payload Message) error {
 	r := a.jr.rt
 	if !r.hasHooks {
 		for _, t := range targets {
-			a.handOff(a.jr.enqueue(t.node, t.slot, payload))
+			a.handOff(a.jr.enqueue(a.gen, t.node, t.slot, payload))
 		}
 		return nil
 	}
@@ -545,7 +585,7 @@ func Emit(ctx context.Context, event string, payload Message) error {
 			errs = append(errs, &VetoError{Hook: "BeforeEnqueue", What: fmt.Sprintf("emit %q to %s.%s", event, t.node.id, t.node.def.slotNames[t.slot]), Err: err})
 			continue
 		}
-		a.handOff(a.jr.enqueue(t.node, t.slot, payload))
+		a.handOff(a.jr.enqueue(a.gen, t.node, t.slot, payload))
 	}
 	return errors.Join(errs...)
 }

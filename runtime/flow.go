@@ -3,6 +3,7 @@ package runtime
 import (
 	"fmt"
 	"slices"
+	"sync"
 )
 
 // Flow is a graph of routine instances: Add places a routine under an id,
@@ -106,6 +107,9 @@ type plan struct {
 	// multiSlot says whether a node has more than one slot; only then does
 	// a job need a queue slice beside its inline one-slot queues.
 	multiSlot bool
+	// runs recycles the scheduling state of finished jobs (not their
+	// JobContext, which users keep): less garbage per job.
+	runs sync.Pool
 }
 
 // node is one routine instance of a plan.

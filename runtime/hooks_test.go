@@ -394,3 +394,53 @@ func TestPanickingBeforeJobLeavesNoJob(t *testing.T) {
 		t.Fatal("Close waits for a job that never started")
 	}
 }
+
+// A context kept past its logic cannot emit, not even once the runtime has
+// reused the finished job's scheduling state for later jobs.
+func TestStaleContextCannotReachLaterJobs(t *testing.T) {
+	kept := make(chan context.Context, 1)
+	var got recorder[string]
+	f := runtime.NewFlow("stale")
+	mustAdd(t, f, "a", runtime.NewRoutine("a").Slot("in").Event("out").Logic(func(ctx context.Context, in runtime.Input) error {
+		if in.Slot("in")[0]["keep"] == true {
+			kept <- ctx
+		}
+		return runtime.Emit(ctx, "out", in.Slot("in")[0])
+	}))
+	mustAdd(t, f, "b", runtime.NewRoutine("b").Slot("in").Logic(func(ctx context.Context, in runtime.Input) error {
+		job, _ := runtime.JobFromContext(ctx)
+		for _, m := range in.Slot("in") {
+			got.add(fmt.Sprint(job.ID(), ":", m["tag"]))
+		}
+		return nil
+	}))
+	mustConnect(t, f, "a", "out", "b", "in")
+	r := newRuntime(t, runtime.WithWorkers(1))
+	mustRegister(t, r, f)
+	first := mustPost(t, r, "stale", "a", "in", runtime.Message{"keep": true, "tag": "first"}, runtime.WithJobID("j0"))
+	if err := waitJob(t, first); err != nil {
+		t.Fatal(err)
+	}
+	stale := <-kept
+	waitAll(t, r)
+	for i := range 20 {
+		id := fmt.Sprint("j", i+1)
+		mustPost(t, r, "stale", "a", "in", runtime.Message{"tag": id}, runtime.WithJobID(id))
+		if err := runtime.Emit(stale, "out", runtime.Message{"tag": "stale"}); !errors.Is(err, runtime.ErrNoRoutine) {
+			t.Fatalf("stale emit: %v", err)
+		}
+	}
+	waitAll(t, r)
+	for _, g := range got.get() {
+		id, tag, _ := strings.Cut(g, ":")
+		if id != tag && !(id == "j0" && tag == "first") {
+			t.Errorf("job %s received %q", id, tag)
+		}
+	}
+	if n := len(got.get()); n != 21 {
+		t.Errorf("%d deliveries, want 21", n)
+	}
+	if ec, ok := runtime.ExecFromContext(stale); !ok || ec.Job != first || ec.RoutineID != "a" {
+		t.Errorf("a kept context changed identity: %+v", ec)
+	}
+}

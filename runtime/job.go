@@ -77,7 +77,7 @@ type JobContext struct {
 	onFinish    []func(*JobContext)
 	// owner is told first when the job finishes; a field rather than an
 	// onFinish entry saves the runtime two allocations per job.
-	owner interface{ finished(*JobContext, JobStatus) }
+	owner jobOwner
 
 	cells cellStore
 }
@@ -319,6 +319,10 @@ func (j *JobContext) finish(s JobStatus, err error) bool {
 		return false
 	}
 	j.status, j.err, j.completedAt = s, err, time.Now()
+	if j.owner != nil {
+		// Under mu: whoever sees the final status sees it counted.
+		j.owner.count(s)
+	}
 	hooks := j.onFinish
 	j.onFinish = nil
 	j.finished.Store(true)
@@ -328,12 +332,19 @@ func (j *JobContext) finish(s JobStatus, err error) bool {
 		close(done)
 	}
 	if j.owner != nil {
-		j.owner.finished(j, s)
+		j.owner.finished(j)
 	}
 	for _, f := range hooks {
 		f(j)
 	}
 	return true
+}
+
+// jobOwner is told when a job finishes: count runs under the job's lock
+// (it must be quick and must not call the job), finished after.
+type jobOwner interface {
+	count(JobStatus)
+	finished(*JobContext)
 }
 
 // whenFinished registers f to run once the job finishes (at once if it has).

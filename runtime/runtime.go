@@ -241,9 +241,11 @@ func (r *Runtime) Post(ctx context.Context, flowID, routineID, slot string, data
 		r.liveMu.Unlock()
 		return nil, err
 	}
-	if jr.pool = r.pool.Load(); jr.pool == nil {
-		jr.pool = newPool(r, r.nworkers)
-		r.pool.Store(jr.pool)
+	if jr.pool == nil { // a recycled jobRun has it: do not write it again
+		if jr.pool = r.pool.Load(); jr.pool == nil {
+			jr.pool = newPool(r, r.nworkers)
+			r.pool.Store(jr.pool)
+		}
 	}
 	r.live.push(jr)
 	if o.jobID != "" {
@@ -354,13 +356,19 @@ func (r *Runtime) Job(id string) (*JobContext, bool) {
 // it: it would wait for its own job.
 func (r *Runtime) Wait(ctx context.Context) error {
 	r.liveMu.Lock()
-	pending := make([]*jobRun, 0, r.live.n)
+	type snap struct {
+		jr  *jobRun
+		gen uint64
+	}
+	pending := make([]snap, 0, r.live.n)
 	for jr := r.live.head; jr != nil; jr = jr.nextLive {
-		pending = append(pending, jr)
+		jr.mu.Lock()
+		pending = append(pending, snap{jr, jr.gen})
+		jr.mu.Unlock()
 	}
 	r.liveMu.Unlock()
-	for _, jr := range pending {
-		q := jr.quietWait()
+	for _, s := range pending {
+		q := s.jr.quietWait(s.gen)
 		if q == nil {
 			continue
 		}
@@ -424,6 +432,7 @@ func (r *Runtime) forget(jr *jobRun) {
 	if stop {
 		w.stop()
 	}
+	jr.recycle()
 }
 
 // idSource makes random (version 4) UUIDs. crypto/rand is a vDSO call
