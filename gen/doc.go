@@ -48,9 +48,10 @@
 // would shadow a package-level identifier are renamed.
 //
 // Two renderers write that file. The emitter (emit.go) writes it directly,
-// already in gofmt's layout, in two passes (the first collects the imports);
-// only anonymous struct and interface types, which gofmt lays out over
-// several aligned lines, go through go/format, each distinct one once. The
+// already in gofmt's layout, with marks for import names that are resolved
+// once the imports are known; only anonymous struct and interface types,
+// which gofmt lays out over several aligned lines, go through go/format,
+// each distinct one once. The
 // jennifer renderer (render.go) builds the same file as a jennifer tree and
 // formats it with go/format; it is the reference the emitter is tested
 // against, byte for byte, on every golden case. The emitter exists for

@@ -24,23 +24,22 @@ import (
 // Import qualifiers are written as qualMark+path+qualEnd and replaced by
 // the import's name once every import is known.
 const (
-	qualMark = "\x01"
-	qualEnd  = "\x02"
+	qualMark   = "\x01"
+	qualEnd    = "\x02"
+	layoutMark = "\x03"
+	layoutEnd  = "\x04"
 )
 
 // emitter writes gofmt-formatted Go source.
 type emitter struct {
 	r     *renderer
 	buf   bytes.Buffer
-	names map[string]string // import path -> name, in the second pass
-	multi map[string]string // raw multi-line type -> gofmt layout
+	multi []string // raw multi-line types, by placeholder index
+	index map[string]int
 }
 
 // ln writes one line: depth tabs, then parts.
 func (e *emitter) ln(depth int, parts ...string) {
-	if e.names == nil {
-		return // first pass: nothing is written
-	}
 	writeLine(&e.buf, depth, parts)
 }
 
@@ -57,9 +56,6 @@ func writeLine(b *bytes.Buffer, depth int, parts []string) {
 // doc writes parts, joined by spaces, as a comment wrapped at 76 columns
 // of text (as wrap does).
 func (e *emitter) doc(parts ...string) {
-	if e.names == nil {
-		return
-	}
 	n := 0 // length of the current line's text
 	for _, part := range parts {
 		for len(part) > 0 {
@@ -102,9 +98,6 @@ func (e *emitter) q(path, name string) string {
 		return ""
 	}
 	e.r.imports[path] = name
-	if e.names != nil {
-		return e.names[path] + "."
-	}
 	return qualMark + path + qualEnd + "."
 }
 
@@ -189,28 +182,64 @@ func (e *emitter) typeStr(t types.Type) string {
 	return types.TypeString(t, func(p *types.Package) string { return strings.TrimSuffix(e.q(p.Path(), p.Name()), ".") })
 }
 
-// layout returns gofmt's layout of a multi-line struct or interface type
-// (fields aligned in columns), as it stands at the top level of a file.
-// In the first pass, qualifiers are still marks; the text is only measured
-// for imports, so it is returned raw.
+// layout stands for a multi-line struct or interface type: it returns a
+// placeholder, replaced by gofmt's layout of the type (fields aligned in
+// columns, as at the top level of a file) once the import names, whose
+// lengths move the columns, are known.
 func (e *emitter) layout(raw string) string {
-	if e.names == nil {
-		return raw
+	i, ok := e.index[raw]
+	if !ok {
+		if e.index == nil {
+			e.index = map[string]int{}
+		}
+		i = len(e.multi)
+		e.index[raw] = i
+		e.multi = append(e.multi, raw)
 	}
-	if got, ok := e.multi[raw]; ok {
-		return got
+	return layoutMark + strconv.Itoa(i) + layoutEnd
+}
+
+// resolve writes body to out with every import mark replaced by the
+// import's name and every layout placeholder by the laid-out type.
+func (e *emitter) resolve(out *bytes.Buffer, body []byte, names map[string]string) {
+	// A type nested in another was met, and numbered, first.
+	layouts := make([]string, len(e.multi))
+	for i, raw := range e.multi {
+		var b bytes.Buffer
+		e.substitute(&b, []byte(raw), names, layouts[:i])
+		const prefix = "package p\n\ntype _ "
+		got := b.String()
+		if f, err := format.Source([]byte(prefix + got + "\n")); err == nil {
+			got = strings.TrimSuffix(strings.TrimPrefix(string(f), prefix), "\n")
+		}
+		layouts[i] = got
 	}
-	const prefix = "package p\n\ntype _ "
-	out, err := format.Source([]byte(prefix + raw + "\n"))
-	got := raw
-	if err == nil {
-		got = strings.TrimSuffix(strings.TrimPrefix(string(out), prefix), "\n")
+	e.substitute(out, body, names, layouts)
+}
+
+func (e *emitter) substitute(out *bytes.Buffer, b []byte, names map[string]string, layouts []string) {
+	for len(b) > 0 {
+		i := bytes.IndexAny(b, qualMark+layoutMark)
+		if i < 0 {
+			out.Write(b)
+			return
+		}
+		out.Write(b[:i])
+		mark, end := qualMark, qualEnd
+		if b[i] == layoutMark[0] {
+			mark, end = layoutMark, layoutEnd
+		}
+		b = b[i+len(mark):]
+		j := bytes.IndexByte(b, end[0])
+		key := string(b[:j])
+		b = b[j+1:]
+		if mark == qualMark {
+			out.WriteString(names[key])
+		} else {
+			n, _ := strconv.Atoi(key)
+			out.WriteString(layouts[n])
+		}
 	}
-	if e.multi == nil {
-		e.multi = map[string]string{}
-	}
-	e.multi[raw] = got
-	return got
 }
 
 func (e *emitter) namedStr(obj *types.TypeName, args *types.TypeList) string {
@@ -255,40 +284,40 @@ func (e *emitter) sigStr(s *types.Signature) string {
 	return out
 }
 
-// emit writes the whole file of w. The first pass only collects the
-// imports (and locals) the code uses; the second writes it with the import
-// names known, so multi-line types can be laid out with their final text.
+// emit writes the whole file of w: the declarations first, with marks
+// for import names and placeholders for multi-line types; then the header
+// and imports, once the code has said which it uses; then the
+// declarations with the marks resolved.
 func emit(w *pkgWork) []byte {
 	r := newRenderer(w)
-	first := &emitter{r: r}
+	e := &emitter{r: r}
+	e.buf.Grow(6144 * (len(w.types) + 1))
 	for _, t := range w.types {
-		first.stateType(t)
+		e.stateType(t)
 		r.taken[t.names.Accessor] = true
 		r.taken[t.names.Of] = true
 	}
 	names := r.importNames()
-	e := &emitter{r: r, names: names}
-	e.buf.Grow(6144 * (len(w.types) + 1))
-	e.buf.WriteString(Header + "\n//go:build !" + BuildTag + "\n\npackage " + w.lp.Name + "\n\n")
+	var out bytes.Buffer
+	out.Grow(e.buf.Len() + 1024)
+	out.WriteString(Header + "\n//go:build !" + BuildTag + "\n\npackage " + w.lp.Name + "\n\n")
 	paths := make([]string, 0, len(names))
 	for p := range names {
 		paths = append(paths, p)
 	}
 	slices.Sort(paths)
 	if len(paths) == 1 {
-		e.buf.WriteString("import " + importSpec(paths[0], names[paths[0]], r.imports[paths[0]]) + "\n\n")
+		out.WriteString("import " + importSpec(paths[0], names[paths[0]], r.imports[paths[0]]) + "\n\n")
 	} else if len(paths) > 1 {
-		e.buf.WriteString("import (\n")
+		out.WriteString("import (\n")
 		for _, p := range paths {
-			e.buf.WriteString("\t" + importSpec(p, names[p], r.imports[p]) + "\n")
+			out.WriteString("\t" + importSpec(p, names[p], r.imports[p]) + "\n")
 		}
-		e.buf.WriteString(")\n\n")
-	}
-	for _, t := range w.types {
-		e.stateType(t)
+		out.WriteString(")\n\n")
 	}
 	// Drop the blank line that ends the last declaration.
-	return bytes.TrimSuffix(e.buf.Bytes(), []byte("\n"))
+	e.resolve(&out, bytes.TrimSuffix(e.buf.Bytes(), []byte("\n")), names)
+	return out.Bytes()
 }
 
 func importSpec(path, name, pkgName string) string {
@@ -319,13 +348,11 @@ func (e *emitter) stateType(t *stateType) {
 	a, s, v := r.local("a"), r.local("s"), r.local("v")
 	recv := "func (" + a + " " + acc + ") "
 
-	if e.names != nil {
-		e.doc(
-			fmt.Sprintf("%s reads and writes the %s-scope %s of %s,", acc, scope, t.name, nsOwner(t.dir.Shared, scope)),
-			fmt.Sprintf("stored in %s. Get one from %s.", where, of),
-			"Every method is safe for concurrent use with every other.",
-		)
-	}
+	e.doc(
+		fmt.Sprintf("%s reads and writes the %s-scope %s of %s,", acc, scope, t.name, nsOwner(t.dir.Shared, scope)),
+		fmt.Sprintf("stored in %s. Get one from %s.", where, of),
+		"Every method is safe for concurrent use with every other.",
+	)
 	e.ln(0, "type ", acc, " struct {")
 	e.ln(1, "cell *", rt, "Cell[", T, "]")
 	e.ln(0, "}")
@@ -339,13 +366,11 @@ func (e *emitter) stateType(t *stateType) {
 	case !t.dir.Shared:
 		fails += ", and runtime.ErrNoRoutine when it carries no routine activation"
 	}
-	if e.names != nil {
-		e.doc(
-			fmt.Sprintf("%s returns the accessor of the %s-scope %s in ctx, namespaced by", of, scope, t.name),
-			ns+". It fails fast: the error wraps",
-			fails+".",
-		)
-	}
+	e.doc(
+		fmt.Sprintf("%s returns the accessor of the %s-scope %s in ctx, namespaced by", of, scope, t.name),
+		ns+". It fails fast: the error wraps",
+		fails+".",
+	)
 	e.ln(0, "func ", of, "(", ctx, " ", e.q("context", "context"), "Context) (", acc, ", error) {")
 	e.ln(1, c, ", ", err, " := ", rt, cellFn, "[", T, "](", ctx, ", ", strconv.Quote(t.storage), ", ", rt, sharing, ")")
 	e.ln(1, "if ", err, " != nil {")
@@ -359,9 +384,7 @@ func (e *emitter) stateType(t *stateType) {
 		get, set := directive.FieldMethods(f.name)
 		typ := e.typeStr(f.typ)
 		if r.needsDeep(f.typ) {
-			if e.names != nil {
-				e.doc(fmt.Sprintf("%s returns a copy of the %s field that shares no slice or map with the stored value.", get, f.name))
-			}
+			e.doc(fmt.Sprintf("%s returns a copy of the %s field that shares no slice or map with the stored value.", get, f.name))
 			e.ln(0, recv, get, "() ", typ, " {")
 			e.ln(1, s, " := ", a, ".cell.RLock()")
 			e.ln(1, "defer ", a, ".cell.RUnlock()")
@@ -370,9 +393,7 @@ func (e *emitter) stateType(t *stateType) {
 			e.ln(1, "return ", v)
 			e.ln(0, "}")
 			e.ln(0)
-			if e.names != nil {
-				e.doc(fmt.Sprintf("%s stores a copy of v, sharing no slice or map with it, as the %s field.", set, f.name))
-			}
+			e.doc(fmt.Sprintf("%s stores a copy of v, sharing no slice or map with it, as the %s field.", set, f.name))
 			e.ln(0, recv, set, "(", v, " ", typ, ") {")
 			e.deepen(1, v, f.typ)
 			e.ln(1, s, " := ", a, ".cell.Lock()")
@@ -380,18 +401,14 @@ func (e *emitter) stateType(t *stateType) {
 			e.ln(1, s, ".", f.name, " = ", v)
 			e.ln(0, "}")
 		} else {
-			if e.names != nil {
-				e.doc(fmt.Sprintf("%s returns the %s field.", get, f.name))
-			}
+			e.doc(fmt.Sprintf("%s returns the %s field.", get, f.name))
 			e.ln(0, recv, get, "() ", typ, " {")
 			e.ln(1, v, " := ", a, ".cell.RLock().", f.name)
 			e.ln(1, a, ".cell.RUnlock()")
 			e.ln(1, "return ", v)
 			e.ln(0, "}")
 			e.ln(0)
-			if e.names != nil {
-				e.doc(fmt.Sprintf("%s sets the %s field.", set, f.name))
-			}
+			e.doc(fmt.Sprintf("%s sets the %s field.", set, f.name))
 			e.ln(0, recv, set, "(", v, " ", typ, ") {")
 			e.ln(1, a, ".cell.Lock().", f.name, " = ", v)
 			e.ln(1, a, ".cell.Unlock()")
@@ -401,13 +418,11 @@ func (e *emitter) stateType(t *stateType) {
 	}
 
 	named := t.obj.Type()
-	if e.names != nil {
-		e.doc(
-			fmt.Sprintf("Load returns a copy of the whole %s, unexported and untracked fields", t.name),
-			"included, that shares no slice or map with the stored value. Pointers,",
-			"interfaces, funcs and channels are copied as they are.",
-		)
-	}
+	e.doc(
+		fmt.Sprintf("Load returns a copy of the whole %s, unexported and untracked fields", t.name),
+		"included, that shares no slice or map with the stored value. Pointers,",
+		"interfaces, funcs and channels are copied as they are.",
+	)
 	e.ln(0, recv, "Load() ", T, " {")
 	e.ln(1, s, " := ", a, ".cell.RLock()")
 	e.ln(1, "defer ", a, ".cell.RUnlock()")
@@ -417,12 +432,10 @@ func (e *emitter) stateType(t *stateType) {
 	e.ln(0, "}")
 	e.ln(0)
 
-	if e.names != nil {
-		e.doc(
-			fmt.Sprintf("Store replaces the stored %s with a copy of v that shares no slice or", t.name),
-			"map with it.",
-		)
-	}
+	e.doc(
+		fmt.Sprintf("Store replaces the stored %s with a copy of v that shares no slice or", t.name),
+		"map with it.",
+	)
 	e.ln(0, recv, "Store(", v, " ", T, ") {")
 	e.deepen(1, v, named)
 	e.ln(1, s, " := ", a, ".cell.Lock()")
@@ -432,13 +445,11 @@ func (e *emitter) stateType(t *stateType) {
 	e.ln(0)
 
 	fn := r.local("fn")
-	if e.names != nil {
-		e.doc(
-			fmt.Sprintf("Update runs fn on the stored %s under the write lock: an atomic", t.name),
-			"read-modify-write. fn must not keep the pointer, nor call methods of the",
-			"accessor.",
-		)
-	}
+	e.doc(
+		fmt.Sprintf("Update runs fn on the stored %s under the write lock: an atomic", t.name),
+		"read-modify-write. fn must not keep the pointer, nor call methods of the",
+		"accessor.",
+	)
 	e.ln(0, recv, "Update(", fn, " func(*", T, ")) {")
 	e.ln(1, a, ".cell.Update(", fn, ")")
 	e.ln(0, "}")
@@ -448,9 +459,7 @@ func (e *emitter) stateType(t *stateType) {
 	if t.dir.Shared {
 		keyDoc = "and the flow id"
 	}
-	if e.names != nil {
-		e.doc(fmt.Sprintf("Key returns the namespaced storage key: the storage name %s.", keyDoc))
-	}
+	e.doc(fmt.Sprintf("Key returns the namespaced storage key: the storage name %s.", keyDoc))
 	e.ln(0, recv, "Key() string {")
 	e.ln(1, "return ", a, ".cell.Key()")
 	e.ln(0, "}")
@@ -497,9 +506,6 @@ type textDeepener struct {
 }
 
 func (d *textDeepener) ln(depth int, parts ...string) {
-	if d.e.names == nil {
-		return
-	}
 	writeLine(d.out, depth, parts)
 }
 
