@@ -129,10 +129,6 @@ type jobRun struct {
 	// active drops to 0 the job is over.
 	active int
 
-	// base lends the values (not the cancellation) of Post's context to
-	// every activation of the job; nil when Post's was a bare Background.
-	base context.Context
-
 	// Guarded by rt.liveMu.
 	prevLive, nextLive *jobRun
 	named              bool
@@ -165,7 +161,9 @@ func newJobRun(r *Runtime, w *worker, id string, metadata Message) *jobRun {
 	if jr, ok := p.runs.Get().(*jobRun); ok {
 		// Recycled: its queues are empty and its flags clear (see recycle);
 		// gen was bumped there.
+		jr.mu.Lock() // a stale emit may be looking at jr.job (see enqueue)
 		jr.w, jr.job = w, job
+		jr.mu.Unlock()
 		return jr
 	}
 	jr := &jobRun{rt: r, w: w, job: job}
@@ -241,14 +239,14 @@ func (jr *jobRun) post(n *node, slot int, msg Message) {
 	jr.after(a, complete, quiet)
 }
 
-// enqueue queues msg for the job of generation gen and returns the
-// activation it made ready, if any, for the caller to run or submit. An
-// emit that raced its activation's end may come after jr moved on to
-// another job: gen keeps it out.
-func (jr *jobRun) enqueue(gen uint64, n *node, slot int, msg Message) *activation {
+// enqueue queues msg for job and returns the activation it made ready, if
+// any, for the caller to run or submit. An emit that raced its
+// activation's end may come after jr moved on to another job: job keeps it
+// out (JobContexts are never reused).
+func (jr *jobRun) enqueue(job *JobContext, n *node, slot int, msg Message) *activation {
 	jr.mu.Lock()
 	var a *activation
-	if jr.gen == gen {
+	if jr.job == job {
 		a = jr.enqueueLocked(n, slot, msg)
 	}
 	jr.mu.Unlock()
@@ -291,7 +289,7 @@ func (jr *jobRun) tryFireLocked(n *node, st *instState) *activation {
 			return nil
 		}
 	}
-	a := &activation{jr: jr, n: n, base: jr.base, gen: jr.gen}
+	a := &activation{jr: jr, n: n}
 	a.in.def = &n.def
 	if len(st.q) == 1 {
 		a.in.msgs = a.slots1[:]
@@ -392,7 +390,7 @@ func (jr *jobRun) recycle() {
 		st.running, st.waiting, st.granted = false, false, false
 	}
 	p := jr.w.plan
-	jr.job, jr.w, jr.base = nil, nil, nil
+	jr.job, jr.w = nil, nil
 	jr.mu.Unlock()
 	p.runs.Put(jr)
 }
@@ -403,8 +401,6 @@ func (jr *jobRun) recycle() {
 type activation struct {
 	jr      *jobRun
 	n       *node
-	base    context.Context // the job's jobRun.base: a jobRun outlives its job
-	gen     uint64          // jr.gen when made
 	in      Input
 	ec      ExecContext
 	attempt int32
@@ -424,8 +420,8 @@ func (a *activation) Value(key any) any {
 	if key == (execKey{}) {
 		return &a.ec
 	}
-	if a.base != nil {
-		return a.base.Value(key)
+	if base := a.ec.Job.base; base != nil {
+		return base.Value(key)
 	}
 	return nil
 }
@@ -574,7 +570,7 @@ func Emit(ctx context.Context, event string, payload Message) error {
 	r := a.jr.rt
 	if !r.hasHooks {
 		for _, t := range targets {
-			a.handOff(a.jr.enqueue(a.gen, t.node, t.slot, payload))
+			a.handOff(a.jr.enqueue(a.ec.Job, t.node, t.slot, payload))
 		}
 		return nil
 	}
@@ -585,7 +581,7 @@ func Emit(ctx context.Context, event string, payload Message) error {
 			errs = append(errs, &VetoError{Hook: "BeforeEnqueue", What: fmt.Sprintf("emit %q to %s.%s", event, t.node.id, t.node.def.slotNames[t.slot]), Err: err})
 			continue
 		}
-		a.handOff(a.jr.enqueue(a.gen, t.node, t.slot, payload))
+		a.handOff(a.jr.enqueue(a.ec.Job, t.node, t.slot, payload))
 	}
 	return errors.Join(errs...)
 }

@@ -79,7 +79,21 @@ type JobContext struct {
 	// onFinish entry saves the runtime two allocations per job.
 	owner jobOwner
 
-	cells cellStore
+	// cells is made on first use (most jobs of a flow without typed state
+	// never need it); see cellStoreOf.
+	cells atomic.Pointer[cellStore]
+	// base lends the values (not the cancellation) of Post's context to
+	// the job's activations; set by the runtime before the job starts.
+	base context.Context
+}
+
+// cellStoreOf returns the job's typed state, making it on first use.
+func (j *JobContext) cellStoreOf() *cellStore {
+	if s := j.cells.Load(); s != nil {
+		return s
+	}
+	j.cells.CompareAndSwap(nil, new(cellStore))
+	return j.cells.Load()
 }
 
 // NewJobContext returns a pending job that belongs to no runtime. The runtime

@@ -223,7 +223,7 @@ func (r *Runtime) Post(ctx context.Context, flowID, routineID, slot string, data
 	}
 	jr := newJobRun(r, w, id, o.metadata)
 	if ctx != context.Background() && ctx != context.TODO() {
-		jr.base = context.WithoutCancel(ctx)
+		jr.job.base = context.WithoutCancel(ctx)
 	}
 	job := jr.job
 	// Reserve the id before the hooks run, so a concurrent post of the same

@@ -122,7 +122,7 @@ func JobCell[T any](ctx context.Context, name string, sharing Sharing) (*Cell[T]
 		}
 		ns = ec.RoutineID
 	}
-	return cellFor[T](&ec.Job.cells, name, ns)
+	return cellFor[T](ec.Job.cellStoreOf(), name, ns)
 }
 
 // WorkerCell returns the worker-scope cell named name for the activation in
