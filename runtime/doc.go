@@ -33,9 +33,8 @@
 // the activation it makes ready usually runs next on the same goroutine
 // once the logic returns (an idle goroutine takes it sooner), so a chain of
 // routines costs no wake-ups. A burst of posts from outside logic waits
-// while the pool's queue is long. [Runtime.Close]
-// waits for every job, then stops the pool: afterwards no goroutine of the
-// runtime is left.
+// while the pool's queue is long. [Runtime.Close] waits for every job, then
+// stops the pool: afterwards no goroutine of the runtime is left.
 //
 // Every activation, of entry and downstream routines alike, runs with a
 // context carrying the full [ExecContext]: routine id, flow id, job and
