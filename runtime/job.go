@@ -74,9 +74,8 @@ type JobContext struct {
 	completedAt time.Time
 	done        chan struct{} // made on demand by Done: most jobs are never waited on one by one
 	finished    atomic.Bool   // status is final; read without mu by the scheduler
-	onFinish    []func(*JobContext)
-	// owner is told first when the job finishes; a field rather than an
-	// onFinish entry saves the runtime two allocations per job.
+	// owner (the runtime's worker) is told when the job finishes; nil for
+	// jobs that belong to no runtime.
 	owner jobOwner
 
 	// cells is made on first use (most jobs of a flow without typed state
@@ -337,8 +336,6 @@ func (j *JobContext) finish(s JobStatus, err error) bool {
 		// Under mu: whoever sees the final status sees it counted.
 		j.owner.count(s)
 	}
-	hooks := j.onFinish
-	j.onFinish = nil
 	j.finished.Store(true)
 	done := j.done
 	j.mu.Unlock()
@@ -348,9 +345,6 @@ func (j *JobContext) finish(s JobStatus, err error) bool {
 	if j.owner != nil {
 		j.owner.finished(j)
 	}
-	for _, f := range hooks {
-		f(j)
-	}
 	return true
 }
 
@@ -359,16 +353,4 @@ func (j *JobContext) finish(s JobStatus, err error) bool {
 type jobOwner interface {
 	count(JobStatus)
 	finished(*JobContext)
-}
-
-// whenFinished registers f to run once the job finishes (at once if it has).
-func (j *JobContext) whenFinished(f func(*JobContext)) {
-	j.mu.Lock()
-	if !j.status.Finished() {
-		j.onFinish = append(j.onFinish, f)
-		j.mu.Unlock()
-		return
-	}
-	j.mu.Unlock()
-	f(j)
 }
