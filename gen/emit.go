@@ -21,11 +21,12 @@ import (
 // reference: tests check that both write the same bytes for every golden
 // case, and that the output is gofmt-clean.
 
-// Import qualifiers are written as qualMark+path+qualEnd and replaced by
-// the import's name once every import is known.
+// Import qualifiers are written as qualMark+index+padding+qualEnd and
+// replaced by the import's name once every import is known.
 const (
 	qualMark   = "\x01"
 	qualEnd    = "\x02"
+	qualPad    = "\x05"
 	layoutMark = "\x03"
 	layoutEnd  = "\x04"
 )
@@ -34,7 +35,9 @@ const (
 type emitter struct {
 	r     *renderer
 	buf   bytes.Buffer
-	multi []string // raw multi-line types, by placeholder index
+	multi []string          // raw multi-line types, by placeholder index
+	marks map[string]string // import path -> mark
+	paths []string          // import paths, by mark index
 	index map[string]int
 }
 
@@ -97,8 +100,28 @@ func (e *emitter) q(path, name string) string {
 	if path == e.r.path {
 		return ""
 	}
+	if m, ok := e.marks[path]; ok {
+		return m
+	}
 	e.r.imports[path] = name
-	return qualMark + path + qualEnd + "."
+	// The mark is an index, padded to be longer than any name the import
+	// can get (its name plus a number below 100), so marks can be
+	// resolved in place.
+	idx := strconv.Itoa(len(e.paths))
+	m := qualMark + idx + strings.Repeat(qualPad, max(0, len(name)-len(idx))) + qualEnd + "."
+	if e.marks == nil {
+		e.marks = map[string]string{}
+	}
+	e.marks[path] = m
+	e.paths = append(e.paths, path)
+	return m
+}
+
+// markName returns the import name a mark's key (index and padding) stands
+// for.
+func (e *emitter) markName(key []byte, names map[string]string) string {
+	n, _ := strconv.Atoi(string(bytes.TrimRight(key, qualPad)))
+	return names[e.paths[n]]
 }
 
 // typeStr renders a type expression on one line.
@@ -202,6 +225,11 @@ func (e *emitter) layout(raw string) string {
 // resolve writes body to out with every import mark replaced by the
 // import's name and every layout placeholder by the laid-out type.
 func (e *emitter) resolve(out *bytes.Buffer, body []byte, names map[string]string) {
+	e.substitute(out, body, names, e.layouts(names))
+}
+
+// layouts lays out the multi-line types, by placeholder index.
+func (e *emitter) layouts(names map[string]string) []string {
 	// A type nested in another was met, and numbered, first.
 	layouts := make([]string, len(e.multi))
 	for i, raw := range e.multi {
@@ -214,7 +242,7 @@ func (e *emitter) resolve(out *bytes.Buffer, body []byte, names map[string]strin
 		}
 		layouts[i] = got
 	}
-	e.substitute(out, body, names, layouts)
+	return layouts
 }
 
 func (e *emitter) substitute(out *bytes.Buffer, b []byte, names map[string]string, layouts []string) {
@@ -231,12 +259,12 @@ func (e *emitter) substitute(out *bytes.Buffer, b []byte, names map[string]strin
 		}
 		b = b[i+len(mark):]
 		j := bytes.IndexByte(b, end[0])
-		key := string(b[:j])
+		key := b[:j]
 		b = b[j+1:]
 		if mark == qualMark {
-			out.WriteString(names[key])
+			out.WriteString(e.markName(key, names))
 		} else {
-			n, _ := strconv.Atoi(key)
+			n, _ := strconv.Atoi(string(key))
 			out.WriteString(layouts[n])
 		}
 	}
@@ -291,33 +319,126 @@ func (e *emitter) sigStr(s *types.Signature) string {
 func emit(w *pkgWork) []byte {
 	r := newRenderer(w)
 	e := &emitter{r: r}
-	e.buf.Grow(6144 * (len(w.types) + 1))
+	// The declarations go after room for the header, so that the file can
+	// be finished in place (see below): for large packages the output is
+	// tens of megabytes, and fresh memory is what costs.
+	e.buf.Grow(headRoom + bytesPerType*(len(w.types)+1))
+	e.buf.Write(make([]byte, headRoom))
 	for _, t := range w.types {
 		e.stateType(t)
 		r.taken[t.names.Accessor] = true
 		r.taken[t.names.Of] = true
 	}
 	names := r.importNames()
-	var out bytes.Buffer
-	out.Grow(e.buf.Len() + 1024)
-	out.WriteString(Header + "\n//go:build !" + BuildTag + "\n\npackage " + w.lp.Name + "\n\n")
+	var head bytes.Buffer
+	head.WriteString(Header + "\n//go:build !" + BuildTag + "\n\npackage " + w.lp.Name + "\n\n")
 	paths := make([]string, 0, len(names))
 	for p := range names {
 		paths = append(paths, p)
 	}
 	slices.Sort(paths)
 	if len(paths) == 1 {
-		out.WriteString("import " + importSpec(paths[0], names[paths[0]], r.imports[paths[0]]) + "\n\n")
+		head.WriteString("import " + importSpec(paths[0], names[paths[0]], r.imports[paths[0]]) + "\n\n")
 	} else if len(paths) > 1 {
-		out.WriteString("import (\n")
+		head.WriteString("import (\n")
 		for _, p := range paths {
-			out.WriteString("\t" + importSpec(p, names[p], r.imports[p]) + "\n")
+			head.WriteString("\t" + importSpec(p, names[p], r.imports[p]) + "\n")
 		}
-		out.WriteString(")\n\n")
+		head.WriteString(")\n\n")
 	}
 	// Drop the blank line that ends the last declaration.
-	e.resolve(&out, bytes.TrimSuffix(e.buf.Bytes(), []byte("\n")), names)
+	body := bytes.TrimSuffix(e.buf.Bytes(), []byte("\n"))
+	fits := head.Len() <= headRoom
+	for p, name := range names {
+		fits = fits && len(name)+3 <= len(e.marks[p])
+	}
+	if fits {
+		// In place: the header ends where the declarations start, and
+		// every import name is shorter than its mark, so the resolved text
+		// never overtakes the text still to read.
+		start := headRoom - head.Len()
+		copy(body[start:], head.Bytes())
+		n := e.resolveInPlace(body, headRoom, names)
+		if len(e.multi) == 0 {
+			return body[start:n:n]
+		}
+		if out, ok := expandLayouts(body[:n], headRoom, e.layouts(names)); ok {
+			return out[start:len(out):len(out)]
+		}
+		// No room to lay the types out in place: copy.
+		var out bytes.Buffer
+		out.Grow(n - start + n/8)
+		e.substitute(&out, body[start:n], names, e.layouts(names))
+		return out.Bytes()
+	}
+	var out bytes.Buffer
+	out.Grow(head.Len() + len(body) + len(body)/8)
+	out.Write(head.Bytes())
+	e.resolve(&out, body[headRoom:], names)
 	return out.Bytes()
+}
+
+// Sizes for emit's buffer: room for the header, and a guess of the text of
+// one state type.
+const (
+	headRoom     = 4096
+	bytesPerType = 5600
+)
+
+// expandLayouts replaces the layout placeholders of b[from:] by the
+// layouts, in place, working from the end since layouts are longer than
+// their placeholders. It fails when b lacks the capacity.
+func expandLayouts(b []byte, from int, layouts []string) ([]byte, bool) {
+	grow := 0
+	for i := from; ; {
+		j := bytes.IndexByte(b[i:], layoutMark[0])
+		if j < 0 {
+			break
+		}
+		k := bytes.IndexByte(b[i+j:], layoutEnd[0])
+		n, _ := strconv.Atoi(string(b[i+j+1 : i+j+k]))
+		grow += len(layouts[n]) - (k + 1)
+		i += j + k + 1
+	}
+	if len(b)+grow > cap(b) {
+		return nil, false
+	}
+	r, w := len(b), len(b)+grow
+	b = b[:w]
+	for r > from {
+		p := bytes.LastIndexByte(b[from:r], layoutMark[0])
+		if p < 0 {
+			break
+		}
+		p += from
+		q := p + bytes.IndexByte(b[p:r], layoutEnd[0]) + 1
+		w -= copy(b[w-(r-q):w], b[q:r])
+		n, _ := strconv.Atoi(string(b[p+1 : q-1]))
+		w -= copy(b[w-len(layouts[n]):w], layouts[n])
+		r = p
+	}
+	return b, true
+}
+
+// resolveInPlace replaces the import marks of b[from:] by the names, moving
+// the text left, and returns the end of the result. It relies on every
+// name being shorter than its mark.
+func (e *emitter) resolveInPlace(b []byte, from int, names map[string]string) int {
+	w, r := from, from
+	for r < len(b) {
+		i := bytes.IndexByte(b[r:], qualMark[0])
+		if i < 0 {
+			w += copy(b[w:], b[r:])
+			break
+		}
+		w += copy(b[w:], b[r:r+i])
+		r += i + 1
+		j := bytes.IndexByte(b[r:], qualEnd[0])
+		name := e.markName(b[r:r+j], names)
+		r += j + 1
+		w += copy(b[w:], name)
+	}
+	return w
 }
 
 func importSpec(path, name, pkgName string) string {
@@ -473,26 +594,31 @@ func (e *emitter) deepen(depth int, x string, t types.Type) {
 	if !r.needsDeep(t) {
 		return
 	}
-	d := &textDeepener{e: e, closures: map[types.Type]string{}}
-	var body bytes.Buffer
-	d.out = &body
+	start := e.buf.Len()
+	d := &textDeepener{e: e, closures: map[types.Type]string{}, out: &e.buf}
 	d.emit(depth, x, t)
+	if len(d.order) == 0 {
+		return
+	}
+	// Recursive types: their closures go before the code just written.
+	var defs bytes.Buffer
 	for i := 0; i < len(d.order); i++ {
 		nt := d.order[i]
 		name := d.closures[nt]
 		p := r.local("p" + strconv.Itoa(i))
-		var fb bytes.Buffer
-		inner := &textDeepener{e: e, closures: d.closures, stack: []types.Type{nt}, level: d.level + 1, out: &fb}
+		typ := e.typeStr(nt)
+		writeLine(&defs, depth, []string{"var ", name, " func(*", typ, ")"})
+		writeLine(&defs, depth, []string{name, " = func(", p, " *", typ, ") {"})
+		inner := &textDeepener{e: e, closures: d.closures, stack: []types.Type{nt}, level: d.level + 1, out: &defs}
 		inner.emitUnder(depth+1, "(*"+p+")", nt)
 		d.order = append(d.order, inner.order...)
 		d.level = inner.level
-		typ := e.typeStr(nt)
-		e.ln(depth, "var ", name, " func(*", typ, ")")
-		e.ln(depth, name, " = func(", p, " *", typ, ") {")
-		e.buf.Write(fb.Bytes())
-		e.ln(depth, "}")
+		writeLine(&defs, depth, []string{"}"})
 	}
-	e.buf.Write(body.Bytes())
+	body := bytes.Clone(e.buf.Bytes()[start:])
+	e.buf.Truncate(start)
+	e.buf.Write(defs.Bytes())
+	e.buf.Write(body)
 }
 
 // textDeepener mirrors deepener for the emitter.
@@ -544,15 +670,10 @@ func (d *textDeepener) emitUnder(depth int, x string, t types.Type) {
 		d.ln(depth, x, " = ", d.e.q("slices", "slices"), "Clone(", x, ")")
 		if r.needsDeep(u.Elem()) {
 			i := r.local("i" + strconv.Itoa(d.level))
-			d.level++
-			var inner bytes.Buffer
-			saved := d.out
-			d.out = &inner
-			d.emit(depth+1, x+"["+i+"]", u.Elem())
-			d.out = saved
-			d.level--
 			d.ln(depth, "for ", i, " := range ", x, " {")
-			d.out.Write(inner.Bytes())
+			d.level++
+			d.emit(depth+1, x+"["+i+"]", u.Elem())
+			d.level--
 			d.ln(depth, "}")
 		}
 	case *types.Map:

@@ -56,3 +56,18 @@ func TestEmitAgreesWithJennifer(t *testing.T) {
 		t.Errorf("compared %d packages, want 4", n)
 	}
 }
+
+func TestExpandLayouts(t *testing.T) {
+	src := "ab" + layoutMark + "0" + layoutEnd + "cd" + layoutMark + "1" + layoutEnd
+	layouts := []string{"struct {\n\tA int\n}", "XY"}
+	want := "abstruct {\n\tA int\n}cdXY"
+	b := make([]byte, len(src), 64)
+	copy(b, src)
+	if _, ok := expandLayouts(b[:len(src):len(src)], 0, layouts); ok {
+		t.Error("expanded without capacity")
+	}
+	got, ok := expandLayouts(b, 0, layouts)
+	if !ok || string(got) != want {
+		t.Errorf("got %q, %v; want %q", got, ok, want)
+	}
+}
