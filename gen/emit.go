@@ -322,9 +322,17 @@ func emit(w *pkgWork) []byte {
 	// The declarations go after room for the header, so that the file can
 	// be finished in place (see below): for large packages the output is
 	// tens of megabytes, and fresh memory is what costs.
-	e.buf.Grow(headRoom + bytesPerType*(len(w.types)+1))
+	const sample = 16
+	e.buf.Grow(headRoom + bytesPerType*min(len(w.types), sample))
 	e.buf.Write(make([]byte, headRoom))
-	for _, t := range w.types {
+	for i, t := range w.types {
+		if i == sample {
+			// Size the rest on the types seen so far, with a margin:
+			// fresh memory is zeroed, so neither a doubling nor a gross
+			// overestimate is free.
+			per := (e.buf.Len() - headRoom) / sample
+			e.buf.Grow((per + per/8) * (len(w.types) - sample))
+		}
 		e.stateType(t)
 		r.taken[t.names.Accessor] = true
 		r.taken[t.names.Of] = true
@@ -378,8 +386,8 @@ func emit(w *pkgWork) []byte {
 	return out.Bytes()
 }
 
-// Sizes for emit's buffer: room for the header, and a guess of the text of
-// one state type.
+// Sizes for emit's buffer: room for the header, and a first guess of the
+// text of one state type.
 const (
 	headRoom     = 4096
 	bytesPerType = 5600
