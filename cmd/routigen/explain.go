@@ -117,9 +117,9 @@ func indent(w io.Writer, text, prefix string) {
 			}
 		}
 		for raw := range strings.SplitSeq(para, "\n") {
-			if strings.HasPrefix(raw, "\t") || strings.HasPrefix(raw, "  ") {
+			if code, ok := codeLine(raw); ok {
 				flush()
-				fmt.Fprintln(w, prefix+"  "+strings.TrimSpace(raw))
+				fmt.Fprintln(w, strings.TrimRight(prefix+"  "+code, " "))
 				continue
 			}
 			for _, word := range strings.Fields(raw) {
@@ -134,4 +134,20 @@ func indent(w io.Writer, text, prefix string) {
 		}
 		flush()
 	}
+}
+
+// codeLine reports whether raw is a line of a doc comment's code block
+// (indented by a tab or spaces) and returns it without the block's own
+// indentation, keeping the code's (tabs as four spaces).
+func codeLine(raw string) (string, bool) {
+	var rest string
+	switch {
+	case strings.HasPrefix(raw, "\t"):
+		rest = raw[1:]
+	case strings.HasPrefix(raw, "  "):
+		rest = strings.TrimLeft(raw, " ")
+	default:
+		return "", false
+	}
+	return strings.ReplaceAll(rest, "\t", "    "), true
 }

@@ -179,3 +179,22 @@ func TestExplainComplete(t *testing.T) {
 		one.want(t, exitOK, "explain "+a.Name)
 	}
 }
+
+// TestExplainKeepsCode checks that the bad and good examples of a check keep
+// their indentation: a flattened example is hard to read.
+func TestExplainKeepsCode(t *testing.T) {
+	for _, a := range analyzer.All() {
+		r := routigen(t, "explain", a.Name)
+		r.want(t, exitOK, "explain "+a.Name)
+		for _, part := range []string{"Bad", "Good"} {
+			if !strings.Contains(r.stdout, part) {
+				t.Errorf("explain %s lacks %q", a.Name, part)
+			}
+		}
+		// Doc code blocks are tab-indented; a nested line comes out as
+		// the 4-space block indent plus 4 spaces per further tab.
+		if !strings.Contains(r.stdout, "\n        ") {
+			t.Errorf("explain %s prints its examples without their indentation:\n%s", a.Name, r.stdout)
+		}
+	}
+}
