@@ -532,6 +532,15 @@ func (e *emitter) stateType(t *stateType) {
 		} else {
 			e.doc(fmt.Sprintf("%s returns the %s field.", get, f.name))
 			e.ln(0, recv, get, "() ", typ, " {")
+			if optimisticRead(f.typ) {
+				seq, ok := r.local("seq"), r.local("ok")
+				e.ln(1, "if ", seq, ", ", ok, " := ", a, ".cell.ReadBegin(); ", ok, " {")
+				e.ln(2, v, " := ", a, ".cell.Peek().", f.name)
+				e.ln(2, "if ", a, ".cell.ReadValid(", seq, ") {")
+				e.ln(3, "return ", v)
+				e.ln(2, "}")
+				e.ln(1, "}")
+			}
 			e.ln(1, v, " := ", a, ".cell.RLock().", f.name)
 			e.ln(1, a, ".cell.RUnlock()")
 			e.ln(1, "return ", v)

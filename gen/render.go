@@ -220,11 +220,22 @@ func (r *renderer) stateType(t *stateType) []jen.Code {
 			// A plain copy cannot panic, so no defer: the read is as
 			// cheap as the lock.
 			comment(fmt.Sprintf("%s returns the %s field.", get, f.name))
-			out = append(out, method(get).Params().Add(typ.Clone()).Block(
+			var body []jen.Code
+			if optimisticRead(f.typ) {
+				// One optimistic try without the lock (see runtime.Cell),
+				// then the lock.
+				seq, ok := r.local("seq"), r.local("ok")
+				body = append(body, jen.If(jen.List(jen.Id(seq), jen.Id(ok)).Op(":=").Add(cell()).Dot("ReadBegin").Call(), jen.Id(ok)).Block(
+					jen.Id(v).Op(":=").Add(cell()).Dot("Peek").Call().Dot(f.name),
+					jen.If(cell().Dot("ReadValid").Call(jen.Id(seq))).Block(jen.Return(jen.Id(v))),
+				))
+			}
+			body = append(body,
 				jen.Id(v).Op(":=").Add(cell()).Dot("RLock").Call().Dot(f.name),
 				cell().Dot("RUnlock").Call(),
 				jen.Return(jen.Id(v)),
-			))
+			)
+			out = append(out, method(get).Params().Add(typ.Clone()).Block(body...))
 			sep()
 			comment(fmt.Sprintf("%s sets the %s field.", set, f.name))
 			out = append(out, method(set).Params(jen.Id(v).Add(typ)).Block(
@@ -281,6 +292,26 @@ func (r *renderer) stateType(t *stateType) []jen.Code {
 	out = append(out, method("Key").Params().String().Block(jen.Return(cell().Dot("Key").Call())))
 	sep()
 	return out
+}
+
+// optimisticRead reports whether the getter of a field of type t reads it
+// optimistically, without the lock (see runtime.Cell): t must have a
+// boolean, integer or float32/float64 underlying type, no pointer and at
+// most one machine word where the runtime reads that way. Strings and
+// complex numbers, two words, could tear.
+func optimisticRead(t types.Type) bool {
+	b, ok := t.Underlying().(*types.Basic)
+	if !ok {
+		return false
+	}
+	switch b.Kind() {
+	case types.Bool,
+		types.Int, types.Int8, types.Int16, types.Int32, types.Int64,
+		types.Uint, types.Uint8, types.Uint16, types.Uint32, types.Uint64, types.Uintptr,
+		types.Float32, types.Float64:
+		return true
+	}
+	return false
 }
 
 func nsOwner(shared bool, scope string) string {

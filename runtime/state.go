@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 )
 
 // Sharing says how a typed state value is namespaced.
@@ -29,9 +30,60 @@ func (s Sharing) String() string {
 // are thin wrappers around a *Cell; the value is never boxed through
 // JobContext.SetData, so reading a field allocates nothing.
 //
+// Besides the lock, a Cell keeps a sequence count for optimistic reads (a
+// sequence lock): every writer (Lock to Unlock, Update) makes it odd once it
+// holds the write lock and even again before releasing it, so an even count
+// read before and after a read of the value, unchanged, proves that no write
+// overlapped that read. Generated getters of scalar fields read that way:
+//
+//	if seq, ok := c.ReadBegin(); ok {
+//		v := c.Peek().F
+//		if c.ReadValid(seq) {
+//			return v
+//		}
+//	}
+//	v := c.RLock().F
+//	c.RUnlock()
+//	return v
+//
+// That read is a data race in the terms of the Go memory model, which makes
+// it sound only under conditions the generator and this package keep
+// together:
+//   - It is used only for a single field whose type has a boolean, integer
+//     or float32/float64 underlying type: at most one machine word and no
+//     pointer. A racy read of such a location observes a value some write
+//     stored there, whole (the memory model's rule for word-sized racy
+//     reads), and the GC is not involved; and the value is discarded unless
+//     the count is unchanged, so what is returned is what a locked read
+//     could have returned.
+//   - The plain load stays between the two atomic loads of the count. In the
+//     compiler, an atomic load is an operation on memory state: the plain
+//     load uses the memory the first one produced, so it comes after it, and
+//     cmd/compile/internal/ssa's scheduler adds an edge from every load to
+//     the next operation on the memory state it uses (schedule.go, "Add
+//     edges to enforce that any load must come before the following
+//     store"), so it comes before the second; tighten moves no memory-using
+//     value into a block that starts with a different memory state, and
+//     branchelim speculates none.
+//   - The processor keeps loads in program order. That holds on amd64 (TSO)
+//     only; elsewhere (arm64 may satisfy a plain load after a later
+//     load-acquire, and 32-bit platforms split 64-bit loads) ReadBegin
+//     always reports false and every read takes the lock.
+//   - Under the race detector ReadBegin always reports false too, so the
+//     detector only ever sees locked reads.
+//
 // The zero Cell is not usable; cells come from JobCell and WorkerCell.
 type Cell[T any] struct {
+	// seq is odd while a writer holds mu. It is only ever accessed with
+	// the atomic functions, not an atomic.Uint64: generic code instantiated
+	// in a package that does not import sync/atomic does not inline that
+	// type's methods (go1.26), and a call would cost more than the lock
+	// it saves. The empty array aligns it on 32-bit platforms. mu comes
+	// first: at offset 0 it keeps RLock and RUnlock within the inlining
+	// budget.
 	mu  sync.RWMutex
+	_   [0]atomic.Uint64
+	seq uint64
 	v   T
 	key string
 }
@@ -53,19 +105,45 @@ func (c *Cell[T]) RUnlock() { c.mu.RUnlock() }
 // Lock write-locks the cell and returns the value, for generated setters.
 func (c *Cell[T]) Lock() *T {
 	c.mu.Lock()
+	atomic.AddUint64(&c.seq, 1) // odd: optimistic reads fail until Unlock
 	return &c.v
 }
 
 // Unlock undoes Lock.
-func (c *Cell[T]) Unlock() { c.mu.Unlock() }
+func (c *Cell[T]) Unlock() {
+	atomic.AddUint64(&c.seq, 1) // even again
+	c.mu.Unlock()
+}
 
 // Update runs fn on the value under the write lock: an atomic
 // read-modify-write.
 func (c *Cell[T]) Update(fn func(*T)) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.Lock()
+	defer c.Unlock()
 	fn(&c.v)
 }
+
+// ReadBegin starts an optimistic read, for generated getters of scalar
+// fields (see Cell): ok is false when a write is in progress, and always
+// under the race detector and on platforms other than amd64; the caller
+// must then take RLock.
+func (c *Cell[T]) ReadBegin() (seq uint64, ok bool) {
+	if !optimisticReads {
+		return 0, false
+	}
+	seq = atomic.LoadUint64(&c.seq)
+	return seq, seq&1 == 0
+}
+
+// Peek returns the value without any lock, for the plain read between
+// ReadBegin and ReadValid. The caller may read one field of a scalar type
+// through it (see Cell), never write, and must discard what it read unless
+// ReadValid reports true.
+func (c *Cell[T]) Peek() *T { return &c.v }
+
+// ReadValid reports whether no write began since the ReadBegin that
+// returned seq, so that what was read through Peek in between is valid.
+func (c *Cell[T]) ReadValid(seq uint64) bool { return atomic.LoadUint64(&c.seq) == seq }
 
 // cellKey identifies a cell within one job or worker. A struct key keeps the
 // lookup allocation-free; the printable key is built once per cell.

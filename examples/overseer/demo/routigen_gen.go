@@ -33,6 +33,12 @@ func BatchStateOf(ctx context.Context) (BatchStateAccessor, error) {
 
 // Batches returns the Batches field.
 func (a BatchStateAccessor) Batches() int {
+	if seq, ok := a.cell.ReadBegin(); ok {
+		v := a.cell.Peek().Batches
+		if a.cell.ReadValid(seq) {
+			return v
+		}
+	}
 	v := a.cell.RLock().Batches
 	a.cell.RUnlock()
 	return v
@@ -96,6 +102,12 @@ func CountdownStateOf(ctx context.Context) (CountdownStateAccessor, error) {
 
 // Total returns the Total field.
 func (a CountdownStateAccessor) Total() int {
+	if seq, ok := a.cell.ReadBegin(); ok {
+		v := a.cell.Peek().Total
+		if a.cell.ReadValid(seq) {
+			return v
+		}
+	}
 	v := a.cell.RLock().Total
 	a.cell.RUnlock()
 	return v
@@ -109,6 +121,12 @@ func (a CountdownStateAccessor) SetTotal(v int) {
 
 // Remaining returns the Remaining field.
 func (a CountdownStateAccessor) Remaining() int {
+	if seq, ok := a.cell.ReadBegin(); ok {
+		v := a.cell.Peek().Remaining
+		if a.cell.ReadValid(seq) {
+			return v
+		}
+	}
 	v := a.cell.RLock().Remaining
 	a.cell.RUnlock()
 	return v
@@ -185,6 +203,12 @@ func CounterStateOf(ctx context.Context) (CounterStateAccessor, error) {
 
 // Count returns the Count field.
 func (a CounterStateAccessor) Count() int64 {
+	if seq, ok := a.cell.ReadBegin(); ok {
+		v := a.cell.Peek().Count
+		if a.cell.ReadValid(seq) {
+			return v
+		}
+	}
 	v := a.cell.RLock().Count
 	a.cell.RUnlock()
 	return v
@@ -248,6 +272,12 @@ func LoopStateOf(ctx context.Context) (LoopStateAccessor, error) {
 
 // Iteration returns the Iteration field.
 func (a LoopStateAccessor) Iteration() int {
+	if seq, ok := a.cell.ReadBegin(); ok {
+		v := a.cell.Peek().Iteration
+		if a.cell.ReadValid(seq) {
+			return v
+		}
+	}
 	v := a.cell.RLock().Iteration
 	a.cell.RUnlock()
 	return v

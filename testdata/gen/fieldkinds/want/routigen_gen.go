@@ -36,6 +36,12 @@ func FlatOf(ctx context.Context) (FlatAccessor, error) {
 
 // N returns the N field.
 func (a FlatAccessor) N() int {
+	if seq, ok := a.cell.ReadBegin(); ok {
+		v := a.cell.Peek().N
+		if a.cell.ReadValid(seq) {
+			return v
+		}
+	}
 	v := a.cell.RLock().N
 	a.cell.RUnlock()
 	return v
@@ -124,6 +130,12 @@ func KindsOf(ctx context.Context) (KindsAccessor, error) {
 
 // Bool returns the Bool field.
 func (a KindsAccessor) Bool() bool {
+	if seq, ok := a.cell.ReadBegin(); ok {
+		v := a.cell.Peek().Bool
+		if a.cell.ReadValid(seq) {
+			return v
+		}
+	}
 	v := a.cell.RLock().Bool
 	a.cell.RUnlock()
 	return v
@@ -137,6 +149,12 @@ func (a KindsAccessor) SetBool(v bool) {
 
 // Int returns the Int field.
 func (a KindsAccessor) Int() int {
+	if seq, ok := a.cell.ReadBegin(); ok {
+		v := a.cell.Peek().Int
+		if a.cell.ReadValid(seq) {
+			return v
+		}
+	}
 	v := a.cell.RLock().Int
 	a.cell.RUnlock()
 	return v
@@ -150,6 +168,12 @@ func (a KindsAccessor) SetInt(v int) {
 
 // Int8 returns the Int8 field.
 func (a KindsAccessor) Int8() int8 {
+	if seq, ok := a.cell.ReadBegin(); ok {
+		v := a.cell.Peek().Int8
+		if a.cell.ReadValid(seq) {
+			return v
+		}
+	}
 	v := a.cell.RLock().Int8
 	a.cell.RUnlock()
 	return v
@@ -163,6 +187,12 @@ func (a KindsAccessor) SetInt8(v int8) {
 
 // Uint64 returns the Uint64 field.
 func (a KindsAccessor) Uint64() uint64 {
+	if seq, ok := a.cell.ReadBegin(); ok {
+		v := a.cell.Peek().Uint64
+		if a.cell.ReadValid(seq) {
+			return v
+		}
+	}
 	v := a.cell.RLock().Uint64
 	a.cell.RUnlock()
 	return v
@@ -176,6 +206,12 @@ func (a KindsAccessor) SetUint64(v uint64) {
 
 // Float returns the Float field.
 func (a KindsAccessor) Float() float64 {
+	if seq, ok := a.cell.ReadBegin(); ok {
+		v := a.cell.Peek().Float
+		if a.cell.ReadValid(seq) {
+			return v
+		}
+	}
 	v := a.cell.RLock().Float
 	a.cell.RUnlock()
 	return v
@@ -215,6 +251,12 @@ func (a KindsAccessor) SetStr(v string) {
 
 // Byte returns the Byte field.
 func (a KindsAccessor) Byte() byte {
+	if seq, ok := a.cell.ReadBegin(); ok {
+		v := a.cell.Peek().Byte
+		if a.cell.ReadValid(seq) {
+			return v
+		}
+	}
 	v := a.cell.RLock().Byte
 	a.cell.RUnlock()
 	return v
@@ -228,6 +270,12 @@ func (a KindsAccessor) SetByte(v byte) {
 
 // Rune returns the Rune field.
 func (a KindsAccessor) Rune() rune {
+	if seq, ok := a.cell.ReadBegin(); ok {
+		v := a.cell.Peek().Rune
+		if a.cell.ReadValid(seq) {
+			return v
+		}
+	}
 	v := a.cell.RLock().Rune
 	a.cell.RUnlock()
 	return v
@@ -422,6 +470,12 @@ func (a KindsAccessor) SetTime(v time.Time) {
 
 // Dur returns the Dur field.
 func (a KindsAccessor) Dur() time.Duration {
+	if seq, ok := a.cell.ReadBegin(); ok {
+		v := a.cell.Peek().Dur
+		if a.cell.ReadValid(seq) {
+			return v
+		}
+	}
 	v := a.cell.RLock().Dur
 	a.cell.RUnlock()
 	return v
