@@ -16,6 +16,7 @@ import (
 
 	"github.com/routigen/routigen/analyzer/internal/accessors"
 	"github.com/routigen/routigen/analyzer/internal/lookup"
+	"github.com/routigen/routigen/analyzer/internal/ssabuild"
 	"github.com/routigen/routigen/analyzer/internal/suppress"
 )
 
@@ -28,7 +29,7 @@ var Analyzer = &analysis.Analyzer{
 	Doc:       doc(),
 	URL:       "https://github.com/routigen/routigen#nilfallback",
 	Run:       run,
-	Requires:  []*analysis.Analyzer{accessors.Analyzer, ctrlflow.Analyzer, inspect.Analyzer},
+	Requires:  []*analysis.Analyzer{accessors.Analyzer, ctrlflow.Analyzer, inspect.Analyzer, ssabuild.Analyzer},
 	FactTypes: []analysis.Fact{new(HelperFact), new(AlwaysErrFact)},
 }
 
@@ -116,7 +117,7 @@ func run(pass *analysis.Pass) (any, error) {
 		c.syntacticAlwaysErr()
 		return nil, nil
 	}
-	funcs := c.buildSSA()
+	funcs := c.pass.ResultOf[ssabuild.Analyzer].(*ssabuild.Result).SSA().SrcFuncs
 	// Functions whose error is never nil, to a fixed point.
 	for changed := true; changed; {
 		changed = false

@@ -4,10 +4,8 @@ import (
 	"go/ast"
 	"go/types"
 
-	"golang.org/x/tools/go/analysis/passes/ctrlflow"
 	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
-	"golang.org/x/tools/go/ssa"
 	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/routigen/routigen/analyzer/internal/accessors"
@@ -17,8 +15,9 @@ import (
 // mayLookUp reports whether the package can contain a lookup: it imports
 // the runtime, or a package with a generated accessor or a lookup helper.
 // Most packages a build depends on (the standard library) do not, and the
-// check skips building SSA for them; that is why it builds SSA itself
-// instead of requiring buildssa, which would run on every dependency.
+// check skips building SSA for them; that is why it asks the lazy
+// ssabuild helper instead of requiring buildssa, which would build SSA for
+// every dependency.
 func (c *checker) mayLookUp(acc *accessors.Result) bool {
 	for _, imp := range c.pass.Pkg.Imports() {
 		if imp.Path() == lookup.RuntimePath {
@@ -41,45 +40,6 @@ func (c *checker) mayLookUp(acc *accessors.Result) bool {
 		}
 	}
 	return false
-}
-
-// buildSSA builds the package in SSA form, as buildssa does, and returns
-// its source functions, function literals included (those of package-level
-// variables too).
-func (c *checker) buildSSA() []*ssa.Function {
-	pass := c.pass
-	prog := ssa.NewProgram(pass.Fset, 0)
-	prog.SetNoReturn(pass.ResultOf[ctrlflow.Analyzer].(*ctrlflow.CFGs).NoReturn)
-	for _, p := range pass.Pkg.Imports() {
-		prog.CreatePackage(p, nil, nil, true)
-	}
-	pkg := prog.CreatePackage(pass.Pkg, pass.Files, pass.TypesInfo, false)
-	pkg.Build()
-
-	var funcs []*ssa.Function
-	var add func(f *ssa.Function)
-	add = func(f *ssa.Function) {
-		funcs = append(funcs, f)
-		for _, anon := range f.AnonFuncs {
-			add(anon)
-		}
-	}
-	for _, file := range pass.Files {
-		for _, decl := range file.Decls {
-			if fd, ok := decl.(*ast.FuncDecl); ok {
-				if obj, ok := pass.TypesInfo.Defs[fd.Name].(*types.Func); ok {
-					if f := prog.FuncValue(obj); f != nil {
-						add(f)
-					}
-				}
-			}
-		}
-	}
-	// Package-level variable initializers, and their function literals.
-	if init := pkg.Func("init"); init != nil {
-		add(init)
-	}
-	return funcs
 }
 
 // syntacticAlwaysErr exports AlwaysErrFact, without SSA, on functions whose
