@@ -88,8 +88,8 @@ type Cell[T any] struct {
 	key string
 }
 
-// Key returns the namespaced storage key: the storage name, then the
-// namespace (routine id, or flow id for PerFlow state).
+// Key returns the namespaced storage key: "NAME/ROUTINE" for per-routine
+// state, "NAME@FLOW" for shared (PerFlow) state.
 func (c *Cell[T]) Key() string { return c.key }
 
 // RLock read-locks the cell and returns the value. The caller must not
@@ -146,10 +146,13 @@ func (c *Cell[T]) Peek() *T { return &c.v }
 func (c *Cell[T]) ReadValid(seq uint64) bool { return atomic.LoadUint64(&c.seq) == seq }
 
 // cellKey identifies a cell within one job or worker. A struct key keeps the
-// lookup allocation-free; the printable key is built once per cell.
+// lookup allocation-free; the printable key is built once per cell. The
+// sharing mode is part of it, so a shared type and a per-routine type of one
+// storage name stay apart even when a routine id equals the flow id.
 type cellKey struct {
-	name string
-	ns   string
+	name    string
+	ns      string
+	sharing Sharing
 }
 
 // cellStore is the typed state of one job or one worker.
@@ -158,8 +161,8 @@ type cellStore struct {
 	cells map[cellKey]any
 }
 
-func cellFor[T any](s *cellStore, name, ns string) (*Cell[T], error) {
-	k := cellKey{name: name, ns: ns}
+func cellFor[T any](s *cellStore, name, ns string, sharing Sharing) (*Cell[T], error) {
+	k := cellKey{name: name, ns: ns, sharing: sharing}
 	s.mu.RLock()
 	got, ok := s.cells[k]
 	s.mu.RUnlock()
@@ -169,7 +172,7 @@ func cellFor[T any](s *cellStore, name, ns string) (*Cell[T], error) {
 			if s.cells == nil {
 				s.cells = make(map[cellKey]any)
 			}
-			got = &Cell[T]{key: name + "/" + ns}
+			got = &Cell[T]{key: printableKey(name, ns, sharing)}
 			s.cells[k] = got
 		}
 		s.mu.Unlock()
@@ -180,6 +183,15 @@ func cellFor[T any](s *cellStore, name, ns string) (*Cell[T], error) {
 		return nil, fmt.Errorf("runtime: state %q holds %T, not %T: two state types share one storage name", name, got, &Cell[T]{v: zero})
 	}
 	return c, nil
+}
+
+// printableKey is what Key returns: "NAME/ROUTINE" for per-routine state,
+// "NAME@FLOW" for shared state.
+func printableKey(name, ns string, sharing Sharing) string {
+	if sharing == PerFlow {
+		return name + "@" + ns
+	}
+	return name + "/" + ns
 }
 
 // JobCell returns the job-scope cell named name for the activation in ctx,
@@ -200,7 +212,7 @@ func JobCell[T any](ctx context.Context, name string, sharing Sharing) (*Cell[T]
 		}
 		ns = ec.RoutineID
 	}
-	return cellFor[T](ec.Job.cellStoreOf(), name, ns)
+	return cellFor[T](ec.Job.cellStoreOf(), name, ns, sharing)
 }
 
 // WorkerCell returns the worker-scope cell named name for the activation in
@@ -217,5 +229,5 @@ func WorkerCell[T any](ctx context.Context, name string, sharing Sharing) (*Cell
 	if sharing == PerRoutine {
 		ns = ec.RoutineID
 	}
-	return cellFor[T](&ec.Worker.cells, name, ns)
+	return cellFor[T](&ec.Worker.cells, name, ns, sharing)
 }

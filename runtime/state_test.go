@@ -224,3 +224,30 @@ func TestLogicWithoutAFlow(t *testing.T) {
 		t.Error("zero Input has messages")
 	}
 }
+
+// A routine may carry the flow's id; its per-routine cell must still not be
+// the flow's shared cell of the same storage name.
+func TestCellSharingModesApart(t *testing.T) {
+	ctx, _, _ := runtimetest.NewContext(t, runtimetest.FlowID)
+	for _, cell := range []func(context.Context, string, runtime.Sharing) (*runtime.Cell[counterState], error){
+		runtime.JobCell[counterState], runtime.WorkerCell[counterState],
+	} {
+		own, err := cell(ctx, "n", runtime.PerRoutine)
+		if err != nil {
+			t.Fatal(err)
+		}
+		shared, err := cell(ctx, "n", runtime.PerFlow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if own == shared || own.Key() == shared.Key() {
+			t.Errorf("per-routine and shared cells meet: %q %q", own.Key(), shared.Key())
+		}
+		if want := "n/" + runtimetest.FlowID; own.Key() != want {
+			t.Errorf("per-routine key %q, want %q", own.Key(), want)
+		}
+		if want := "n@" + runtimetest.FlowID; shared.Key() != want {
+			t.Errorf("shared key %q, want %q", shared.Key(), want)
+		}
+	}
+}
