@@ -291,10 +291,15 @@ func (jr *jobRun) tryFireLocked(n *node, st *instState) *activation {
 	}
 	a := &activation{jr: jr, n: n}
 	a.in.def = &n.def
-	if len(st.q) == 1 {
+	var ones []Message // where single messages of a multi-slot input go
+	switch k := len(st.q); {
+	case k == 1:
 		a.in.msgs = a.slots1[:]
-	} else {
-		a.in.msgs = make([][]Message, len(st.q))
+	case k <= len(multiInput{}.one):
+		mi := new(multiInput)
+		a.in.msgs, ones = mi.slots[:k:k], mi.one[:k:k]
+	default:
+		a.in.msgs = make([][]Message, k)
 	}
 	for i := range st.q {
 		sq := &st.q[i]
@@ -307,7 +312,11 @@ func (jr *jobRun) tryFireLocked(n *node, st *instState) *activation {
 				a.one1[0] = m[0]
 				a.in.msgs[i] = a.one1[:1:1]
 			} else {
-				a.in.msgs[i] = []Message{m[0]}
+				if ones == nil {
+					ones = make([]Message, len(st.q))
+				}
+				ones[i] = m[0]
+				a.in.msgs[i] = ones[i : i+1 : i+1]
 			}
 			sq.reset()
 		case batch == 0 || len(m) <= batch:
@@ -411,6 +420,14 @@ type activation struct {
 	// Inline space for the input of a one-slot routine with one message.
 	slots1 [1][]Message
 	one1   [1]Message
+}
+
+// multiInput is the input space of an activation of a routine with two or
+// three slots, made in one allocation instead of one for the slice of slots
+// and one per slot that holds a single message.
+type multiInput struct {
+	slots [3][]Message
+	one   [3]Message
 }
 
 func (a *activation) Deadline() (time.Time, bool) { return time.Time{}, false }
@@ -772,19 +789,22 @@ func (p *pool) pop() *activation {
 		p.idleHint.Store(int32(p.idle))
 		p.mu.Unlock()
 		if a := p.steal(); a != nil {
-			// Not idle after all: undo the count, or, if a submit already
-			// spent it on a wake-up, take that wake-up.
 			p.mu.Lock()
-			spent := p.idle == 0
-			if !spent {
+			if p.idle > 0 {
+				// Not idle after all: undo the count.
 				p.idle--
 				p.idleHint.Store(int32(p.idle))
+				p.mu.Unlock()
+				return a
 			}
+			// A submit already spent the count on a wake-up, and any idle
+			// goroutine may take that wake-up, not necessarily this one:
+			// waiting for it while holding a could wait for the next
+			// submit, which may never come (a's job would hang). Queue a
+			// and wait like every idle goroutine: whoever wakes runs it.
+			p.q = append(p.q, a)
+			p.qlen.Store(int32(len(p.q) - p.head))
 			p.mu.Unlock()
-			if spent {
-				<-p.wake
-			}
-			return a
 		}
 		<-p.wake
 		p.mu.Lock()
