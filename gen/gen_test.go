@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -59,6 +60,10 @@ func TestDeterminism(t *testing.T) {
 	ca, cb := a.Packages[0].Content, b.Packages[0].Content
 	if !bytes.Equal(ca, cb) {
 		t.Fatalf("two runs differ:\n%s", gen.UnifiedDiff("run1", "run2", string(ca), string(cb)))
+	}
+	// Package.Types lists every annotated type, sorted.
+	if got := a.Packages[0].Types; len(got) != 40 || !slices.IsSorted(got) || got[0] != "TQ0" {
+		t.Errorf("Types = %v: want the 40 annotated types, sorted", got)
 	}
 	// Types come sorted by name.
 	last := ""

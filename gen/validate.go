@@ -57,6 +57,10 @@ func process(lps []*packages.Package) *Result {
 	var works []*pkgWork
 	for _, lp := range lps {
 		w := analyze(lp)
+		for _, t := range w.types {
+			w.out.Types = append(w.out.Types, t.name)
+		}
+		slices.Sort(w.out.Types)
 		works = append(works, w)
 		res.Packages = append(res.Packages, w.out)
 	}
