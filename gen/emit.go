@@ -321,17 +321,23 @@ func emit(w *pkgWork) []byte {
 	e := &emitter{r: r}
 	// The declarations go after room for the header, so that the file can
 	// be finished in place (see below): for large packages the output is
-	// tens of megabytes, and fresh memory is what costs.
+	// tens of megabytes, and fresh memory is what costs: the first write
+	// to each page of it is a page fault.
+	//
+	// The buffer is made, never grown: bytes.Buffer.Grow zeroes the whole
+	// new capacity, which touches every page of it, while make leaves
+	// memory fresh from the OS untouched until the text is written, so
+	// that capacity the text does not use costs (nearly) nothing.
 	const sample = 16
-	e.buf.Grow(headRoom + bytesPerType*min(len(w.types), sample))
-	e.buf.Write(make([]byte, headRoom))
+	e.buf = *bytes.NewBuffer(make([]byte, headRoom, headRoom+bytesPerType*min(len(w.types), sample)))
 	for i, t := range w.types {
 		if i == sample {
-			// Size the rest on the types seen so far, with a margin:
-			// fresh memory is zeroed, so neither a doubling nor a gross
-			// overestimate is free.
+			// Size the rest on the types seen so far, with a margin: a
+			// doubling would copy the text and touch its pages again.
 			per := (e.buf.Len() - headRoom) / sample
-			e.buf.Grow((per + per/8) * (len(w.types) - sample))
+			b := make([]byte, e.buf.Len(), e.buf.Len()+(per+per/8)*(len(w.types)-sample))
+			copy(b, e.buf.Bytes())
+			e.buf = *bytes.NewBuffer(b)
 		}
 		e.stateType(t)
 		r.taken[t.names.Accessor] = true
