@@ -1,6 +1,9 @@
 package runtime
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Sentinel errors. Errors returned by this package wrap one of these where
 // one applies, so callers test them with errors.Is.
@@ -37,3 +40,41 @@ var (
 	// ErrVetoed wraps the error a "before" hook returned to veto.
 	ErrVetoed = errors.New("runtime: vetoed by hook")
 )
+
+// PanicError is the error of a job whose logic panicked.
+type PanicError struct {
+	RoutineID string
+	Value     any
+	Stack     []byte
+}
+
+func (e *PanicError) Error() string {
+	return fmt.Sprintf("runtime: routine %q panicked: %v\n\n%s", e.RoutineID, e.Value, e.Stack)
+}
+
+// Unwrap returns the panic value when it is an error.
+func (e *PanicError) Unwrap() error {
+	err, _ := e.Value.(error)
+	return err
+}
+
+// VetoError reports a "before" hook's veto. errors.Is(err, ErrVetoed) holds,
+// and it unwraps to the hook's error.
+type VetoError struct {
+	// Hook is the vetoing hook's method name, e.g. "BeforeJob".
+	Hook string
+	// What was vetoed, e.g. "post to a.in".
+	What string
+	// Err is the hook's error.
+	Err error
+}
+
+func (e *VetoError) Error() string {
+	return "runtime: " + e.Hook + " vetoed " + e.What + ": " + e.Err.Error()
+}
+
+// Is reports whether target is ErrVetoed.
+func (e *VetoError) Is(target error) bool { return target == ErrVetoed }
+
+// Unwrap returns the hook's error.
+func (e *VetoError) Unwrap() error { return e.Err }

@@ -55,24 +55,3 @@ func (NopHooks) BeforeRoutine(context.Context) error                          { 
 func (NopHooks) AfterRoutine(context.Context, error)                          {}
 func (NopHooks) OnEmit(context.Context, string, Message)                      {}
 func (NopHooks) BeforeEnqueue(context.Context, string, string, Message) error { return nil }
-
-// VetoError reports a "before" hook's veto. errors.Is(err, ErrVetoed) holds,
-// and it unwraps to the hook's error.
-type VetoError struct {
-	// Hook is the vetoing hook's method name, e.g. "BeforeJob".
-	Hook string
-	// What was vetoed, e.g. "post to a.in".
-	What string
-	// Err is the hook's error.
-	Err error
-}
-
-func (e *VetoError) Error() string {
-	return "runtime: " + e.Hook + " vetoed " + e.What + ": " + e.Err.Error()
-}
-
-// Is reports whether target is ErrVetoed.
-func (e *VetoError) Is(target error) bool { return target == ErrVetoed }
-
-// Unwrap returns the hook's error.
-func (e *VetoError) Unwrap() error { return e.Err }

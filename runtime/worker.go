@@ -146,9 +146,6 @@ func (w *WorkerState) JobsProcessed() int64 { return w.processed.Load() }
 // JobsFailed returns how many jobs failed (or were cancelled) on this worker.
 func (w *WorkerState) JobsFailed() int64 { return w.failed.Load() }
 
-// countJob records a finished job.
-func (w *WorkerState) countJob(j *JobContext) { w.countStatus(j.Status()) }
-
 func (w *WorkerState) countStatus(s JobStatus) {
 	w.processed.Add(1)
 	if s == JobFailed || s == JobCancelled {

@@ -1,0 +1,217 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sync/atomic"
+	"time"
+)
+
+// activation is one run of a routine instance's logic for one job. It is
+// also the context.Context the logic sees, which saves a context.WithValue
+// and an ExecContext allocation per activation.
+type activation struct {
+	jr      *jobRun
+	n       *node
+	in      Input
+	ec      ExecContext
+	attempt int32
+	done    atomic.Bool
+	// next is an activation this one's emits made ready, run next on the
+	// same pool goroutine: no queueing, no wake-up, warm caches.
+	next atomic.Pointer[activation]
+	// Inline space for the input of a one-slot routine with one message.
+	slots1 [1][]Message
+	one1   [1]Message
+}
+
+// multiInput is the input space of an activation of a routine with two or
+// three slots, made in one allocation instead of one for the slice of slots
+// and one per slot that holds a single message.
+type multiInput struct {
+	slots [3][]Message
+	one   [3]Message
+}
+
+func (a *activation) Deadline() (time.Time, bool) { return time.Time{}, false }
+func (a *activation) Done() <-chan struct{}       { return nil }
+func (a *activation) Err() error                  { return nil }
+func (a *activation) Value(key any) any {
+	if key == (execKey{}) {
+		return &a.ec
+	}
+	if base := a.ec.Job.base; base != nil {
+		return base.Value(key)
+	}
+	return nil
+}
+func (a *activation) String() string { return "runtime.activation(" + a.n.id + ")" }
+
+func (a *activation) call() (err error, panicked bool) {
+	defer func() {
+		if v := recover(); v != nil {
+			err, panicked = &PanicError{RoutineID: a.n.id, Value: v, Stack: debug.Stack()}, true
+		}
+	}()
+	if a.jr.rt.hasHooks {
+		if err := a.jr.rt.hooks.BeforeRoutine(a); err != nil {
+			return &VetoError{Hook: "BeforeRoutine", What: "routine " + a.n.id, Err: err}, false
+		}
+	}
+	return a.n.def.logic(a, a.in), false
+}
+
+// run executes one attempt of a on a pool goroutine and, unless it is
+// retried later, ends the activation. It returns an activation for the same
+// goroutine to run next, if there is one.
+func (r *Runtime) run(a *activation) *activation {
+	jr, n := a.jr, a.n
+	var err error
+	if !jr.dead() {
+		ws := jr.w.state
+		var panicked bool
+		err, panicked = a.call()
+		status := RoutineIdle
+		switch {
+		case err == nil:
+		case panicked:
+			status = RoutineFailed
+			jr.job.Trace(n.id, "panic", Message{"error": fmt.Sprint(err.(*PanicError).Value)})
+			r.logErr(a, "routine panicked", err)
+			jr.job.Fail(err)
+		default:
+			h := &n.handler
+			switch h.Strategy {
+			case Retry:
+				if int(a.attempt) < h.MaxRetries {
+					a.attempt++
+					d := h.RetryDelay(int(a.attempt))
+					jr.job.Trace(n.id, "retry", Message{"error": err.Error(), "attempt": int(a.attempt), "delay": d})
+					r.logErr(a, "routine failed, retrying", err)
+					// What the failed attempt emitted must not wait for the retry.
+					if ready := a.next.Swap(nil); ready != nil {
+						jr.pool.submit(ready)
+					}
+					if d <= 0 {
+						return a
+					}
+					time.AfterFunc(d, func() { jr.pool.submit(a) })
+					return nil
+				}
+				err = fmt.Errorf("runtime: routine %q: giving up after %d retries: %w", n.id, h.MaxRetries, err)
+				status = RoutineFailed
+				jr.job.Trace(n.id, "failed", Message{"error": err.Error()})
+				r.logErr(a, "routine failed", err)
+				jr.job.Fail(err)
+			case Continue:
+				jr.job.Trace(n.id, "error", Message{"error": err.Error(), "strategy": "continue"})
+				r.logErr(a, "routine error, continuing", err)
+			case Skip:
+				status = RoutineSkipped
+				jr.job.Trace(n.id, "skipped", Message{"error": err.Error()})
+				r.logErr(a, "routine error, skipped", err)
+			default:
+				err = fmt.Errorf("runtime: routine %q: %w", n.id, err)
+				status = RoutineFailed
+				jr.job.Trace(n.id, "failed", Message{"error": err.Error()})
+				r.logErr(a, "routine failed", err)
+				jr.job.Fail(err)
+			}
+		}
+		ws.activationEnded(n.idx, status)
+		if r.hasHooks {
+			r.hooks.AfterRoutine(a, err)
+		}
+	}
+	a.done.Store(true)
+	local := a.next.Swap(nil) // after done: see Emit
+
+	st := &jr.insts[n.idx]
+	jr.mu.Lock()
+	st.running = false
+	jr.active--
+	again := jr.tryFireLocked(n, st)
+	complete, quiet := jr.settleLocked()
+	jr.mu.Unlock()
+	if local == nil {
+		local, again = again, nil
+	}
+	jr.after(again, complete, quiet)
+	return local
+}
+
+func (r *Runtime) logErr(a *activation, msg string, err error) {
+	h := newJobHandler(r.logHandler, a.jr.job, a.n.id)
+	level := slog.LevelWarn
+	if a.jr.dead() {
+		level = slog.LevelError
+	}
+	slog.New(h).Log(context.Background(), level, msg, slog.String("error", err.Error()), slog.Int("attempt", int(a.attempt)))
+}
+
+// Emit delivers payload to every slot connected to event of the routine
+// instance running in ctx, under the same job. Outside logic it returns an
+// error wrapping ErrNoRoutine; for an event the routine does not declare,
+// one wrapping ErrUnknownEvent. An event with no connection goes nowhere.
+// A BeforeEnqueue veto keeps the message from that one slot; the error is
+// returned. payload is shared by every receiver: do not modify it after
+// Emit, and receivers must not modify it either. Emits of a job that already
+// finished are dropped.
+func Emit(ctx context.Context, event string, payload Message) error {
+	ec := execOf(ctx)
+	if ec == nil || ec.act == nil {
+		return fmt.Errorf("runtime: emit %q: %w", event, ErrNoRoutine)
+	}
+	a := ec.act
+	if a.done.Load() {
+		return fmt.Errorf("runtime: emit %q after routine %q returned: %w", event, a.n.id, ErrNoRoutine)
+	}
+	targets, ok := a.n.targets(event)
+	if !ok {
+		return fmt.Errorf("runtime: emit: routine %q has no event %q: %w", a.n.id, event, ErrUnknownEvent)
+	}
+	r := a.jr.rt
+	if !r.hasHooks {
+		for _, t := range targets {
+			a.handOff(a.jr.enqueue(a.ec.Job, t.node, t.slot, payload))
+		}
+		return nil
+	}
+	r.hooks.OnEmit(a, event, payload)
+	var errs []error
+	for _, t := range targets {
+		if err := r.hooks.BeforeEnqueue(a, t.node.id, t.node.def.slotNames[t.slot], payload); err != nil {
+			errs = append(errs, &VetoError{Hook: "BeforeEnqueue", What: fmt.Sprintf("emit %q to %s.%s", event, t.node.id, t.node.def.slotNames[t.slot]), Err: err})
+			continue
+		}
+		a.handOff(a.jr.enqueue(a.ec.Job, t.node, t.slot, payload))
+	}
+	return errors.Join(errs...)
+}
+
+// handOff keeps ready for the goroutine running a to run next, or submits
+// it to the pool when a goroutine is idle or that slot is taken. A
+// goroutine that goes idle steals kept activations, so logic that runs long
+// after it emitted does not hold its downstream back. Emit may run on a
+// goroutine of the logic's own while a ends: run sets done before it takes
+// next, and handOff takes ready back after done is set; ownership always
+// passes by CAS or Swap on next, so exactly one party runs ready.
+func (a *activation) handOff(ready *activation) {
+	if ready == nil {
+		return
+	}
+	// With a goroutine idle, running ready there now beats waiting for a
+	// to return.
+	p := a.jr.pool
+	if p.idleHint.Load() == 0 && a.next.CompareAndSwap(nil, ready) {
+		// Taken back if a returned meanwhile, or if a goroutine went idle
+		// meanwhile (it may have looked for work to steal before the CAS).
+		if (!a.done.Load() && p.idleHint.Load() == 0) || !a.next.CompareAndSwap(ready, nil) {
+			return
+		}
+	}
+	p.submit(ready)
+}

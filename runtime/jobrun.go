@@ -1,0 +1,302 @@
+package runtime
+
+import (
+	"sync"
+)
+
+// jobRun is the scheduling state of one job on its worker: a queue per slot
+// of every routine instance, and the count of work that keeps the job alive.
+//
+// A jobRun is recycled (see plan.runs) once its job is quiet: stale
+// references to it (an activation's ctx kept past its logic, a Wait
+// snapshot) only read rt, which never changes, or check gen.
+type jobRun struct {
+	rt   *Runtime // fixed for the life of the object, across jobs
+	pool *pool
+	w    *worker
+	job  *JobContext
+	gen  uint64 // bumped on every reuse; guarded by mu
+
+	mu       sync.Mutex
+	insts    []instState
+	instsBuf [3]instState // insts of small flows
+	// quiet is set once the job finished and no work is left; quietCh,
+	// made only when Runtime.Wait asks, is closed then.
+	quiet   bool
+	quietCh chan struct{}
+	settled bool // settleLocked found no work left
+	// active counts scheduled or running activations and armed throttle
+	// waits. Queued messages that no policy will fire do not count: when
+	// active drops to 0 the job is over.
+	active int
+
+	// Guarded by rt.liveMu.
+	prevLive, nextLive *jobRun
+	named              bool
+}
+
+type instState struct {
+	q       []slotQueue  // this instance's part of the job's queues
+	q1      [1]slotQueue // q of a one-slot routine, the common case
+	running bool         // an activation of this instance for this job is under way
+	waiting bool         // queued on the throttle
+	granted bool         // the throttle let it go: fire without asking again
+}
+
+// slotQueue holds the messages of one slot of one (instance, job). Most
+// slots hold one message at a time, so it starts out in one, inline.
+type slotQueue struct {
+	msgs []Message
+	one  [1]Message
+}
+
+func newJobRun(r *Runtime, w *worker, id string, metadata Message) *jobRun {
+	p := w.plan
+	job := new(JobContext)
+	job.init(id, p.id, w.state.id, metadata, r.traceLimit)
+	job.logLimit = int32(r.logLimit)
+	job.owner = w
+	if !r.hasHooks {
+		job.status = JobRunning // nobody has seen it yet: no lock needed
+	}
+	if jr, ok := p.runs.Get().(*jobRun); ok {
+		// Recycled: its queues are empty and its flags clear (see recycle);
+		// gen was bumped there.
+		jr.mu.Lock() // a stale emit may be looking at jr.job (see enqueue)
+		jr.w, jr.job = w, job
+		jr.mu.Unlock()
+		return jr
+	}
+	jr := &jobRun{rt: r, w: w, job: job}
+	if len(p.nodes) <= len(jr.instsBuf) {
+		jr.insts = jr.instsBuf[:len(p.nodes)]
+	} else {
+		jr.insts = make([]instState, len(p.nodes))
+	}
+	var queues []slotQueue
+	if p.multiSlot {
+		queues = make([]slotQueue, p.nslots)
+	}
+	for i, n := range p.nodes {
+		st := &jr.insts[i]
+		switch k := len(n.def.slots); k {
+		case 0:
+		case 1:
+			st.q = st.q1[:]
+		default:
+			st.q = queues[n.slotOff : n.slotOff+k : n.slotOff+k]
+		}
+		for j := range st.q {
+			st.q[j].reset()
+		}
+	}
+	return jr
+}
+
+// quietWait returns a channel closed once the job of generation gen is
+// quiet, nil if it is (or jr has moved on to another job since).
+func (jr *jobRun) quietWait(gen uint64) <-chan struct{} {
+	jr.mu.Lock()
+	defer jr.mu.Unlock()
+	if jr.quiet || jr.gen != gen {
+		return nil
+	}
+	if jr.quietCh == nil {
+		jr.quietCh = make(chan struct{})
+	}
+	return jr.quietCh
+}
+
+func (jr *jobRun) setQuiet() {
+	jr.mu.Lock()
+	jr.quiet = true
+	ch := jr.quietCh
+	jr.mu.Unlock()
+	if ch != nil {
+		close(ch)
+	}
+}
+
+func (jr *jobRun) dead() bool { return jr.job.finished.Load() }
+
+// post queues the job's first message and settles the job if no policy
+// fires on it.
+func (jr *jobRun) post(n *node, slot int, msg Message) {
+	jr.mu.Lock()
+	a := jr.enqueueLocked(n, slot, msg)
+	complete, quiet := jr.settleLocked()
+	jr.mu.Unlock()
+	jr.after(a, complete, quiet)
+}
+
+// enqueue queues msg for job and returns the activation it made ready, if
+// any, for the caller to run or submit. An emit that raced its
+// activation's end may come after jr moved on to another job: job keeps it
+// out (JobContexts are never reused).
+func (jr *jobRun) enqueue(job *JobContext, n *node, slot int, msg Message) *activation {
+	jr.mu.Lock()
+	var a *activation
+	if jr.job == job {
+		a = jr.enqueueLocked(n, slot, msg)
+	}
+	jr.mu.Unlock()
+	return a
+}
+
+func (jr *jobRun) enqueueLocked(n *node, slot int, msg Message) *activation {
+	if jr.dead() {
+		return nil
+	}
+	st := &jr.insts[n.idx]
+	st.q[slot].msgs = append(st.q[slot].msgs, msg)
+	return jr.tryFireLocked(n, st)
+}
+
+// tryFireLocked starts an activation of n if its policy says so and none is
+// under way for this job, so activations of one instance for one job never
+// overlap.
+func (jr *jobRun) tryFireLocked(n *node, st *instState) *activation {
+	if st.running || st.waiting || len(st.q) == 0 {
+		return nil
+	}
+	if jr.dead() {
+		for i := range st.q {
+			st.q[i].reset()
+		}
+		st.granted = false
+		return nil
+	}
+	ok, batch := n.def.policy.ready(&n.def, st.q)
+	if !ok {
+		return nil
+	}
+	if n.def.policy.kind == policyInterval {
+		if st.granted {
+			st.granted = false
+		} else if !jr.w.throttles[n.idx].acquire(jr, n) {
+			st.waiting = true
+			jr.active++
+			return nil
+		}
+	}
+	a := &activation{jr: jr, n: n}
+	a.in.def = &n.def
+	var ones []Message // where single messages of a multi-slot input go
+	switch k := len(st.q); {
+	case k == 1:
+		a.in.msgs = a.slots1[:]
+	case k <= len(multiInput{}.one):
+		mi := new(multiInput)
+		a.in.msgs, ones = mi.slots[:k:k], mi.one[:k:k]
+	default:
+		a.in.msgs = make([][]Message, k)
+	}
+	for i := range st.q {
+		sq := &st.q[i]
+		m := sq.msgs
+		switch {
+		case len(m) == 0:
+		case len(m) == 1:
+			// Copy the message out so the queue keeps its inline space.
+			if len(st.q) == 1 {
+				a.one1[0] = m[0]
+				a.in.msgs[i] = a.one1[:1:1]
+			} else {
+				if ones == nil {
+					ones = make([]Message, len(st.q))
+				}
+				ones[i] = m[0]
+				a.in.msgs[i] = ones[i : i+1 : i+1]
+			}
+			sq.reset()
+		case batch == 0 || len(m) <= batch:
+			a.in.msgs[i] = m
+			sq.msgs = sq.one[:0:1]
+		default:
+			a.in.msgs[i], sq.msgs = m[:batch:batch], m[batch:]
+		}
+	}
+	st.running = true
+	jr.active++
+	a.ec = ExecContext{RoutineID: n.id, FlowID: jr.w.plan.id, Job: jr.job, Worker: jr.w.state, act: a}
+	return a
+}
+
+func (sq *slotQueue) reset() {
+	sq.one[0] = nil
+	sq.msgs = sq.one[:0:1]
+}
+
+// settleLocked ends the job when no work is left: it completes (unless it
+// already finished) and is quiet. Messages no policy will consume are
+// dropped and traced.
+func (jr *jobRun) settleLocked() (complete, quiet bool) {
+	if jr.active > 0 || jr.settled {
+		return false, false
+	}
+	jr.settled = true
+	dead := jr.dead()
+	for i := range jr.insts {
+		st := &jr.insts[i]
+		for s := range st.q {
+			if m := st.q[s].msgs; len(m) > 0 {
+				if !dead {
+					n := jr.w.plan.nodes[i]
+					jr.job.Trace(n.id, "dropped", Message{"slot": n.def.slotNames[s], "count": len(m), "policy": n.def.policy.String()})
+				}
+				clear(m)
+				st.q[s].reset()
+			}
+		}
+	}
+	return !dead, true
+}
+
+// after does, outside jr.mu, what a scheduling step decided.
+func (jr *jobRun) after(a *activation, complete, quiet bool) {
+	if a != nil {
+		jr.pool.submit(a)
+	}
+	if complete {
+		jr.job.Complete()
+	}
+	if quiet {
+		jr.retire()
+	}
+}
+
+// retire takes a job whose work is over, or that never started (vetoed), off
+// the live list, wakes its waiters, stops its worker if that was the
+// worker's last job and recycles jr. It is the one way out of the live list.
+func (jr *jobRun) retire() {
+	r := jr.rt
+	r.liveMu.Lock()
+	r.unlistLocked(jr)
+	w := jr.w
+	w.live--
+	stop := w.stopped && w.live == 0
+	r.liveMu.Unlock()
+	jr.setQuiet() // after after's Complete: Wait returns only once the job finished
+	if stop {
+		w.stop()
+	}
+	jr.recycle()
+}
+
+// recycle readies a quiet jobRun for another job of the same plan. Nothing
+// of the runtime refers to it any more: it is off the live list, no
+// activation, timer or queue entry of its job is left.
+func (jr *jobRun) recycle() {
+	jr.mu.Lock()
+	jr.gen++
+	jr.quiet, jr.quietCh, jr.settled, jr.active = false, nil, false, 0
+	jr.named = false
+	for i := range jr.insts {
+		st := &jr.insts[i]
+		st.running, st.waiting, st.granted = false, false, false
+	}
+	p := jr.w.plan
+	jr.job, jr.w = nil, nil
+	jr.mu.Unlock()
+	p.runs.Put(jr)
+}

@@ -1,0 +1,188 @@
+package runtime
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+)
+
+// pool runs activations on a fixed number of goroutines, from one FIFO.
+// submit never blocks (logic emitting downstream must not wait for a free
+// goroutine, or a busy pool would deadlock on itself); Post from outside
+// the pool waits for room instead, so a burst of posts cannot pile up
+// without bound.
+type pool struct {
+	r     *Runtime
+	limit int // queue length above which outside posts wait
+
+	mu     sync.Mutex
+	q      []*activation
+	head   int
+	idle   int
+	closed bool
+	// idleHint mirrors idle for handOff, which reads it without mu.
+	idleHint atomic.Int32
+	// qlen mirrors len(q)-head for waitRoom's lock-free fast path.
+	qlen atomic.Int32
+	// cur[i] is the activation goroutine i runs, for steal. Padded: each
+	// goroutine writes its own twice per activation.
+	cur  []curSlot
+	room chan struct{} // closed when the queue drains below limit/2
+	wake chan struct{}
+	wg   sync.WaitGroup
+}
+
+// maxLocalRuns bounds how many activations one pool goroutine runs in a row
+// by hand-off before it goes back to the queue, so a job that loops does
+// not keep queued jobs waiting.
+const maxLocalRuns = 64
+
+func newPool(r *Runtime, n int) *pool {
+	p := &pool{r: r, limit: max(256, 64*n), wake: make(chan struct{}, n)}
+	p.wg.Add(n)
+	p.cur = make([]curSlot, n)
+	for i := range n {
+		go p.loop(i)
+	}
+	return p
+}
+
+func (p *pool) loop(self int) {
+	defer p.wg.Done()
+	for {
+		a := p.pop()
+		if a == nil {
+			return
+		}
+		for i := 0; a != nil; i++ {
+			if i == maxLocalRuns {
+				p.submit(a)
+				break
+			}
+			p.cur[self].a.Store(a)
+			a = p.r.run(a)
+			p.cur[self].a.Store(nil)
+		}
+	}
+}
+
+type curSlot struct {
+	a atomic.Pointer[activation]
+	_ [56]byte // a cache line of its own
+}
+
+// steal takes an activation kept for hand-off by a running one.
+func (p *pool) steal() *activation {
+	for i := range p.cur {
+		if c := p.cur[i].a.Load(); c != nil {
+			if n := c.next.Swap(nil); n != nil {
+				return n
+			}
+		}
+	}
+	return nil
+}
+
+func (p *pool) pop() *activation {
+	p.mu.Lock()
+	for p.head == len(p.q) {
+		if p.closed {
+			p.mu.Unlock()
+			return nil
+		}
+		p.idle++
+		p.idleHint.Store(int32(p.idle))
+		p.mu.Unlock()
+		if a := p.steal(); a != nil {
+			p.mu.Lock()
+			if p.idle > 0 {
+				// Not idle after all: undo the count.
+				p.idle--
+				p.idleHint.Store(int32(p.idle))
+				p.mu.Unlock()
+				return a
+			}
+			// A submit already spent the count on a wake-up, and any idle
+			// goroutine may take that wake-up, not necessarily this one:
+			// waiting for it while holding a could wait for the next
+			// submit, which may never come (a's job would hang). Queue a
+			// and wait like every idle goroutine: whoever wakes runs it.
+			p.q = append(p.q, a)
+			p.qlen.Store(int32(len(p.q) - p.head))
+			p.mu.Unlock()
+		}
+		<-p.wake
+		p.mu.Lock()
+	}
+	a := p.q[p.head]
+	p.q[p.head] = nil
+	p.head++
+	if p.head == len(p.q) {
+		p.q, p.head = p.q[:0], 0
+	} else if p.head > 1024 && p.head*2 > len(p.q) {
+		n := copy(p.q, p.q[p.head:])
+		clear(p.q[n:])
+		p.q, p.head = p.q[:n], 0
+	}
+	p.qlen.Store(int32(len(p.q) - p.head))
+	if p.room != nil && len(p.q)-p.head < p.limit/2 {
+		close(p.room)
+		p.room = nil
+	}
+	p.mu.Unlock()
+	return a
+}
+
+func (p *pool) submit(a *activation) {
+	p.mu.Lock()
+	p.q = append(p.q, a)
+	p.qlen.Store(int32(len(p.q) - p.head))
+	wake := p.idle > 0
+	if wake {
+		p.idle--
+		p.idleHint.Store(int32(p.idle))
+	}
+	p.mu.Unlock()
+	if wake {
+		p.wake <- struct{}{}
+	}
+}
+
+// waitRoom blocks while the queue is over its limit, or until ctx ends.
+func (p *pool) waitRoom(ctx context.Context) error {
+	if int(p.qlen.Load()) < p.limit {
+		return nil
+	}
+	p.mu.Lock()
+	for len(p.q)-p.head >= p.limit && !p.closed {
+		if p.room == nil {
+			p.room = make(chan struct{})
+		}
+		room := p.room
+		p.mu.Unlock()
+		select {
+		case <-room:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		p.mu.Lock()
+	}
+	p.mu.Unlock()
+	return nil
+}
+
+func (p *pool) close() {
+	p.mu.Lock()
+	p.closed = true
+	idle := p.idle
+	p.idle = 0
+	if p.room != nil {
+		close(p.room)
+		p.room = nil
+	}
+	p.mu.Unlock()
+	for range idle {
+		p.wake <- struct{}{}
+	}
+	p.wg.Wait()
+}

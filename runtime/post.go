@@ -1,0 +1,175 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+)
+
+// PostOption configures a Post.
+type PostOption func(*postOptions)
+
+type postOptions struct {
+	worker, jobID string
+	metadata      Message
+}
+
+// OnWorker runs the job on the worker Exec returned with this id, instead of
+// the flow's default worker.
+func OnWorker(workerID string) PostOption { return func(o *postOptions) { o.worker = workerID } }
+
+// WithJobID sets the job id instead of a random UUID. It must not be the id
+// of a job that is still running.
+func WithJobID(id string) PostOption { return func(o *postOptions) { o.jobID = id } }
+
+// WithMetadata attaches metadata (copied) to the job.
+func WithMetadata(m Message) PostOption { return func(o *postOptions) { o.metadata = m } }
+
+// Post starts a job of flowID on a worker by delivering data to slot of
+// routineID, and returns the job. Without OnWorker the job runs on the
+// flow's default worker, started on first use, so worker state accumulates
+// across jobs. An unknown flow, routine, slot or worker, a stopped worker, a
+// running job's id, a closed runtime or a hook's veto is an error, and then
+// no job exists. ctx is passed to hooks, and its values (not its deadline
+// or cancellation) are visible to every activation of the job; ending it
+// does not cancel the job (use JobContext.Cancel). A burst of posts from
+// outside logic waits while the runtime is far behind; if ctx ends first,
+// Post returns ctx's error and no job.
+func (r *Runtime) Post(ctx context.Context, flowID, routineID, slot string, data Message, opts ...PostOption) (*JobContext, error) {
+	var o postOptions
+	if len(opts) > 0 {
+		po := new(postOptions) // keeps o on the stack when there are no options
+		for _, opt := range opts {
+			opt(po)
+		}
+		o = *po
+	}
+	// Backpressure: a burst of posts from outside waits for the pool to
+	// catch up. Posts from logic never wait (the pool would wait on itself).
+	if p := r.pool.Load(); p != nil {
+		if ec := execOf(ctx); ec == nil || ec.act == nil {
+			if err := p.waitRoom(ctx); err != nil {
+				return nil, fmt.Errorf("runtime: post: %w", err)
+			}
+		}
+	}
+	w, n, si, err := r.resolve(flowID, routineID, slot, o.worker)
+	if err != nil {
+		return nil, err
+	}
+	id := o.jobID
+	if id == "" {
+		id = r.ids.next()
+	}
+	jr := newJobRun(r, w, id, o.metadata)
+	if ctx != context.Background() && ctx != context.TODO() {
+		jr.job.base = context.WithoutCancel(ctx)
+	}
+	job := jr.job
+	// Reserve the id before the hooks run, so a concurrent post of the same
+	// id fails and Close waits for this one.
+	r.liveMu.Lock()
+	switch {
+	case r.closed:
+		err = fmt.Errorf("runtime: post: %w", ErrClosed)
+	case w.stopped || (w.ctx != nil && w.ctx.Err() != nil):
+		err = fmt.Errorf("runtime: post: worker %q: %w", o.worker, ErrWorkerStopped)
+	case o.jobID != "" && r.named[id] != nil:
+		err = fmt.Errorf("runtime: post: job %q is running: %w", id, ErrDuplicate)
+	}
+	if err != nil {
+		r.liveMu.Unlock()
+		return nil, err
+	}
+	if jr.pool == nil { // a recycled jobRun has it: do not write it again
+		if jr.pool = r.pool.Load(); jr.pool == nil {
+			jr.pool = newPool(r, r.nworkers)
+			r.pool.Store(jr.pool)
+		}
+	}
+	r.live.push(jr)
+	if o.jobID != "" {
+		r.named[id] = jr
+		jr.named = true
+	}
+	w.live++
+	r.liveMu.Unlock()
+
+	w.start()
+	if r.hasHooks {
+		if veto := r.beforeHooks(ctx, jr, n, si, data); veto != nil {
+			jr.retire()
+			return nil, veto
+		}
+		job.setRunning() // newJobRun left it pending for the hooks to see
+	}
+	jr.post(n, si, data)
+	return job, nil
+}
+
+// beforeHooks runs the vetoing hooks of a post. A hook that panics leaves
+// no job behind either (the panic goes on to Post's caller).
+func (r *Runtime) beforeHooks(ctx context.Context, jr *jobRun, n *node, si int, data Message) (veto error) {
+	ok := false
+	defer func() {
+		if !ok {
+			jr.retire()
+		}
+	}()
+	job := jr.job
+	if err := r.hooks.BeforeJob(ctx, job); err != nil {
+		veto = &VetoError{Hook: "BeforeJob", What: "job " + job.id, Err: err}
+	} else if err := r.hooks.BeforeEnqueue(WithJob(ctx, job), n.id, n.def.slotNames[si], data); err != nil {
+		veto = &VetoError{Hook: "BeforeEnqueue", What: "post to " + n.id + "." + n.def.slotNames[si], Err: err}
+	}
+	ok = true
+	return veto
+}
+
+func (r *Runtime) resolve(flowID, routineID, slot, workerID string) (*worker, *node, int, error) {
+	r.mu.RLock()
+	w, n, si, err := r.resolveLocked(flowID, routineID, slot, workerID, false)
+	r.mu.RUnlock()
+	if err == nil && w == nil {
+		// The flow's default worker is not started yet.
+		r.mu.Lock()
+		w, n, si, err = r.resolveLocked(flowID, routineID, slot, workerID, true)
+		r.mu.Unlock()
+	}
+	return w, n, si, err
+}
+
+// resolveLocked looks up a post's target. Without create it returns a nil
+// worker (and no error) when the default worker must be created.
+func (r *Runtime) resolveLocked(flowID, routineID, slot, workerID string, create bool) (*worker, *node, int, error) {
+	if r.closed {
+		return nil, nil, 0, fmt.Errorf("runtime: post: %w", ErrClosed)
+	}
+	p, ok := r.flows[flowID]
+	if !ok {
+		return nil, nil, 0, fmt.Errorf("runtime: post: flow %q: %w", flowID, ErrUnknownFlow)
+	}
+	n, ok := p.byID[routineID]
+	if !ok {
+		return nil, nil, 0, fmt.Errorf("runtime: post: flow %q has no routine %q: %w", flowID, routineID, ErrUnknownRoutine)
+	}
+	si := n.slotIndex(slot)
+	if si < 0 {
+		return nil, nil, 0, fmt.Errorf("runtime: post: routine %q has no slot %q: %w", routineID, slot, ErrUnknownSlot)
+	}
+	var w *worker
+	if workerID == "" {
+		if w = r.defaults[flowID]; w == nil && create {
+			w = r.newWorkerLocked(p)
+			r.defaults[flowID] = w
+		}
+	} else {
+		w = r.workers[workerID]
+		switch {
+		case w == nil:
+			return nil, nil, 0, fmt.Errorf("runtime: post: worker %q: %w", workerID, ErrUnknownWorker)
+		case w.plan != p:
+			return nil, nil, 0, fmt.Errorf("runtime: post: worker %q runs flow %q, not %q: %w", workerID, w.plan.id, flowID, ErrUnknownWorker)
+		}
+	}
+	return w, n, si, nil
+}
