@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"go/format"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -74,6 +75,12 @@ func runCase(t *testing.T, caseDir string) {
 			gotGen[p] = b
 		} else if p != "go.mod" && p != "go.sum" && !bytes.Equal(b, input[p]) {
 			t.Errorf("%s changed; routigen must only touch %s", p, gen.FileName)
+		}
+	}
+
+	for p, b := range gotGen {
+		if f, err := format.Source(b); err != nil || !bytes.Equal(f, b) {
+			t.Errorf("%s is not gofmt-clean (err %v):\n%s", p, err, gen.UnifiedDiff("got/"+p, "gofmt/"+p, string(b), string(f)))
 		}
 	}
 

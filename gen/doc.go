@@ -47,16 +47,10 @@
 // generated name or a local of the generated code) is aliased; locals that
 // would shadow a package-level identifier are renamed.
 //
-// Two renderers write that file. The emitter (emit.go) writes it directly,
-// already in gofmt's layout, with marks for import names that are resolved
-// once the imports are known; only anonymous struct and interface types,
-// which gofmt lays out over several aligned lines, go through go/format,
-// each distinct one once. The
-// jennifer renderer (render.go) builds the same file as a jennifer tree and
-// formats it with go/format; it is the reference the emitter is tested
-// against, byte for byte, on every golden case. The emitter exists for
-// speed: for a package of a thousand state types, jennifer and go/format
-// took four times as long as loading the package.
+// One renderer writes that file (render.go): it builds a jennifer tree and
+// formats it with go/format, through jennifer's File.Render. The golden
+// files of testdata/gen pin its bytes, and the case tests check that the
+// output is gofmt-clean.
 //
 // Copies: getters of fields holding slices or maps, Load and Store copy
 // deeply through slices, maps, arrays and the reachable fields of structs

@@ -27,12 +27,6 @@ type renderer struct {
 	deep    map[types.Type]bool
 }
 
-// render renders the generated file of w with the emitter (emit.go);
-// renderJen is the reference it is tested against.
-func render(w *pkgWork) ([]byte, error) {
-	return emit(w), nil
-}
-
 func newRenderer(w *pkgWork) *renderer {
 	return &renderer{
 		w:       w,
@@ -68,8 +62,9 @@ func (r *renderer) importNames() map[string]string {
 	return out
 }
 
-// renderJen renders the file with jennifer and go/format.
-func renderJen(w *pkgWork) ([]byte, error) {
+// render renders the generated file of w: a jennifer tree, formatted by
+// go/format (jennifer's Render).
+func render(w *pkgWork) ([]byte, error) {
 	r := newRenderer(w)
 	var body []jen.Code
 	for _, t := range w.types {
@@ -363,6 +358,10 @@ func (r *renderer) typ(t types.Type) *jen.Statement {
 			return jen.Chan().Op("<-").Add(r.typ(t.Elem()))
 		case types.RecvOnly:
 			return jen.Op("<-").Chan().Add(r.typ(t.Elem()))
+		}
+		if e, ok := t.Elem().(*types.Chan); ok && e.Dir() == types.RecvOnly {
+			// chan <-chan T would parse as chan<- chan T.
+			return jen.Chan().Parens(r.typ(t.Elem()))
 		}
 		return jen.Chan().Add(r.typ(t.Elem()))
 	case *types.Signature:
