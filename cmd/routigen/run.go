@@ -20,46 +20,6 @@ const (
 	exitUsage = 2
 )
 
-const usage = `routigen generates typed, routine-namespaced state accessors from
-//routigen:state annotations, and checks code that uses routigen's runtime.
-
-Usage:
-
-	routigen [gen] [-tags T] [-v] [packages]   write routigen_gen.go files (default ".")
-	routigen check [-tags T] [packages]        write nothing; exit 1 with a unified
-	                                           diff when a generated file is missing,
-	                                           stale or orphaned
-	routigen lint [flags] [packages]           run the checks (routigen lint -help)
-	routigen explain [directive|check]         document directives, options and checks
-	routigen help                              print this help
-	go vet -vettool=$(command -v routigen) ./...
-
-In a package: //go:generate go tool routigen
-
-Exit status: 0 fine, 1 bad input or stale files, 2 usage.
-`
-
-// run is the command minus lint and the vet protocol; it returns the exit
-// code.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	cmd := "gen"
-	if len(args) > 0 {
-		switch args[0] {
-		case "gen", "check", "explain":
-			cmd, args = args[0], args[1:]
-		case "help", "-h", "-help", "--help":
-			fmt.Fprint(stdout, usage)
-			return exitOK
-		}
-	}
-	switch cmd {
-	case "explain":
-		return explain(args, stdout, stderr)
-	default:
-		return generate(ctx, cmd, args, stdout, stderr)
-	}
-}
-
 // generate runs gen or check.
 func generate(ctx context.Context, cmd string, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("routigen "+cmd, flag.ContinueOnError)
