@@ -291,26 +291,21 @@ func (c *checker) fileOf(pos token.Pos) *ast.File {
 
 // check decides about one lookup.
 func (c *checker) check(fn *ssa.Function, l *lookup.Lookup) (analysis.Diagnostic, bool) {
-	missing := c.env.Walk(fn, l, lookup.Missing)
-	if missing.Fails || l.Escapes() {
+	if l.Escapes() {
 		return analysis.Diagnostic{}, false
-	}
-	if c.env.Walk(fn, l, lookup.Present).Fails {
-		return analysis.Diagnostic{}, false // the present case is the failing one
 	}
 	call := c.calls[l.Call.Pos()]
 	if call == nil {
 		return analysis.Diagnostic{}, false
 	}
-	name := l.Callee.Name
-	if callee := l.Call.Call.StaticCallee(); callee != nil && l.Callee.Kind != 0 && !strings.HasPrefix(name, "runtime.") {
-		if obj, ok := callee.Object().(*types.Func); ok && obj.Pkg() != nil && obj.Pkg() != c.pass.Pkg {
-			name = obj.Pkg().Name() + "." + name
-		}
+	missing := c.env.Walk(fn, l, lookup.Missing)
+	if missing.Fails {
+		return c.checkRoutineID(fn, l, call)
 	}
-	if l.Callee.Helper {
-		name = fmt.Sprintf("%s (which returns %s)", name, l.Callee.Base)
+	if c.env.Walk(fn, l, lookup.Present).Fails {
+		return analysis.Diagnostic{}, false // the present case is the failing one
 	}
+	name := c.name(l)
 	d := analysis.Diagnostic{Pos: call.Pos(), End: call.End()}
 	what := "ok"
 	if l.Callee.StatusErr {
@@ -337,4 +332,42 @@ func (c *checker) check(fn *ssa.Function, l *lookup.Lookup) (analysis.Diagnostic
 		}
 	}
 	return d, true
+}
+
+// name names the lookup's callee for messages.
+func (c *checker) name(l *lookup.Lookup) string {
+	name := l.Callee.Name
+	if callee := l.Call.Call.StaticCallee(); callee != nil && l.Callee.Kind != 0 && !strings.HasPrefix(name, "runtime.") {
+		if obj, ok := callee.Object().(*types.Func); ok && obj.Pkg() != nil && obj.Pkg() != c.pass.Pkg {
+			name = obj.Pkg().Name() + "." + name
+		}
+	}
+	if l.Callee.Helper {
+		name = fmt.Sprintf("%s (which returns %s)", name, l.Callee.Base)
+	}
+	return name
+}
+
+// checkRoutineID decides about the tests of an empty RoutineID after a
+// lookup whose other missing cases fail: each is a missing case of its own
+// (see lookup.Lookup.RoutineIDTests), reported when its empty branch
+// carries on and its non-empty one does not fail either.
+func (c *checker) checkRoutineID(fn *ssa.Function, l *lookup.Lookup, call *ast.CallExpr) (analysis.Diagnostic, bool) {
+	for _, test := range l.RoutineIDTests() {
+		if c.env.WalkFrom(fn, l, lookup.Missing, test).Fails || c.env.WalkFrom(fn, l, lookup.Present, test).Fails {
+			continue
+		}
+		how := "falls back"
+		if l.Skips(test) {
+			how = "silently skips the work"
+		}
+		d := analysis.Diagnostic{Pos: call.Pos(), End: call.End(),
+			Message: fmt.Sprintf("nilfallback: %s %s when its RoutineID is empty; fail fast: return an error when RoutineID is empty, or drop the test (a found routine activation always has one)",
+				c.name(l), how)}
+		if p := test.Cond.Pos(); p.IsValid() {
+			d.Related = []analysis.RelatedInformation{{Pos: p, Message: "the empty RoutineID is tested here, and " + how}}
+		}
+		return d, true
+	}
+	return analysis.Diagnostic{}, false
 }

@@ -169,6 +169,9 @@ type Lookup struct {
 	// the ok or error (the Extract instructions, or the call itself for a
 	// single-result helper). Either may be empty when the source discards it.
 	Values, Statuses []ssa.Value
+	// kept are the stores that keep the value or status in a struct field
+	// the function reads back (s.job, s.ok = runtime.JobFromContext(ctx)).
+	kept map[*ssa.Store]bool
 }
 
 // Find returns the lookups in fn's body (not in its closures).
@@ -203,10 +206,67 @@ func (e *Env) Find(fn *ssa.Function) []*Lookup {
 					}
 				}
 			}
+			l.followFields(fn)
 			out = append(out, l)
 		}
 	}
 	return out
+}
+
+// followFields adds to l.Values and l.Statuses the loads of a struct field
+// the function stores the value or the status in (s.job, s.ok = …; if
+// !s.ok {…}), when that store is the only one into the field in the
+// function: every load of the field then reads the lookup's result.
+func (l *Lookup) followFields(fn *ssa.Function) {
+	type field struct {
+		base  ssa.Value
+		index int
+	}
+	stores := map[field][]*ssa.Store{}
+	loads := map[field][]ssa.Value{}
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			switch instr := instr.(type) {
+			case *ssa.Store:
+				if fa, ok := instr.Addr.(*ssa.FieldAddr); ok {
+					k := field{fa.X, fa.Field}
+					stores[k] = append(stores[k], instr)
+				}
+			case *ssa.UnOp:
+				if fa, ok := instr.X.(*ssa.FieldAddr); ok && instr.Op == token.MUL {
+					k := field{fa.X, fa.Field}
+					loads[k] = append(loads[k], instr)
+				}
+			}
+		}
+	}
+	follow := func(vs []ssa.Value) []ssa.Value {
+		out := vs
+		for _, v := range vs {
+			for _, r := range *v.Referrers() {
+				st, ok := r.(*ssa.Store)
+				if !ok || st.Val != v {
+					continue
+				}
+				fa, ok := st.Addr.(*ssa.FieldAddr)
+				if !ok {
+					continue
+				}
+				k := field{fa.X, fa.Field}
+				if len(stores[k]) != 1 || len(loads[k]) == 0 {
+					continue
+				}
+				if l.kept == nil {
+					l.kept = map[*ssa.Store]bool{}
+				}
+				l.kept[st] = true
+				out = append(out, loads[k]...)
+			}
+		}
+		return out
+	}
+	l.Values = follow(l.Values)
+	l.Statuses = follow(l.Statuses)
 }
 
 // Discarded reports whether the source drops the lookup's ok or error.
@@ -240,6 +300,9 @@ func (l *Lookup) Test(cond ssa.Value) (missingIfTrue, ok bool) {
 		if v.Op == token.NOT {
 			m, ok := l.Test(v.X)
 			return !m, ok
+		}
+		if l.IsStatus(cond) && !l.Callee.StatusErr {
+			return false, true // if s.ok: a status kept in a field
 		}
 	case *ssa.BinOp:
 		if v.Op != token.EQL && v.Op != token.NEQ {
@@ -317,6 +380,45 @@ func (l *Lookup) isRoutineID(x ssa.Value) bool {
 		return false
 	}
 	return st != nil && field < st.NumFields() && st.Field(field).Name() == "RoutineID" && l.IsValue(base)
+}
+
+// RoutineIDTests returns the branches of l.Fn that test the RoutineID of
+// l's value for "" (ec.RoutineID == "", negated or not). Each is a missing
+// case of its own: after a checked lookup the ID is never empty, so code
+// that gives the empty case a default (key := "shared"; if ec.RoutineID !=
+// "" { key = ec.RoutineID }) writes a fallback that must not be there.
+func (l *Lookup) RoutineIDTests() []*ssa.If {
+	var out []*ssa.If
+	for _, b := range l.Fn.Blocks {
+		if len(b.Instrs) == 0 {
+			continue
+		}
+		iff, ok := b.Instrs[len(b.Instrs)-1].(*ssa.If)
+		if ok && l.testsRoutineID(iff.Cond) {
+			out = append(out, iff)
+		}
+	}
+	return out
+}
+
+func (l *Lookup) testsRoutineID(cond ssa.Value) bool {
+	for {
+		u, ok := cond.(*ssa.UnOp)
+		if !ok || u.Op != token.NOT {
+			break
+		}
+		cond = u.X
+	}
+	b, ok := cond.(*ssa.BinOp)
+	if !ok || (b.Op != token.EQL && b.Op != token.NEQ) {
+		return false
+	}
+	x, y := b.X, b.Y
+	if _, ok := x.(*ssa.Const); ok {
+		x, y = y, x
+	}
+	k, ok := y.(*ssa.Const)
+	return ok && l.isRoutineID(x) && k.Value != nil && k.Value.Kind() == constant.String && constant.StringVal(k.Value) == ""
 }
 
 // IsMissingSentinel reports whether v loads runtime.ErrNoJob or runtime.ErrNoRoutine.

@@ -4,6 +4,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/ssa"
 )
@@ -49,21 +50,25 @@ type local struct {
 // in case a. With l.Call == nil it walks fn from its entry with no lookup:
 // then Fails says whether fn fails on every path.
 func (e *Env) Walk(fn *ssa.Function, l *Lookup, a Assume) Outcome {
-	var start node
-	startIdx := 0
 	if l != nil && l.Call != nil {
-		start = node{l.Call.Block(), -1}
-		for i, instr := range start.b.Instrs {
-			if instr == l.Call {
-				startIdx = i + 1
-			}
-		}
-	} else {
-		if len(fn.Blocks) == 0 {
-			return Outcome{}
-		}
-		start = node{fn.Blocks[0], -1}
+		b := l.Call.Block()
+		return e.walk(fn, l, a, node{b, -1}, slices.Index(b.Instrs, ssa.Instruction(l.Call))+1)
 	}
+	if len(fn.Blocks) == 0 {
+		return Outcome{}
+	}
+	return e.walk(fn, l, a, node{fn.Blocks[0], -1}, 0)
+}
+
+// WalkFrom is Walk from the test at the end of a block of fn (one of
+// l.RoutineIDTests): it decides whether every path from that test fails
+// in case a.
+func (e *Env) WalkFrom(fn *ssa.Function, l *Lookup, a Assume, test *ssa.If) Outcome {
+	b := test.Block()
+	return e.walk(fn, l, a, node{b, -1}, len(b.Instrs)-1)
+}
+
+func (e *Env) walk(fn *ssa.Function, l *Lookup, a Assume, start node, startIdx int) Outcome {
 	w := &walker{env: e, fn: fn, l: l, a: a, locals: map[node]*local{}}
 	if l != nil {
 		w.valuePositions = ValuePositions(fn, l)
@@ -205,6 +210,10 @@ func (w *walker) cond(v ssa.Value, n node, depth int) condKind {
 			return w.cond(r, node{}, depth+1)
 		}
 		return condUnknown
+	case *ssa.BinOp:
+		if k := w.compare(x, n); k != condUnknown {
+			return k
+		}
 	}
 	if w.l != nil {
 		if missingIfTrue, ok := w.l.Test(v); ok {
@@ -235,7 +244,7 @@ func (w *walker) returnFails(ret *ssa.Return, n node) bool {
 	if len(res) == 0 {
 		return false
 	}
-	last := w.resolve(res[len(res)-1], n)
+	last := w.stored(w.resolve(res[len(res)-1], n), n)
 	if types.Identical(last.Type(), errorType) {
 		return w.env.nonNil(w.l, w.a, last, map[ssa.Value]bool{})
 	}
@@ -248,7 +257,7 @@ func (w *walker) returnFails(ret *ssa.Return, n node) bool {
 		return w.l.IsStatus(last) || isFalse(last)
 	}
 	for i, v := range res {
-		v = w.resolve(v, n)
+		v = w.stored(w.resolve(v, n), n)
 		if w.l.IsValue(v) || w.l.IsStatus(v) {
 			return true
 		}
@@ -262,6 +271,93 @@ func (w *walker) returnFails(ret *ssa.Return, n node) bool {
 func isFalse(v ssa.Value) bool {
 	k, ok := v.(*ssa.Const)
 	return ok && k.Value != nil && k.Value.Kind() == constant.Bool && !constant.BoolVal(k.Value)
+}
+
+// compare classifies x == k or x != k where x is a phi merged at n's block
+// (`var job *JobContext; if j, ok := …; ok { job = j }; if job == nil`):
+// along the edge the walk came by, x is a constant (the comparison is
+// decided) or the lookup's own value (the comparison tests the lookup).
+func (w *walker) compare(b *ssa.BinOp, n node) condKind {
+	if b.Op != token.EQL && b.Op != token.NEQ {
+		return condUnknown
+	}
+	x, y := w.resolve(b.X, n), w.resolve(b.Y, n)
+	if x == b.X && y == b.Y {
+		return condUnknown
+	}
+	kx, xok := x.(*ssa.Const)
+	ky, yok := y.(*ssa.Const)
+	if xok && yok {
+		eq, ok := constEqual(kx, ky)
+		if !ok {
+			return condUnknown
+		}
+		if eq == (b.Op == token.EQL) {
+			return condTrue
+		}
+		return condFalse
+	}
+	if w.l == nil {
+		return condUnknown
+	}
+	if xok {
+		x, ky = y, kx
+	} else if !yok {
+		return condUnknown
+	}
+	missingIfEqual, ok := w.l.missingIfEqual(x, ky)
+	if !ok {
+		return condUnknown
+	}
+	if missingIfEqual == (b.Op == token.EQL) {
+		return condMissing
+	}
+	return condPresent
+}
+
+// constEqual compares two SSA constants of the same type.
+func constEqual(x, y *ssa.Const) (eq, ok bool) {
+	switch {
+	case x.IsNil() || y.IsNil():
+		return x.IsNil() && y.IsNil(), true
+	case x.Value == nil || y.Value == nil || x.Value.Kind() != y.Value.Kind():
+		return false, false
+	}
+	return constant.Compare(x.Value, token.EQL, y.Value), true
+}
+
+// stored sees through a load of a local variable to the value last stored
+// in it on the way to the load: a function with a defer keeps its results
+// in locals and returns them with `rundefers; t = *res; return t`, so
+// `return errNoJob` stores the sentinel first. It follows the load's block
+// back through single predecessors.
+func (w *walker) stored(v ssa.Value, n node) ssa.Value {
+	u, ok := v.(*ssa.UnOp)
+	if !ok || u.Op != token.MUL {
+		return v
+	}
+	addr, ok := u.X.(*ssa.Alloc)
+	if !ok {
+		return v
+	}
+	b := u.Block()
+	end := slices.Index(b.Instrs, ssa.Instruction(u))
+	for range 32 {
+		for i := end - 1; i >= 0; i-- {
+			if st, ok := b.Instrs[i].(*ssa.Store); ok && st.Addr == addr {
+				if b == n.b {
+					return w.resolve(st.Val, n)
+				}
+				return st.Val
+			}
+		}
+		if len(b.Preds) != 1 {
+			return v
+		}
+		b = b.Preds[0]
+		end = len(b.Instrs)
+	}
+	return v
 }
 
 // resolve picks the phi edge of the predecessor the walk came from.
@@ -312,6 +408,9 @@ func (e *Env) NonNil(v ssa.Value) bool {
 }
 
 func (e *Env) nonNil(l *Lookup, a Assume, v ssa.Value, seen map[ssa.Value]bool) bool {
+	if l.IsStatus(v) {
+		return l.Callee.StatusErr && a == Missing
+	}
 	switch v := v.(type) {
 	case *ssa.Const:
 		return !v.IsNil()
@@ -421,14 +520,14 @@ func (l *Lookup) reach(start *ssa.BasicBlock, a Assume) map[*ssa.BasicBlock]bool
 // missing case.
 func (l *Lookup) Escapes() bool {
 	for _, s := range l.Statuses {
-		if escapes(s, 0) {
+		if l.escapes(s, 0) {
 			return true
 		}
 	}
 	return false
 }
 
-func escapes(v ssa.Value, depth int) bool {
+func (l *Lookup) escapes(v ssa.Value, depth int) bool {
 	if depth > 3 || v.Referrers() == nil {
 		return false
 	}
@@ -449,7 +548,7 @@ func escapes(v ssa.Value, depth int) bool {
 		case *ssa.Go, *ssa.Defer, *ssa.MakeClosure, *ssa.Phi, *ssa.Send, *ssa.MapUpdate:
 			return true
 		case *ssa.Store:
-			if r.Val != v {
+			if r.Val != v || l.kept[r] {
 				continue
 			}
 			if ia, ok := r.Addr.(*ssa.IndexAddr); ok {
@@ -459,11 +558,11 @@ func escapes(v ssa.Value, depth int) bool {
 			}
 			return true
 		case *ssa.MakeInterface:
-			if escapes(r, depth+1) {
+			if l.escapes(r, depth+1) {
 				return true
 			}
 		case *ssa.ChangeInterface:
-			if escapes(r, depth+1) {
+			if l.escapes(r, depth+1) {
 				return true
 			}
 		}

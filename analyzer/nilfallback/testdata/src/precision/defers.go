@@ -1,0 +1,170 @@
+package precision
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"sync"
+
+	"github.com/routigen/routigen/runtime"
+)
+
+var errNoJob = errors.New("precision: no job")
+
+type store struct {
+	mu   sync.Mutex
+	seen map[string]int
+	job  *runtime.JobContext
+	ok   bool
+	err  error
+}
+
+func (s *store) lockedSentinel(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	job, ok := runtime.JobFromContext(ctx)
+	if !ok {
+		return errNoJob
+	}
+	s.seen[job.ID()]++
+	return nil
+}
+
+func (s *store) lockedNew(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ec, ok := runtime.ExecFromContext(ctx)
+	if !ok {
+		return errors.New("precision: no routine")
+	}
+	s.seen[ec.RoutineID]++
+	return nil
+}
+
+func deferredLog(ctx context.Context) error {
+	defer log.Println("done")
+	job, ok := runtime.JobFromContext(ctx)
+	if !ok {
+		return fmt.Errorf("deferred log: %w", runtime.ErrNoJob)
+	}
+	job.Trace("r", "a", nil)
+	return nil
+}
+
+func deferredClosure(ctx context.Context) (err error) {
+	defer func() {
+		if err != nil {
+			log.Printf("failed: %v", err)
+		}
+	}()
+	job, ok := runtime.JobFromContext(ctx)
+	if !ok {
+		return fmt.Errorf("deferred closure: %v", "no job")
+	}
+	job.Trace("r", "a", nil)
+	return nil
+}
+
+func namedResults(ctx context.Context) (n int, err error) {
+	defer func() { log.Println(n) }()
+	ec, err := runtime.RequireExec(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n = len(ec.RoutineID)
+	return n, nil
+}
+
+func viaVariable(ctx context.Context) error {
+	var job *runtime.JobContext
+	if j, ok := runtime.JobFromContext(ctx); ok {
+		job = j
+	}
+	if job == nil {
+		return errNoJob
+	}
+	job.Trace("r", "a", nil)
+	return nil
+}
+
+func namedBareReturn(ctx context.Context) (err error) {
+	defer s0.mu.Unlock()
+	s0.mu.Lock()
+	job, ok := runtime.JobFromContext(ctx)
+	if !ok {
+		err = errNoJob
+		return
+	}
+	job.Trace("r", "a", nil)
+	return
+}
+
+func namedBareReturnNoDefer(ctx context.Context) (err error) {
+	ec, ok := runtime.ExecFromContext(ctx)
+	if !ok {
+		err = fmt.Errorf("named: %w", runtime.ErrNoRoutine)
+		return
+	}
+	ec.Job.Trace(ec.RoutineID, "a", nil)
+	return
+}
+
+var s0 store
+
+func deferredRecover(ctx context.Context) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("recovered: %v", r)
+		}
+	}()
+	job, err := runtime.RequireJob(ctx)
+	if err != nil {
+		return fmt.Errorf("deferred recover: %w", err)
+	}
+	job.Trace("r", "a", nil)
+	return nil
+}
+
+func deferInLoop(ctx context.Context, names []string) error {
+	for _, n := range names {
+		s0.mu.Lock()
+		defer s0.mu.Unlock()
+		job, ok := runtime.JobFromContext(ctx)
+		if !ok {
+			return errNoJob
+		}
+		job.Trace(n, "a", nil)
+	}
+	return nil
+}
+
+func lockedPanics(ctx context.Context) {
+	s0.mu.Lock()
+	defer s0.mu.Unlock()
+	if _, ok := runtime.ExecFromContext(ctx); !ok {
+		panic("precision: no routine")
+	}
+}
+
+// A defer does not turn a fallback into a failure.
+func lockedFallback(ctx context.Context) error {
+	s0.mu.Lock()
+	defer s0.mu.Unlock()
+	job, ok := runtime.JobFromContext(ctx) // want `nilfallback: runtime.JobFromContext falls back when the job is missing`
+	if !ok {
+		return nil
+	}
+	job.Trace("r", "a", nil)
+	return nil
+}
+
+func deferredNamedNil(ctx context.Context) (err error) {
+	defer log.Println("x")
+	if _, ok := runtime.ExecFromContext(ctx); !ok { // want `nilfallback: runtime.ExecFromContext falls back when the routine activation is missing`
+		err = nil
+		return
+	}
+	s0.seen["x"]++
+	return nil
+}
