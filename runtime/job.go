@@ -71,6 +71,7 @@ type JobContext struct {
 	logLimit    int32
 	status      JobStatus
 	err         error
+	result      any
 	completedAt time.Time
 	done        chan struct{} // made on demand by Done: most jobs are never waited on one by one
 	finished    atomic.Bool   // status is final; read without mu by the scheduler
@@ -286,13 +287,43 @@ var closedChan = func() chan struct{} {
 
 // Wait blocks until the job finishes and returns nil when it completed, its
 // error when it failed or was cancelled, or ctx.Err() when ctx ends first.
+// A job that has finished reports its own outcome even when ctx is done
+// too: the outcome never depends on which of the two a select saw first.
 func (j *JobContext) Wait(ctx context.Context) error {
+	done := j.Done()
 	select {
-	case <-j.Done():
+	case <-done:
+		return j.Err()
+	default:
+	}
+	select {
+	case <-done:
 		return j.Err()
 	case <-ctx.Done():
-		return ctx.Err()
+		select {
+		case <-done: // both ready: the job's outcome wins
+			return j.Err()
+		default:
+			return ctx.Err()
+		}
 	}
+}
+
+// SetResult stores v as the job's result, for its poster to read with
+// Result once the job has finished. Logic of any routine of the job may
+// set it; the last call wins.
+func (j *JobContext) SetResult(v any) {
+	j.mu.Lock()
+	j.result = v
+	j.mu.Unlock()
+}
+
+// Result returns what SetResult stored last, nil if nothing. It does not
+// wait: call it after Wait (or Done) to see the job's final result.
+func (j *JobContext) Result() any {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.result
 }
 
 // Complete marks the job completed. Only the first finishing call counts.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"time"
 )
@@ -261,15 +262,27 @@ type ErrorHandler struct {
 }
 
 // RetryDelay returns the wait before retry k (k ≥ 1): Delay×Backoff^(k-1).
+// It saturates at the largest Duration instead of overflowing, and is
+// never negative (a negative Delay means no wait).
 func (h ErrorHandler) RetryDelay(k int) time.Duration {
+	if h.Delay <= 0 {
+		return 0
+	}
 	d := float64(h.Delay)
 	if h.Backoff > 1 {
-		for i := 1; i < k; i++ {
+		for i := 1; i < k && d < maxDelay; i++ {
 			d *= h.Backoff
 		}
 	}
+	if d >= maxDelay { // also +Inf
+		return time.Duration(math.MaxInt64)
+	}
 	return time.Duration(d)
 }
+
+// maxDelay is the largest Duration as a float64. It rounds up to 2^63, so
+// every float64 below it converts to a Duration without overflow.
+const maxDelay = float64(math.MaxInt64)
 
 type policyKind uint8
 
