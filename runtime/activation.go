@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"runtime/debug"
 	"sync/atomic"
 	"time"
@@ -26,14 +27,18 @@ type activation struct {
 	// Inline space for the input of a one-slot routine with one message.
 	slots1 [1][]Message
 	one1   [1]Message
+	vals1  [1][]any
+	oneV   [1]any
 }
 
 // multiInput is the input space of an activation of a routine with two or
-// three slots, made in one allocation instead of one for the slice of slots
-// and one per slot that holds a single message.
+// three slots, made in one allocation instead of one for the slices of
+// slots and one per slot that holds a single message.
 type multiInput struct {
 	slots [3][]Message
 	one   [3]Message
+	vals  [3][]any
+	oneV  [3]any
 }
 
 func (a *activation) Deadline() (time.Time, bool) { return time.Time{}, false }
@@ -161,6 +166,12 @@ func (r *Runtime) logErr(a *activation, msg string, err error) {
 // Emit, and receivers must not modify it either. Emits of a job that already
 // finished are dropped.
 func Emit(ctx context.Context, event string, payload Message) error {
+	return emit(ctx, event, payload, nil)
+}
+
+// emit is Emit of payload, a Message (typ nil) or a boxed value of type typ
+// (see Out.Emit).
+func emit(ctx context.Context, event string, payload any, typ reflect.Type) error {
 	ec := execOf(ctx)
 	if ec == nil || ec.act == nil {
 		return fmt.Errorf("runtime: emit %q: %w", event, ErrNoRoutine)
@@ -169,21 +180,25 @@ func Emit(ctx context.Context, event string, payload Message) error {
 	if a.done.Load() {
 		return fmt.Errorf("runtime: emit %q after routine %q returned: %w", event, a.n.id, ErrNoRoutine)
 	}
-	targets, ok := a.n.targets(event)
-	if !ok {
+	out := a.n.eventOut(event)
+	if out == nil {
 		return fmt.Errorf("runtime: emit: routine %q has no event %q: %w", a.n.id, event, ErrUnknownEvent)
+	}
+	if out.typ != typ {
+		return fmt.Errorf("runtime: emit: routine %q: event %q carries %s, not %s: %w", a.n.id, event, typeName(out.typ), typeName(typ), ErrPayloadType)
 	}
 	r := a.jr.rt
 	if !r.hasHooks {
-		for _, t := range targets {
+		for _, t := range out.targets {
 			a.handOff(a.jr.enqueue(a.ec.Job, t.node, t.slot, payload))
 		}
 		return nil
 	}
-	r.hooks.OnEmit(a, event, payload)
+	view := messageView(payload)
+	r.hooks.OnEmit(a, event, view)
 	var errs []error
-	for _, t := range targets {
-		if err := r.hooks.BeforeEnqueue(a, t.node.id, t.node.def.slotNames[t.slot], payload); err != nil {
+	for _, t := range out.targets {
+		if err := r.hooks.BeforeEnqueue(a, t.node.id, t.node.def.slotNames[t.slot], view); err != nil {
 			errs = append(errs, &VetoError{Hook: "BeforeEnqueue", What: fmt.Sprintf("emit %q to %s.%s", event, t.node.id, t.node.def.slotNames[t.slot]), Err: err})
 			continue
 		}

@@ -37,6 +37,11 @@ var (
 	// ErrDuplicate reports a name used twice: a routine id in a flow, a
 	// flow id in a runtime, a connection, or the id of a job still running.
 	ErrDuplicate = errors.New("runtime: duplicate")
+	// ErrPayloadType reports a payload of one type meeting a port of
+	// another: an event connected to a slot of another type, a typed port
+	// used on a routine that declared it with another type, a post of a
+	// Message to a typed slot.
+	ErrPayloadType = errors.New("runtime: payload type mismatch")
 	// ErrVetoed wraps the error a "before" hook returned to veto.
 	ErrVetoed = errors.New("runtime: vetoed by hook")
 )

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"sync"
 )
@@ -70,17 +71,31 @@ func (f *Flow) Connect(fromRoutine, event, toRoutine, slot string) error {
 		return fmt.Errorf("runtime: flow %q: connect: routine %q: %w", f.id, fromRoutine, ErrUnknownRoutine)
 	case to == nil:
 		return fmt.Errorf("runtime: flow %q: connect: routine %q: %w", f.id, toRoutine, ErrUnknownRoutine)
-	case !from.r.hasEvent(event):
+	case from.r.eventIndex(event) < 0:
 		return fmt.Errorf("runtime: flow %q: connect: routine %q has no event %q: %w", f.id, fromRoutine, event, ErrUnknownEvent)
 	case to.r.slotIndex(slot) < 0:
 		return fmt.Errorf("runtime: flow %q: connect: routine %q has no slot %q: %w", f.id, toRoutine, slot, ErrUnknownSlot)
 	}
 	c := connection{fromRoutine, event, toRoutine, slot}
+	if err := c.checkTypes(from.r.events[from.r.eventIndex(event)].typ, to.r.slots[to.r.slotIndex(slot)].typ); err != nil {
+		return fmt.Errorf("runtime: flow %q: %w", f.id, err)
+	}
 	if slices.Contains(f.conns, c) {
 		return fmt.Errorf("runtime: flow %q: connect %s.%s -> %s.%s: connection %w", f.id, fromRoutine, event, toRoutine, slot, ErrDuplicate)
 	}
 	f.conns = append(f.conns, c)
 	return nil
+}
+
+// checkTypes reports an event whose payload type differs from its target
+// slot's. Untyped ports carry Message, so an untyped port connects to a
+// typed port of Message and to nothing else typed.
+func (c connection) checkTypes(event, slot reflect.Type) error {
+	if event == slot {
+		return nil
+	}
+	return fmt.Errorf("connect %s.%s -> %s.%s: event %s.%s carries %s, slot %s.%s takes %s: %w",
+		c.from, c.event, c.to, c.slot, c.from, c.event, typeName(event), c.to, c.slot, typeName(slot), ErrPayloadType)
 }
 
 // OnError sets the flow's default error handler, for routines that set none.
@@ -127,16 +142,17 @@ type node struct {
 
 type eventOut struct {
 	event   string
+	typ     reflect.Type // payload type; nil: Message
 	targets []target
 }
 
-func (n *node) targets(event string) ([]target, bool) {
+func (n *node) eventOut(event string) *eventOut {
 	for i := range n.out {
 		if n.out[i].event == event {
-			return n.out[i].targets, true
+			return &n.out[i]
 		}
 	}
-	return nil, false
+	return nil
 }
 
 type target struct {
@@ -175,7 +191,7 @@ func (f *Flow) compile() (*plan, error) {
 			n.handler = *f.handler
 		}
 		for _, e := range n.def.events {
-			n.out = append(n.out, eventOut{event: e})
+			n.out = append(n.out, eventOut{event: e.name, typ: e.typ})
 		}
 		p.nodes = append(p.nodes, n)
 		p.byID[n.id] = n
@@ -183,15 +199,15 @@ func (f *Flow) compile() (*plan, error) {
 	for _, c := range f.conns {
 		from, to := p.byID[c.from], p.byID[c.to]
 		si := to.slotIndex(c.slot)
-		if _, ok := from.targets(c.event); !ok || si < 0 {
+		out := from.eventOut(c.event)
+		if out == nil || si < 0 {
 			// The routine changed after Connect checked it.
 			return nil, fmt.Errorf("runtime: flow %q: connection %s.%s -> %s.%s no longer matches the routines: %w", f.id, c.from, c.event, c.to, c.slot, ErrUnknownEvent)
 		}
-		for i := range from.out {
-			if from.out[i].event == c.event {
-				from.out[i].targets = append(from.out[i].targets, target{node: to, slot: si})
-			}
+		if err := c.checkTypes(out.typ, to.def.slots[si].typ); err != nil {
+			return nil, fmt.Errorf("runtime: flow %q: %w", f.id, err)
 		}
+		out.targets = append(out.targets, target{node: to, slot: si})
 	}
 	return p, nil
 }

@@ -43,11 +43,12 @@ type instState struct {
 	granted bool         // the throttle let it go: fire without asking again
 }
 
-// slotQueue holds the messages of one slot of one (instance, job). Most
-// slots hold one message at a time, so it starts out in one, inline.
+// slotQueue holds the messages of one slot of one (instance, job): Messages
+// of an untyped slot, boxed values (see box) of a typed one. Most slots hold
+// one message at a time, so it starts out in one, inline.
 type slotQueue struct {
-	msgs []Message
-	one  [1]Message
+	msgs []any
+	one  [1]any
 }
 
 func newJobRun(r *Runtime, w *worker, id string, metadata Message) *jobRun {
@@ -121,7 +122,7 @@ func (jr *jobRun) dead() bool { return jr.job.finished.Load() }
 
 // post queues the job's first message and settles the job if no policy
 // fires on it.
-func (jr *jobRun) post(n *node, slot int, msg Message) {
+func (jr *jobRun) post(n *node, slot int, msg any) {
 	jr.mu.Lock()
 	a := jr.enqueueLocked(n, slot, msg)
 	complete, quiet := jr.settleLocked()
@@ -133,7 +134,7 @@ func (jr *jobRun) post(n *node, slot int, msg Message) {
 // any, for the caller to run or submit. An emit that raced its
 // activation's end may come after jr moved on to another job: job keeps it
 // out (JobContexts are never reused).
-func (jr *jobRun) enqueue(job *JobContext, n *node, slot int, msg Message) *activation {
+func (jr *jobRun) enqueue(job *JobContext, n *node, slot int, msg any) *activation {
 	jr.mu.Lock()
 	var a *activation
 	if jr.job == job {
@@ -143,7 +144,7 @@ func (jr *jobRun) enqueue(job *JobContext, n *node, slot int, msg Message) *acti
 	return a
 }
 
-func (jr *jobRun) enqueueLocked(n *node, slot int, msg Message) *activation {
+func (jr *jobRun) enqueueLocked(n *node, slot int, msg any) *activation {
 	if jr.dead() {
 		return nil
 	}
@@ -180,42 +181,7 @@ func (jr *jobRun) tryFireLocked(n *node, st *instState) *activation {
 		}
 	}
 	a := &activation{jr: jr, n: n}
-	a.in.def = &n.def
-	var ones []Message // where single messages of a multi-slot input go
-	switch k := len(st.q); {
-	case k == 1:
-		a.in.msgs = a.slots1[:]
-	case k <= len(multiInput{}.one):
-		mi := new(multiInput)
-		a.in.msgs, ones = mi.slots[:k:k], mi.one[:k:k]
-	default:
-		a.in.msgs = make([][]Message, k)
-	}
-	for i := range st.q {
-		sq := &st.q[i]
-		m := sq.msgs
-		switch {
-		case len(m) == 0:
-		case len(m) == 1:
-			// Copy the message out so the queue keeps its inline space.
-			if len(st.q) == 1 {
-				a.one1[0] = m[0]
-				a.in.msgs[i] = a.one1[:1:1]
-			} else {
-				if ones == nil {
-					ones = make([]Message, len(st.q))
-				}
-				ones[i] = m[0]
-				a.in.msgs[i] = ones[i : i+1 : i+1]
-			}
-			sq.reset()
-		case batch == 0 || len(m) <= batch:
-			a.in.msgs[i] = m
-			sq.msgs = sq.one[:0:1]
-		default:
-			a.in.msgs[i], sq.msgs = m[:batch:batch], m[batch:]
-		}
-	}
+	a.in = n.def.input(st.q, batch, a)
 	st.running = true
 	jr.active++
 	a.ec = ExecContext{RoutineID: n.id, FlowID: jr.w.plan.id, Job: jr.job, Worker: jr.w.state, act: a}

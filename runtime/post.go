@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"fmt"
+	"reflect"
 )
 
 // PostOption configures a Post.
@@ -34,7 +35,15 @@ func WithMetadata(m Message) PostOption { return func(o *postOptions) { o.metada
 // does not cancel the job (use JobContext.Cancel). A burst of posts from
 // outside logic waits while the runtime is far behind; if ctx ends first,
 // Post returns ctx's error and no job.
+//
+// A typed slot (see [In]) takes its values through In.Post; Post of a
+// Message to it is an error wrapping ErrPayloadType.
 func (r *Runtime) Post(ctx context.Context, flowID, routineID, slot string, data Message, opts ...PostOption) (*JobContext, error) {
+	return r.post(ctx, flowID, routineID, slot, data, nil, opts)
+}
+
+// post is Post of data, a Message (typ nil) or a boxed value of type typ.
+func (r *Runtime) post(ctx context.Context, flowID, routineID, slot string, data any, typ reflect.Type, opts []PostOption) (*JobContext, error) {
 	var o postOptions
 	if len(opts) > 0 {
 		po := new(postOptions) // keeps o on the stack when there are no options
@@ -55,6 +64,9 @@ func (r *Runtime) Post(ctx context.Context, flowID, routineID, slot string, data
 	w, n, si, err := r.resolve(flowID, routineID, slot, o.worker)
 	if err != nil {
 		return nil, err
+	}
+	if got := n.def.slots[si].typ; got != typ {
+		return nil, fmt.Errorf("runtime: post: slot %s.%s takes %s, not %s: %w", routineID, slot, typeName(got), typeName(typ), ErrPayloadType)
 	}
 	id := o.jobID
 	if id == "" {
@@ -108,7 +120,7 @@ func (r *Runtime) Post(ctx context.Context, flowID, routineID, slot string, data
 
 // beforeHooks runs the vetoing hooks of a post. A hook that panics leaves
 // no job behind either (the panic goes on to Post's caller).
-func (r *Runtime) beforeHooks(ctx context.Context, jr *jobRun, n *node, si int, data Message) (veto error) {
+func (r *Runtime) beforeHooks(ctx context.Context, jr *jobRun, n *node, si int, data any) (veto error) {
 	ok := false
 	defer func() {
 		if !ok {
@@ -118,7 +130,7 @@ func (r *Runtime) beforeHooks(ctx context.Context, jr *jobRun, n *node, si int, 
 	job := jr.job
 	if err := r.hooks.BeforeJob(ctx, job); err != nil {
 		veto = &VetoError{Hook: "BeforeJob", What: "job " + job.id, Err: err}
-	} else if err := r.hooks.BeforeEnqueue(WithJob(ctx, job), n.id, n.def.slotNames[si], data); err != nil {
+	} else if err := r.hooks.BeforeEnqueue(WithJob(ctx, job), n.id, n.def.slotNames[si], messageView(data)); err != nil {
 		veto = &VetoError{Hook: "BeforeEnqueue", What: "post to " + n.id + "." + n.def.slotNames[si], Err: err}
 	}
 	ok = true

@@ -1,10 +1,12 @@
 package runtime
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
 	"math"
+	"reflect"
 	"slices"
 	"time"
 )
@@ -19,32 +21,83 @@ type LogicFunc func(ctx context.Context, in Input) error
 // as read-only.
 type Input struct {
 	def  *routineDef
-	msgs [][]Message
+	msgs [][]Message // per slot; untyped slots only
+	vals [][]any     // per slot; typed slots only (boxed values)
 }
 
 // NewInput returns an Input holding msgs per slot, for calling a LogicFunc
 // directly in tests (see package runtimetest for its context).
 func NewInput(msgs map[string][]Message) Input {
 	names := slices.Sorted(maps.Keys(msgs))
-	in := Input{def: &routineDef{slotNames: names}, msgs: make([][]Message, len(names))}
+	def := &routineDef{kind: "test", slotNames: names, slots: make([]slotDef, len(names))}
+	in := Input{def: def, msgs: make([][]Message, len(names)), vals: make([][]any, len(names))}
 	for i, n := range names {
+		def.slots[i].name = n
 		in.msgs[i] = slices.Clone(msgs[n])
 	}
 	return in
 }
 
+// InputWith returns a copy of in in which typed slot p holds vs, for calling
+// a LogicFunc that reads p directly in tests:
+//
+//	in := runtime.InputWith(runtime.NewInput(nil), orderIn, Order{ID: 1})
+func InputWith[T any](in Input, p In[T], vs ...T) Input {
+	var def routineDef
+	if in.def != nil {
+		def = *in.def
+	}
+	def.kind = cmp.Or(def.kind, "test")
+	def.slots, def.slotNames = slices.Clone(def.slots), slices.Clone(def.slotNames)
+	out := Input{def: &def, msgs: slices.Clone(in.msgs), vals: slices.Clone(in.vals)}
+	i := out.slotIndex(p.name)
+	if i < 0 {
+		i = len(def.slots)
+		def.slots = append(def.slots, slotDef{name: p.name})
+		def.slotNames = append(def.slotNames, p.name)
+		out.msgs = append(out.msgs, nil)
+		out.vals = append(out.vals, nil)
+	}
+	def.slots[i].typ = p.typ
+	out.msgs[i], out.vals[i] = nil, nil
+	if p.typ == nil {
+		out.msgs[i] = *any(&vs).(*[]Message)
+		return out
+	}
+	for _, v := range vs {
+		out.vals[i] = append(out.vals[i], box(v))
+	}
+	return out
+}
+
 // Slot returns the messages the activation consumed from slot name, oldest
 // first; nil for a slot that had none or that the routine does not have.
+// A typed slot (see [In]) of a type other than Message has no messages:
+// read it with In.From.
 func (in Input) Slot(name string) []Message {
+	if i := in.slotIndex(name); i >= 0 {
+		return in.msgs[i]
+	}
+	return nil
+}
+
+func (in Input) slotIndex(name string) int {
 	if in.def == nil {
-		return nil
+		return -1
 	}
 	for i, n := range in.def.slotNames {
 		if n == name {
-			return in.msgs[i]
+			return i
 		}
 	}
-	return nil
+	return -1
+}
+
+func (in Input) kind() string {
+	if in.def == nil {
+		return ""
+	}
+	return in.def.kind
 }
 
 // Slots returns the routine's slot names in declaration order.
@@ -66,11 +119,13 @@ func Optional() SlotOption { return func(s *slotDef) { s.optional = true } }
 type slotDef struct {
 	name     string
 	optional bool
+	typ      reflect.Type // payload type; nil: Message (untyped)
 }
 
 type eventDef struct {
 	name   string
 	fields []string
+	typ    reflect.Type // payload type; nil: Message (untyped)
 }
 
 // Routine describes a kind of routine: its slots (inputs), events (outputs),
@@ -95,15 +150,20 @@ func NewRoutine(kind string) *Routine { return &Routine{kind: kind} }
 // Kind returns the kind NewRoutine was called with.
 func (r *Routine) Kind() string { return r.kind }
 
-// Slot declares an input slot.
+// Slot declares an untyped input slot: its messages are Messages. See
+// [Routine.In] for a typed one.
 func (r *Routine) Slot(name string, opts ...SlotOption) *Routine {
+	return r.slot(name, nil, opts)
+}
+
+func (r *Routine) slot(name string, typ reflect.Type, opts []SlotOption) *Routine {
 	switch {
 	case name == "":
 		r.errs = append(r.errs, fmt.Errorf("runtime: routine %q: empty slot name", r.kind))
 	case r.slotIndex(name) >= 0:
 		r.errs = append(r.errs, fmt.Errorf("runtime: routine %q: slot %q declared twice: %w", r.kind, name, ErrDuplicate))
 	default:
-		s := slotDef{name: name}
+		s := slotDef{name: name, typ: typ}
 		for _, o := range opts {
 			o(&s)
 		}
@@ -112,16 +172,20 @@ func (r *Routine) Slot(name string, opts ...SlotOption) *Routine {
 	return r
 }
 
-// Event declares an output event. fields document the payload's keys; they
-// are not enforced.
+// Event declares an untyped output event. fields document the payload's
+// keys; they are not enforced: a typed event ([Routine.Out]) is.
 func (r *Routine) Event(name string, fields ...string) *Routine {
+	return r.event(name, nil, fields)
+}
+
+func (r *Routine) event(name string, typ reflect.Type, fields []string) *Routine {
 	switch {
 	case name == "":
 		r.errs = append(r.errs, fmt.Errorf("runtime: routine %q: empty event name", r.kind))
-	case r.hasEvent(name):
+	case r.eventIndex(name) >= 0:
 		r.errs = append(r.errs, fmt.Errorf("runtime: routine %q: event %q declared twice: %w", r.kind, name, ErrDuplicate))
 	default:
-		r.events = append(r.events, eventDef{name: name, fields: slices.Clone(fields)})
+		r.events = append(r.events, eventDef{name: name, fields: slices.Clone(fields), typ: typ})
 	}
 	return r
 }
@@ -182,13 +246,13 @@ func (r *Routine) slotIndex(name string) int {
 	return -1
 }
 
-func (r *Routine) hasEvent(name string) bool {
-	for _, e := range r.events {
+func (r *Routine) eventIndex(name string) int {
+	for i, e := range r.events {
 		if e.name == name {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
 }
 
 // routineDef is the frozen copy of a Routine that a registered flow runs, so
@@ -197,7 +261,7 @@ type routineDef struct {
 	kind      string
 	slots     []slotDef
 	slotNames []string
-	events    []string
+	events    []eventDef
 	policy    Policy
 	logic     LogicFunc
 	handler   *ErrorHandler
@@ -208,7 +272,7 @@ func (r *Routine) freeze() routineDef {
 		kind:      r.kind,
 		slots:     slices.Clone(r.slots),
 		slotNames: r.Slots(),
-		events:    r.Events(),
+		events:    slices.Clone(r.events),
 		policy:    r.policy,
 		logic:     r.logic,
 	}
@@ -362,25 +426,51 @@ func (p Policy) String() string {
 // SlotView is the read-only view of one (routine instance, job)'s queues
 // that a Custom policy decides on.
 type SlotView struct {
-	names []string
-	q     []slotQueue
+	def *routineDef
+	q   []slotQueue
 }
 
 // Slots returns the slot names.
-func (v SlotView) Slots() []string { return slices.Clone(v.names) }
+func (v SlotView) Slots() []string {
+	if v.def == nil {
+		return nil
+	}
+	return slices.Clone(v.def.slotNames)
+}
 
-// Len returns how many messages slot holds.
-func (v SlotView) Len(slot string) int { return len(v.Messages(slot)) }
+// Len returns how many messages slot holds, typed or not.
+func (v SlotView) Len(slot string) int {
+	if i := v.index(slot); i >= 0 {
+		return len(v.q[i].msgs)
+	}
+	return 0
+}
 
 // Messages returns the queued messages of slot, oldest first. They must not
-// be modified.
+// be modified. A typed value v shows as Message{ValueKey: v}; In.Queued
+// reads a typed slot without the wrapping.
 func (v SlotView) Messages(slot string) []Message {
-	for i, n := range v.names {
+	i := v.index(slot)
+	if i < 0 || len(v.q[i].msgs) == 0 {
+		return nil
+	}
+	out := make([]Message, len(v.q[i].msgs))
+	for j, p := range v.q[i].msgs {
+		out[j] = messageView(p)
+	}
+	return out
+}
+
+func (v SlotView) index(slot string) int {
+	if v.def == nil {
+		return -1
+	}
+	for i, n := range v.def.slotNames {
 		if n == slot && i < len(v.q) {
-			return slices.Clip(v.q[i].msgs)
+			return i
 		}
 	}
-	return nil
+	return -1
 }
 
 // ready reports whether queues q may activate the instance now, and batch:
@@ -417,7 +507,7 @@ func (p *Policy) ready(d *routineDef, q []slotQueue) (ok bool, batch int) {
 		}
 		return true, 0
 	case policyCustom:
-		return p.custom.ready(SlotView{names: d.slotNames, q: q}), 0
+		return p.custom.ready(SlotView{def: d, q: q}), 0
 	}
 	return true, 0
 }
