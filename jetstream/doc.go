@@ -1,0 +1,3 @@
+// Package jetstream runs routigen flows durably across processes over NATS
+// JetStream.
+package jetstream
