@@ -17,6 +17,11 @@ type ExecContext struct {
 	Job *JobContext
 	// Worker is the worker the job runs on.
 	Worker *WorkerState
+	// Attempt counts the runs of the job: 1 on the first. Under a Backend
+	// a job whose node died before it finished runs again, elsewhere, with
+	// Attempt > 1 (see WithBackend): logic whose effects must not happen
+	// twice checks it, or is idempotent.
+	Attempt int
 
 	// act is the running activation, set by the runtime only: Emit and
 	// Logger need it, and a hand-built ExecContext has none.

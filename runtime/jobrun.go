@@ -33,6 +33,11 @@ type jobRun struct {
 	// Guarded by rt.liveMu.
 	prevLive, nextLive *jobRun
 	named              bool
+
+	// attempt is ExecContext.Attempt (0 means 1); onQuiet, set for a job a
+	// Backend delivered, is told once the job is quiet (see Node.Run).
+	attempt int
+	onQuiet func(*JobContext)
 }
 
 type instState struct {
@@ -184,7 +189,7 @@ func (jr *jobRun) tryFireLocked(n *node, st *instState) *activation {
 	a.in = n.def.input(st.q, batch, a)
 	st.running = true
 	jr.active++
-	a.ec = ExecContext{RoutineID: n.id, FlowID: jr.w.plan.id, Job: jr.job, Worker: jr.w.state, act: a}
+	a.ec = ExecContext{RoutineID: n.id, FlowID: jr.w.plan.id, Job: jr.job, Worker: jr.w.state, Attempt: max(jr.attempt, 1), act: a}
 	return a
 }
 
@@ -246,6 +251,9 @@ func (jr *jobRun) retire() {
 	if stop {
 		w.stop()
 	}
+	if f := jr.onQuiet; f != nil {
+		f(jr.job)
+	}
 	jr.recycle()
 }
 
@@ -257,6 +265,7 @@ func (jr *jobRun) recycle() {
 	jr.gen++
 	jr.quiet, jr.quietCh, jr.settled, jr.active = false, nil, false, 0
 	jr.named = false
+	jr.attempt, jr.onQuiet = 0, nil
 	for i := range jr.insts {
 		st := &jr.insts[i]
 		st.running, st.waiting, st.granted = false, false, false

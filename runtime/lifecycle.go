@@ -26,12 +26,16 @@ type worker struct {
 	live    int
 }
 
-func (r *Runtime) newWorkerLocked(p *plan) *worker {
+// newWorkerLocked makes a worker of p under id, a fresh one when id is "".
+func (r *Runtime) newWorkerLocked(p *plan, id string) *worker {
 	ids := make([]string, len(p.nodes))
 	for i, n := range p.nodes {
 		ids[i] = n.id
 	}
-	w := &worker{rt: r, plan: p, state: newRuntimeWorkerState(r.ids.next(), p.id, ids), throttles: make([]*throttle, len(p.nodes))}
+	if id == "" {
+		id = r.ids.next()
+	}
+	w := &worker{rt: r, plan: p, state: newRuntimeWorkerState(id, p.id, ids), throttles: make([]*throttle, len(p.nodes))}
 	for i, n := range p.nodes {
 		if n.def.policy.kind == policyInterval {
 			w.throttles[i] = &throttle{d: n.def.policy.d}

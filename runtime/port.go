@@ -36,7 +36,11 @@ type Out[T any] struct {
 // NewIn returns the typed slot name carrying values of T. In[Message] is an
 // untyped slot, the same as Routine.Slot(name).
 func NewIn[T any](name string, opts ...SlotOption) In[T] {
-	return In[T]{name: name, typ: payloadType[T](), opts: opts}
+	typ := payloadType[T]()
+	if typ != nil {
+		boxers.Store(typ, func(v any) boxed { return box(v.(T)) }) // for a Backend's deliveries
+	}
+	return In[T]{name: name, typ: typ, opts: opts}
 }
 
 // NewOut returns the typed event name carrying values of T. Out[Message] is

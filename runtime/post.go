@@ -52,6 +52,9 @@ func (r *Runtime) post(ctx context.Context, flowID, routineID, slot string, data
 		}
 		o = *po
 	}
+	if r.backend != nil {
+		return r.postRemote(ctx, flowID, routineID, slot, data, typ, o)
+	}
 	// Backpressure: a burst of posts from outside waits for the pool to
 	// catch up. Posts from logic never wait (the pool would wait on itself).
 	if p := r.pool.Load(); p != nil {
@@ -171,7 +174,7 @@ func (r *Runtime) resolveLocked(flowID, routineID, slot, workerID string, create
 	var w *worker
 	if workerID == "" {
 		if w = r.defaults[flowID]; w == nil && create {
-			w = r.newWorkerLocked(p)
+			w = r.newWorkerLocked(p, "")
 			r.defaults[flowID] = w
 		}
 	} else {

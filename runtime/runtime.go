@@ -59,6 +59,18 @@ type Runtime struct {
 	closed bool
 
 	closing chan struct{} // closed when Close has finished
+
+	// Under a Backend (see backend.go): remote holds the views of jobs
+	// posted or looked up here until their outcome comes (guarded by
+	// liveMu); serveCtx ends when the node stops taking jobs; releasing is
+	// set when Shutdown's deadline hands running jobs back.
+	backend     Backend
+	nodeID      string
+	postOnly    bool
+	remote      map[*JobContext]*remoteJob
+	serveCtx    context.Context
+	stopServing context.CancelFunc
+	releasing   atomic.Bool
 }
 
 // Option configures a Runtime.
@@ -116,6 +128,14 @@ func New(opts ...Option) *Runtime {
 	} else {
 		r.hasHooks = true
 	}
+	if r.nodeID == "" {
+		r.nodeID = r.ids.next()
+	}
+	if r.backend != nil {
+		r.remote = map[*JobContext]*remoteJob{}
+		r.serveCtx, r.stopServing = context.WithCancel(context.Background())
+		r.backend.Open(&Node{r: r})
+	}
 	return r
 }
 
@@ -129,14 +149,22 @@ func (r *Runtime) Register(f *Flow) error {
 		return err
 	}
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	if r.closed {
+		r.mu.Unlock()
 		return fmt.Errorf("runtime: register %q: %w", f.id, ErrClosed)
 	}
 	if _, ok := r.flows[p.id]; ok {
+		r.mu.Unlock()
 		return fmt.Errorf("runtime: register: flow %q: %w", p.id, ErrDuplicate)
 	}
 	r.flows[p.id] = p
+	r.mu.Unlock()
+	if err := r.serveFlow(p.id); err != nil {
+		r.mu.Lock()
+		delete(r.flows, p.id)
+		r.mu.Unlock()
+		return err
+	}
 	return nil
 }
 
@@ -155,10 +183,18 @@ func (r *Runtime) Exec(ctx context.Context, flowID string) (*WorkerState, error)
 		r.mu.Unlock()
 		return nil, fmt.Errorf("runtime: exec: flow %q: %w", flowID, ErrUnknownFlow)
 	}
-	w := r.newWorkerLocked(p)
+	if r.postOnly {
+		r.mu.Unlock()
+		return nil, fmt.Errorf("runtime: exec %q: a post-only node runs no workers: %w", flowID, ErrClosed)
+	}
+	w := r.newWorkerLocked(p, "")
 	w.ctx = ctx
 	w.stopWatch = context.AfterFunc(ctx, func() { r.stopWorker(w) })
 	r.mu.Unlock()
+	if err := r.serveWorker(ctx, w); err != nil {
+		r.stopWorker(w)
+		return nil, err
+	}
 	w.start()
 	return w.state, nil
 }
@@ -199,6 +235,14 @@ func (r *Runtime) Job(id string) (*JobContext, bool) {
 // failures are not Wait's error: see each JobContext. Logic must not call
 // it: it would wait for its own job.
 func (r *Runtime) Wait(ctx context.Context) error {
+	if err := r.waitLocal(ctx); err != nil {
+		return err
+	}
+	return r.waitRemote(ctx)
+}
+
+// waitLocal waits for the jobs running on this node.
+func (r *Runtime) waitLocal(ctx context.Context) error {
 	r.liveMu.Lock()
 	type snap struct {
 		jr  *jobRun
@@ -242,7 +286,11 @@ func (r *Runtime) Close() error {
 	r.liveMu.Unlock()
 	r.mu.Unlock()
 
-	_ = r.Wait(context.Background())
+	r.stopServingJobs()
+	_ = r.waitLocal(context.Background())
+	if err := r.closeBackend(context.Background()); err != nil {
+		r.logRuntimeErr("backend close failed", err)
+	}
 	r.mu.Lock()
 	ws := make([]*worker, 0, len(r.workers))
 	for _, w := range r.workers {

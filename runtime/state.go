@@ -86,6 +86,9 @@ type Cell[T any] struct {
 	seq uint64
 	v   T
 	key string
+	// codec, set when the cell is made, lets a Backend persist a
+	// worker-scope cell (see StateCodec); zero for job-scope cells.
+	codec StateCodec[T]
 }
 
 // Key returns the namespaced storage key: "NAME/ROUTINE" for per-routine
@@ -159,9 +162,13 @@ type cellKey struct {
 type cellStore struct {
 	mu    sync.RWMutex
 	cells map[cellKey]any
+	// loaded holds a worker's persisted cells, by printable key, that no
+	// accessor has asked for yet: the first one decodes its cell from it
+	// (see Node.LoadWorker). Guarded by mu.
+	loaded map[string][]byte
 }
 
-func cellFor[T any](s *cellStore, name, ns string, sharing Sharing) (*Cell[T], error) {
+func cellFor[T any](s *cellStore, name, ns string, sharing Sharing, codec []StateCodec[T]) (*Cell[T], error) {
 	k := cellKey{name: name, ns: ns, sharing: sharing}
 	s.mu.RLock()
 	got, ok := s.cells[k]
@@ -172,7 +179,15 @@ func cellFor[T any](s *cellStore, name, ns string, sharing Sharing) (*Cell[T], e
 			if s.cells == nil {
 				s.cells = make(map[cellKey]any)
 			}
-			got = &Cell[T]{key: printableKey(name, ns, sharing)}
+			c := &Cell[T]{key: printableKey(name, ns, sharing)}
+			if len(codec) > 0 {
+				c.codec = codec[0]
+			}
+			if err := c.restoreLocked(s); err != nil {
+				s.mu.Unlock()
+				return nil, err
+			}
+			got = c
 			s.cells[k] = got
 		}
 		s.mu.Unlock()
@@ -212,7 +227,7 @@ func JobCell[T any](ctx context.Context, name string, sharing Sharing) (*Cell[T]
 		}
 		ns = ec.RoutineID
 	}
-	return cellFor[T](ec.Job.cellStoreOf(), name, ns, sharing)
+	return cellFor[T](ec.Job.cellStoreOf(), name, ns, sharing, nil)
 }
 
 // WorkerCell returns the worker-scope cell named name for the activation in
@@ -220,7 +235,12 @@ func JobCell[T any](ctx context.Context, name string, sharing Sharing) (*Cell[T]
 // With PerRoutine it is namespaced by ctx's routine id, with PerFlow by the
 // flow. The error wraps ErrNoRoutine when ctx carries no activation (and so
 // no worker).
-func WorkerCell[T any](ctx context.Context, name string, sharing Sharing) (*Cell[T], error) {
+//
+// codec (generated code passes one) is how a Backend persists the cell; the
+// call that makes the cell sets it. Under a Backend, a cell the node loaded
+// from the store is decoded here, on first use, and a decoding error is
+// returned naming the key.
+func WorkerCell[T any](ctx context.Context, name string, sharing Sharing, codec ...StateCodec[T]) (*Cell[T], error) {
 	ec := execOf(ctx)
 	if ec == nil || ec.Worker == nil || (sharing == PerRoutine && ec.RoutineID == "") {
 		return nil, fmt.Errorf("runtime: worker state %q: %w", name, ErrNoRoutine)
@@ -229,5 +249,5 @@ func WorkerCell[T any](ctx context.Context, name string, sharing Sharing) (*Cell
 	if sharing == PerRoutine {
 		ns = ec.RoutineID
 	}
-	return cellFor[T](&ec.Worker.cells, name, ns, sharing)
+	return cellFor[T](&ec.Worker.cells, name, ns, sharing, codec)
 }

@@ -230,7 +230,10 @@ func TestLogicWithoutAFlow(t *testing.T) {
 func TestCellSharingModesApart(t *testing.T) {
 	ctx, _, _ := runtimetest.NewContext(t, runtimetest.FlowID)
 	for _, cell := range []func(context.Context, string, runtime.Sharing) (*runtime.Cell[counterState], error){
-		runtime.JobCell[counterState], runtime.WorkerCell[counterState],
+		runtime.JobCell[counterState],
+		func(ctx context.Context, name string, s runtime.Sharing) (*runtime.Cell[counterState], error) {
+			return runtime.WorkerCell[counterState](ctx, name, s)
+		},
 	} {
 		own, err := cell(ctx, "n", runtime.PerRoutine)
 		if err != nil {

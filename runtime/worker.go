@@ -27,6 +27,9 @@ type WorkerState struct {
 	mu       sync.Mutex
 	user     map[string]Message
 	statuses map[string]RoutineStatus
+	// userVer counts changes to user, so that a Backend persists it only
+	// when it changed (see persistState).
+	userVer uint64
 
 	processed atomic.Int64
 	failed    atomic.Int64
@@ -40,7 +43,8 @@ type WorkerState struct {
 	// runtime answers it from its jobs, so activations pay nothing for it.
 	running func(i int) bool
 
-	cells cellStore
+	cells   cellStore
+	persist persistState
 }
 
 // NewWorkerState returns a worker state that belongs to no runtime, for tests
@@ -76,6 +80,7 @@ func (w *WorkerState) UpdateRoutineState(routineID string, updates Message) {
 		w.user[routineID] = m
 	}
 	maps.Copy(m, updates)
+	w.userVer++
 }
 
 // ModifyRoutineState runs fn on the user state of routineID under the
@@ -89,6 +94,7 @@ func (w *WorkerState) ModifyRoutineState(routineID string, fn func(state Message
 		m = Message{}
 		w.user[routineID] = m
 	}
+	w.userVer++
 	fn(m)
 }
 

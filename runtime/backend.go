@@ -1,0 +1,447 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"reflect"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Backend moves jobs, their outcomes and worker state between the nodes
+// (runtimes) of a cluster, so that a job posted on one node runs on another
+// and survives the crash of either. Package
+// github.com/routigen/routigen/jetstream implements it over NATS JetStream;
+// without one (the default) a Runtime runs everything in memory.
+//
+// The runtime calls a Backend as follows: Open once, from New; Serve for
+// the default worker of every flow Register is given (unless PostOnly) and
+// for every worker Exec starts; Submit and Watch from Post; Lookup from
+// Runtime.Lookup; Close last, from Close or Shutdown. The Backend calls
+// back through the Node: Run for every job delivered to this node,
+// SaveWorker and LoadWorker around it. Every method must return by its
+// ctx's end (or its own deadline) however the server behaves.
+type Backend interface {
+	// Open attaches the backend to the node New is making.
+	Open(node *Node)
+	// Serve makes this node take the jobs of workerID, a worker of flowID,
+	// until ctx ends (Exec's ctx, or the runtime's shutdown).
+	Serve(ctx context.Context, flowID, workerID string) error
+	// Submit publishes a job durably: once it returns nil the job runs, at
+	// least once, on some node serving its worker. Submitting the id of a
+	// job submitted before is not an error and runs no second job.
+	Submit(ctx context.Context, job *JobSpec) error
+	// Watch calls report once, from any goroutine, when the outcome of
+	// jobID is recorded by any node. After stop returns, report is not
+	// called.
+	Watch(jobID string, report func(Outcome)) (stop func())
+	// Lookup returns the job submitted under jobID by any node, and its
+	// outcome when it has one; the error wraps ErrUnknownJob when there is
+	// no such job.
+	Lookup(ctx context.Context, jobID string) (*JobSpec, *Outcome, error)
+	// Close ends serving and watching, once this node's jobs have ended or
+	// been handed back (Node.Run's done reported every one).
+	Close(ctx context.Context) error
+}
+
+// JobSpec is a job as it travels between nodes: what Post was given.
+type JobSpec struct {
+	ID, FlowID, WorkerID, RoutineID, Slot string
+	// Data is the entry message: a Message for an untyped slot, else a
+	// value of the slot's payload type (see In).
+	Data      any
+	Metadata  Message
+	CreatedAt time.Time
+}
+
+// Outcome is how a job ended, as a Backend records it.
+type Outcome struct {
+	Status      JobStatus // final: completed, failed or cancelled
+	Err         error     // nil when completed
+	Result      any       // what SetResult stored
+	CompletedAt time.Time
+}
+
+// ErrUnknownJob reports a job id that no node has posted.
+var ErrUnknownJob = errors.New("runtime: unknown job")
+
+// WithBackend makes the runtime one node of a cluster: Post submits jobs to
+// b, and the node runs the jobs b delivers (see Backend). nil means none,
+// the in-memory runtime.
+func WithBackend(b Backend) Option { return func(r *Runtime) { r.backend = b } }
+
+// WithNodeID names this node (default: unique per process).
+func WithNodeID(id string) Option { return func(r *Runtime) { r.nodeID = id } }
+
+// PostOnly makes a node that posts jobs and observes them but runs none: a
+// front end beside worker nodes. It needs a Backend.
+func PostOnly() Option { return func(r *Runtime) { r.postOnly = true } }
+
+// Node is the runtime as its Backend sees it: where delivered jobs run and
+// where worker state is saved from and loaded into.
+type Node struct {
+	r *Runtime
+}
+
+// ID returns the node id (WithNodeID).
+func (n *Node) ID() string { return n.r.nodeID }
+
+// DefaultWorkerID is the id of the default worker of flowID under a
+// Backend: the same on every node, so that it is one logical worker.
+func DefaultWorkerID(flowID string) string { return flowID + "/default" }
+
+// Run starts a delivered job on this node, on the worker spec names
+// (made on first use). attempt is the delivery count, 1 the first time; it
+// is ExecContext.Attempt. done is called once, from a pool goroutine, when
+// the job has finished and its last activation returned: it must not
+// block. released is true when the job did not really end but the node
+// shut down under it (Shutdown's deadline), and it must be handed back
+// for another node to run. An error means the job did not start: it wraps
+// ErrClosed when the node is closing, ErrDuplicate when a job of that id
+// is still running here, else the job cannot run here (an unknown flow,
+// routine or slot, a hook's veto).
+func (n *Node) Run(spec *JobSpec, attempt int, done func(job *JobContext, released bool)) (*JobContext, error) {
+	r := n.r
+	if r.postOnly {
+		return nil, fmt.Errorf("runtime: run job %q: a post-only node runs no jobs: %w", spec.ID, ErrClosed)
+	}
+	r.mu.Lock()
+	w, nd, si, err := r.resolveLocked(spec.FlowID, spec.RoutineID, spec.Slot, "", false)
+	if err == nil {
+		w = r.workers[spec.WorkerID]
+		if w == nil {
+			w = r.newWorkerLocked(r.flows[spec.FlowID], spec.WorkerID)
+		} else if w.plan.id != spec.FlowID {
+			err = fmt.Errorf("runtime: run job %q: worker %q runs flow %q, not %q: %w", spec.ID, spec.WorkerID, w.plan.id, spec.FlowID, ErrUnknownWorker)
+		}
+	}
+	r.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	data, err := entryPayload(nd, si, spec.Data)
+	if err != nil {
+		return nil, fmt.Errorf("runtime: run job %q: %w", spec.ID, err)
+	}
+	jr, err := r.admit(w, spec.ID, true, spec.Metadata)
+	if err != nil {
+		return nil, err
+	}
+	job := jr.job
+	if !spec.CreatedAt.IsZero() {
+		job.createdAt = spec.CreatedAt
+	}
+	jr.attempt = max(attempt, 1)
+	if r.hasHooks {
+		if veto := r.beforeHooks(context.Background(), jr, nd, si, data); veto != nil {
+			return nil, veto
+		}
+		job.setRunning()
+	}
+	jr.onQuiet = func(j *JobContext) { done(j, r.releasing.Load() && j.Status() == JobCancelled) }
+	jr.post(nd, si, data)
+	return job, nil
+}
+
+// boxers holds, by payload type, how to queue a value of a typed slot:
+// NewIn stores one, so that a job a Backend delivers can enter a typed slot.
+var boxers sync.Map // reflect.Type -> func(any) boxed
+
+// entryPayload checks a delivered entry message against its slot's payload
+// type and readies it for the queue.
+func entryPayload(n *node, si int, data any) (any, error) {
+	typ := n.def.slots[si].typ
+	if typ == nil {
+		switch m := data.(type) {
+		case Message:
+			return m, nil
+		case nil:
+			return Message(nil), nil
+		}
+		return nil, fmt.Errorf("slot %s.%s takes runtime.Message, not %T: %w", n.id, n.def.slotNames[si], data, ErrPayloadType)
+	}
+	bf, ok := boxers.Load(typ)
+	if !ok || reflect.TypeOf(data) != typ {
+		return nil, fmt.Errorf("slot %s.%s takes %s, not %T: %w", n.id, n.def.slotNames[si], typ, data, ErrPayloadType)
+	}
+	return bf.(func(any) boxed)(data), nil
+}
+
+// SaveWorker encodes the worker state written since the last save or load,
+// for the Backend to persist: changed reports whether there is anything to
+// write. An error names the cell that cannot be encoded. ok is false when
+// no worker of that id is on this node.
+func (n *Node) SaveWorker(workerID string) (snap WorkerSnapshot, changed, ok bool, err error) {
+	n.r.mu.RLock()
+	w := n.r.workers[workerID]
+	n.r.mu.RUnlock()
+	if w == nil {
+		return WorkerSnapshot{}, false, false, nil
+	}
+	snap, changed, err = w.state.save()
+	return snap, changed, true, err
+}
+
+// LoadWorker replaces the state of a worker of flowID with snap, making the
+// worker if this node has none of that id: the Backend calls it when the
+// node becomes the worker's owner. Cells are decoded on first use; an
+// error names a cell that exists already and cannot be decoded.
+func (n *Node) LoadWorker(flowID, workerID string, snap WorkerSnapshot) error {
+	r := n.r
+	r.mu.Lock()
+	w := r.workers[workerID]
+	if w == nil {
+		p, ok := r.flows[flowID]
+		if !ok {
+			r.mu.Unlock()
+			return fmt.Errorf("runtime: load worker %q: flow %q: %w", workerID, flowID, ErrUnknownFlow)
+		}
+		w = r.newWorkerLocked(p, workerID)
+	}
+	r.mu.Unlock()
+	return w.state.load(snap)
+}
+
+// admit makes a job of w and reserves its id on the live list: the part of
+// a post between resolving its target and delivering its first message.
+func (r *Runtime) admit(w *worker, id string, named bool, metadata Message) (*jobRun, error) {
+	jr := newJobRun(r, w, id, metadata)
+	var err error
+	r.liveMu.Lock()
+	switch {
+	case r.closed:
+		err = fmt.Errorf("runtime: run job %q: %w", id, ErrClosed)
+	case w.stopped:
+		err = fmt.Errorf("runtime: run job %q: worker %q: %w", id, w.state.id, ErrWorkerStopped)
+	case named && r.named[id] != nil:
+		err = fmt.Errorf("runtime: run job %q: it is running: %w", id, ErrDuplicate)
+	}
+	if err != nil {
+		r.liveMu.Unlock()
+		return nil, err
+	}
+	if jr.pool == nil {
+		if jr.pool = r.pool.Load(); jr.pool == nil {
+			jr.pool = newPool(r, r.nworkers)
+			r.pool.Store(jr.pool)
+		}
+	}
+	r.live.push(jr)
+	if named {
+		r.named[id] = jr
+		jr.named = true
+	}
+	w.live++
+	r.liveMu.Unlock()
+	w.start()
+	return jr, nil
+}
+
+// postRemote is Post under a Backend: it validates the target against this
+// node's registration, submits the job and returns a view of it that the
+// Backend's Watch finishes.
+func (r *Runtime) postRemote(ctx context.Context, flowID, routineID, slot string, data any, typ reflect.Type, o postOptions) (*JobContext, error) {
+	r.mu.RLock()
+	_, n, si, err := r.resolveLocked(flowID, routineID, slot, "", false)
+	if err == nil {
+		if got := n.def.slots[si].typ; got != typ {
+			err = fmt.Errorf("runtime: post: slot %s.%s takes %s, not %s: %w", routineID, slot, typeName(got), typeName(typ), ErrPayloadType)
+		}
+	}
+	if err == nil && o.worker != "" {
+		if w := r.workers[o.worker]; w != nil && w.plan.id != flowID {
+			err = fmt.Errorf("runtime: post: worker %q runs flow %q, not %q: %w", o.worker, w.plan.id, flowID, ErrUnknownWorker)
+		}
+	}
+	r.mu.RUnlock()
+	if err != nil {
+		return nil, err
+	}
+	if b, ok := data.(boxed); ok {
+		data = b.value()
+	}
+	spec := &JobSpec{ID: o.jobID, FlowID: flowID, WorkerID: o.worker, RoutineID: routineID, Slot: slot,
+		Data: data, Metadata: o.metadata, CreatedAt: time.Now()}
+	if spec.ID == "" {
+		spec.ID = r.ids.next()
+	}
+	if spec.WorkerID == "" {
+		spec.WorkerID = DefaultWorkerID(flowID)
+	}
+	job, err := r.track(spec)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.backend.Submit(ctx, spec); err != nil {
+		r.untrack(job)
+		return nil, fmt.Errorf("runtime: post: %w", err)
+	}
+	return job, nil
+}
+
+// remoteJob is a job this node posted or looked up under a Backend, until
+// its outcome is known.
+type remoteJob struct {
+	stop func()
+}
+
+// track makes the view of a remote job and watches for its outcome, before
+// the job is submitted so that no outcome is missed.
+func (r *Runtime) track(spec *JobSpec) (*JobContext, error) {
+	job := newJobContext(spec.ID, spec.FlowID, spec.WorkerID, spec.Metadata, r.traceLimit)
+	job.createdAt = spec.CreatedAt
+	rj := new(remoteJob)
+	r.liveMu.Lock()
+	if r.closed {
+		r.liveMu.Unlock()
+		return nil, fmt.Errorf("runtime: post: %w", ErrClosed)
+	}
+	r.remote[job] = rj
+	r.liveMu.Unlock()
+	var reported atomic.Bool
+	stop := r.backend.Watch(spec.ID, func(o Outcome) {
+		if reported.CompareAndSwap(false, true) {
+			r.untrack(job)
+			job.finishRemote(o)
+		}
+	})
+	r.liveMu.Lock()
+	if _, ok := r.remote[job]; ok {
+		rj.stop = stop
+		stop = nil
+	}
+	r.liveMu.Unlock()
+	if stop != nil { // the outcome came already
+		stop()
+	}
+	return job, nil
+}
+
+func (r *Runtime) untrack(job *JobContext) {
+	r.liveMu.Lock()
+	rj := r.remote[job]
+	delete(r.remote, job)
+	r.liveMu.Unlock()
+	if rj != nil && rj.stop != nil {
+		rj.stop()
+	}
+}
+
+// finishRemote gives a remote job's view the outcome a Backend reported.
+func (j *JobContext) finishRemote(o Outcome) {
+	j.mu.Lock()
+	j.result = o.Result
+	j.mu.Unlock()
+	err := o.Err
+	if o.Status == JobCompleted {
+		err = nil
+	} else if err == nil {
+		err = errJobFailed
+	}
+	if !o.Status.Finished() {
+		o.Status = JobFailed
+	}
+	j.finish(o.Status, err)
+	if !o.CompletedAt.IsZero() {
+		j.mu.Lock()
+		j.completedAt = o.CompletedAt
+		j.mu.Unlock()
+	}
+}
+
+// Lookup returns the job posted under jobID on any node: the live job when
+// it runs on this node, else, under a Backend, a view of it whose Wait,
+// Done, Status, Err and Result follow its outcome. The error wraps
+// ErrUnknownJob when there is no such job (without a Backend: none running
+// here).
+func (r *Runtime) Lookup(ctx context.Context, jobID string) (*JobContext, error) {
+	if job, ok := r.Job(jobID); ok {
+		return job, nil
+	}
+	if r.backend == nil {
+		return nil, fmt.Errorf("runtime: lookup %q: %w", jobID, ErrUnknownJob)
+	}
+	spec, out, err := r.backend.Lookup(ctx, jobID)
+	if err != nil {
+		return nil, fmt.Errorf("runtime: lookup %q: %w", jobID, err)
+	}
+	if out != nil {
+		job := newJobContext(spec.ID, spec.FlowID, spec.WorkerID, spec.Metadata, r.traceLimit)
+		job.createdAt = spec.CreatedAt
+		job.finishRemote(*out)
+		return job, nil
+	}
+	return r.track(spec)
+}
+
+// serveFlow makes this node serve the default worker of a flow just
+// registered, under a Backend.
+func (r *Runtime) serveFlow(flowID string) error {
+	if r.backend == nil || r.postOnly {
+		return nil
+	}
+	if err := r.backend.Serve(r.serveCtx, flowID, DefaultWorkerID(flowID)); err != nil {
+		return fmt.Errorf("runtime: register %q: %w", flowID, err)
+	}
+	return nil
+}
+
+// serveWorker makes this node serve a worker Exec started, under a
+// Backend, until ctx ends or the node stops serving.
+func (r *Runtime) serveWorker(ctx context.Context, w *worker) error {
+	if r.backend == nil {
+		return nil
+	}
+	sctx, cancel := context.WithCancel(r.serveCtx)
+	context.AfterFunc(ctx, cancel)
+	if err := r.backend.Serve(sctx, w.plan.id, w.state.id); err != nil {
+		cancel()
+		return fmt.Errorf("runtime: exec %q: %w", w.plan.id, err)
+	}
+	return nil
+}
+
+// stopServingJobs makes the Backend stop delivering jobs to this node:
+// the first step of closing.
+func (r *Runtime) stopServingJobs() {
+	if r.stopServing != nil {
+		r.stopServing()
+	}
+}
+
+// closeBackend is the last step of closing: every job of this node has
+// ended or been handed back.
+func (r *Runtime) closeBackend(ctx context.Context) error {
+	if r.backend == nil {
+		return nil
+	}
+	return r.backend.Close(ctx)
+}
+
+// waitRemote waits for the jobs this node posted to a Backend.
+func (r *Runtime) waitRemote(ctx context.Context) error {
+	if r.backend == nil {
+		return nil
+	}
+	r.liveMu.Lock()
+	pending := make([]*JobContext, 0, len(r.remote))
+	for j := range r.remote {
+		pending = append(pending, j)
+	}
+	r.liveMu.Unlock()
+	for _, j := range pending {
+		select {
+		case <-j.Done():
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+func (r *Runtime) logRuntimeErr(msg string, err error) {
+	slog.New(r.logHandler).Error(msg, slog.String("error", err.Error()))
+}

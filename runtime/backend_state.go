@@ -1,0 +1,192 @@
+package runtime
+
+import (
+	"fmt"
+	"maps"
+	"sync"
+	"sync/atomic"
+)
+
+// StateCodec encodes and decodes one worker-state type for a [Backend],
+// which persists worker-scope cells. Generated code supplies one per
+// worker-scope state type, through [WorkerCell]: Encode writes the value
+// keyed by field name, unexported fields included, and Decode reads what
+// any earlier version of the type wrote (a field it does not know is
+// skipped, a field missing keeps its zero value). A value that cannot be
+// encoded (a func, a chan) is an error naming the field. Neither may keep
+// the pointer.
+type StateCodec[T any] struct {
+	Encode func(*T) ([]byte, error)
+	Decode func([]byte, *T) error
+}
+
+// persisted is a worker cell as the persistence code sees it, whatever its
+// type.
+type persisted interface {
+	Key() string
+	// encodeIfChanged encodes the value unless its write count is still
+	// prev; seq is the count the encoding reflects.
+	encodeIfChanged(prev uint64) (data []byte, seq uint64, changed bool, err error)
+	// restore replaces the value with the decoded data (the zero value for
+	// nil) and returns the write count after it.
+	restore(data []byte) (seq uint64, err error)
+}
+
+func (c *Cell[T]) encodeIfChanged(prev uint64) ([]byte, uint64, bool, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	seq := atomic.LoadUint64(&c.seq)
+	if seq == prev {
+		return nil, seq, false, nil
+	}
+	if c.codec.Encode == nil {
+		return nil, seq, true, fmt.Errorf("runtime: worker state %q: no state codec to persist it with (generated accessors pass one: run routigen gen)", c.key)
+	}
+	b, err := c.codec.Encode(&c.v)
+	if err != nil {
+		return nil, seq, true, fmt.Errorf("runtime: worker state %q: %w", c.key, err)
+	}
+	return b, seq, true, nil
+}
+
+func (c *Cell[T]) restore(data []byte) (uint64, error) {
+	c.Lock()
+	defer c.Unlock()
+	var zero T
+	c.v = zero
+	if data != nil {
+		if err := c.decode(data); err != nil {
+			return 0, err
+		}
+	}
+	return atomic.LoadUint64(&c.seq) + 1, nil // the count once Unlock ran
+}
+
+func (c *Cell[T]) decode(data []byte) error {
+	if c.codec.Decode == nil {
+		return fmt.Errorf("runtime: worker state %q: the store holds a value but there is no state codec to read it with (generated accessors pass one: run routigen gen)", c.key)
+	}
+	if err := c.codec.Decode(data, &c.v); err != nil {
+		return fmt.Errorf("runtime: worker state %q: %w", c.key, err)
+	}
+	return nil
+}
+
+// restoreLocked decodes a new cell from what the node loaded for its key,
+// if anything. s.mu is held; nobody else has the cell yet.
+func (c *Cell[T]) restoreLocked(s *cellStore) error {
+	data, ok := s.loaded[c.key]
+	if !ok {
+		return nil
+	}
+	if err := c.decode(data); err != nil {
+		return err
+	}
+	delete(s.loaded, c.key)
+	return nil
+}
+
+// WorkerSnapshot is the persisted state of one worker: its typed cells,
+// encoded by their state codecs and keyed by [Cell.Key], and the untyped
+// per-routine state of [WorkerState.UpdateRoutineState], by routine id.
+type WorkerSnapshot struct {
+	Cells map[string][]byte
+	// Routines is nil in what Node.SaveWorker returns when the untyped
+	// state has not changed since the last save or load.
+	Routines map[string]Message
+}
+
+// persistState is what a worker's persistence remembers between saves:
+// the last saved document and the write counts it reflects.
+type persistState struct {
+	mu      sync.Mutex
+	doc     map[string][]byte
+	seqs    map[string]uint64
+	userVer uint64
+}
+
+// save encodes the cells written since the last save or load and reports
+// whether anything changed.
+func (w *WorkerState) save() (WorkerSnapshot, bool, error) {
+	p := &w.persist
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.doc == nil {
+		p.doc, p.seqs = map[string][]byte{}, map[string]uint64{}
+	}
+	s := &w.cells
+	s.mu.RLock()
+	cells := make([]any, 0, len(s.cells))
+	for _, c := range s.cells {
+		cells = append(cells, c)
+	}
+	s.mu.RUnlock()
+	changed := false
+	for _, c := range cells {
+		pc, ok := c.(persisted)
+		if !ok {
+			continue
+		}
+		key := pc.Key()
+		data, seq, ch, err := pc.encodeIfChanged(p.seqs[key])
+		if err != nil {
+			return WorkerSnapshot{}, false, err
+		}
+		if ch {
+			p.doc[key], p.seqs[key], changed = data, seq, true
+		}
+	}
+	snap := WorkerSnapshot{Cells: maps.Clone(p.doc)}
+	w.mu.Lock()
+	if w.userVer != p.userVer {
+		snap.Routines = make(map[string]Message, len(w.user))
+		for id, m := range w.user {
+			snap.Routines[id] = maps.Clone(m)
+		}
+		p.userVer, changed = w.userVer, true
+	}
+	w.mu.Unlock()
+	return snap, changed, nil
+}
+
+// load replaces the worker's state with snap: existing cells are decoded
+// again (or reset when snap lacks them), the others on first use.
+func (w *WorkerState) load(snap WorkerSnapshot) error {
+	p := &w.persist
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.doc, p.seqs = maps.Clone(snap.Cells), map[string]uint64{}
+	if p.doc == nil {
+		p.doc = map[string][]byte{}
+	}
+	s := &w.cells
+	s.mu.Lock()
+	s.loaded = maps.Clone(p.doc)
+	var errs []error
+	for _, c := range s.cells {
+		pc, ok := c.(persisted)
+		if !ok {
+			continue
+		}
+		key := pc.Key()
+		data := s.loaded[key]
+		delete(s.loaded, key)
+		seq, err := pc.restore(data)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		p.seqs[key] = seq
+	}
+	s.mu.Unlock()
+	w.mu.Lock()
+	w.user = make(map[string]Message, len(snap.Routines))
+	for id, m := range snap.Routines {
+		w.user[id] = maps.Clone(m)
+	}
+	p.userVer = w.userVer
+	w.mu.Unlock()
+	if len(errs) > 0 {
+		return errs[0]
+	}
+	return nil
+}
