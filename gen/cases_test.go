@@ -23,13 +23,14 @@ const updateHint = "run go test ./gen -run TestCases -update to accept"
 // TestCases runs every case directory of testdata/gen:
 //
 //	input/   the module's files (a go.mod is added: module example.com/CASE)
-//	want/    every routigen_gen.go expected after the run, by path
+//	want/    every routigen_gen.go and routigen.manifest expected after
+//	         the run, by path
 //	errors   the expected errors, one a line ("" or absent: none)
 //	args     the patterns, one a line (absent: ./...)
 //
 // The run commits its result; the test then compares the whole tree: files
-// of input/ other than routigen_gen.go must be untouched, and the
-// routigen_gen.go files must be exactly those of want/. Cases without
+// of input/ other than routigen_gen.go and routigen.manifest must be
+// untouched, and those must be exactly the files of want/. Cases without
 // errors must also pass go vet with the generated code.
 func TestCases(t *testing.T) {
 	root := filepath.Join(gentest.RepoRoot(t), "testdata", "gen")
@@ -71,14 +72,17 @@ func runCase(t *testing.T, caseDir string) {
 	after := gentest.ReadTree(t, dir)
 	gotGen := map[string][]byte{}
 	for p, b := range after {
-		if filepath.Base(p) == gen.FileName {
+		if base := filepath.Base(p); base == gen.FileName || base == gen.ManifestName {
 			gotGen[p] = b
 		} else if p != "go.mod" && p != "go.sum" && !bytes.Equal(b, input[p]) {
-			t.Errorf("%s changed; routigen must only touch %s", p, gen.FileName)
+			t.Errorf("%s changed; routigen must only touch %s and %s", p, gen.FileName, gen.ManifestName)
 		}
 	}
 
 	for p, b := range gotGen {
+		if filepath.Base(p) != gen.FileName {
+			continue
+		}
 		if f, err := format.Source(b); err != nil || !bytes.Equal(f, b) {
 			t.Errorf("%s is not gofmt-clean (err %v):\n%s", p, err, gen.UnifiedDiff("got/"+p, "gofmt/"+p, string(b), string(f)))
 		}

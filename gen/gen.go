@@ -33,6 +33,10 @@ type Config struct {
 	Tags []string
 	// Env is the environment of the go command (nil: os.Environ()).
 	Env []string
+	// AllowBreaking lets Generate record breaking changes of the stored
+	// shape of state types in their manifest (ManifestName) instead of
+	// reporting them as errors; they are listed in Package.Accepted.
+	AllowBreaking bool
 }
 
 // Error is one problem of a run, at a file:line:col position when it has
@@ -92,6 +96,17 @@ type Package struct {
 	// Errors of this package, sorted by position. A package with errors is
 	// never written.
 	Errors []*Error
+
+	// ManifestFile is the path of the package's state manifest.
+	ManifestFile string
+	// Manifest is the manifest routigen wants there; nil when the package
+	// has no annotated type (or has errors).
+	Manifest []byte
+	// ManifestExisting is the manifest on disk now; nil when there is none.
+	ManifestExisting []byte
+	// Accepted are the breaking changes of the stored shape that
+	// Config.AllowBreaking let into Manifest.
+	Accepted []*Error
 }
 
 // Action reports what Commit does to this package's file.
@@ -140,7 +155,7 @@ func (r *Result) Err() error {
 func (r *Result) Stale() []*Package {
 	var out []*Package
 	for _, p := range r.Packages {
-		if p.Action() != Keep {
+		if p.Action() != Keep || p.ManifestAction() != Keep {
 			out = append(out, p)
 		}
 	}
@@ -174,6 +189,11 @@ func (r *Result) Commit() ([]Change, error) {
 			}
 			changes = append(changes, Change{p.File, a})
 		}
+		if c, err := p.commitManifest(); err != nil {
+			errs = append(errs, err)
+		} else if c != nil {
+			changes = append(changes, *c)
+		}
 	}
 	return changes, errors.Join(errs...)
 }
@@ -194,7 +214,10 @@ func (r *Result) Diff(base string) []byte {
 		case Remove:
 			to = "/dev/null"
 		}
-		buf.WriteString(UnifiedDiff(from, to, string(p.Existing), string(p.Content)))
+		if p.Action() != Keep {
+			buf.WriteString(UnifiedDiff(from, to, string(p.Existing), string(p.Content)))
+		}
+		buf.WriteString(p.manifestDiff(base))
 	}
 	return buf.Bytes()
 }
@@ -277,7 +300,7 @@ func Generate(ctx context.Context, cfg Config, patterns ...string) (*Result, err
 	if err != nil {
 		return nil, err
 	}
-	res := process(pkgs)
+	res := process(pkgs, cfg)
 	res.Packages = append(res.Packages, strayFiles(cfg.Dir, patterns, res.Packages)...)
 	return res, nil
 }
@@ -331,7 +354,7 @@ func strayFiles(dir string, patterns []string, loaded []*Package) []*Package {
 				return nil
 			}
 			seen[path] = true
-			out = append(out, &Package{Dir: filepath.Dir(path), File: path, Existing: b})
+			out = append(out, strayManifest(&Package{Dir: filepath.Dir(path), File: path, Existing: b}))
 			return nil
 		})
 	}

@@ -97,7 +97,8 @@ func TestCommit(t *testing.T) {
 		t.Fatalf("want the foreign-file error, got %v", err)
 	}
 	changes, err := res.Commit()
-	if err != nil || len(changes) != 1 || changes[0].File != file || changes[0].Action != gen.Write {
+	manifest := filepath.Join(dir, "a", gen.ManifestName)
+	if err != nil || len(changes) != 2 || changes[0] != (gen.Change{File: file, Action: gen.Write}) || changes[1] != (gen.Change{File: manifest, Action: gen.Write}) {
 		t.Fatalf("first commit: %v %v", changes, err)
 	}
 	if b, _ := os.ReadFile(foreign); string(b) != "package f\n\n// hand-written\n" {
@@ -139,7 +140,7 @@ func TestCommit(t *testing.T) {
 		t.Error("file not rewritten")
 	}
 	entries, _ := os.ReadDir(filepath.Join(dir, "a"))
-	if len(entries) != 2 {
+	if len(entries) != 3 { // a.go and the two files routigen writes
 		t.Errorf("files left in a/: %v", entries)
 	}
 
@@ -156,7 +157,7 @@ func TestCommit(t *testing.T) {
 	if d := string(res.Diff(dir)); !strings.Contains(d, "+++ /dev/null") {
 		t.Errorf("orphan diff:\n%s", d)
 	}
-	if changes, err := res.Commit(); err != nil || len(changes) != 1 || changes[0].Action != gen.Remove {
+	if changes, err := res.Commit(); err != nil || len(changes) != 2 || changes[0].Action != gen.Remove || changes[1] != (gen.Change{File: manifest, Action: gen.Remove}) {
 		t.Fatalf("orphan commit: %v %v", changes, err)
 	}
 	if _, err := os.Stat(file); !errors.Is(err, os.ErrNotExist) {

@@ -40,6 +40,7 @@ type pkgWork struct {
 	lp    *packages.Package
 	out   *Package
 	types []*stateType
+	shape *manifest // the stored shape, numbered against the manifest
 }
 
 func (w *pkgWork) errorf(pos token.Position, format string, args ...any) {
@@ -51,7 +52,7 @@ func (w *pkgWork) errorf(pos token.Position, format string, args ...any) {
 var predeclared = []string{"error", "nil", "string"}
 
 // process validates and renders the loaded packages.
-func process(lps []*packages.Package) *Result {
+func process(lps []*packages.Package, cfg Config) *Result {
 	slices.SortFunc(lps, func(a, b *packages.Package) int { return cmp.Compare(a.PkgPath, b.PkgPath) })
 	res := &Result{}
 	var works []*pkgWork
@@ -65,6 +66,9 @@ func process(lps []*packages.Package) *Result {
 		res.Packages = append(res.Packages, w.out)
 	}
 	checkStorage(works)
+	for _, w := range works {
+		manifestStep(w, cfg.AllowBreaking)
+	}
 	for _, w := range works {
 		// Rendering needs types only: let the collector have the syntax
 		// trees, so that they do not weigh on the collections rendering
@@ -197,12 +201,15 @@ func analyze(lp *packages.Package) *pkgWork {
 					w.errorf(fpos, "field %s of %s holds a lock (%s), which Load and Store would copy; the accessor already locks the state, so remove the lock", fld.Name(), t.name, lock)
 					continue
 				}
-				switch v, ok := reflect.StructTag(st.Tag(i)).Lookup("routigen"); {
-				case ok && v == "-":
-					continue
-				case ok:
-					w.errorf(fpos, "field %s of %s: unknown tag routigen:%q (the only value is \"-\", which leaves the field without accessors)", fld.Name(), t.name, v)
-					continue
+				if v, ok := reflect.StructTag(st.Tag(i)).Lookup(directive.TagKey); ok {
+					tag, err := directive.ParseFieldTag(v)
+					if err != nil {
+						w.errorf(fpos, "field %s of %s: %v", fld.Name(), t.name, err)
+						continue
+					}
+					if tag.NoAccessors {
+						continue
+					}
 				}
 				if !fld.Exported() {
 					continue

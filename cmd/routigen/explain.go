@@ -9,6 +9,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/routigen/routigen/analyzer"
+	"github.com/routigen/routigen/gen"
 	"github.com/routigen/routigen/internal/directive"
 )
 
@@ -16,7 +17,7 @@ import (
 // and every check, or of the one named.
 func explain(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 1 {
-		fmt.Fprintln(stderr, "usage: routigen explain [directive|check]")
+		fmt.Fprintln(stderr, "usage: routigen explain [directive|check|manifest]")
 		return exitUsage
 	}
 	checks := analyzer.All()
@@ -35,6 +36,12 @@ func explain(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stdout)
 			explainCheck(stdout, a)
 		}
+		fmt.Fprintln(stdout)
+		explainManifest(stdout)
+		return exitOK
+	}
+	if args[0] == "manifest" {
+		explainManifest(stdout)
 		return exitOK
 	}
 	name := strings.TrimPrefix(strings.TrimPrefix(args[0], directive.Prefix), "//")
@@ -55,6 +62,7 @@ func explain(args []string, stdout, stderr io.Writer) int {
 	for _, a := range checks {
 		known = append(known, a.Name)
 	}
+	known = append(known, "manifest")
 	sort.Strings(known)
 	fmt.Fprintf(stderr, "routigen explain: unknown directive or check %q (known: %s)\n", args[0], strings.Join(known, ", "))
 	return exitUsage
@@ -92,6 +100,11 @@ func explainDirective(w io.Writer, s directive.Spec) {
 			fmt.Fprintf(w, "    %s\n", l)
 		}
 	}
+}
+
+func explainManifest(w io.Writer) {
+	fmt.Fprintf(w, "State manifest (%s; routigen gen, routigen check)\n\n", gen.ManifestName)
+	indent(w, gen.ManifestDoc, "  ")
 }
 
 func explainCheck(w io.Writer, a *analysis.Analyzer) {

@@ -45,12 +45,17 @@ const usage = `routigen generates typed, routine-namespaced state accessors from
 
 Usage:
 
-	routigen [gen] [-tags T] [-v] [packages]   write routigen_gen.go files (default ".")
+	routigen [gen] [-tags T] [-v] [packages]   write routigen_gen.go and routigen.manifest
+	                                           files (default "."); fail on a breaking
+	                                           change of a state type's stored shape
+	routigen gen -allow-breaking [packages]    record such a change in the manifest
 	routigen check [-tags T] [packages]        write nothing; exit 1 with a unified
-	                                           diff when a generated file is missing,
-	                                           stale or orphaned
+	                                           diff when a generated file or manifest
+	                                           is missing, stale or orphaned, and on a
+	                                           breaking change of a stored shape
 	routigen lint [flags] [packages]           run the checks (routigen lint -help)
-	routigen explain [directive|check]         document directives, options and checks
+	routigen explain [directive|check|manifest]
+	                                           document directives, checks, the manifest
 	routigen help                              print this help
 
 Installed as a tool of your module (go get -tool github.com/routigen/routigen/cmd/routigen):

@@ -25,12 +25,18 @@ func generate(ctx context.Context, cmd string, args []string, stdout, stderr io.
 	fs := flag.NewFlagSet("routigen "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	tags := fs.String("tags", "", "comma-separated build tags, as for go build")
-	verbose := false
+	verbose, allowBreaking := false, false
 	if cmd == "gen" {
 		fs.BoolVar(&verbose, "v", false, "print every file written or removed")
+		fs.BoolVar(&allowBreaking, "allow-breaking", false,
+			"record breaking changes of state types in their manifest instead of failing\n(see routigen explain manifest)")
 	}
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: routigen %s [-tags T] [packages]\n", cmd)
+		flags := "[-tags T]"
+		if cmd == "gen" {
+			flags += " [-v] [-allow-breaking]"
+		}
+		fmt.Fprintf(stderr, "usage: routigen %s %s [packages]\n", cmd, flags)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -44,7 +50,7 @@ func generate(ctx context.Context, cmd string, args []string, stdout, stderr io.
 		fmt.Fprintf(stderr, "routigen: %v\n", err)
 		return exitFail
 	}
-	cfg := gen.Config{}
+	cfg := gen.Config{AllowBreaking: allowBreaking}
 	if *tags != "" {
 		cfg.Tags = []string{*tags}
 	}
@@ -60,11 +66,23 @@ func generate(ctx context.Context, cmd string, args []string, stdout, stderr io.
 		fmt.Fprintln(stderr, e.Error())
 		code = exitFail
 	}
+	for _, p := range res.Packages {
+		for _, e := range p.Accepted {
+			e := *e
+			e.Pos.Filename = rel(cwd, e.Pos.Filename)
+			fmt.Fprintln(stderr, e.Error())
+		}
+	}
 	if cmd == "check" {
 		if d := res.Diff(cwd); len(d) > 0 {
 			stdout.Write(d)
 			for _, p := range res.Stale() {
-				fmt.Fprintf(stderr, "routigen: %s is %s; run routigen (go generate) and commit the result\n", rel(cwd, p.File), staleness(p))
+				if p.Action() != gen.Keep {
+					fmt.Fprintf(stderr, "routigen: %s is %s; run routigen (go generate) and commit the result\n", rel(cwd, p.File), staleness(p))
+				}
+				if s := p.ManifestStaleness(); s != "" {
+					fmt.Fprintf(stderr, "routigen: %s is %s; run routigen (go generate) and commit the result\n", rel(cwd, p.ManifestFile), s)
+				}
 			}
 			code = exitFail
 		}

@@ -98,7 +98,7 @@ func TestGenAndCheck(t *testing.T) {
 	}
 	r = routigen(t, "gen", "-v", "./p")
 	r.want(t, exitOK, "gen (stale)")
-	if r.stdout != "routigen: wrote "+file+"\n" {
+	if r.stdout != "routigen: wrote "+file+"\nroutigen: wrote "+filepath.Join("p", gen.ManifestName)+"\n" {
 		t.Errorf("gen -v: %q", r.stdout)
 	}
 

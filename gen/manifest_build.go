@@ -1,0 +1,136 @@
+package gen
+
+import (
+	"cmp"
+	"go/token"
+	"go/types"
+	"reflect"
+	"slices"
+
+	"github.com/routigen/routigen/internal/directive"
+)
+
+// srcType is what the source adds to a state type's stored shape:
+// positions for messages, and the Go side of each stored field for the
+// codecs.
+type srcType struct {
+	t      *stateType
+	fields map[string]*srcField // by stored name
+}
+
+// srcField is one stored field as declared.
+type srcField struct {
+	stored string
+	goName string
+	typ    types.Type
+	pos    token.Position
+	reach  []string // the named types its type reaches, expanded in the manifest
+}
+
+// qualifyPath spells every package by its import path, so that a type
+// string names one type wherever it is read.
+func qualifyPath(p *types.Package) string { return p.Path() }
+
+// buildManifest returns the stored shape that w's source declares, with
+// version 0 (reconcile numbers it). It reports two fields of one type with
+// the same stored name.
+func buildManifest(w *pkgWork) *manifest {
+	m := &manifest{pkg: w.out.Path}
+	for _, t := range w.types {
+		e := &mType{
+			name:   t.name,
+			key:    t.storage,
+			scope:  t.dir.Scope,
+			shared: t.dir.Shared,
+			src:    &srcType{t: t, fields: map[string]*srcField{}},
+		}
+		named := map[string]string{}
+		for i := range t.st.NumFields() {
+			fld := t.st.Field(i)
+			f := &srcField{stored: fld.Name(), goName: fld.Name(), typ: fld.Type(), pos: w.lp.Fset.Position(fld.Pos())}
+			if v, ok := reflect.StructTag(t.st.Tag(i)).Lookup(directive.TagKey); ok {
+				if tag, err := directive.ParseFieldTag(v); err == nil && tag.Name != "" {
+					f.stored = tag.Name
+				}
+			}
+			if o, dup := e.src.fields[f.stored]; dup {
+				w.errorf(f.pos, "field %s of %s is stored as %s, like field %s (%s); give one of them another routigen:\"name=NAME\"",
+					f.goName, t.name, f.stored, o.goName, shortPos(o.pos))
+				continue
+			}
+			e.src.fields[f.stored] = f
+			f.reach = reachNamed(fld.Type(), named)
+			e.fields = append(e.fields, mField{f.stored, types.TypeString(fld.Type(), qualifyPath)})
+		}
+		slices.SortFunc(e.fields, func(a, b mField) int { return cmp.Compare(a.name, b.name) })
+		for n, u := range named {
+			e.named = append(e.named, mNamed{n, u})
+		}
+		slices.SortFunc(e.named, func(a, b mNamed) int { return cmp.Compare(a.name, b.name) })
+		m.types = append(m.types, e)
+	}
+	return m
+}
+
+// reachNamed adds to seen every named type that t reaches and whose
+// structure decides how a value of t is stored (its underlying type,
+// spelled with import paths), and returns their names, sorted. Types that
+// encode themselves are not expanded: their encoding is theirs.
+func reachNamed(t types.Type, seen map[string]string) []string {
+	var out []string
+	var walk func(t types.Type, onPath map[types.Type]bool)
+	walk = func(t types.Type, onPath map[types.Type]bool) {
+		t = types.Unalias(t)
+		if onPath[t] {
+			return
+		}
+		onPath[t] = true
+		defer delete(onPath, t)
+		if n, ok := t.(*types.Named); ok {
+			if _, iface := n.Underlying().(*types.Interface); iface || selfEncoding(n) {
+				return // a dynamic value, or one that encodes itself
+			}
+			name := types.TypeString(n, qualifyPath)
+			if !slices.Contains(out, name) {
+				out = append(out, name)
+			}
+			if _, ok := seen[name]; !ok {
+				seen[name] = types.TypeString(n.Underlying(), qualifyPath)
+			}
+			if _, basic := n.Underlying().(*types.Basic); basic {
+				return
+			}
+			t = n.Underlying()
+		}
+		switch t := t.(type) {
+		case *types.Pointer:
+			walk(t.Elem(), onPath)
+		case *types.Slice:
+			walk(t.Elem(), onPath)
+		case *types.Array:
+			walk(t.Elem(), onPath)
+		case *types.Map:
+			walk(t.Key(), onPath)
+			walk(t.Elem(), onPath)
+		case *types.Struct:
+			for f := range t.Fields() {
+				walk(f.Type(), onPath)
+			}
+		}
+	}
+	walk(t, map[types.Type]bool{})
+	slices.Sort(out)
+	return out
+}
+
+// selfEncoding reports whether values of t encode themselves, through
+// MarshalJSON or MarshalText (on t or *t), as time.Time does.
+func selfEncoding(t types.Type) bool {
+	for _, tt := range []types.Type{t, types.NewPointer(t)} {
+		ms := types.NewMethodSet(tt)
+		if hasMethod(ms, "MarshalJSON") || hasMethod(ms, "MarshalText") {
+			return true
+		}
+	}
+	return false
+}

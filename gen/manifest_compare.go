@@ -1,0 +1,209 @@
+package gen
+
+import (
+	"cmp"
+	"fmt"
+	"go/token"
+	"slices"
+)
+
+// breakage is a difference between the committed manifest and the source
+// that would misread or lose stored values.
+type breakage struct {
+	pos token.Position
+	msg string // what changed, in both versions, and what it does
+	fix string // how to keep the stored values instead
+}
+
+// acceptHint is the other way out of a breaking change.
+const acceptHint = "or, if stored values may be lost or misread, accept the change with routigen gen -allow-breaking"
+
+// error is b as reported by gen and check: what, and both ways out.
+func (b breakage) error() string { return b.msg + "; " + b.fix + ", " + acceptHint }
+
+// reconcile numbers cur, the shape the source declares, against old, the
+// committed manifest (nil: none yet), and returns the breaking changes.
+// Compatible changes (a field added, a field removed, a rename that keeps
+// the stored name) bump a type's version; an accepted breaking change
+// (allow) also moves its since to the new version, so that the codec
+// refuses values stored before it.
+func reconcile(old, cur *manifest, allow bool) []breakage {
+	var oldTypes []*mType
+	if old != nil {
+		oldTypes = old.types
+	}
+	matched := matchTypes(oldTypes, cur.types)
+	var out []breakage
+	for _, c := range cur.types {
+		o := matched[c]
+		if o == nil {
+			c.version, c.since = 1, 1
+			out = append(out, renamedType(c, oldTypes, matched)...)
+			continue
+		}
+		breaks := compareType(o, c)
+		out = append(out, breaks...)
+		c.version, c.since = o.version, o.since
+		if !o.sameShape(c) || !slices.Equal(o.removed, c.removed) {
+			c.version++
+		}
+		if len(breaks) > 0 && allow {
+			c.since = c.version
+		}
+		c.removed = slices.DeleteFunc(c.removed, func(r mRemoved) bool { return r.in <= c.since })
+	}
+	slices.SortStableFunc(out, func(a, b breakage) int {
+		return cmp.Or(cmp.Compare(a.pos.Filename, b.pos.Filename), cmp.Compare(a.pos.Line, b.pos.Line), cmp.Compare(a.pos.Column, b.pos.Column))
+	})
+	return out
+}
+
+// matchTypes pairs each current type with its committed entry: the one of
+// the same name, or else an unpaired one with the same storage key, scope
+// and sharing (a Go type renamed, its stored values kept through key=).
+func matchTypes(old, cur []*mType) map[*mType]*mType {
+	matched := map[*mType]*mType{}
+	used := map[*mType]bool{}
+	for _, c := range cur {
+		for _, o := range old {
+			if o.name == c.name {
+				matched[c], used[o] = o, true
+			}
+		}
+	}
+	for _, c := range cur {
+		if matched[c] != nil {
+			continue
+		}
+		for _, o := range old {
+			if !used[o] && o.key == c.key && o.scope == c.scope && o.shared == c.shared {
+				matched[c], used[o] = o, true
+				break
+			}
+		}
+	}
+	return matched
+}
+
+// renamedType reports a new type that stores exactly what an unpaired
+// committed type stored, in the same scope and sharing, under another
+// storage key: a Go type renamed without keeping its storage name.
+func renamedType(c *mType, old []*mType, matched map[*mType]*mType) []breakage {
+	paired := map[*mType]bool{}
+	for _, o := range matched {
+		paired[o] = true
+	}
+	for _, o := range old {
+		if paired[o] || len(o.fields) == 0 || o.scope != c.scope || o.shared != c.shared || !slices.Equal(o.fields, c.fields) {
+			continue
+		}
+		return []breakage{{c.src.t.pos, fmt.Sprintf(
+			"%s looks like %s renamed (same scope, sharing and fields), but its storage key changed from %q (%s version %d, %s) to %q (%s version 1, the code): values stored under the old key would not be found",
+			c.name, o.name, o.key, o.name, o.version, ManifestName, c.key, c.name), "keep the key with key=" + o.key + " in the directive"}}
+	}
+	return nil
+}
+
+// compareType reports the breaking changes from o (committed) to c (the
+// source) and sets c's tombstones: o's, plus the fields removed now.
+func compareType(o, c *mType) []breakage {
+	var out []breakage
+	next := o.version + 1
+	at := func(pos token.Position, fix, format string, args ...any) {
+		out = append(out, breakage{pos, fmt.Sprintf(format, args...), fix})
+	}
+	was := func(v int) string { return fmt.Sprintf("version %d, %s", v, ManifestName) }
+	now := fmt.Sprintf("version %d, the code", next)
+	dirPos := c.src.t.pos
+	if o.key != c.key {
+		at(dirPos, "restore key="+o.key, "%s: storage key changed from %q (%s) to %q (%s): values stored under the old key would not be found",
+			c.name, o.key, was(o.version), c.key, now)
+	}
+	if o.scope != c.scope {
+		at(dirPos, "restore scope="+string(o.scope), "%s: scope changed from %s (%s) to %s (%s): values stored in one scope are not found in the other",
+			c.name, o.scope, was(o.version), c.scope, now)
+	}
+	if o.shared != c.shared {
+		fix := "restore the shared option"
+		if o.shared {
+			fix = "remove the shared option"
+		}
+		at(dirPos, fix, "%s: sharing changed from %s (%s) to %s (%s): values stored per %s are not found per %s",
+			c.name, o.sharing(), was(o.version), c.sharing(), now, nsWord(o.shared), nsWord(c.shared))
+	}
+
+	// Fields: same stored name, or revived from a tombstone, or added.
+	var added []*srcField
+	for _, f := range c.fields {
+		sf := c.src.fields[f.name]
+		if of, ok := o.field(f.name); ok {
+			if of.typ != f.typ {
+				at(sf.pos, "keep the type and store the new one in a new field", "field %s of %s: stored type changed from %s (%s) to %s (%s): values stored as %s would be misread",
+					sf.goName, c.name, of.typ, was(o.version), f.typ, now, of.typ)
+				continue
+			}
+			for _, n := range sf.reach {
+				ou, ok1 := o.namedType(n)
+				cu, _ := c.namedType(n)
+				if ok1 && ou != cu {
+					at(sf.pos, "keep that type as it was and use a new one", "field %s of %s: its type %s changed from %s (%s) to %s (%s): values stored with the old %s would be misread",
+						sf.goName, c.name, n, ou, was(o.version), cu, now, n)
+				}
+			}
+			continue
+		}
+		if r, ok := o.removedField(f.name); ok {
+			if r.typ != f.typ {
+				at(sf.pos, "give the field another stored name", "field %s of %s: stored as %s until version %d (%s) and now %s (%s): values stored before version %d would be misread",
+					sf.goName, c.name, r.typ, r.in-1, ManifestName, f.typ, now, r.in)
+			}
+			continue
+		}
+		added = append(added, sf)
+	}
+
+	// Removed fields, unless one reads as renamed: a field added now with
+	// the same type as one gone now most likely is that field, whose
+	// stored values the change would lose.
+	slices.SortFunc(added, func(a, b *srcField) int { return cmp.Compare(a.pos.Offset, b.pos.Offset) })
+	var gone []mField
+	for _, of := range o.fields {
+		if _, ok := c.field(of.name); !ok {
+			gone = append(gone, of)
+		}
+	}
+	for _, a := range added {
+		typ := c.fieldType(a.stored)
+		i := slices.IndexFunc(gone, func(g mField) bool { return g.typ == typ })
+		if i < 0 {
+			continue
+		}
+		g := gone[i]
+		gone = slices.Delete(gone, i, i+1)
+		at(a.pos, "keep the stored name with the tag `routigen:\"name="+g.name+"\"`", "field %s of %s: renamed from %s (%s: %s %s) without keeping its stored name (%s: %s %s): values stored as %s would be lost",
+			a.goName, c.name, g.name, was(o.version), g.name, g.typ, now, a.stored, typ, g.name)
+	}
+	c.removed = nil
+	for _, r := range o.removed {
+		if _, back := c.field(r.name); !back {
+			c.removed = append(c.removed, r)
+		}
+	}
+	for _, g := range gone {
+		c.removed = append(c.removed, mRemoved{g.name, g.typ, next})
+	}
+	slices.SortFunc(c.removed, func(a, b mRemoved) int { return cmp.Compare(a.name, b.name) })
+	return out
+}
+
+func (t *mType) fieldType(name string) string {
+	f, _ := t.field(name)
+	return f.typ
+}
+
+func nsWord(shared bool) string {
+	if shared {
+		return "flow"
+	}
+	return "routine"
+}

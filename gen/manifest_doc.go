@@ -1,0 +1,46 @@
+package gen
+
+// ManifestDoc documents the state manifest, the compatibility gate and the
+// stored-name tag; `routigen explain manifest` prints it, so that the
+// command and the generator cannot drift apart.
+const ManifestDoc = `Once worker state is stored (the JetStream backend), a state type that
+changes between two deployments meets the values the previous version
+stored. routigen records the stored shape of every //routigen:state type in
+a file routigen.manifest beside each package's routigen_gen.go, and holds
+the code to it.
+
+The manifest lists, per type (sorted, one fact a line, diff-friendly): its
+version, the oldest version whose stored values it still reads (since), the
+storage key, scope and sharing, each stored field's stored name and type
+(with full import paths, unexported fields included), the fields removed
+since and the named types the fields reach, with their structure. Commit
+it with the code; review its diff like code.
+
+routigen gen updates the manifest for a compatible change and bumps the
+type's version:
+
+	- a field added (stored values read it as its zero value)
+	- a field removed (recorded as removed: it may come back only with
+	  the same type)
+	- a field renamed that keeps its stored name through the tag:
+	      Total int ` + "`" + `routigen:"name=Count"` + "`" + `
+
+routigen check and routigen gen fail, at the field or directive, naming the
+field and both versions, on a change that would misread or lose stored
+values:
+
+	- a field's type changed (or the structure of a named type it holds)
+	- a field renamed without keeping its stored name (a field gone and
+	  one of its type added, in one change)
+	- a removed field back with another type
+	- the storage key (key=, or the package path and type name), the
+	  scope or the sharing (shared) changed
+
+To make such a change on purpose, run routigen gen -allow-breaking: it
+records the change in the manifest (the version bumps and since moves to
+it) and reports each change it accepted. The manifest diff is the reviewed record; clear or
+migrate the stored values of that type when you deploy it.
+
+The tag routigen:"ITEM,..." of a state field takes the items "-" (no field
+accessors; Load and Store keep the field) and "name=NAME" (store the field
+under NAME). A stored name is a Go identifier, unique in its type.`
