@@ -14,6 +14,7 @@ package golangci
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/golangci/plugin-module-register/register"
 	"golang.org/x/tools/go/analysis"
@@ -56,15 +57,35 @@ func New(settings any) (register.LinterPlugin, error) {
 	return &Plugin{settings: s}, nil
 }
 
-// BuildAnalyzers returns the enabled checks.
+// BuildAnalyzers returns the enabled checks, in golangci-lint's voice (see
+// unprefixed).
 func (p *Plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
 	var out []*analysis.Analyzer
 	for _, a := range analyzer.All() {
 		if !slices.Contains(p.settings.Disable, a.Name) {
-			out = append(out, a)
+			out = append(out, unprefixed(a))
 		}
 	}
 	return out, nil
+}
+
+// unprefixed returns a copy of the check a whose diagnostics do not start
+// with its name. Every routigen message names its check in front ("jobdata:
+// ..."), because go vet and the checker print messages as they are;
+// golangci-lint puts the analyzer's name in front itself whenever it
+// differs from the linter's ("routigen"), so the plugin takes the
+// message's own off, and the name appears once.
+func unprefixed(a *analysis.Analyzer) *analysis.Analyzer {
+	w := *a
+	w.Run = func(pass *analysis.Pass) (any, error) {
+		p := *pass
+		p.Report = func(d analysis.Diagnostic) {
+			d.Message = strings.TrimPrefix(d.Message, a.Name+": ")
+			pass.Report(d)
+		}
+		return a.Run(&p)
+	}
+	return &w
 }
 
 // GetLoadMode asks for type information: the checks need types and facts.

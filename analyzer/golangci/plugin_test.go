@@ -2,6 +2,7 @@ package golangci_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/golangci/plugin-module-register/register"
@@ -68,5 +69,31 @@ func TestRun(t *testing.T) {
 		if pkg, ok := pkgs[a.Name]; ok {
 			analysistest.Run(t, analysistest.TestData(), a, pkg)
 		}
+	}
+}
+
+// TestOneName checks the rule of SPEC §3 for golangci-lint: it prints
+// "ANALYZER: MESSAGE (routigen)" for an analyzer whose name is not the
+// linter's, so the plugin's messages must not name the check themselves.
+func TestOneName(t *testing.T) {
+	pkgs := map[string]string{"jobdata": "jobs", "workerkey": "workers"}
+	n := 0
+	for _, a := range build(t, nil) {
+		pkg, ok := pkgs[a.Name]
+		if !ok {
+			continue
+		}
+		for _, r := range analysistest.Run(t, analysistest.TestData(), a, pkg) {
+			for _, d := range r.Diagnostics {
+				n++
+				text := a.Name + ": " + d.Message // golangci-lint's issue text
+				if c := strings.Count(text, a.Name); c != 1 {
+					t.Errorf("golangci-lint would print %q: names %s %d times, want once", text, a.Name, c)
+				}
+			}
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d diagnostics, want 2", n)
 	}
 }

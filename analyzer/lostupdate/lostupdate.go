@@ -143,14 +143,14 @@ func (c *checker) check(cc *ssa.CallCommon) {
 	var d analysis.Diagnostic
 	if field != "" {
 		d = analysis.Diagnostic{Pos: pos, Message: fmt.Sprintf(
-			"lost update: %s.%s writes a value computed from %s.%s(), read in a separate call; concurrent activations sharing this %s %s lose their updates in between: use %s.Update",
+			"%s.%s writes a value computed from %s.%s(), read in a separate call; concurrent activations sharing this %s %s lose their updates in between: use %s.Update",
 			recv, name, recv, field, where, fact.StateType, recv)}
 		if expr != nil {
 			d.SuggestedFixes = c.fix(expr, recvType, field)
 		}
 	} else {
 		d = analysis.Diagnostic{Pos: pos, Message: fmt.Sprintf(
-			"lost update: %s.Store writes a value derived from %s.Load(), read in a separate call; concurrent activations sharing this %s %s lose their updates in between: use %s.Update",
+			"%s.Store writes a value derived from %s.Load(), read in a separate call; concurrent activations sharing this %s %s lose their updates in between: use %s.Update",
 			recv, recv, where, fact.StateType, recv)}
 	}
 	c.r.Report(d)
@@ -181,7 +181,7 @@ func (c *checker) checkWorker(cc *ssa.CallCommon, call rtapi.Call) {
 	if a := c.calls[cc.Pos()]; a != nil {
 		pos = a.Pos()
 	}
-	c.r.Reportf(pos, "lost update: UpdateRoutineState writes state derived from RoutineState with the same key, read in a separate call; concurrent jobs on the worker lose their updates in between: use ModifyRoutineState")
+	c.r.Reportf(pos, "UpdateRoutineState writes state derived from RoutineState with the same key, read in a separate call; concurrent jobs on the worker lose their updates in between: use ModifyRoutineState")
 }
 
 func (c *checker) tracer(source func(*flow.Tracer, *ssa.CallCommon) bool) *flow.Tracer {

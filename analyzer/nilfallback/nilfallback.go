@@ -313,11 +313,11 @@ func (c *checker) check(fn *ssa.Function, l *lookup.Lookup) (analysis.Diagnostic
 	}
 	switch {
 	case len(missing.Tests) == 0 && l.Discarded():
-		d.Message = fmt.Sprintf("nilfallback: the %s of %s is discarded, so code carries on when %s; fail fast: %s",
+		d.Message = fmt.Sprintf("the %s of %s is discarded, so code carries on when %s; fail fast: %s",
 			what, name, l.Callee.Missing(), l.Callee.FailFast())
 		d.SuggestedFixes = c.fix(fn, l, call)
 	case len(missing.Tests) == 0:
-		d.Message = fmt.Sprintf("nilfallback: the result of %s is used without testing for %s; fail fast: %s",
+		d.Message = fmt.Sprintf("the result of %s is used without testing for %s; fail fast: %s",
 			name, l.Callee.MissingNoun(), l.Callee.FailFast())
 	default:
 		test := missing.Tests[0]
@@ -325,7 +325,7 @@ func (c *checker) check(fn *ssa.Function, l *lookup.Lookup) (analysis.Diagnostic
 		if l.Skips(test) {
 			how = "silently skips the work"
 		}
-		d.Message = fmt.Sprintf("nilfallback: %s %s when %s; fail fast: %s",
+		d.Message = fmt.Sprintf("%s %s when %s; fail fast: %s",
 			name, how, l.Callee.Missing(), l.Callee.FailFast())
 		if p := test.Cond.Pos(); p.IsValid() {
 			d.Related = []analysis.RelatedInformation{{Pos: p, Message: "the missing case is tested here, and " + how}}
@@ -362,7 +362,7 @@ func (c *checker) checkRoutineID(fn *ssa.Function, l *lookup.Lookup, call *ast.C
 			how = "silently skips the work"
 		}
 		d := analysis.Diagnostic{Pos: call.Pos(), End: call.End(),
-			Message: fmt.Sprintf("nilfallback: %s %s when its RoutineID is empty; fail fast: return an error when RoutineID is empty, or drop the test (a found routine activation always has one)",
+			Message: fmt.Sprintf("%s %s when its RoutineID is empty; fail fast: return an error when RoutineID is empty, or drop the test (a found routine activation always has one)",
 				c.name(l), how)}
 		if p := test.Cond.Pos(); p.IsValid() {
 			d.Related = []analysis.RelatedInformation{{Pos: p, Message: "the empty RoutineID is tested here, and " + how}}

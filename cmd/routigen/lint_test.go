@@ -115,6 +115,11 @@ func Fine(ctx context.Context) error {
 	c.Update(func(s *state.Counter) { s.Count++ })
 	return nil
 }
+
+func Lost(ctx context.Context) string {
+	job, _ := runtime.JobFromContext(ctx)
+	return job.ID()
+}
 `,
 }
 
@@ -123,6 +128,7 @@ var wantLint = []string{
 	"app/app.go:16 jobdata",
 	"app/app.go:17 workerkey",
 	"app/app.go:22 lostupdate",
+	"app/app.go:41 nilfallback",
 }
 
 // buildLintEnv builds the routigen binary and writes lintModule into a
@@ -196,11 +202,58 @@ func key(posn, check string) string {
 	return m[1] + ":" + m[2] + " " + check
 }
 
-// TestDrivers builds the routigen binary once and runs it as each driver.
+// checkNames are the names a diagnostic line may start with.
+var checkNames = []string{"jobdata", "nilfallback", "workerkey", "lostupdate"}
+
+// diagLine splits a "file:line:col: check: message" line of go vet or
+// routigen lint, and checks SPEC §3: the line names its check exactly once.
+func diagLine(t *testing.T, line string) (posn, check string) {
+	t.Helper()
+	posn, rest, ok := strings.Cut(line, ": ")
+	if !ok {
+		t.Errorf("not a diagnostic: %q", line)
+		return line, "?"
+	}
+	check, _, _ = strings.Cut(rest, ": ")
+	if !slices.Contains(checkNames, check) {
+		t.Errorf("%q does not name its check after the position", line)
+	}
+	for _, c := range checkNames {
+		if n := strings.Count(line, c); (c == check && n != 1) || (c != check && n != 0) {
+			t.Errorf("%q names %s %d times", line, c, n)
+		}
+	}
+	return posn, check
+}
+
+// diagLines returns the wantLint entries of the diagnostic lines of out,
+// and checks that their paths are relative, as go vet prints them.
+func diagLines(t *testing.T, out string) []string {
+	t.Helper()
+	var got []string
+	for line := range strings.SplitSeq(out, "\n") {
+		if strings.HasPrefix(line, "#") || strings.TrimSpace(line) == "" || strings.HasPrefix(line, "routigen lint: ") {
+			continue
+		}
+		posn, check := diagLine(t, line)
+		if filepath.IsAbs(posn) {
+			t.Errorf("absolute path in %q", line)
+		}
+		got = append(got, key(posn, check))
+	}
+	slices.Sort(got)
+	return got
+}
+
+// TestDrivers builds the routigen binary once and runs it as each driver
+// (the golangci-lint plugin has its own test in analyzer/golangci).
 func TestDrivers(t *testing.T) {
 	bin, dir := buildLintEnv(t)
 	t.Run("vet", func(t *testing.T) { testVetTool(t, bin, dir) })
-	t.Run("lint", func(t *testing.T) { testLintJSON(t, bin, dir) })
+	t.Run("lint", func(t *testing.T) { testLint(t, bin, dir) })
+	t.Run("json", func(t *testing.T) { testLintJSON(t, bin, dir) })
+	t.Run("help", func(t *testing.T) { testLintHelp(t, bin, dir) })
+	t.Run("fix", func(t *testing.T) { testLintFix(t, bin, dir) }) // last: edits the module
 }
 
 func testVetTool(t *testing.T, bin, dir string) {
@@ -211,29 +264,74 @@ func testVetTool(t *testing.T, bin, dir string) {
 	if code != 1 {
 		t.Errorf("go vet exit status %d, want 1\n%s", code, stderr)
 	}
-	// go vet prints "file:line:col: message"; each check has its own words.
-	words := map[string]string{
-		"jobdata":    `.SetData writes raw job data under the flat key "count"`,
-		"workerkey":  `RoutineState with the constant key "cache"`,
-		"lostupdate": "lost update: c.SetCount",
-	}
-	var got []string
-	for line := range strings.SplitSeq(stderr, "\n") {
-		if strings.HasPrefix(line, "#") || strings.TrimSpace(line) == "" {
-			continue
-		}
-		check := "?"
-		for c, w := range words {
-			if strings.Contains(line, w) {
-				check = c
-			}
-		}
-		posn, _, _ := strings.Cut(line, ": ")
-		got = append(got, key(posn, check))
-	}
-	slices.Sort(got)
-	if !slices.Equal(got, wantLint) {
+	if got := diagLines(t, stderr); !slices.Equal(got, wantLint) {
 		t.Errorf("go vet -vettool reported\n%s\nwant %q", stderr, wantLint)
+	}
+}
+
+func testLint(t *testing.T, bin, dir string) {
+	stdout, stderr, code, err := runIn(dir, bin, "lint", "./...")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code != 3 {
+		t.Errorf("routigen lint: exit status %d, want 3\n%s", code, stderr)
+	}
+	if stdout != "" {
+		t.Errorf("routigen lint printed on stdout: %q", stdout)
+	}
+	if got := diagLines(t, stderr); !slices.Equal(got, wantLint) {
+		t.Errorf("routigen lint reported\n%s\nwant %q", stderr, wantLint)
+	}
+	// Deterministic order: by file and line.
+	var lines []string
+	for l := range strings.SplitSeq(strings.TrimSpace(stderr), "\n") {
+		lines = append(lines, l)
+	}
+	if !slices.IsSortedFunc(lines, func(a, b string) int { return strings.Compare(key(a, ""), key(b, "")) }) {
+		t.Errorf("routigen lint output not in position order:\n%s", stderr)
+	}
+	// One check on its own, and one left out.
+	_, stderr, code, _ = runIn(dir, bin, "lint", "-workerkey", "./...")
+	if got := diagLines(t, stderr); code != 3 || !slices.Equal(got, []string{"app/app.go:17 workerkey"}) {
+		t.Errorf("routigen lint -workerkey: exit %d\n%s", code, stderr)
+	}
+	_, stderr, _, _ = runIn(dir, bin, "lint", "-workerkey=false", "./...")
+	if got := diagLines(t, stderr); len(got) != len(wantLint)-1 || slices.Contains(got, "app/app.go:17 workerkey") {
+		t.Errorf("routigen lint -workerkey=false:\n%s", stderr)
+	}
+	// A package that does not load: go vet's message, exit 1.
+	_, stderr, code, _ = runIn(dir, bin, "lint", "./nosuch/...")
+	if code != 1 || !strings.Contains(stderr, "nosuch") {
+		t.Errorf("routigen lint ./nosuch/...: exit %d, want 1\n%s", code, stderr)
+	}
+}
+
+func testLintHelp(t *testing.T, bin, dir string) {
+	stdout, stderr, code, err := runIn(dir, bin, "lint", "-help")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code != 0 || stderr != "" {
+		t.Errorf("routigen lint -help: exit %d, stderr %q", code, stderr)
+	}
+	for _, want := range []string{"usage: routigen lint ", "-json", "-fix", "-diff", "-tags", "-nilfallback", "Exit status"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("routigen lint -help lacks %q:\n%s", want, stdout)
+		}
+	}
+	for _, bad := range []string{"no effect", "go-build", "cpuprofile", "-V\t", "-flags"} {
+		if strings.Contains(stdout, bad) {
+			t.Errorf("routigen lint -help shows %q:\n%s", bad, stdout)
+		}
+	}
+	_, stderr, code, _ = runIn(dir, bin, "lint", "-nosuch")
+	if code != 2 || !strings.Contains(stderr, "usage: routigen lint") {
+		t.Errorf("routigen lint -nosuch: exit %d, want 2\n%s", code, stderr)
+	}
+	_, stderr, code, _ = runIn(dir, bin, "lint", "-diff", "./...")
+	if code != 2 || !strings.Contains(stderr, "-diff needs -fix") {
+		t.Errorf("routigen lint -diff: exit %d, want 2\n%s", code, stderr)
 	}
 }
 
@@ -262,8 +360,8 @@ func testLintJSON(t *testing.T, bin, dir string) {
 				continue
 			}
 			for _, d := range diags {
-				if d.Message == "" {
-					t.Errorf("%s: empty message", d.Posn)
+				if !strings.HasPrefix(d.Message, check+": ") || strings.Count(d.Message, check) != 1 {
+					t.Errorf("%s: message %q does not name %s once, in front", d.Posn, d.Message, check)
 				}
 				got = append(got, key(d.Posn, check))
 			}
@@ -273,35 +371,41 @@ func testLintJSON(t *testing.T, bin, dir string) {
 	if !slices.Equal(got, wantLint) {
 		t.Errorf("routigen lint -json reported %q, want %q\n%s", got, wantLint, stdout)
 	}
+}
 
-	// Plain output and the checker's exit status for findings.
-	_, stderr, code, err = runIn(dir, bin, "lint", "./...")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if code != 3 || !strings.Contains(stderr, "lost update") {
-		t.Errorf("routigen lint: exit status %d, want 3\n%s", code, stderr)
-	}
-
-	// -fix -diff prints the fix and changes nothing.
+func testLintFix(t *testing.T, bin, dir string) {
+	// -fix -diff prints the fix, says what it could not fix, changes nothing.
 	before, err := os.ReadFile(filepath.Join(dir, "app/app.go"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	stdout, stderr, _, err = runIn(dir, bin, "lint", "-fix", "-diff", "./...")
+	stdout, stderr, code, err := runIn(dir, bin, "lint", "-fix", "-diff", "./...")
 	if err != nil {
 		t.Fatal(err)
 	}
+	if code != 3 {
+		t.Errorf("routigen lint -fix -diff: exit %d, want 3", code)
+	}
 	if !strings.Contains(stdout, "+\tc.Update(func(s *state.Counter) { s.Count++ })") {
 		t.Errorf("routigen lint -fix -diff printed no Update fix:\n%s\n%s", stdout, stderr)
+	}
+	unfixed := []string{"app/app.go:16 jobdata", "app/app.go:17 workerkey", "app/app.go:41 nilfallback"}
+	if !strings.Contains(stderr, "routigen lint: 1 of 4 diagnostics in the diff; these 3 have no suggested fix") ||
+		!slices.Equal(diagLines(t, stderr), unfixed) {
+		t.Errorf("routigen lint -fix -diff: want the 3 unfixed diagnostics %q reported, got\n%s", unfixed, stderr)
 	}
 	if after, _ := os.ReadFile(filepath.Join(dir, "app/app.go")); !bytes.Equal(before, after) {
 		t.Error("routigen lint -fix -diff changed app.go")
 	}
 
-	// -fix applies the suggested fix.
-	if _, stderr, _, err = runIn(dir, bin, "lint", "-fix", "./..."); err != nil {
+	// -fix applies the suggested fix and reports the rest.
+	_, stderr, code, err = runIn(dir, bin, "lint", "-fix", "./...")
+	if err != nil {
 		t.Fatal(err)
+	}
+	if code != 3 || !strings.Contains(stderr, "routigen lint: 1 of 4 diagnostics fixed; these 3 have no suggested fix") ||
+		!slices.Equal(diagLines(t, stderr), unfixed) {
+		t.Errorf("routigen lint -fix: exit %d, want 3 and the unfixed diagnostics\n%s", code, stderr)
 	}
 	src, err := os.ReadFile(filepath.Join(dir, "app/app.go"))
 	if err != nil {

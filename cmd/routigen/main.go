@@ -77,14 +77,13 @@ var subcommands = []string{"gen", "check", "lint", "explain", "help"}
 func main() {
 	args := os.Args[1:]
 	if isVetProtocol(args) {
-		lintMain(args)
+		vetToolMain()
 		return
 	}
 	os.Exit(run(context.Background(), args, os.Stdout, os.Stderr))
 }
 
-// run dispatches args to a subcommand and returns the exit code. lint does
-// not return: the checker's driver exits with its own codes.
+// run dispatches args to a subcommand and returns the exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cmd, rest, err := subcommand(args)
 	if err != nil {
@@ -96,8 +95,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage)
 		return exitOK
 	case "lint":
-		lintMain(rest)
-		return exitOK // not reached
+		return lint(rest, stdout, stderr)
 	case "explain":
 		return explain(rest, stdout, stderr)
 	default:

@@ -143,11 +143,20 @@ func alone(src []byte, tf *token.File, pos token.Pos) bool {
 	return len(bytes.TrimSpace(src[start:off])) == 0
 }
 
-// Report reports d unless it is in a generated file or suppressed.
+// Report reports d unless it is in a generated file or suppressed. The
+// message gets the check's name in front ("jobdata: ..."): go vet and the
+// checker print messages as they are, and the name is what a
+// //routigen:ignore must spell. (The golangci-lint plugin, whose driver
+// puts the name in front itself, takes it off again.)
 func (r *Reporter) Report(d analysis.Diagnostic) {
 	if r.Suppressed(d.Pos) {
 		return
 	}
+	r.report(d)
+}
+
+func (r *Reporter) report(d analysis.Diagnostic) {
+	d.Message = r.name + ": " + d.Message
 	r.pass.Report(d)
 }
 
@@ -185,12 +194,19 @@ func (r *Reporter) Finish() {
 		panic("suppress: Finish called twice")
 	}
 	r.finished = true
+	// The messages name no check: the reporting check's name goes in
+	// front, and a name must appear once (SPEC §3).
 	for _, ig := range r.all {
-		text := strings.TrimSpace(ig.comment.Text)
 		if ig.err != nil {
 			if r.reportsMalformed(namesOf(ig.comment.Text)) {
 				msg := strings.TrimPrefix(ig.err.Error(), "routigen: ")
-				r.pass.Report(analysis.Diagnostic{Pos: ig.comment.Pos(), End: ig.comment.End(),
+				if rest, ok := strings.CutPrefix(msg, directive.Prefix+directive.NameIgnore); ok {
+					// "//routigen:ignore a,b: missing reason": the text is on the line.
+					if _, after, ok := strings.Cut(rest, ": "); ok {
+						msg = after
+					}
+				}
+				r.report(analysis.Diagnostic{Pos: ig.comment.Pos(), End: ig.comment.End(),
 					Message: fmt.Sprintf("malformed ignore directive: %s", msg)})
 			}
 			continue
@@ -202,14 +218,13 @@ func (r *Reporter) Finish() {
 			}
 		}
 		if len(unknown) > 0 && r.reportsMalformed(ig.checks) {
-			r.pass.Report(analysis.Diagnostic{Pos: ig.comment.Pos(), End: ig.comment.End(),
-				Message: fmt.Sprintf("//routigen:ignore names unknown check %s (known: %s)",
-					strings.Join(unknown, ", "), strings.Join(Checks, ", "))})
+			r.report(analysis.Diagnostic{Pos: ig.comment.Pos(), End: ig.comment.End(),
+				Message: fmt.Sprintf("//routigen:ignore names unknown check %s (routigen explain lists the checks)",
+					strings.Join(unknown, ", "))})
 		}
 		if ig.mine && !ig.used {
-			r.pass.Report(analysis.Diagnostic{Pos: ig.comment.Pos(), End: ig.comment.End(),
-				Message: fmt.Sprintf("unused //routigen:ignore %s: no %s diagnostic on this line to suppress; remove it (%s)",
-					r.name, r.name, text)})
+			r.report(analysis.Diagnostic{Pos: ig.comment.Pos(), End: ig.comment.End(),
+				Message: "unused //routigen:ignore: this check reports nothing on the line; take its name out of the directive"})
 		}
 	}
 }

@@ -76,7 +76,10 @@ func TestOwnership(t *testing.T) {
 	for act := range g.All() {
 		for _, d := range act.Diagnostics {
 			p := act.Package.Fset.Position(d.Pos)
-			msg := d.Message
+			msg, ok := strings.CutPrefix(d.Message, act.Analyzer.Name+": ")
+			if !ok || strings.Contains(msg, act.Analyzer.Name) {
+				t.Errorf("%d: %q does not name %s exactly once, in front", p.Line, d.Message, act.Analyzer.Name)
+			}
 			if i := strings.Index(msg, ":"); i >= 0 && strings.HasPrefix(msg, "malformed") {
 				msg = msg[:i]
 			} else if strings.HasPrefix(msg, "unused") {

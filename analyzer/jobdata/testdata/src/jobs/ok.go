@@ -89,13 +89,13 @@ func suppressed(job *runtime.JobContext) {
 }
 
 func unusedIgnore(job *runtime.JobContext) {
-	// want +1 `unused //routigen:ignore jobdata`
+	// want +1 `jobdata: unused //routigen:ignore: this check reports nothing`
 	//routigen:ignore jobdata nothing to suppress here
 	_, _ = job.GetData("k")
 }
 
 func ignoreWithoutReason(job *runtime.JobContext) {
-	// want +1 `malformed ignore directive: //routigen:ignore jobdata: missing reason`
+	// want +1 `malformed ignore directive: missing reason`
 	//routigen:ignore jobdata
 	job.SetData("k", 1) // want `under the flat key "k"`
 }

@@ -109,6 +109,6 @@ func suppressed(c state.CounterAccessor) {
 }
 
 func unusedIgnore(c state.CounterAccessor) {
-	//routigen:ignore lostupdate stale // want `unused //routigen:ignore lostupdate`
+	//routigen:ignore lostupdate stale // want `lostupdate: unused //routigen:ignore: this check reports nothing on the line`
 	c.Update(func(s *state.Counter) { s.Count++ })
 }

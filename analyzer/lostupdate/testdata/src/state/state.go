@@ -35,7 +35,7 @@ func Step(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	c.SetCount(c.Count() + 1) // want `lost update: c.SetCount writes a value computed from c.Count\(\)`
+	c.SetCount(c.Count() + 1) // want `lostupdate: c.SetCount writes a value computed from c.Count\(\)`
 	l, err := LoopOf(ctx)
 	if err != nil {
 		return err

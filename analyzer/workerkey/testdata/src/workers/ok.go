@@ -84,7 +84,7 @@ func suppressed(w *runtime.WorkerState) {
 }
 
 func unusedIgnore(w *runtime.WorkerState, ec *runtime.ExecContext) {
-	w.RoutineState(ec.RoutineID) //routigen:ignore workerkey stale // want `unused //routigen:ignore workerkey`
+	w.RoutineState(ec.RoutineID) //routigen:ignore workerkey stale // want `workerkey: unused //routigen:ignore: this check reports nothing on the line`
 }
 
 func constantOnSomePaths(w *runtime.WorkerState, ec *runtime.ExecContext, fallback bool) {

@@ -23,24 +23,24 @@ func aboveTwoChecks() {
 }
 
 func trailingDoesNotReachNextLine() {
-	good() //routigen:ignore workerkey wrongly placed // want `unused //routigen:ignore workerkey`
+	good() //routigen:ignore workerkey wrongly placed // want `workerkey: unused //routigen:ignore: this check reports nothing on the line`
 	bad()  // want "bad call"
 }
 
 func tooFarAbove() {
-	//routigen:ignore workerkey one line too far // want `unused //routigen:ignore workerkey`
+	//routigen:ignore workerkey one line too far // want `workerkey: unused //routigen:ignore: this check reports nothing on the line`
 
 	bad() // want "bad call"
 }
 
 func unused() {
-	//routigen:ignore workerkey nothing here // want `unused //routigen:ignore workerkey`
+	//routigen:ignore workerkey nothing here // want `workerkey: unused //routigen:ignore: this check reports nothing on the line`
 	good()
 }
 
 func noReason() {
 	// A malformed ignore is reported and suppresses nothing.
-	// want +1 `malformed ignore directive: //routigen:ignore workerkey: missing reason`
+	// want +1 `malformed ignore directive: missing reason`
 	//routigen:ignore workerkey
 	bad() // want "bad call"
 }
@@ -76,7 +76,7 @@ func both() {
 }
 
 func multiline() {
-	// want +1 `unused //routigen:ignore workerkey`
+	// want +1 `workerkey: unused //routigen:ignore: this check reports nothing`
 	//routigen:ignore workerkey first line of the statement
 	x := []int{
 		1,
