@@ -6,7 +6,7 @@ replace github.com/routigen/routigen => ../..
 
 require (
 	github.com/golangci/plugin-module-register v0.1.2
-	github.com/routigen/routigen v0.0.0-00010101000000-000000000000
+	github.com/routigen/routigen v0.2.0
 	golang.org/x/tools v0.52.0
 )
 
