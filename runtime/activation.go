@@ -41,9 +41,20 @@ type multiInput struct {
 	oneV  [3]any
 }
 
-func (a *activation) Deadline() (time.Time, bool) { return time.Time{}, false }
-func (a *activation) Done() <-chan struct{}       { return nil }
-func (a *activation) Err() error                  { return nil }
+// The activation's context ends when its job does, for whatever reason
+// (see jobend.go); it carries the job's deadline, if it was posted
+// WithTimeout.
+func (a *activation) Deadline() (time.Time, bool) {
+	d := a.ec.Job.deadline
+	return d, !d.IsZero()
+}
+func (a *activation) Done() <-chan struct{} { return a.ec.Job.Done() }
+func (a *activation) Err() error            { return a.ec.Job.ctxErr() }
+
+// AfterFunc lets package context cancel a context derived from this one
+// when the job ends, without a goroutine per derived context.
+func (a *activation) AfterFunc(f func()) (stop func() bool) { return a.ec.Job.afterFunc(f) }
+
 func (a *activation) Value(key any) any {
 	if key == (execKey{}) {
 		return &a.ec
@@ -56,9 +67,10 @@ func (a *activation) Value(key any) any {
 func (a *activation) String() string { return "runtime.activation(" + a.n.id + ")" }
 
 func (a *activation) call() (err error, panicked bool) {
+	what := "BeforeRoutine"
 	defer func() {
 		if v := recover(); v != nil {
-			err, panicked = &PanicError{RoutineID: a.n.id, Value: v, Stack: debug.Stack()}, true
+			err, panicked = &PanicError{RoutineID: a.n.id, Func: what, Value: v, Stack: debug.Stack()}, true
 		}
 	}()
 	if a.jr.rt.hasHooks {
@@ -66,71 +78,104 @@ func (a *activation) call() (err error, panicked bool) {
 			return &VetoError{Hook: "BeforeRoutine", What: "routine " + a.n.id, Err: err}, false
 		}
 	}
+	what = "logic"
 	return a.n.def.logic(a, a.in), false
 }
 
 // run executes one attempt of a on a pool goroutine and, unless it is
-// retried later, ends the activation. It returns an activation for the same
-// goroutine to run next, if there is one.
+// retried, ends the activation. It returns an activation for the same
+// goroutine to run next, if there is one. The logic of a job that ended
+// does not run: the activation just ends.
 func (r *Runtime) run(a *activation) *activation {
-	jr, n := a.jr, a.n
-	var err error
-	if !jr.dead() {
-		ws := jr.w.state
-		var panicked bool
-		err, panicked = a.call()
-		status := RoutineIdle
-		switch {
-		case err == nil:
-		case panicked:
-			status = RoutineFailed
-			jr.job.Trace(n.id, "panic", Message{"error": fmt.Sprint(err.(*PanicError).Value)})
-			r.logErr(a, "routine panicked", err)
-			jr.job.Fail(err)
-		default:
-			h := &n.handler
-			switch h.Strategy {
-			case Retry:
-				if int(a.attempt) < h.MaxRetries {
-					a.attempt++
-					d := h.RetryDelay(int(a.attempt))
-					jr.job.Trace(n.id, "retry", Message{"error": err.Error(), "attempt": int(a.attempt), "delay": d})
-					r.logErr(a, "routine failed, retrying", err)
-					// What the failed attempt emitted must not wait for the retry.
-					if ready := a.next.Swap(nil); ready != nil {
-						jr.pool.submit(ready)
-					}
-					if d <= 0 {
-						return a
-					}
-					time.AfterFunc(d, func() { jr.pool.submit(a) })
-					return nil
-				}
-				err = fmt.Errorf("runtime: routine %q: giving up after %d retries: %w", n.id, h.MaxRetries, err)
-				status = RoutineFailed
-				jr.job.Trace(n.id, "failed", Message{"error": err.Error()})
-				r.logErr(a, "routine failed", err)
-				jr.job.Fail(err)
-			case Continue:
-				jr.job.Trace(n.id, "error", Message{"error": err.Error(), "strategy": "continue"})
-				r.logErr(a, "routine error, continuing", err)
-			case Skip:
-				status = RoutineSkipped
-				jr.job.Trace(n.id, "skipped", Message{"error": err.Error()})
-				r.logErr(a, "routine error, skipped", err)
-			default:
-				err = fmt.Errorf("runtime: routine %q: %w", n.id, err)
-				status = RoutineFailed
-				jr.job.Trace(n.id, "failed", Message{"error": err.Error()})
-				r.logErr(a, "routine failed", err)
-				jr.job.Fail(err)
-			}
-		}
-		ws.activationEnded(n.idx, status)
-		if r.hasHooks {
-			r.hooks.AfterRoutine(a, err)
+	if !a.jr.dead() {
+		switch r.attempt(a) {
+		case retryNow:
+			return a
+		case retryLater:
+			return nil
 		}
 	}
+	return r.end(a)
+}
+
+type attemptOutcome uint8
+
+const (
+	attemptDone attemptOutcome = iota
+	retryNow
+	retryLater
+)
+
+// attempt runs a's logic once and applies the routine's error handler.
+func (r *Runtime) attempt(a *activation) attemptOutcome {
+	jr, n := a.jr, a.n
+	err, panicked := a.call()
+	status := RoutineIdle
+	switch {
+	case err == nil:
+	case panicked:
+		status = RoutineFailed
+		jr.job.Trace(n.id, "panic", Message{"error": fmt.Sprint(err.(*PanicError).Value)})
+		r.logErr(a, "routine panicked", err)
+		jr.job.Fail(err)
+	default:
+		h := &n.handler
+		switch h.Strategy {
+		case Retry:
+			if int(a.attempt) < h.MaxRetries {
+				return r.retry(a, err)
+			}
+			err = fmt.Errorf("runtime: routine %q: giving up after %d retries: %w", n.id, h.MaxRetries, err)
+			status = RoutineFailed
+			jr.job.Trace(n.id, "failed", Message{"error": err.Error()})
+			r.logErr(a, "routine failed", err)
+			jr.job.Fail(err)
+		case Continue:
+			jr.job.Trace(n.id, "error", Message{"error": err.Error(), "strategy": "continue"})
+			r.logErr(a, "routine error, continuing", err)
+		case Skip:
+			status = RoutineSkipped
+			jr.job.Trace(n.id, "skipped", Message{"error": err.Error()})
+			r.logErr(a, "routine error, skipped", err)
+		default:
+			err = fmt.Errorf("runtime: routine %q: %w", n.id, err)
+			status = RoutineFailed
+			jr.job.Trace(n.id, "failed", Message{"error": err.Error()})
+			r.logErr(a, "routine failed", err)
+			jr.job.Fail(err)
+		}
+	}
+	jr.w.state.activationEnded(n.idx, status)
+	if r.hasHooks {
+		if perr := protect("AfterRoutine", n.id, func() { r.hooks.AfterRoutine(a, err) }); perr != nil {
+			r.logPanic(perr, jr.job)
+		}
+	}
+	return attemptDone
+}
+
+// retry schedules the next attempt of a, which failed with err.
+func (r *Runtime) retry(a *activation, err error) attemptOutcome {
+	jr, n := a.jr, a.n
+	a.attempt++
+	d := n.handler.RetryDelay(int(a.attempt))
+	jr.job.Trace(n.id, "retry", Message{"error": err.Error(), "attempt": int(a.attempt), "delay": d})
+	r.logErr(a, "routine failed, retrying", err)
+	// What the failed attempt emitted must not wait for the retry.
+	if ready := a.next.Swap(nil); ready != nil {
+		jr.pool.submit(ready)
+	}
+	if d <= 0 {
+		return retryNow
+	}
+	jr.waitRetry(a, d)
+	return retryLater
+}
+
+// end ends the activation a: its instance may fire again for the job, and
+// the job may be over.
+func (r *Runtime) end(a *activation) *activation {
+	jr, n := a.jr, a.n
 	a.done.Store(true)
 	local := a.next.Swap(nil) // after done: see Emit
 
@@ -139,12 +184,12 @@ func (r *Runtime) run(a *activation) *activation {
 	st.running = false
 	jr.active--
 	again := jr.tryFireLocked(n, st)
-	complete, quiet := jr.settleLocked()
+	e := jr.endLocked()
 	jr.mu.Unlock()
 	if local == nil {
 		local, again = again, nil
 	}
-	jr.after(again, complete, quiet)
+	jr.finishStep(e, again)
 	return local
 }
 

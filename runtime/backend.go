@@ -136,13 +136,16 @@ func (n *Node) Run(spec *JobSpec, attempt int, done func(job *JobContext, releas
 	}
 	jr.attempt = max(attempt, 1)
 	if r.hasHooks {
-		if veto := r.beforeHooks(context.Background(), jr, nd, si, data); veto != nil {
-			return nil, veto
+		if err := r.beforeHooks(context.Background(), jr, nd, si, data); err != nil {
+			jr.retire()
+			return nil, err
 		}
 		job.setRunning()
 	}
 	jr.onQuiet = func(j *JobContext) { done(j, r.releasing.Load() && j.Status() == JobCancelled) }
-	jr.post(nd, si, data)
+	if err := jr.post(nd, si, data); err != nil {
+		return nil, fmt.Errorf("runtime: run job %q: %w", spec.ID, err)
+	}
 	return job, nil
 }
 
@@ -236,7 +239,11 @@ func (r *Runtime) admit(w *worker, id string, named bool, metadata Message) (*jo
 	}
 	w.live++
 	r.liveMu.Unlock()
-	w.start()
+	if err := w.start(); err != nil {
+		jr.retire()
+		r.dropWorker(w)
+		return nil, fmt.Errorf("runtime: run job %q: %w", id, err)
+	}
 	return jr, nil
 }
 

@@ -1,9 +1,6 @@
 package runtime
 
-import (
-	"errors"
-	"fmt"
-)
+import "errors"
 
 // Sentinel errors. Errors returned by this package wrap one of these where
 // one applies, so callers test them with errors.Is.
@@ -45,23 +42,6 @@ var (
 	// ErrVetoed wraps the error a "before" hook returned to veto.
 	ErrVetoed = errors.New("runtime: vetoed by hook")
 )
-
-// PanicError is the error of a job whose logic panicked.
-type PanicError struct {
-	RoutineID string
-	Value     any
-	Stack     []byte
-}
-
-func (e *PanicError) Error() string {
-	return fmt.Sprintf("runtime: routine %q panicked: %v\n\n%s", e.RoutineID, e.Value, e.Stack)
-}
-
-// Unwrap returns the panic value when it is an error.
-func (e *PanicError) Unwrap() error {
-	err, _ := e.Value.(error)
-	return err
-}
 
 // VetoError reports a "before" hook's veto. errors.Is(err, ErrVetoed) holds,
 // and it unwraps to the hook's error.

@@ -14,12 +14,19 @@ import "context"
 //     (other targets of the event still get the message).
 //
 // Hooks run on the runtime's goroutines, concurrently for different jobs;
-// they must be safe for concurrent use, should be quick, and must not
-// panic (a panic in BeforeRoutine, or in OnEmit or BeforeEnqueue of an
-// emit, fails the job like a panic in logic; one in BeforeJob or
-// BeforeEnqueue of a post reaches Post's caller and leaves no job; others
-// are not recovered). Embed NopHooks to
-// implement only some of them.
+// they must be safe for concurrent use and should be quick. No lock of the
+// runtime is held while a hook runs, so a hook may read the job and the
+// worker it is given; it must not wait for a job (JobContext.Wait,
+// Runtime.Wait) nor call Close or Shutdown.
+//
+// A panic in a hook is recovered and never crashes the process: in
+// WorkerStart, BeforeJob or BeforeEnqueue of a post, Post (or Exec)
+// returns an error wrapping *PanicError and leaves no job (a worker whose
+// WorkerStart panicked is dropped: the next post makes a new one); in
+// BeforeRoutine, or in OnEmit or BeforeEnqueue of an emit, it fails the job
+// like a panic in logic; in WorkerStop, AfterJob or AfterRoutine it is
+// logged with its stack to the runtime's logger (WithLogger). Embed
+// NopHooks to implement only some of them.
 type Hooks interface {
 	// WorkerStart runs once per worker, before its first job.
 	WorkerStart(w *WorkerState)

@@ -364,37 +364,6 @@ func TestEmitOutsideLogic(t *testing.T) {
 	}
 }
 
-type panickyHooks struct{ runtime.NopHooks }
-
-func (panickyHooks) BeforeJob(context.Context, *runtime.JobContext) error { panic("hook bug") }
-
-// A panicking BeforeJob reaches Post's caller and leaves no job: Close does
-// not wait for a ghost.
-func TestPanickingBeforeJobLeavesNoJob(t *testing.T) {
-	f := runtime.NewFlow("ph")
-	mustAdd(t, f, "a", runtime.NewRoutine("a").Slot("in").Logic(nop))
-	r := runtime.New(runtime.WithHooks(panickyHooks{}))
-	mustRegister(t, r, f)
-	func() {
-		defer func() {
-			if v := recover(); v != "hook bug" {
-				t.Errorf("recovered %v", v)
-			}
-		}()
-		_, _ = r.Post(context.Background(), "ph", "a", "in", nil, runtime.WithJobID("ghost"))
-	}()
-	if _, ok := r.Job("ghost"); ok {
-		t.Error("the job was left behind")
-	}
-	done := make(chan struct{})
-	go func() { r.Close(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("Close waits for a job that never started")
-	}
-}
-
 // A context kept past its logic cannot emit, not even once the runtime has
 // reused the finished job's scheduling state for later jobs.
 func TestStaleContextCannotReachLaterJobs(t *testing.T) {

@@ -76,8 +76,15 @@ type JobContext struct {
 	done        chan struct{} // made on demand by Done: most jobs are never waited on one by one
 	finished    atomic.Bool   // status is final; read without mu by the scheduler
 	// owner (the runtime's worker) is told when the job finishes; nil for
-	// jobs that belong to no runtime.
+	// jobs that belong to no runtime. run is the job's scheduling state.
 	owner jobOwner
+	run   *jobRun
+	// deadline is WithTimeout's (zero: none), fixed before the job is
+	// posted; timeout is its timer and afters the AfterFuncs of contexts
+	// derived from logic's (see jobend.go), both guarded by mu.
+	deadline time.Time
+	timeout  *time.Timer
+	afters   []*afterFunc
 
 	// cells is made on first use (most jobs of a flow without typed state
 	// never need it); see cellStoreOf.
@@ -352,36 +359,4 @@ func (j *JobContext) setRunning() {
 		j.status = JobRunning
 	}
 	j.mu.Unlock()
-}
-
-// finish moves the job to a final status once and reports whether this call
-// did it.
-func (j *JobContext) finish(s JobStatus, err error) bool {
-	j.mu.Lock()
-	if j.status.Finished() {
-		j.mu.Unlock()
-		return false
-	}
-	j.status, j.err, j.completedAt = s, err, time.Now()
-	if j.owner != nil {
-		// Under mu: whoever sees the final status sees it counted.
-		j.owner.count(s)
-	}
-	j.finished.Store(true)
-	done := j.done
-	j.mu.Unlock()
-	if done != nil {
-		close(done)
-	}
-	if j.owner != nil {
-		j.owner.finished(j)
-	}
-	return true
-}
-
-// jobOwner is told when a job finishes: count runs under the job's lock
-// (it must be quick and must not call the job), finished after.
-type jobOwner interface {
-	count(JobStatus)
-	finished(*JobContext)
 }

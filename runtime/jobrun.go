@@ -1,7 +1,9 @@
 package runtime
 
 import (
+	"fmt"
 	"sync"
+	"time"
 )
 
 // jobRun is the scheduling state of one job on its worker: a queue per slot
@@ -25,10 +27,13 @@ type jobRun struct {
 	quiet   bool
 	quietCh chan struct{}
 	settled bool // settleLocked found no work left
-	// active counts scheduled or running activations and armed throttle
-	// waits. Queued messages that no policy will fire do not count: when
-	// active drops to 0 the job is over.
+	// active counts scheduled or running activations (those waiting for a
+	// retry included), armed throttle waits and a post under way. Queued messages that no
+	// policy will fire do not count: when active drops to 0 the job is over.
 	active int
+	// fault is a Custom policy's panic, caught under mu by tryFireLocked:
+	// endLocked fails the job with it (post returns it instead).
+	fault *PanicError
 
 	// Guarded by rt.liveMu.
 	prevLive, nextLive *jobRun
@@ -46,6 +51,15 @@ type instState struct {
 	running bool         // an activation of this instance for this job is under way
 	waiting bool         // queued on the throttle
 	granted bool         // the throttle let it go: fire without asking again
+	retry   *retryWait   // a failed attempt waiting for its retry
+}
+
+// retryWait is an activation waiting out its retry delay. Whoever takes it
+// off its instState under jr.mu, the timer or the job's end (abortLocked),
+// submits the activation; run skips the logic of a job that ended.
+type retryWait struct {
+	a *activation
+	t *time.Timer
 }
 
 // slotQueue holds the messages of one slot of one (instance, job): Messages
@@ -68,12 +82,15 @@ func newJobRun(r *Runtime, w *worker, id string, metadata Message) *jobRun {
 	if jr, ok := p.runs.Get().(*jobRun); ok {
 		// Recycled: its queues are empty and its flags clear (see recycle);
 		// gen was bumped there.
+		job.run = jr
 		jr.mu.Lock() // a stale emit may be looking at jr.job (see enqueue)
 		jr.w, jr.job = w, job
+		jr.active = 1 // held for the post: see post
 		jr.mu.Unlock()
 		return jr
 	}
-	jr := &jobRun{rt: r, w: w, job: job}
+	jr := &jobRun{rt: r, w: w, job: job, active: 1}
+	job.run = jr
 	if len(p.nodes) <= len(jr.instsBuf) {
 		jr.insts = jr.instsBuf[:len(p.nodes)]
 	} else {
@@ -126,13 +143,26 @@ func (jr *jobRun) setQuiet() {
 func (jr *jobRun) dead() bool { return jr.job.finished.Load() }
 
 // post queues the job's first message and settles the job if no policy
-// fires on it.
-func (jr *jobRun) post(n *node, slot int, msg any) {
+// fires on it. A Custom policy that panics on that message is post's error,
+// and the job is retired as if it never was: Post returns no job.
+func (jr *jobRun) post(n *node, slot int, msg any) error {
 	jr.mu.Lock()
 	a := jr.enqueueLocked(n, slot, msg)
-	complete, quiet := jr.settleLocked()
+	// A new job holds one unit of active from newJobRun to here, so that
+	// if it ends meanwhile (its timeout, Shutdown, Cancel of a job found
+	// with Runtime.Job) its end does not retire it under its poster.
+	jr.active--
+	if perr := jr.fault; perr != nil {
+		jr.fault = nil
+		jr.dropQueuesLocked()
+		jr.mu.Unlock()
+		jr.retire()
+		return perr
+	}
+	e := jr.endLocked()
 	jr.mu.Unlock()
-	jr.after(a, complete, quiet)
+	jr.finishStep(e, a)
+	return nil
 }
 
 // enqueue queues msg for job and returns the activation it made ready, if
@@ -141,11 +171,14 @@ func (jr *jobRun) post(n *node, slot int, msg any) {
 // out (JobContexts are never reused).
 func (jr *jobRun) enqueue(job *JobContext, n *node, slot int, msg any) *activation {
 	jr.mu.Lock()
-	var a *activation
-	if jr.job == job {
-		a = jr.enqueueLocked(n, slot, msg)
+	if jr.job != job {
+		jr.mu.Unlock()
+		return nil
 	}
+	a := jr.enqueueLocked(n, slot, msg)
+	e := jr.endLocked()
 	jr.mu.Unlock()
+	jr.finishStep(e, nil)
 	return a
 }
 
@@ -172,7 +205,14 @@ func (jr *jobRun) tryFireLocked(n *node, st *instState) *activation {
 		st.granted = false
 		return nil
 	}
-	ok, batch := n.def.policy.ready(&n.def, st.q)
+	ok, batch, perr := n.def.policy.ready(&n.def, st.q)
+	if perr != nil {
+		if jr.fault == nil {
+			perr.RoutineID = n.id
+			jr.fault = perr
+		}
+		return nil
+	}
 	if !ok {
 		return nil
 	}
@@ -221,6 +261,114 @@ func (jr *jobRun) settleLocked() (complete, quiet bool) {
 		}
 	}
 	return !dead, true
+}
+
+// stepEnd is what a scheduling step leaves to do once jr.mu is released.
+type stepEnd struct {
+	complete, quiet bool
+	// failed is set when a Custom policy's panic failed the job in this
+	// step; retries are the activations its end took off their timers.
+	failed  *PanicError
+	retries []*activation
+}
+
+// endLocked ends a scheduling step under jr.mu: it fails the job with a
+// Custom policy's panic, if one was caught, and settles the job.
+func (jr *jobRun) endLocked() (e stepEnd) {
+	if perr := jr.fault; perr != nil {
+		jr.fault = nil
+		if jr.job.setFinal(JobFailed, perr) {
+			e.failed = perr
+			jr.job.Trace(perr.RoutineID, "panic", Message{"error": fmt.Sprint(perr.Value), "func": perr.Func})
+		}
+		e.retries = jr.abortLocked()
+	}
+	e.complete, e.quiet = jr.settleLocked()
+	return e
+}
+
+// finishStep does, outside jr.mu, what a scheduling step decided, and
+// submits a, the activation it made ready, if any.
+func (jr *jobRun) finishStep(e stepEnd, a *activation) {
+	for _, r := range e.retries {
+		jr.pool.submit(r)
+	}
+	if e.failed != nil {
+		jr.rt.logPanic(e.failed, jr.job)
+		jr.job.ended()
+	}
+	jr.after(a, e.complete, e.quiet)
+}
+
+// abort ends what the job, which just ended, still waits for: see
+// abortLocked. Its owner calls it, whoever ended the job.
+func (jr *jobRun) abort(job *JobContext) {
+	jr.mu.Lock()
+	if jr.job != job { // quiet already, and recycled
+		jr.mu.Unlock()
+		return
+	}
+	retries := jr.abortLocked()
+	e := jr.endLocked()
+	jr.mu.Unlock()
+	e.retries = append(e.retries, retries...)
+	jr.finishStep(e, nil)
+}
+
+// abortLocked takes an ended job off its retry timers and throttle queues,
+// so that Close and Shutdown never wait them out. It returns the
+// activations whose retry it took, for the caller to submit once jr.mu is
+// released: run ends them without running logic.
+func (jr *jobRun) abortLocked() (retries []*activation) {
+	for i := range jr.insts {
+		st := &jr.insts[i]
+		if rw := st.retry; rw != nil {
+			st.retry = nil
+			rw.t.Stop()
+			retries = append(retries, rw.a)
+		}
+		if st.waiting && jr.w.throttles[i].cancel(jr) {
+			st.waiting = false
+			jr.active--
+		}
+	}
+	return retries
+}
+
+// waitRetry submits a again once d has passed, unless the job ends first.
+func (jr *jobRun) waitRetry(a *activation, d time.Duration) {
+	st := &jr.insts[a.n.idx]
+	jr.mu.Lock()
+	if jr.dead() {
+		jr.mu.Unlock()
+		jr.pool.submit(a)
+		return
+	}
+	rw := &retryWait{a: a}
+	rw.t = time.AfterFunc(d, func() {
+		jr.mu.Lock()
+		mine := st.retry == rw
+		if mine {
+			st.retry = nil
+		}
+		jr.mu.Unlock()
+		if mine {
+			jr.pool.submit(a)
+		}
+	})
+	st.retry = rw
+	jr.mu.Unlock()
+}
+
+// dropQueuesLocked empties every queue of the job.
+func (jr *jobRun) dropQueuesLocked() {
+	for i := range jr.insts {
+		st := &jr.insts[i]
+		for s := range st.q {
+			clear(st.q[s].msgs)
+			st.q[s].reset()
+		}
+	}
 }
 
 // after does, outside jr.mu, what a scheduling step decided.

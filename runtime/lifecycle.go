@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"fmt"
 	"sync"
 )
 
@@ -16,6 +17,10 @@ type worker struct {
 	throttles []*throttle
 
 	startOnce, stopOnce sync.Once
+	// startErr is the panic of the WorkerStart hook, if it panicked: the
+	// worker never starts then, and no job runs on it (see dropWorker).
+	// Written in startOnce.
+	startErr error
 	// ctx is Exec's context (nil for a default worker). Post checks it too:
 	// the AfterFunc that marks the worker stopped runs asynchronously.
 	ctx       context.Context
@@ -66,15 +71,49 @@ func (w *worker) running(i int) bool {
 	return false
 }
 
-func (w *worker) start() {
-	w.startOnce.Do(func() { w.rt.hooks.WorkerStart(w.state) })
+// start runs the WorkerStart hook once, and reports its panic to every
+// caller: a worker whose start panicked takes no job.
+func (w *worker) start() error {
+	w.startOnce.Do(func() {
+		if !w.rt.hasHooks {
+			return
+		}
+		if perr := protect("WorkerStart", "", func() { w.rt.hooks.WorkerStart(w.state) }); perr != nil {
+			w.startErr = fmt.Errorf("worker %q: %w", w.state.id, perr)
+		}
+	})
+	return w.startErr
 }
 
 func (w *worker) stop() {
 	w.stopOnce.Do(func() {
-		w.start() // a worker that never started does not stop before it starts
-		w.rt.hooks.WorkerStop(w.state)
+		// A worker that never started does not stop before it starts, and
+		// one whose start panicked never started.
+		if w.start() != nil || !w.rt.hasHooks {
+			return
+		}
+		if perr := protect("WorkerStop", "", func() { w.rt.hooks.WorkerStop(w.state) }); perr != nil {
+			w.rt.logPanic(perr, nil)
+		}
 	})
+}
+
+// dropWorker forgets a worker whose start panicked, so that the next post
+// to its flow's default worker makes a new one (and runs WorkerStart again)
+// instead of failing for ever.
+func (r *Runtime) dropWorker(w *worker) {
+	r.mu.Lock()
+	if r.defaults[w.plan.id] == w {
+		delete(r.defaults, w.plan.id)
+	}
+	delete(r.workers, w.state.id)
+	r.mu.Unlock()
+	r.liveMu.Lock()
+	w.stopped = true
+	r.liveMu.Unlock()
+	if w.stopWatch != nil {
+		w.stopWatch()
+	}
 }
 
 func (w *worker) stopTimers() {
@@ -107,7 +146,12 @@ func (r *Runtime) stopWorker(w *worker) {
 func (w *worker) count(s JobStatus) { w.state.countStatus(s) }
 
 func (w *worker) finished(j *JobContext) {
+	if j.run != nil {
+		j.run.abort(j)
+	}
 	if w.rt.hasHooks {
-		w.rt.hooks.AfterJob(j)
+		if perr := protect("AfterJob", "", func() { w.rt.hooks.AfterJob(j) }); perr != nil {
+			w.rt.logPanic(perr, j)
+		}
 	}
 }

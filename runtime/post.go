@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"time"
 )
 
 // PostOption configures a Post.
@@ -12,6 +13,8 @@ type PostOption func(*postOptions)
 type postOptions struct {
 	worker, jobID string
 	metadata      Message
+	timeout       time.Duration
+	hasTimeout    bool
 }
 
 // OnWorker runs the job on the worker Exec returned with this id, instead of
@@ -24,6 +27,15 @@ func WithJobID(id string) PostOption { return func(o *postOptions) { o.jobID = i
 
 // WithMetadata attaches metadata (copied) to the job.
 func WithMetadata(m Message) PostOption { return func(o *postOptions) { o.metadata = m } }
+
+// WithTimeout bounds the whole job to d from the post: its logic's
+// context carries the deadline, and a job still running at it is cancelled
+// (JobCancelled) with an error matching context.DeadlineExceeded; logic
+// that is running then sees its context end. As with context.WithTimeout,
+// d ≤ 0 is a deadline already passed.
+func WithTimeout(d time.Duration) PostOption {
+	return func(o *postOptions) { o.timeout, o.hasTimeout = d, true }
+}
 
 // Post starts a job of flowID on a worker by delivering data to slot of
 // routineID, and returns the job. Without OnWorker the job runs on the
@@ -76,6 +88,9 @@ func (r *Runtime) post(ctx context.Context, flowID, routineID, slot string, data
 		id = r.ids.next()
 	}
 	jr := newJobRun(r, w, id, o.metadata)
+	if o.hasTimeout {
+		jr.job.deadline = time.Now().Add(o.timeout)
+	}
 	if ctx != context.Background() && ctx != context.TODO() {
 		jr.job.base = context.WithoutCancel(ctx)
 	}
@@ -109,35 +124,46 @@ func (r *Runtime) post(ctx context.Context, flowID, routineID, slot string, data
 	w.live++
 	r.liveMu.Unlock()
 
-	w.start()
+	if err := w.start(); err != nil {
+		jr.retire()
+		r.dropWorker(w)
+		return nil, fmt.Errorf("runtime: post: %w", err)
+	}
 	if r.hasHooks {
-		if veto := r.beforeHooks(ctx, jr, n, si, data); veto != nil {
+		if err := r.beforeHooks(ctx, jr, n, si, data); err != nil {
 			jr.retire()
-			return nil, veto
+			return nil, err
 		}
 		job.setRunning() // newJobRun left it pending for the hooks to see
 	}
-	jr.post(n, si, data)
+	if o.hasTimeout {
+		job.armTimeout(o.timeout)
+	}
+	if err := jr.post(n, si, data); err != nil {
+		return nil, fmt.Errorf("runtime: post: %w", err)
+	}
 	return job, nil
 }
 
-// beforeHooks runs the vetoing hooks of a post. A hook that panics leaves
-// no job behind either (the panic goes on to Post's caller).
-func (r *Runtime) beforeHooks(ctx context.Context, jr *jobRun, n *node, si int, data any) (veto error) {
-	ok := false
-	defer func() {
-		if !ok {
-			jr.retire()
-		}
-	}()
+// beforeHooks runs the vetoing hooks of a post: a veto is a *VetoError, a
+// panic a *PanicError; either way the caller leaves no job.
+func (r *Runtime) beforeHooks(ctx context.Context, jr *jobRun, n *node, si int, data any) error {
 	job := jr.job
-	if err := r.hooks.BeforeJob(ctx, job); err != nil {
-		veto = &VetoError{Hook: "BeforeJob", What: "job " + job.id, Err: err}
-	} else if err := r.hooks.BeforeEnqueue(WithJob(ctx, job), n.id, n.def.slotNames[si], messageView(data)); err != nil {
-		veto = &VetoError{Hook: "BeforeEnqueue", What: "post to " + n.id + "." + n.def.slotNames[si], Err: err}
+	var err error
+	if perr := protect("BeforeJob", "", func() { err = r.hooks.BeforeJob(ctx, job) }); perr != nil {
+		return fmt.Errorf("runtime: post: job %q: %w", job.id, perr)
 	}
-	ok = true
-	return veto
+	if err != nil {
+		return &VetoError{Hook: "BeforeJob", What: "job " + job.id, Err: err}
+	}
+	slot := n.def.slotNames[si]
+	if perr := protect("BeforeEnqueue", n.id, func() { err = r.hooks.BeforeEnqueue(WithJob(ctx, job), n.id, slot, messageView(data)) }); perr != nil {
+		return fmt.Errorf("runtime: post to %s.%s: %w", n.id, slot, perr)
+	}
+	if err != nil {
+		return &VetoError{Hook: "BeforeEnqueue", What: "post to " + n.id + "." + slot, Err: err}
+	}
+	return nil
 }
 
 func (r *Runtime) resolve(flowID, routineID, slot, workerID string) (*worker, *node, int, error) {

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"math"
 	"reflect"
+	"runtime/debug"
 	"slices"
 	"time"
 )
@@ -401,7 +402,10 @@ func TimeInterval(d time.Duration) Policy {
 // Custom activates when ready returns true for the queued messages (it is
 // only asked while at least one message is queued) and consumes every queued
 // message. ready runs under the job's scheduling lock: it must be quick and
-// must not call into the runtime. A nil ready means Immediate.
+// must not call into the runtime (nor wait for anything the job does). A
+// panic in it is recovered and fails the job with a *PanicError (Post
+// returns it when the panic came with the job's first message). A nil
+// ready means Immediate.
 func Custom(ready func(SlotView) bool) Policy {
 	if ready == nil {
 		return Policy{}
@@ -474,15 +478,16 @@ func (v SlotView) index(slot string) int {
 }
 
 // ready reports whether queues q may activate the instance now, and batch:
-// how many messages of each slot to take (0: all).
-func (p *Policy) ready(d *routineDef, q []slotQueue) (ok bool, batch int) {
+// how many messages of each slot to take (0: all). perr is a Custom
+// policy's panic.
+func (p *Policy) ready(d *routineDef, q []slotQueue) (ok bool, batch int, perr *PanicError) {
 	slots := d.slots
 	total := 0
 	for i := range q {
 		total += len(q[i].msgs)
 	}
 	if total == 0 {
-		return false, 0
+		return false, 0, nil
 	}
 	switch p.kind {
 	case policyAllSlots, policyBatch:
@@ -495,19 +500,31 @@ func (p *Policy) ready(d *routineDef, q []slotQueue) (ok bool, batch int) {
 			if len(q[i].msgs) >= need {
 				enough = true
 			} else if !s.optional {
-				return false, 0
+				return false, 0, nil
 			}
 			required = required || !s.optional
 		}
 		if !required && !enough {
-			return false, 0
+			return false, 0, nil
 		}
 		if p.kind == policyBatch {
-			return true, p.n
+			return true, p.n, nil
 		}
-		return true, 0
+		return true, 0, nil
 	case policyCustom:
-		return p.custom.ready(SlotView{def: d, q: q}), 0
+		ok, perr := p.custom.call(SlotView{def: d, q: q})
+		return ok, 0, perr
 	}
-	return true, 0
+	return true, 0, nil
+}
+
+// call asks the policy's func. It runs under the job's scheduling lock,
+// which a panic must not leave held: the panic comes back as perr.
+func (c *customPolicy) call(v SlotView) (ok bool, perr *PanicError) {
+	defer func() {
+		if x := recover(); x != nil {
+			ok, perr = false, &PanicError{Func: "policy", Value: x, Stack: debug.Stack()}
+		}
+	}()
+	return c.ready(v), nil
 }

@@ -195,7 +195,10 @@ func (r *Runtime) Exec(ctx context.Context, flowID string) (*WorkerState, error)
 		r.stopWorker(w)
 		return nil, err
 	}
-	w.start()
+	if err := w.start(); err != nil {
+		r.dropWorker(w)
+		return nil, fmt.Errorf("runtime: exec %q: %w", flowID, err)
+	}
 	return w.state, nil
 }
 
@@ -266,49 +269,6 @@ func (r *Runtime) waitLocal(ctx context.Context) error {
 			return ctx.Err()
 		}
 	}
-	return nil
-}
-
-// Close stops accepting posts (they fail with ErrClosed), waits for every
-// job to finish, stops the workers and the goroutine pool. When it returns
-// no goroutine of the runtime is left. It blocks as long as a job does; a
-// job whose logic never returns must be ended by the logic's own means, and
-// logic must not call Close. Closing twice is harmless.
-func (r *Runtime) Close() error {
-	r.mu.Lock()
-	if r.closed {
-		r.mu.Unlock()
-		<-r.closing
-		return nil
-	}
-	r.liveMu.Lock()
-	r.closed = true
-	r.liveMu.Unlock()
-	r.mu.Unlock()
-
-	r.stopServingJobs()
-	_ = r.waitLocal(context.Background())
-	if err := r.closeBackend(context.Background()); err != nil {
-		r.logRuntimeErr("backend close failed", err)
-	}
-	r.mu.Lock()
-	ws := make([]*worker, 0, len(r.workers))
-	for _, w := range r.workers {
-		ws = append(ws, w)
-	}
-	p := r.pool.Load()
-	r.mu.Unlock()
-	for _, w := range ws {
-		r.stopWorker(w)
-		if w.stopWatch != nil {
-			w.stopWatch()
-		}
-		w.stopTimers()
-	}
-	if p != nil {
-		p.close()
-	}
-	close(r.closing)
 	return nil
 }
 

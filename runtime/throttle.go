@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"slices"
 	"sync"
 	"time"
 )
@@ -40,6 +41,20 @@ func (t *throttle) acquire(jr *jobRun, n *node) bool {
 	return false
 }
 
+// cancel takes jr's wait off the queue and reports whether it was there:
+// false when fire already took it (fire then finds the job ended).
+func (t *throttle) cancel(jr *jobRun) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for i, w := range t.waiting {
+		if w.jr == jr {
+			t.waiting = slices.Delete(t.waiting, i, i+1)
+			return true
+		}
+	}
+	return false
+}
+
 func (t *throttle) arm(d time.Duration) {
 	t.armed = true
 	if t.timer == nil {
@@ -74,7 +89,7 @@ func (t *throttle) fire() {
 	jr.active--
 	a := jr.tryFireLocked(w.n, st)
 	st.granted = false
-	complete, quiet := jr.settleLocked()
+	e := jr.endLocked()
 	jr.mu.Unlock()
-	jr.after(a, complete, quiet)
+	jr.finishStep(e, a)
 }

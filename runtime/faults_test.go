@@ -1,0 +1,306 @@
+package runtime_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/routigen/routigen/runtime"
+)
+
+// Faults in functions users hand the runtime (SPEC §1 "Faults, cancellation
+// and shutdown"): a panic never crashes the process nor leaves the runtime
+// stuck. Each test ends with the runtime still usable and closed within a
+// bound, so that a stuck lock fails the test instead of hanging the run.
+
+// closeWithin closes r, failing the test if that takes longer than d.
+func closeWithin(t *testing.T, r *runtime.Runtime, d time.Duration) {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- r.Close() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	case <-time.After(d):
+		t.Fatalf("Close did not return within %v", d)
+	}
+}
+
+// postErr posts with a bound, so a post stuck on a held lock fails the test.
+func postErr(t *testing.T, r *runtime.Runtime, flow, routine string, data runtime.Message, opts ...runtime.PostOption) (*runtime.JobContext, error) {
+	t.Helper()
+	type res struct {
+		job *runtime.JobContext
+		err error
+	}
+	ch := make(chan res, 1)
+	go func() {
+		job, err := r.Post(context.Background(), flow, routine, "in", data, opts...)
+		ch <- res{job, err}
+	}()
+	select {
+	case v := <-ch:
+		return v.job, v.err
+	case <-time.After(5 * time.Second):
+		t.Fatal("Post did not return")
+		return nil, nil
+	}
+}
+
+func wantPanic(t *testing.T, err error, fn, routine string) {
+	t.Helper()
+	var pe *runtime.PanicError
+	if !errors.As(err, &pe) {
+		t.Fatalf("error %v does not wrap *PanicError", err)
+	}
+	if pe.Func != fn || pe.RoutineID != routine || pe.Value == nil || len(pe.Stack) == 0 {
+		t.Errorf("PanicError{Func %q, RoutineID %q, Value %v}, want Func %q RoutineID %q and a stack", pe.Func, pe.RoutineID, pe.Value, fn, routine)
+	}
+}
+
+// A Custom policy that panics on the first message makes Post fail and
+// leaves no job; the runtime goes on.
+func TestCustomPolicyPanicAtPost(t *testing.T) {
+	f := runtime.NewFlow("cp")
+	mustAdd(t, f, "a", runtime.NewRoutine("a").Slot("in").Policy(runtime.Custom(func(v runtime.SlotView) bool {
+		if v.Messages("in")[0]["boom"] == true {
+			panic("policy bug")
+		}
+		return true
+	})).Logic(nop))
+	r := runtime.New()
+	mustRegister(t, r, f)
+	job, err := postErr(t, r, "cp", "a", runtime.Message{"boom": true}, runtime.WithJobID("ghost"))
+	if job != nil {
+		t.Errorf("Post returned a job: %v", job.Status())
+	}
+	wantPanic(t, err, "policy", "a")
+	if _, ok := r.Job("ghost"); ok {
+		t.Error("the job was left behind")
+	}
+	for range 3 { // the lock is free: later posts run
+		job, err := postErr(t, r, "cp", "a", runtime.Message{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := waitJob(t, job); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitAll(t, r)
+	closeWithin(t, r, 5*time.Second)
+}
+
+// A Custom policy that panics later, on a pool goroutine, fails that job
+// only: delivering an emit (the policy is asked in Emit), or re-checking
+// the queue once an activation ended (the boom message came while b ran).
+func TestCustomPolicyPanicOnPool(t *testing.T) {
+	for _, later := range []bool{false, true} {
+		f := runtime.NewFlow("cp")
+		mustAdd(t, f, "a", runtime.NewRoutine("a").Slot("in").Event("out").Logic(func(ctx context.Context, in runtime.Input) error {
+			for _, m := range in.Slot("in")[0]["emit"].([]runtime.Message) {
+				if err := runtime.Emit(ctx, "out", m); err != nil {
+					return err
+				}
+			}
+			return nil
+		}))
+		mustAdd(t, f, "b", runtime.NewRoutine("b").Slot("in").Policy(runtime.Custom(func(v runtime.SlotView) bool {
+			if v.Messages("in")[0]["boom"] == true {
+				panic("policy bug")
+			}
+			return true
+		})).Logic(nop))
+		mustConnect(t, f, "a", "out", "b", "in")
+		r := runtime.New(runtime.WithWorkers(2))
+		mustRegister(t, r, f)
+		var jobs []*runtime.JobContext
+		for i := range 8 {
+			emit := []runtime.Message{{"boom": false}}
+			if i == 3 {
+				emit = []runtime.Message{{"boom": true}}
+				if later {
+					emit = []runtime.Message{{"boom": false}, {"boom": true}}
+				}
+			}
+			job, err := postErr(t, r, "cp", "a", runtime.Message{"emit": emit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			jobs = append(jobs, job)
+		}
+		for i, job := range jobs {
+			err := waitJob(t, job)
+			switch {
+			case i == 3:
+				wantPanic(t, err, "policy", "b")
+				if job.Status() != runtime.JobFailed {
+					t.Errorf("status %v", job.Status())
+				}
+			case err != nil:
+				t.Errorf("job %d: %v", i, err)
+			}
+		}
+		waitAll(t, r)
+		closeWithin(t, r, 5*time.Second)
+	}
+}
+
+// panicHooks panics in the hooks named in which, once each.
+type panicHooks struct {
+	runtime.NopHooks
+	which map[string]*atomic.Bool
+}
+
+func newPanicHooks(names ...string) *panicHooks {
+	h := &panicHooks{which: map[string]*atomic.Bool{}}
+	for _, n := range names {
+		h.which[n] = new(atomic.Bool)
+	}
+	return h
+}
+
+func (h *panicHooks) maybe(name string) {
+	if b, ok := h.which[name]; ok && b.CompareAndSwap(false, true) {
+		panic(name + " bug")
+	}
+}
+
+func (h *panicHooks) WorkerStart(*runtime.WorkerState) { h.maybe("WorkerStart") }
+func (h *panicHooks) WorkerStop(*runtime.WorkerState)  { h.maybe("WorkerStop") }
+func (h *panicHooks) BeforeJob(context.Context, *runtime.JobContext) error {
+	h.maybe("BeforeJob")
+	return nil
+}
+func (h *panicHooks) AfterJob(*runtime.JobContext) { h.maybe("AfterJob") }
+func (h *panicHooks) AfterRoutine(context.Context, error) {
+	h.maybe("AfterRoutine")
+}
+func (h *panicHooks) BeforeEnqueue(context.Context, string, string, runtime.Message) error {
+	h.maybe("BeforeEnqueue")
+	return nil
+}
+
+// A panic in a hook that runs while Post delivers makes Post fail with
+// an error wrapping *PanicError and leaves no job; the next post runs.
+func TestHookPanicAtPost(t *testing.T) {
+	for _, hook := range []string{"WorkerStart", "BeforeJob", "BeforeEnqueue"} {
+		t.Run(hook, func(t *testing.T) {
+			f := runtime.NewFlow("hp")
+			mustAdd(t, f, "a", runtime.NewRoutine("a").Slot("in").Logic(nop))
+			r := runtime.New(runtime.WithHooks(newPanicHooks(hook)))
+			mustRegister(t, r, f)
+			job, err := postErr(t, r, "hp", "a", nil, runtime.WithJobID("ghost"))
+			if job != nil {
+				t.Errorf("Post returned a job")
+			}
+			routine := ""
+			if hook == "BeforeEnqueue" {
+				routine = "a"
+			}
+			wantPanic(t, err, hook, routine)
+			if !strings.Contains(err.Error(), hook+" panicked: "+hook+" bug") {
+				t.Errorf("error %q does not say which hook panicked", err)
+			}
+			if _, ok := r.Job("ghost"); ok {
+				t.Error("the job was left behind")
+			}
+			waitAll(t, r)
+			job, err = postErr(t, r, "hp", "a", nil, runtime.WithJobID("ghost"))
+			if err != nil {
+				t.Fatalf("post after the panic: %v", err)
+			}
+			if err := waitJob(t, job); err != nil {
+				t.Fatal(err)
+			}
+			if ws := r.Workers("hp"); len(ws) != 1 || ws[0].JobsProcessed() != 1 {
+				t.Errorf("workers after the panic: %d", len(ws))
+			}
+			closeWithin(t, r, 5*time.Second)
+		})
+	}
+}
+
+// Exec of a worker whose WorkerStart panics fails and leaves no worker.
+func TestHookPanicAtExec(t *testing.T) {
+	f := runtime.NewFlow("hp")
+	mustAdd(t, f, "a", runtime.NewRoutine("a").Slot("in").Logic(nop))
+	r := runtime.New(runtime.WithHooks(newPanicHooks("WorkerStart")))
+	mustRegister(t, r, f)
+	ws, err := r.Exec(t.Context(), "hp")
+	if ws != nil {
+		t.Error("Exec returned a worker")
+	}
+	wantPanic(t, err, "WorkerStart", "")
+	if got := r.Workers("hp"); len(got) != 0 {
+		t.Errorf("%d workers left", len(got))
+	}
+	if ws, err = r.Exec(t.Context(), "hp"); err != nil {
+		t.Fatal(err)
+	}
+	job, err := postErr(t, r, "hp", "a", nil, runtime.OnWorker(ws.ID()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := waitJob(t, job); err != nil {
+		t.Fatal(err)
+	}
+	closeWithin(t, r, 5*time.Second)
+}
+
+// syncBuffer is a bytes.Buffer for a logger written from many goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// A panic in a hook that runs after the fact is recovered and logged, with
+// its stack, to the runtime's logger; the job's outcome stands.
+func TestHookPanicAfterTheFact(t *testing.T) {
+	for _, hook := range []string{"WorkerStop", "AfterJob", "AfterRoutine"} {
+		t.Run(hook, func(t *testing.T) {
+			f := runtime.NewFlow("hp")
+			mustAdd(t, f, "a", runtime.NewRoutine("a").Slot("in").Logic(nop))
+			var logs syncBuffer
+			r := runtime.New(runtime.WithHooks(newPanicHooks(hook)), runtime.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+			mustRegister(t, r, f)
+			for range 2 {
+				job, err := postErr(t, r, "hp", "a", nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := waitJob(t, job); err != nil || job.Status() != runtime.JobCompleted {
+					t.Fatalf("job %v: %v", job.Status(), err)
+				}
+			}
+			waitAll(t, r)
+			closeWithin(t, r, 5*time.Second)
+			out := logs.String()
+			for _, want := range []string{"level=ERROR", hook + " panicked", hook + " bug", "faults_test.go"} {
+				if !strings.Contains(out, want) {
+					t.Errorf("log lacks %q:\n%s", want, out)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,125 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// How a job ends, and what its end reaches: the status, the Done channel,
+// the contexts of its logic (and those derived from them), its timeout
+// timer and, through its owner, the runtime's timers and hooks.
+
+// finish moves the job to a final status once and reports whether this call
+// did it.
+func (j *JobContext) finish(s JobStatus, err error) bool {
+	if !j.setFinal(s, err) {
+		return false
+	}
+	j.ended()
+	return true
+}
+
+// setFinal records the final status once and reports whether this call did
+// it. It takes only j.mu, so the scheduler may call it under jobRun.mu; the
+// winner then calls ended, outside every lock.
+func (j *JobContext) setFinal(s JobStatus, err error) bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.status.Finished() {
+		return false
+	}
+	j.status, j.err, j.completedAt = s, err, time.Now()
+	if j.owner != nil {
+		// Under mu: whoever sees the final status sees it counted.
+		j.owner.count(s)
+	}
+	// finished and done change together, under mu: ctxErr relies on it.
+	j.finished.Store(true)
+	if j.done != nil {
+		close(j.done)
+	}
+	return true
+}
+
+// ended tells everyone who waits on the job's end, once, after setFinal:
+// the timeout timer stops, contexts derived from logic's are cancelled, and
+// the owner stops the job's retry and throttle waits and runs AfterJob.
+func (j *JobContext) ended() {
+	j.mu.Lock()
+	t, afters := j.timeout, j.afters
+	j.timeout, j.afters = nil, nil
+	j.mu.Unlock()
+	if t != nil {
+		t.Stop()
+	}
+	for _, a := range afters {
+		a.f()
+	}
+	if j.owner != nil {
+		j.owner.finished(j)
+	}
+}
+
+// jobOwner is told when a job finishes: count runs under the job's lock
+// (it must be quick and must not call the job), finished after.
+type jobOwner interface {
+	count(JobStatus)
+	finished(*JobContext)
+}
+
+// ctxErr is the Err of the job's logic contexts: nil while the job runs,
+// then context.DeadlineExceeded when it was cancelled by its deadline,
+// else context.Canceled (its own error is Err's, not the context's).
+func (j *JobContext) ctxErr() error {
+	if !j.finished.Load() {
+		return nil
+	}
+	j.mu.Lock() // setFinal closes done under mu: wait for it
+	defer j.mu.Unlock()
+	if j.status == JobCancelled && errors.Is(j.err, context.DeadlineExceeded) {
+		return context.DeadlineExceeded
+	}
+	return context.Canceled
+}
+
+type afterFunc struct{ f func() }
+
+// afterFunc arranges for f to run once the job ends. Logic's context
+// offers it as its AfterFunc method, which package context uses to cancel
+// contexts derived from it without a goroutine each.
+func (j *JobContext) afterFunc(f func()) (stop func() bool) {
+	j.mu.Lock()
+	if j.status.Finished() {
+		j.mu.Unlock()
+		go f() // never on the caller's goroutine: it may hold a lock f takes
+		return func() bool { return false }
+	}
+	a := &afterFunc{f}
+	j.afters = append(j.afters, a)
+	j.mu.Unlock()
+	return func() bool {
+		j.mu.Lock()
+		defer j.mu.Unlock()
+		i := slices.Index(j.afters, a)
+		if i < 0 {
+			return false
+		}
+		j.afters = slices.Delete(j.afters, i, i+1)
+		return true
+	}
+}
+
+// armTimeout starts the timer of a job posted WithTimeout: at its deadline
+// a job still running is cancelled with an error matching
+// context.DeadlineExceeded.
+func (j *JobContext) armTimeout(d time.Duration) {
+	err := fmt.Errorf("runtime: job %q: timed out after %v: %w", j.id, d, context.DeadlineExceeded)
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if !j.status.Finished() {
+		j.timeout = time.AfterFunc(time.Until(j.deadline), func() { j.Cancel(err) })
+	}
+}
