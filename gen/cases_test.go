@@ -27,11 +27,13 @@ const updateHint = "run go test ./gen -run TestCases -update to accept"
 //	         the run, by path
 //	errors   the expected errors, one a line ("" or absent: none)
 //	args     the patterns, one a line (absent: ./...)
+//	goos     the GOOS values to vet the result for (absent: the host's)
 //
 // The run commits its result; the test then compares the whole tree: files
 // of input/ other than routigen_gen.go and routigen.manifest must be
 // untouched, and those must be exactly the files of want/. Cases without
-// errors must also pass go vet with the generated code.
+// errors must also pass go vet with the generated code, and go test when
+// they have tests.
 func TestCases(t *testing.T) {
 	root := filepath.Join(gentest.RepoRoot(t), "testdata", "gen")
 	entries, err := os.ReadDir(root)
@@ -131,11 +133,7 @@ func runCase(t *testing.T, caseDir string) {
 	}
 
 	if got.Len() == 0 && len(gotGen) > 0 && !testing.Short() {
-		cmd := exec.Command("go", "vet", "./...")
-		cmd.Dir = dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Errorf("go vet of the generated code: %v\n%s", err, out)
-		}
+		checkBuilds(t, caseDir, dir, input)
 	}
 }
 
@@ -148,4 +146,36 @@ func sortedKeys(ms ...map[string][]byte) []string {
 	}
 	slices.Sort(keys)
 	return slices.Compact(keys)
+}
+
+// checkBuilds vets the module of a case with its generated code, for the
+// build configurations a case names in its goos file (one GOOS a line;
+// default: the host's), and runs the tests of a case that has some: the
+// generated code must compile and work, not just match its golden file.
+func checkBuilds(t *testing.T, caseDir, dir string, input map[string][]byte) {
+	t.Helper()
+	goos := []string{""}
+	if b, err := os.ReadFile(filepath.Join(caseDir, "goos")); err == nil {
+		goos = strings.Fields(string(b))
+	}
+	for _, g := range goos {
+		cmd := exec.Command("go", "vet", "./...")
+		cmd.Dir = dir
+		if g != "" {
+			cmd.Env = append(os.Environ(), "GOOS="+g)
+		}
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("GOOS=%s go vet of the generated code: %v\n%s", g, err, out)
+		}
+	}
+	for p := range input {
+		if strings.HasSuffix(p, "_test.go") {
+			cmd := exec.Command("go", "test", "./...")
+			cmd.Dir = dir
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Errorf("go test of the generated code: %v\n%s", err, out)
+			}
+			return
+		}
+	}
 }

@@ -24,18 +24,45 @@
 // annotated struct itself does not type-check. Syntax errors and errors of
 // the go command are always reported.
 //
-// # Validate
+// # Analyze
+//
+// Each package goes through the phases of analyze (analyze.go), every one
+// reporting into the package's error collector and going on, so that one
+// run shows every problem: locate the directory and the existing
+// generated file; triage the load errors (type errors wait, imports that
+// failed and errors of the go command are reported); collect the state
+// types and check their fields (collect.go); report annotations the build
+// leaves out; attribute type errors to the annotated declarations; check
+// the generated file and the generated names (validate.go). Storage keys
+// are checked across the packages of the run.
 //
 // Annotations are parsed by internal/directive, the one parser the
 // analyzers share. On top of its errors (unknown directive or option,
 // missing or unknown scope, a directive on anything but a non-generic
-// struct type), validation reports two types with the same storage key
+// struct type), analysis reports two types with the same storage key
 // (same scope and sharing mode) anywhere in the run, generated names that
 // collide with declared ones or with each other (TAccessor, TOf, a field
 // named Load, fields Count and SetCount, ...), a routigen_gen.go that
-// routigen did not write, and packages that fail to load. Every error has a
-// file:line:col: position and says what to do; all errors of a run are
-// reported, not just the first.
+// routigen did not write or that is not a file, and packages that fail to
+// load. Every error has a file:line:col: position and says what to do.
+//
+// # Builds
+//
+// One routigen_gen.go serves every build configuration of a package, so
+// whatever it names must exist in all of them: a state type declared in a
+// file with a build constraint (a //go:build line or a _GOOS/_GOARCH file
+// name), or a field whose type is, is an error, and so is an annotation in
+// a file this build leaves out (another GOOS, a tag not given) or in a
+// _test.go file: never skipped in silence. So `routigen -tags T` cannot
+// write code that breaks the build without T.
+//
+// # The go command
+//
+// In the mode used here packages.Load hides a failing go command (no
+// go.mod, a go.mod that needs updating): it returns no package and no
+// error. An empty load is asked again of `go list`, whose message becomes
+// the error; an import the type checker could not resolve is explained by
+// the go command's DepsErrors. A run never succeeds having loaded nothing.
 //
 // # Render
 //
@@ -55,11 +82,15 @@
 // Copies: getters of fields holding slices or maps, Load and Store copy
 // deeply through slices, maps, arrays and the reachable fields of structs
 // (exported fields, and every field of the package's own types), so the
-// copy shares no slice or map with the stored value. Pointers, interfaces,
-// funcs and channels are copied as they are: a copy shares their targets.
-// Types with nothing but unexported fields of another package (time.Time)
-// are copied by value. Reading a field whose type holds no slice or map
-// allocates nothing.
+// copy shares no slice or map with the stored value. Recursive types go
+// through local closures, all declared before any is defined, as they may
+// call each other. Pointers, interfaces, funcs and channels are copied as
+// they are: a copy shares their targets. A field whose type holds a slice
+// or map the code cannot copy (an unexported field of another package's
+// type, an unexported recursive type of another package) is an error
+// naming the field; copyPlan (deepen.go) decides both, so what validates
+// renders. Reading a field whose type holds no slice or map allocates
+// nothing.
 //
 // The output is gofmt-clean and byte-identical on every run: types, fields
 // and imports are emitted in a fixed order and no map order reaches it.
@@ -68,7 +99,10 @@
 //
 // Result.Commit writes each changed routigen_gen.go atomically (a temporary
 // file in the same directory, then a rename; an existing file keeps its
-// mode), skips unchanged files, and removes a routigen_gen.go that bears
-// routigen's header from a package with no annotated type left. A file
-// named routigen_gen.go without the header is never written or removed.
+// mode; a symlink is written through to its target), skips unchanged
+// files, and removes a routigen_gen.go that bears routigen's header from a
+// package with no annotated type left. A file named routigen_gen.go
+// without the header is never written or removed. Temporary files an
+// interrupted run left (.routigen_gen.go.N.tmp, older than a minute) are
+// removed.
 package gen

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 )
 
 // FileName is the name of the file routigen writes into each package.
@@ -45,6 +46,10 @@ type Error struct {
 	Pos token.Position
 	Msg string // without the "routigen: " prefix
 	Err error  // the underlying error, if any
+
+	// importFail: the type checker could not import a dependency; the go
+	// command may say why (see explainImports).
+	importFail bool
 }
 
 func (e *Error) Error() string {
@@ -174,7 +179,11 @@ type Change struct {
 func (r *Result) Commit() ([]Change, error) {
 	var changes []Change
 	var errs []error
+	now := time.Now()
 	for _, p := range r.Packages {
+		if p.Dir != "" && len(p.Errors) == 0 {
+			removeStaleTemps(p.Dir, now)
+		}
 		switch a := p.Action(); a {
 		case Write:
 			if err := writeAtomic(p.File, p.Content); err != nil {
@@ -241,13 +250,19 @@ func IsGenerated(content []byte) bool {
 }
 
 // writeAtomic writes content to file through a temporary file in the same
-// directory and a rename, keeping the mode of an existing file.
+// directory and a rename, keeping the mode of an existing file. A symlink
+// is written through: its target gets the content, the link stays.
 func writeAtomic(file string, content []byte) (err error) {
+	if fi, err := os.Lstat(file); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		if file, err = filepath.EvalSymlinks(file); err != nil {
+			return err
+		}
+	}
 	mode := os.FileMode(0o644)
 	if fi, err := os.Stat(file); err == nil {
 		mode = fi.Mode().Perm()
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".*.tmp")
+	tmp, err := os.CreateTemp(filepath.Dir(file), tempPrefix(file)+"*"+tempSuffix)
 	if err != nil {
 		return err
 	}
@@ -267,6 +282,39 @@ func writeAtomic(file string, content []byte) (err error) {
 		return err
 	}
 	return os.Rename(tmp.Name(), file)
+}
+
+// Temporary files are named .routigen_gen.go.<random>.tmp: hidden from
+// the go command, and recognisably ours.
+const tempSuffix = ".tmp"
+
+func tempPrefix(file string) string { return "." + filepath.Base(file) + "." }
+
+// staleTempAge is how old a temporary file of ours must be before a run
+// removes it: younger ones may belong to a run still writing.
+const staleTempAge = time.Minute
+
+// removeStaleTemps removes the temporary files an interrupted run left in
+// dir (only ours, and only old ones).
+func removeStaleTemps(dir string, now time.Time) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	prefix := tempPrefix(FileName)
+	for _, e := range entries {
+		name := e.Name()
+		mid, ok := strings.CutPrefix(name, prefix)
+		if !ok || e.IsDir() || !strings.HasSuffix(mid, tempSuffix) {
+			continue
+		}
+		if digits := strings.TrimSuffix(mid, tempSuffix); digits == "" || strings.Trim(digits, "0123456789") != "" {
+			continue // not a name os.CreateTemp gave us
+		}
+		if fi, err := e.Info(); err == nil && now.Sub(fi.ModTime()) >= staleTempAge {
+			os.Remove(filepath.Join(dir, name))
+		}
+	}
 }
 
 func sortErrors(errs []*Error) []*Error {
@@ -301,7 +349,16 @@ func Generate(ctx context.Context, cfg Config, patterns ...string) (*Result, err
 		return nil, err
 	}
 	res := process(pkgs, cfg)
-	res.Packages = append(res.Packages, strayFiles(cfg.Dir, patterns, res.Packages)...)
+	stray := strayFiles(cfg.Dir, patterns, res.Packages)
+	if len(pkgs) == 0 {
+		// Loading hides a failing go command: ask it (see goList). A
+		// run that only has stray files to remove is not empty.
+		if err := goList(ctx, cfg, patterns); err != nil && !(errors.Is(err, errNoPackages) && len(stray) > 0) {
+			return nil, err
+		}
+	}
+	explainImports(ctx, cfg, res.Packages)
+	res.Packages = append(res.Packages, stray...)
 	return res, nil
 }
 

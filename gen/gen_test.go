@@ -188,3 +188,153 @@ func TestErrorFormat(t *testing.T) {
 		t.Error("a package with errors would be written")
 	}
 }
+
+// TestCommitSymlink writes a symlinked routigen_gen.go through the link:
+// the target gets the content, the link stays a link.
+func TestCommitSymlink(t *testing.T) {
+	dir := gentest.NewModule(t, "example.com/link", map[string][]byte{
+		"a/a.go":              []byte("package a\n\n//routigen:state scope=job\ntype A struct{ N int }\n"),
+		"shared/a_gen.go.txt": []byte(gen.Header + "\n//go:build !routigen\n\npackage a\n"),
+		"shared/notes.md":     []byte("generated code of a lives here\n"),
+	})
+	link := filepath.Join(dir, "a", gen.FileName)
+	target := filepath.Join(dir, "shared", "a_gen.go.txt")
+	if err := os.Symlink(filepath.Join("..", "shared", "a_gen.go.txt"), link); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	res := generate(t, dir, "./a")
+	if err := res.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := res.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Lstat(link)
+	if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("%s is no longer a symlink: %v %v", link, fi, err)
+	}
+	if b, _ := os.ReadFile(target); !bytes.Contains(b, []byte("func AOf(")) {
+		t.Errorf("the link's target was not written:\n%s", b)
+	}
+	if s := generate(t, dir, "./a").Stale(); len(s) != 0 {
+		t.Errorf("stale after writing through the link: %v", s)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(dir, "shared")); len(entries) != 2 {
+		t.Errorf("files left in shared/: %v", entries)
+	}
+
+	// A dangling link is an error naming the file; nothing is written.
+	os.Remove(target)
+	res = generate(t, dir, "./a")
+	if err := res.Err(); err == nil || !strings.Contains(err.Error(), link+": routigen: routigen_gen.go is a symlink to ../shared/a_gen.go.txt, which cannot be resolved") {
+		t.Fatalf("dangling link: got %v", err)
+	}
+	if changes, err := res.Commit(); err != nil || len(changes) != 0 {
+		t.Errorf("commit past a dangling link: %v %v", changes, err)
+	}
+	if _, err := os.Stat(target); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the dangling link's target was created: %v", err)
+	}
+}
+
+// TestCommitRemovesStaleTemps: a temporary file an interrupted run left
+// behind is removed by the next run once it is old; a young one (a run
+// still writing) and files that only look alike are kept.
+func TestCommitRemovesStaleTemps(t *testing.T) {
+	dir := gentest.NewModule(t, "example.com/tmp", map[string][]byte{
+		"a/a.go":                        []byte("package a\n\n//routigen:state scope=job\ntype A struct{ N int }\n"),
+		"a/.routigen_gen.go.123456.tmp": []byte("half a file"),
+		"a/.routigen_gen.go.987.tmp":    []byte("a run still writing"),
+		"a/.routigen_gen.go.notes.tmp":  []byte("not ours"),
+		"a/.other.go.123.tmp":           []byte("not ours either"),
+	})
+	old := time.Now().Add(-time.Hour)
+	for _, n := range []string{".routigen_gen.go.123456.tmp", ".routigen_gen.go.notes.tmp", ".other.go.123.tmp"} {
+		os.Chtimes(filepath.Join(dir, "a", n), old, old)
+	}
+	res := generate(t, dir, "./a")
+	if _, err := res.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	entries, _ := os.ReadDir(filepath.Join(dir, "a"))
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	want := []string{".other.go.123.tmp", ".routigen_gen.go.987.tmp", ".routigen_gen.go.notes.tmp", "a.go", gen.FileName}
+	if !slices.Equal(names, want) {
+		t.Errorf("files in a/: %v, want %v", names, want)
+	}
+}
+
+// TestEmptyLoad: when the go command fails, packages.Load returns no
+// package and no error; Generate must return the go command's message.
+func TestEmptyLoad(t *testing.T) {
+	mod := gentest.GoMod(t, "example.com/untidy")
+	sum, err := os.ReadFile(filepath.Join(gentest.RepoRoot(t), "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		files map[string][]byte
+		want  map[string]string // pattern -> part of the error
+	}{
+		{"no go.mod", map[string][]byte{"p.go": []byte(pkgWithState)}, map[string]string{
+			".":     "go: go.mod file not found in current directory or any parent directory",
+			"./...": "pattern ./...: directory prefix . does not contain main module",
+		}},
+		{"go.mod needs updating", map[string][]byte{
+			"go.mod": []byte("module example.com/untidy\n\ngo 1.26\n\nrequire golang.org/x/tools " + toolsVersion(t, mod) + "\n"),
+			"go.sum": sum,
+			"p.go":   []byte("package p\n\nimport _ \"golang.org/x/tools/go/packages\"\n\n//routigen:state scope=job\ntype S struct{ N int }\n"),
+		}, map[string]string{
+			".":     "go: updates to go.mod needed; to update it:\n\tgo mod tidy",
+			"./...": "go: updates to go.mod needed; to update it:\n\tgo mod tidy",
+		}},
+		{"go.mod lacks a requirement", map[string][]byte{
+			"go.mod": []byte("module example.com/untidy\n\ngo 1.26\n"),
+			"p.go":   []byte("package p\n\nimport _ \"github.com/google/uuid\"\n\n//routigen:state scope=job\ntype S struct{ N int }\n"),
+		}, map[string]string{
+			".":     "p.go:3:8: routigen: no required module provides package github.com/google/uuid",
+			"./...": "p.go:3:8: routigen: no required module provides package github.com/google/uuid",
+		}},
+		{"nothing to load", map[string][]byte{"go.mod": []byte("module example.com/empty\n\ngo 1.26\n")}, map[string]string{
+			".":     "no Go files in",
+			"./...": "./...: matched no packages",
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for n, b := range tc.files {
+				os.WriteFile(filepath.Join(dir, n), b, 0o644)
+			}
+			env := append(os.Environ(), "GOFLAGS=", "GOWORK=off", "GOPROXY=off")
+			for _, pattern := range []string{".", "./..."} {
+				res, err := gen.Generate(context.Background(), gen.Config{Dir: dir, Env: env}, pattern)
+				if err == nil {
+					err = res.Err()
+				}
+				if want := tc.want[pattern]; err == nil || !strings.Contains(err.Error(), want) {
+					t.Errorf("Generate(%s) = %v; want an error containing %q", pattern, err, want)
+				}
+				if _, statErr := os.Stat(filepath.Join(dir, gen.FileName)); statErr == nil {
+					t.Errorf("Generate(%s) wrote a file", pattern)
+				}
+			}
+		})
+	}
+}
+
+const pkgWithState = "package p\n\n//routigen:state scope=job\ntype S struct{ N int }\n"
+
+// toolsVersion returns the version of golang.org/x/tools a go.mod requires.
+func toolsVersion(t *testing.T, gomod []byte) string {
+	for line := range strings.SplitSeq(string(gomod), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "golang.org/x/tools" {
+			return f[1]
+		}
+	}
+	t.Fatal("no golang.org/x/tools in go.mod")
+	return ""
+}

@@ -1,9 +1,16 @@
 package gen
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"go/token"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -17,23 +24,68 @@ const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedSyntax | 
 
 // load runs one packages.Load for all patterns, with the routigen build tag
 // so that generated files (//go:build !routigen) stay out.
+//
+// In this mode (export data, no dependencies) packages.Load hides a failing
+// go command: no go.mod, a go.mod that needs updating and the like give no
+// package and no error. An empty load is therefore asked again of the go
+// command itself (goList), whose message is the error.
 func load(ctx context.Context, cfg Config, patterns []string) ([]*packages.Package, error) {
-	tags := []string{BuildTag}
-	for _, t := range cfg.Tags {
-		tags = append(tags, strings.FieldsFunc(t, func(r rune) bool { return r == ',' || r == ' ' })...)
-	}
 	lc := &packages.Config{
 		Context:    ctx,
 		Mode:       loadMode,
 		Dir:        cfg.Dir,
 		Env:        cfg.Env,
-		BuildFlags: []string{"-tags=" + strings.Join(tags, ",")},
+		BuildFlags: buildFlags(cfg),
 	}
 	pkgs, err := packages.Load(lc, patterns...)
 	if err != nil {
 		return nil, fmt.Errorf("routigen: load %s: %w", strings.Join(patterns, " "), err)
 	}
 	return pkgs, nil
+}
+
+// buildFlags are the go command's flags of a run.
+func buildFlags(cfg Config) []string {
+	tags := []string{BuildTag}
+	for _, t := range cfg.Tags {
+		tags = append(tags, strings.FieldsFunc(t, func(r rune) bool { return r == ',' || r == ' ' })...)
+	}
+	return []string{"-tags=" + strings.Join(tags, ",")}
+}
+
+// errNoPackages is goList's error when the go command succeeds but lists
+// no package.
+var errNoPackages = errors.New("matched no packages")
+
+// goList runs `go list -e` over patterns as load does and returns the go
+// command's own message when it fails, errNoPackages (with any warning of
+// the go command) when it lists nothing, and nil when it lists packages.
+func goList(ctx context.Context, cfg Config, patterns []string) error {
+	args := append([]string{"list", "-e", "-f", "{{.ImportPath}}"}, buildFlags(cfg)...)
+	args = append(append(args, "--"), patterns...)
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = cfg.Dir
+	cmd.Env = cfg.Env
+	if cmd.Env == nil {
+		cmd.Env = os.Environ()
+	}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	msg := strings.TrimSpace(stderr.String())
+	what := strings.Join(patterns, " ")
+	switch {
+	case err != nil && msg != "":
+		return fmt.Errorf("routigen: go list %s failed:\n%s", what, msg)
+	case err != nil:
+		return fmt.Errorf("routigen: go list %s: %w", what, err)
+	case strings.TrimSpace(stdout.String()) == "":
+		if msg != "" {
+			return fmt.Errorf("routigen: %s: %w (%s)", what, errNoPackages, msg)
+		}
+		return fmt.Errorf("routigen: %s: %w", what, errNoPackages)
+	}
+	return nil
 }
 
 // parsePos turns a packages.Error position ("file:line:col", "file:line",
@@ -65,4 +117,55 @@ func parsePos(s string) token.Position {
 		p.Column = nums[1]
 	}
 	return p
+}
+
+// explainImports replaces the type checker's "could not import" errors of
+// the packages with the go command's own reasons (a module the go.mod does
+// not require, a go.sum entry missing, ...), which export-data loading
+// hides. Packages the go command says nothing about keep their errors.
+func explainImports(ctx context.Context, cfg Config, pkgs []*Package) {
+	var paths []string
+	for _, p := range pkgs {
+		if p.Path != "" && slices.ContainsFunc(p.Errors, func(e *Error) bool { return e.importFail }) {
+			paths = append(paths, p.Path)
+		}
+	}
+	if len(paths) == 0 {
+		return
+	}
+	args := append([]string{"list", "-e", "-json=ImportPath,DepsErrors"}, buildFlags(cfg)...)
+	cmd := exec.CommandContext(ctx, "go", append(append(args, "--"), paths...)...)
+	cmd.Dir, cmd.Env = cfg.Dir, cfg.Env
+	out, err := cmd.Output()
+	if err != nil {
+		return
+	}
+	base := cfg.Dir
+	if base == "" {
+		base, _ = os.Getwd()
+	}
+	reasons := map[string][]*Error{}
+	dec := json.NewDecoder(bytes.NewReader(out))
+	for {
+		var lp struct {
+			ImportPath string
+			DepsErrors []struct{ Pos, Err string }
+		}
+		if dec.Decode(&lp) != nil {
+			break
+		}
+		for _, e := range lp.DepsErrors {
+			pos := parsePos(e.Pos)
+			if pos.Filename != "" && !filepath.IsAbs(pos.Filename) {
+				pos.Filename = filepath.Join(base, pos.Filename)
+			}
+			reasons[lp.ImportPath] = append(reasons[lp.ImportPath], &Error{Pos: pos, Msg: e.Err})
+		}
+	}
+	for _, p := range pkgs {
+		if r := reasons[p.Path]; len(r) > 0 {
+			p.Errors = slices.DeleteFunc(p.Errors, func(e *Error) bool { return e.importFail })
+			p.Errors = sortErrors(append(p.Errors, r...))
+		}
+	}
 }

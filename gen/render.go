@@ -24,7 +24,26 @@ type renderer struct {
 	imports map[string]string // path -> package name, of every import used
 	locals  map[string]bool   // local identifiers the code uses
 	taken   map[string]bool   // names imports must not take
-	deep    map[types.Type]bool
+	plan    *copyPlan
+}
+
+// renderAll renders every package without errors that has state types.
+func renderAll(works []*pkgWork) {
+	for _, w := range works {
+		if len(w.out.Errors) > 0 || len(w.types) == 0 {
+			continue
+		}
+		content, err := render(w)
+		if err != nil {
+			w.out.Errors = append(w.out.Errors, &Error{
+				Pos: token.Position{Filename: w.out.File},
+				Msg: fmt.Sprintf("render %s: %v (this is a routigen bug; please report it)", w.out.Path, err),
+				Err: err,
+			})
+			continue
+		}
+		w.out.Content = content
+	}
 }
 
 func newRenderer(w *pkgWork) *renderer {
@@ -35,7 +54,7 @@ func newRenderer(w *pkgWork) *renderer {
 		imports: map[string]string{},
 		locals:  map[string]bool{},
 		taken:   map[string]bool{},
-		deep:    map[types.Type]bool{},
+		plan:    w.plan,
 	}
 }
 
@@ -198,7 +217,7 @@ func (r *renderer) stateType(t *stateType) []jen.Code {
 	for _, f := range t.fields {
 		get, set := directive.FieldMethods(f.name)
 		typ := r.typ(f.typ)
-		if r.needsDeep(f.typ) {
+		if r.plan.needsDeep(f.typ) {
 			comment(fmt.Sprintf("%s returns a copy of the %s field that shares no slice or map with the stored value.", get, f.name))
 			body := rlock()
 			body = append(body, jen.Id(v).Op(":=").Id(s).Dot(f.name))

@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -135,11 +137,79 @@ func TestGenAndCheck(t *testing.T) {
 	}
 	routigen(t, "check", "./bad").want(t, exitFail, "check (bad)")
 
-	// -tags reaches the loader.
+	// -tags reaches the loader, and never writes code that breaks the
+	// build without the tag: a state type in a tagged file is an error,
+	// with the tag and without it, and nothing is written.
 	os.WriteFile("p/tagged.go", []byte("//go:build extra\n\npackage p\n\n//routigen:state scope=worker\ntype T struct{ N int }\n"), 0o644)
-	routigen(t, "-tags", "extra", "./p").want(t, exitOK, "gen -tags")
-	if b, _ := os.ReadFile(file); !bytes.Contains(b, []byte("TAccessor")) {
-		t.Error("gen -tags extra did not see the tagged file")
+	before, _ := os.ReadFile(file)
+	for _, args := range [][]string{{"-tags", "extra", "./p"}, {"./p"}} {
+		r = routigen(t, args...)
+		r.want(t, exitFail, "gen "+strings.Join(args, " "))
+		if !strings.Contains(r.stderr, "p/tagged.go:5:1: routigen: state type T is declared in a file") {
+			t.Errorf("gen %v: stderr lacks the tagged file's error:\n%s", args, r.stderr)
+		}
+		if b, _ := os.ReadFile(file); !bytes.Equal(b, before) {
+			t.Errorf("gen %v changed %s", args, file)
+		}
+	}
+}
+
+// TestBuiltCommandLoadFailures runs the built command where the go command
+// fails (outside a module, with a go.mod that needs updating): exit 1 and
+// the go command's message, never a silent 0.
+func TestBuiltCommandLoadFailures(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command")
+	}
+	bin := filepath.Join(t.TempDir(), "routigen")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	root := gentest.RepoRoot(t)
+	var tools string
+	gomod, _ := os.ReadFile(filepath.Join(root, "go.mod"))
+	for line := range strings.SplitSeq(string(gomod), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "golang.org/x/tools" {
+			tools = f[1]
+		}
+	}
+	sum, _ := os.ReadFile(filepath.Join(root, "go.sum"))
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		want  string
+	}{
+		{"outside a module", map[string]string{"p.go": pkgSrc},
+			"go: go.mod file not found in current directory or any parent directory"},
+		{"untidy go.mod", map[string]string{
+			"go.mod": "module example.com/untidy\n\ngo 1.26\n\nrequire golang.org/x/tools " + tools + "\n",
+			"go.sum": string(sum),
+			"p.go":   "package p\n\nimport _ \"golang.org/x/tools/go/packages\"\n\n//routigen:state scope=job\ntype S struct{ N int }\n",
+		}, "go: updates to go.mod needed; to update it:\n\tgo mod tidy"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for n, b := range tc.files {
+				os.WriteFile(filepath.Join(dir, n), []byte(b), 0o644)
+			}
+			for _, args := range [][]string{nil, {"check"}, {"gen", "./..."}} {
+				cmd := exec.Command(bin, args...)
+				cmd.Dir = dir
+				cmd.Env = append(os.Environ(), "GOFLAGS=", "GOWORK=off", "GOPROXY=off")
+				out, err := cmd.CombinedOutput()
+				var ee *exec.ExitError
+				if !errors.As(err, &ee) || ee.ExitCode() != exitFail {
+					t.Errorf("routigen %v: %v, want exit %d\n%s", args, err, exitFail, out)
+				}
+				if len(args) < 2 && !strings.Contains(string(out), tc.want) {
+					t.Errorf("routigen %v: output lacks %q:\n%s", args, tc.want, out)
+				}
+			}
+			if _, err := os.Stat(filepath.Join(dir, gen.FileName)); err == nil {
+				t.Error("a file was written")
+			}
+		})
 	}
 }
 

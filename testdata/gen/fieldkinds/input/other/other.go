@@ -11,7 +11,7 @@ type Exported struct {
 // Mixed has an unexported field: copies still recurse into Items.
 type Mixed struct {
 	Items  []string
-	hidden []byte
+	hidden *[]byte
 }
 
 // List is a named slice type.
@@ -24,4 +24,4 @@ type Pair[K comparable, V any] struct {
 }
 
 // Hidden returns a Mixed with hidden set (keeps the field used).
-func Hidden(b []byte) Mixed { return Mixed{hidden: b} }
+func Hidden(b []byte) Mixed { return Mixed{hidden: &b} }

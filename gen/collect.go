@@ -1,0 +1,306 @@
+package gen
+
+import (
+	"bytes"
+	"cmp"
+	"go/ast"
+	"go/build/constraint"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/routigen/routigen/internal/directive"
+)
+
+// stateType is one annotated struct type.
+type stateType struct {
+	name    string
+	obj     *types.TypeName
+	st      *types.Struct
+	dir     directive.State
+	storage string
+	pos     token.Position // of the directive
+	names   directive.Names
+	fields  []accField
+}
+
+// accField is a field that gets a getter and a setter.
+type accField struct {
+	name string
+	typ  types.Type
+	pos  token.Position
+}
+
+// collect finds the annotated types of the package's files and checks
+// their fields.
+func (w *pkgWork) collect() {
+	lp := w.lp
+	fset, scope := lp.Fset, lp.Types.Scope()
+	locks := lockFinder{}
+	for _, f := range lp.Syntax {
+		r := directive.ParseFile(f)
+		for _, e := range r.Errors {
+			w.errorf(fset.Position(e.Pos), "%s", e.Msg)
+		}
+		for _, sd := range r.States {
+			start, end := fset.Position(sd.Spec.Pos()), fset.Position(sd.Spec.End())
+			w.spans = append(w.spans, span{start.Filename, start.Offset, end.Offset})
+			obj, _ := scope.Lookup(sd.Spec.Name.Name).(*types.TypeName)
+			if obj == nil {
+				continue // redeclared: the type checker says so
+			}
+			st, ok := obj.Type().Underlying().(*types.Struct)
+			if !ok {
+				continue
+			}
+			t := &stateType{
+				name:    obj.Name(),
+				obj:     obj,
+				st:      st,
+				dir:     sd.State,
+				storage: directive.StorageName(lp.PkgPath, obj.Name(), sd.State),
+				pos:     fset.Position(sd.State.Pos),
+				names:   directive.NamesFor(obj.Name()),
+			}
+			if c := fileConstraint(f, start.Filename); c != "" {
+				w.errorf(t.pos, "state type %s is declared in a file with a build constraint (%s), but %s serves every build of the package and would not compile where that file is left out; move %s to a file without a build constraint", t.name, c, FileName, t.name)
+			}
+			w.collectFields(t, locks)
+			w.types = append(w.types, t)
+		}
+	}
+	slices.SortFunc(w.types, func(a, b *stateType) int { return cmp.Compare(a.name, b.name) })
+}
+
+// collectFields checks every field of t (Load and Store copy them all)
+// and keeps those that get accessors.
+func (w *pkgWork) collectFields(t *stateType, locks lockFinder) {
+	fset := w.lp.Fset
+	st := t.st
+	for i := range st.NumFields() {
+		fld := st.Field(i)
+		fpos := fset.Position(fld.Pos())
+		if containsInvalid(fld.Type(), map[types.Type]bool{}) {
+			w.invalid = true
+			w.errorf(fpos, "field %s of %s does not type-check; fix its type (see the type errors)", fld.Name(), t.name)
+			continue
+		}
+		if lock := locks.path(fld.Type()); lock != "" {
+			if ft := types.TypeString(fld.Type(), (*types.Package).Name); ft != lock {
+				lock = ft + " holds " + lock
+			}
+			w.errorf(fpos, "field %s of %s holds a lock (%s), which Load and Store would copy; the accessor already locks the state, so remove the lock", fld.Name(), t.name, lock)
+			continue
+		}
+		if why := w.plan.problem(fld.Type()); why != "" {
+			w.errorf(fpos, "field %s of %s: %s; Load could not return a copy that shares no slice or map, so hold it through a pointer (copies share pointer targets) or use a type routigen can copy", fld.Name(), t.name, why)
+			continue
+		}
+		if where := w.constrainedType(fld.Type()); where != "" {
+			w.errorf(fpos, "field %s of %s: %s; the generated code would not compile where that file is left out, so move the type to a file without a build constraint", fld.Name(), t.name, where)
+			continue
+		}
+		if v, ok := reflect.StructTag(st.Tag(i)).Lookup(directive.TagKey); ok {
+			tag, err := directive.ParseFieldTag(v)
+			if err != nil {
+				w.errorf(fpos, "field %s of %s: %v", fld.Name(), t.name, err)
+				continue
+			}
+			if tag.NoAccessors {
+				continue
+			}
+		}
+		if !fld.Exported() {
+			continue
+		}
+		t.fields = append(t.fields, accField{name: fld.Name(), typ: fld.Type(), pos: fpos})
+	}
+}
+
+// constrainedType describes the first type of the package that t mentions
+// (or whose fields the copy code selects) and that is declared in a file
+// with a build constraint, or is "".
+func (w *pkgWork) constrainedType(t types.Type) string {
+	var found string
+	seen := map[types.Type]bool{}
+	var walk func(t types.Type)
+	walk = func(t types.Type) {
+		if found != "" || seen[t] {
+			return
+		}
+		seen[t] = true
+		switch t := t.(type) {
+		case *types.Alias:
+			walk(types.Unalias(t))
+		case *types.Named:
+			if isLocal(t.Obj(), w.lp.PkgPath) {
+				if c := w.declConstraint(t.Obj()); c != "" {
+					found = "type " + t.Obj().Name() + " is declared in a file with a build constraint (" + c + ")"
+					return
+				}
+				walk(t.Underlying())
+			}
+			for a := range t.TypeArgs().Types() {
+				walk(a)
+			}
+		case *types.Pointer:
+			walk(t.Elem())
+		case *types.Slice:
+			walk(t.Elem())
+		case *types.Array:
+			walk(t.Elem())
+		case *types.Chan:
+			walk(t.Elem())
+		case *types.Map:
+			walk(t.Key())
+			walk(t.Elem())
+		case *types.Struct:
+			for f := range t.Fields() {
+				walk(f.Type())
+			}
+		case *types.Signature:
+			for _, tup := range []*types.Tuple{t.Params(), t.Results()} {
+				for v := range tup.Variables() {
+					walk(v.Type())
+				}
+			}
+		case *types.Interface:
+			for m := range t.ExplicitMethods() {
+				walk(m.Type())
+			}
+			for e := range t.EmbeddedTypes() {
+				walk(e)
+			}
+		}
+	}
+	walk(t)
+	return found
+}
+
+// declConstraint returns the build constraint of the file that declares
+// obj, a package-level object of the package, or "".
+func (w *pkgWork) declConstraint(obj types.Object) string {
+	name := w.lp.Fset.Position(obj.Pos()).Filename
+	for _, f := range w.lp.Syntax {
+		if w.lp.Fset.Position(f.Package).Filename == name {
+			return fileConstraint(f, name)
+		}
+	}
+	return ""
+}
+
+// collectExcluded reports annotations that the build leaves out: in files
+// its build constraints exclude and in _test.go files. Their types would
+// otherwise be skipped in silence.
+func (w *pkgWork) collectExcluded() {
+	seen := map[string]bool{}
+	for _, name := range w.lp.IgnoredFiles {
+		if filepath.Base(name) != FileName && strings.HasSuffix(name, ".go") {
+			seen[name] = true
+			w.scanExcluded(name)
+		}
+	}
+	if w.out.Dir == "" {
+		return
+	}
+	entries, _ := os.ReadDir(w.out.Dir)
+	for _, e := range entries {
+		name := filepath.Join(w.out.Dir, e.Name())
+		if !e.IsDir() && strings.HasSuffix(e.Name(), "_test.go") && !seen[name] {
+			w.scanExcluded(name)
+		}
+	}
+}
+
+// scanExcluded reports every annotation of a file the build leaves out.
+func (w *pkgWork) scanExcluded(name string) {
+	src, err := os.ReadFile(name)
+	if err != nil || !bytes.Contains(src, []byte(directive.Prefix)) {
+		return
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, name, src, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		return // the go command reports it when it builds that file
+	}
+	r := directive.ParseFile(f)
+	for _, e := range r.Errors {
+		w.errorf(fset.Position(e.Pos), "%s", e.Msg)
+	}
+	test := strings.HasSuffix(name, "_test.go")
+	for _, sd := range r.States {
+		pos := fset.Position(sd.State.Pos)
+		if test {
+			w.errorf(pos, "state type %s is declared in a _test.go file, which routigen does not support (its accessors would have to live in test code); move %s to a file that is not a test", sd.Spec.Name.Name, sd.Spec.Name.Name)
+			continue
+		}
+		why := ""
+		if c := fileConstraint(f, name); c != "" {
+			why = " (" + c + ")"
+		}
+		w.errorf(pos, "state type %s is declared in a file that this build leaves out%s; %s serves every build of the package, so move %s to a file without a build constraint", sd.Spec.Name.Name, why, FileName, sd.Spec.Name.Name)
+	}
+}
+
+// fileConstraint returns the build constraint of a file, "" when it has
+// none: its //go:build (or // +build) lines, else the GOOS and GOARCH its
+// name selects.
+func fileConstraint(f *ast.File, name string) string {
+	var lines []string
+	for _, cg := range f.Comments {
+		if cg.Pos() >= f.Package {
+			break
+		}
+		for _, c := range cg.List {
+			if constraint.IsGoBuild(c.Text) || constraint.IsPlusBuild(c.Text) {
+				lines = append(lines, c.Text)
+			}
+		}
+	}
+	if len(lines) > 0 {
+		return lines[0]
+	}
+	if c := nameConstraint(filepath.Base(name)); c != "" {
+		return "file name suffix _" + c
+	}
+	return ""
+}
+
+// nameConstraint returns the GOOS, GOARCH or GOOS_GOARCH a file name
+// selects (as go/build reads name_GOOS_GOARCH.go), or "".
+func nameConstraint(name string) string {
+	name = strings.TrimSuffix(strings.TrimSuffix(name, ".go"), "_test")
+	i := strings.IndexByte(name, '_')
+	if i < 0 {
+		return "" // "linux.go" alone is not a constraint
+	}
+	l := strings.Split(name[i:], "_") // "x_linux_amd64" -> "", "linux", "amd64"
+	n := len(l)
+	switch {
+	case n >= 3 && knownOS[l[n-2]] && knownArch[l[n-1]]:
+		return l[n-2] + "_" + l[n-1]
+	case n >= 2 && (knownOS[l[n-1]] || knownArch[l[n-1]]):
+		return l[n-1]
+	}
+	return ""
+}
+
+// knownOS and knownArch are the GOOS and GOARCH values go/build reads in
+// file names (go/build's syslist).
+var (
+	knownOS   = setOf("aix android darwin dragonfly freebsd hurd illumos ios js linux nacl netbsd openbsd plan9 solaris wasip1 windows zos")
+	knownArch = setOf("386 amd64 amd64p32 arm armbe arm64 arm64be loong64 mips mipsle mips64 mips64le mips64p32 mips64p32le ppc ppc64 ppc64le riscv riscv64 s390 s390x sparc sparc64 wasm")
+)
+
+func setOf(words string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		m[w] = true
+	}
+	return m
+}

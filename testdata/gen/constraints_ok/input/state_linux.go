@@ -1,0 +1,3 @@
+package ok
+
+func describe(s State) string { return "linux" }

@@ -1,0 +1,5 @@
+//go:build !linux
+
+package ok
+
+func describe(s State) string { return "other" }

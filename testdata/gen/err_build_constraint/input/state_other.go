@@ -1,0 +1,5 @@
+//go:build !linux
+
+package bc
+
+type platform struct{ handle uintptr }

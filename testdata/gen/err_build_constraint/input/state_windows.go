@@ -1,0 +1,6 @@
+package bc
+
+//routigen:state scope=worker
+type WindowsOnly struct {
+	N int
+}
