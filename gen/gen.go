@@ -284,8 +284,8 @@ func writeAtomic(file string, content []byte) (err error) {
 	return os.Rename(tmp.Name(), file)
 }
 
-// Temporary files are named .routigen_gen.go.<random>.tmp: hidden from
-// the go command, and recognisably ours.
+// Temporary files are named .routigen_gen.go.<random>.tmp (or after the
+// manifest): hidden from the go command, and recognisably ours.
 const tempSuffix = ".tmp"
 
 func tempPrefix(file string) string { return "." + filepath.Base(file) + "." }
@@ -301,10 +301,12 @@ func removeStaleTemps(dir string, now time.Time) {
 	if err != nil {
 		return
 	}
-	prefix := tempPrefix(FileName)
 	for _, e := range entries {
 		name := e.Name()
-		mid, ok := strings.CutPrefix(name, prefix)
+		mid, ok := strings.CutPrefix(name, tempPrefix(FileName))
+		if !ok {
+			mid, ok = strings.CutPrefix(name, tempPrefix(ManifestName))
+		}
 		if !ok || e.IsDir() || !strings.HasSuffix(mid, tempSuffix) {
 			continue
 		}

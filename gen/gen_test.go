@@ -244,12 +244,13 @@ func TestCommitRemovesStaleTemps(t *testing.T) {
 	dir := gentest.NewModule(t, "example.com/tmp", map[string][]byte{
 		"a/a.go":                        []byte("package a\n\n//routigen:state scope=job\ntype A struct{ N int }\n"),
 		"a/.routigen_gen.go.123456.tmp": []byte("half a file"),
+		"a/.routigen.manifest.42.tmp":   []byte("half a manifest"),
 		"a/.routigen_gen.go.987.tmp":    []byte("a run still writing"),
 		"a/.routigen_gen.go.notes.tmp":  []byte("not ours"),
 		"a/.other.go.123.tmp":           []byte("not ours either"),
 	})
 	old := time.Now().Add(-time.Hour)
-	for _, n := range []string{".routigen_gen.go.123456.tmp", ".routigen_gen.go.notes.tmp", ".other.go.123.tmp"} {
+	for _, n := range []string{".routigen_gen.go.123456.tmp", ".routigen.manifest.42.tmp", ".routigen_gen.go.notes.tmp", ".other.go.123.tmp"} {
 		os.Chtimes(filepath.Join(dir, "a", n), old, old)
 	}
 	res := generate(t, dir, "./a")
@@ -261,7 +262,7 @@ func TestCommitRemovesStaleTemps(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	want := []string{".other.go.123.tmp", ".routigen_gen.go.987.tmp", ".routigen_gen.go.notes.tmp", "a.go", gen.FileName}
+	want := []string{".other.go.123.tmp", ".routigen_gen.go.987.tmp", ".routigen_gen.go.notes.tmp", "a.go", gen.ManifestName, gen.FileName}
 	if !slices.Equal(names, want) {
 		t.Errorf("files in a/: %v, want %v", names, want)
 	}
