@@ -31,6 +31,13 @@
 // the runtime package and its tests, which implement and test these
 // methods. Generated files are never reported.
 //
+// jobdata, the first of the checks, also reports bad //routigen:
+// directives, so that `go vet` and `routigen lint` show what `routigen gen`
+// would refuse: a misplaced or malformed //routigen:state, an unknown
+// //routigen:NAME, and a comment that only looks like a directive — "//
+// routigen:state" with a space, "//Routigen:", "//routgen:" — which Go
+// reads as prose, so the type silently gets no accessors.
+//
 // Bad:
 //
 //	func count(ctx context.Context, in runtime.Input) error {

@@ -13,6 +13,10 @@
 //     by the first known check the directive names, in the order of Checks,
 //     or by the first of Checks (jobdata) when it names none. A malformed
 //     ignore suppresses nothing.
+//   - Every other bad directive — a misplaced or malformed //routigen:state,
+//     an unknown //routigen:NAME, a comment that only looks like a directive
+//     ("// routigen:state", "//routgen:ignore") — is reported by the first
+//     of Checks (jobdata), through internal/directive as gen reports it.
 //
 // Usage, in a check's run function:
 //
@@ -55,6 +59,7 @@ type Reporter struct {
 	generated map[*token.File]bool
 	ignores   map[lineKey][]*ignore // by the line they apply to
 	all       []*ignore             // in source order
+	bad       []*directive.Error    // bad directives other than ignore, for Checks[0]
 	finished  bool
 }
 
@@ -87,6 +92,9 @@ func New(pass *analysis.Pass) *Reporter {
 		if ast.IsGenerated(f) {
 			r.generated[tf] = true
 			continue
+		}
+		if r.name == Checks[0] {
+			r.bad = append(r.bad, badDirectives(f)...)
 		}
 		var src []byte // read lazily, to tell a trailing ignore from a lone one
 		for _, cg := range f.Comments {
@@ -196,6 +204,9 @@ func (r *Reporter) Finish() {
 	r.finished = true
 	// The messages name no check: the reporting check's name goes in
 	// front, and a name must appear once (SPEC §3).
+	for _, e := range r.bad {
+		r.report(analysis.Diagnostic{Pos: e.Pos, Message: "bad directive: " + e.Msg})
+	}
 	for _, ig := range r.all {
 		if ig.err != nil {
 			if r.reportsMalformed(namesOf(ig.comment.Text)) {
@@ -260,4 +271,21 @@ func namesOf(text string) []string {
 		}
 	}
 	return out
+}
+
+// badDirectives returns the bad //routigen: directives of f other than
+// ignore (which Finish judges): misplaced or malformed //routigen:state,
+// unknown directive names — as the generator reports them, through the
+// same parser — and comments that look like a directive but are not read
+// as one ("// routigen:state"; see directive.Near).
+func badDirectives(f *ast.File) []*directive.Error {
+	errs := directive.ParseFile(f).Errors
+	for _, cg := range f.Comments {
+		for _, c := range cg.List {
+			if e := directive.Near(c); e != nil {
+				errs = append(errs, e)
+			}
+		}
+	}
+	return errs
 }

@@ -48,6 +48,12 @@ func TestSuppress(t *testing.T) {
 	analysistest.Run(t, analysistest.TestData(), badCalls("workerkey"), "a")
 }
 
+// TestDirectives: bad //routigen: directives are reported by the first
+// check (jobdata), and only by it.
+func TestDirectives(t *testing.T) {
+	analysistest.Run(t, analysistest.TestData(), badCalls("jobdata"), "directives")
+}
+
 // TestOwnership runs several checks together and asserts that each
 // malformed or unknown-check ignore is reported exactly once, by its owner.
 func TestOwnership(t *testing.T) {
@@ -86,6 +92,8 @@ func TestOwnership(t *testing.T) {
 				msg = "unused"
 			} else if strings.Contains(msg, "unknown check") {
 				msg = "unknown"
+			} else if strings.HasPrefix(msg, "bad directive") {
+				msg = "bad directive"
 			}
 			got = append(got, fmt.Sprintf("%d %s %s", p.Line, act.Analyzer.Name, msg))
 		}
@@ -107,6 +115,8 @@ func TestOwnership(t *testing.T) {
 		"13 jobdata bad call", "13 nilfallback bad call",
 		// unused: each named check reports its own.
 		"14 lostupdate unused", "14 workerkey unused",
+		// a bad directive other than ignore: the first check reports it.
+		"18 jobdata bad directive",
 	}
 	slices.Sort(want)
 	if !slices.Equal(got, want) {

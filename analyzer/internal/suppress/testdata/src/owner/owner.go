@@ -14,3 +14,6 @@ func f() {
 	//routigen:ignore workerkey,lostupdate unused by both
 	_ = 1
 }
+
+// routigen:state scope=job
+type T struct{}
