@@ -106,6 +106,9 @@ func (t *Tracer) derives(v ssa.Value, seen map[ssa.Value]bool) bool {
 		// &x, &T{...}: the pointer derives from what is stored in it.
 		return data && t.stores(v, seen)
 	}
+	if t.literalPart(v, seen) {
+		return true // a part of a composite literal built from a source
+	}
 	if !data {
 		return false
 	}
@@ -234,8 +237,71 @@ func (t *Tracer) addr(p ssa.Value, seen map[ssa.Value]bool) bool {
 			}
 			return t.derives(p.X, seen) || t.derives(p.Index, seen)
 		}
+		// Alias: an element of a local array or slice literal holds what
+		// is stored into that element.
+		base := p.X
+		if sl, ok := base.(*ssa.Slice); ok {
+			base = sl.X
+		}
+		if alloc, ok := base.(*ssa.Alloc); ok {
+			return t.elementStores(alloc, p.Index, seen)
+		}
 	}
 	return false
+}
+
+// literalPart reports whether v reads a part of a composite literal (or
+// local struct variable) that holds a source: a field of a struct value
+// (b := batch{meta: job.Metadata()}; b.meta) or a constant key of a local
+// map literal (m := map[string]Message{"data": job.Data()}; m["data"]).
+func (t *Tracer) literalPart(v ssa.Value, seen map[ssa.Value]bool) bool {
+	switch v := v.(type) {
+	case *ssa.Field:
+		if u, ok := v.X.(*ssa.UnOp); ok && u.Op == token.MUL {
+			if alloc, ok := u.X.(*ssa.Alloc); ok {
+				return t.fieldStores(alloc, v.Field, seen)
+			}
+		}
+	case *ssa.Lookup:
+		mm, ok := v.X.(*ssa.MakeMap)
+		if !ok || v.CommaOk {
+			return false
+		}
+		for _, r := range *mm.Referrers() {
+			if u, ok := r.(*ssa.MapUpdate); ok && u.Map == mm && mayEqual(u.Key, v.Index) && t.derives(u.Value, seen) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// elementStores reports whether a value stored into an element of the
+// local array alloc that index may denote derives from a source.
+func (t *Tracer) elementStores(alloc *ssa.Alloc, index ssa.Value, seen map[ssa.Value]bool) bool {
+	for _, r := range *alloc.Referrers() {
+		ia, ok := r.(*ssa.IndexAddr)
+		if !ok || ia.X != alloc || !mayEqual(ia.Index, index) {
+			continue
+		}
+		for _, u := range *ia.Referrers() {
+			if st, ok := u.(*ssa.Store); ok && st.Addr == ia && t.derives(st.Val, seen) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// mayEqual reports whether two keys or indices may be equal: unless both
+// are constants that differ.
+func mayEqual(a, b ssa.Value) bool {
+	ka, aok := a.(*ssa.Const)
+	kb, bok := b.(*ssa.Const)
+	if !aok || !bok || ka.Value == nil || kb.Value == nil || ka.Value.Kind() != kb.Value.Kind() {
+		return true
+	}
+	return constant.Compare(ka.Value, token.EQL, kb.Value)
 }
 
 // stores reports whether any value stored into alloc (or, in Data mode,
@@ -275,6 +341,17 @@ func (t *Tracer) stores(alloc *ssa.Alloc, seen map[ssa.Value]bool) bool {
 // struct variable alloc derives from a source.
 func (t *Tracer) fieldStores(alloc *ssa.Alloc, f int, seen map[ssa.Value]bool) bool {
 	for _, r := range *alloc.Referrers() {
+		// b := batch{meta: job.Data()}: the literal is built in a
+		// temporary and stored whole into b.
+		if st, ok := r.(*ssa.Store); ok && st.Addr == alloc {
+			if u, ok := st.Val.(*ssa.UnOp); ok && u.Op == token.MUL && !seen[u] {
+				seen[u] = true
+				if lit, ok := u.X.(*ssa.Alloc); ok && t.fieldStores(lit, f, seen) {
+					return true
+				}
+			}
+			continue
+		}
 		fa, ok := r.(*ssa.FieldAddr)
 		if !ok || fa.X != alloc || fa.Field != f {
 			continue
