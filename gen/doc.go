@@ -95,6 +95,36 @@
 // The output is gofmt-clean and byte-identical on every run: types, fields
 // and imports are emitted in a fixed order and no map order reaches it.
 //
+// # Manifest
+//
+// Each package with state types also gets ManifestName (routigen.manifest),
+// the committed record of their stored shape: per type its version, the
+// oldest version it reads (since), storage key, scope, sharing, each stored
+// field's stored name and type, fields removed (which may come back only
+// with their type) and the named types the fields reach. One file per
+// package, not per module: it follows the package's routigen_gen.go (the
+// same load, the same errors-block-the-package rule, no merge conflicts
+// between packages, `check ./sub` reads what it needs). Validation numbers
+// the source's shape against the committed one (manifest_compare.go): a
+// compatible change bumps the version; a breaking one (a type changed, a
+// field renamed without routigen:"name=OLD", a removed field back with
+// another type, key, scope or sharing changed, a Go type renamed without
+// keeping its key) is an error at the field or directive naming both
+// versions, unless Config.AllowBreaking records it (since moves to the new
+// version). A field renamed is recognised as a field gone and a field of
+// the same type added in one change.
+//
+// # Codecs
+//
+// Every worker-scope type gets codecOfT, a runtime.StateCodec that TOf
+// passes to runtime.WorkerCell, so a Backend can persist the cell (see
+// codec.go): fields keyed by stored name, unexported ones included, with
+// the manifest's key, version and since, so a value stored under a
+// compatible older version decodes and one from before an accepted
+// breaking change is refused. A field encoding/json cannot store
+// faithfully (a func, a channel, an interface, a struct with unexported
+// fields) makes Encode fail, naming the field.
+//
 // # Commit
 //
 // Result.Commit writes each changed routigen_gen.go atomically (a temporary
@@ -105,4 +135,5 @@
 // without the header is never written or removed. Temporary files an
 // interrupted run left (.routigen_gen.go.N.tmp, older than a minute) are
 // removed.
+// The manifest is written and removed the same way.
 package gen

@@ -38,9 +38,18 @@ values:
 
 To make such a change on purpose, run routigen gen -allow-breaking: it
 records the change in the manifest (the version bumps and since moves to
-it) and reports each change it accepted. The manifest diff is the reviewed record; clear or
+it, so the generated codecs refuse values stored before) and reports each
+change it accepted. The manifest diff is the reviewed record; clear or
 migrate the stored values of that type when you deploy it.
 
 The tag routigen:"ITEM,..." of a state field takes the items "-" (no field
 accessors; Load and Store keep the field) and "name=NAME" (store the field
-under NAME). A stored name is a Go identifier, unique in its type.`
+under NAME). A stored name is a Go identifier, unique in its type.
+
+Worker-scope types get a generated codec (codecOfT), which a Backend
+uses to persist them: a value is stored as its fields keyed by stored
+name, with the storage key, version and since, and read as the manifest
+describes, so a value stored under an older compatible version decodes
+(removed fields ignored, added fields zero). Writing a field that
+encoding/json cannot store faithfully (a func, a channel, an interface, a
+struct with unexported fields) fails, naming the field.`

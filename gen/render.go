@@ -88,6 +88,7 @@ func render(w *pkgWork) ([]byte, error) {
 	var body []jen.Code
 	for _, t := range w.types {
 		body = append(body, r.stateType(t)...)
+		body = append(body, r.codec(t)...)
 		r.taken[t.names.Accessor] = true
 		r.taken[t.names.Of] = true
 	}
@@ -205,7 +206,7 @@ func (r *renderer) stateType(t *stateType) []jen.Code {
 	)
 	out = append(out, jen.Func().Id(of).Params(jen.Id(ctx).Add(r.qualPath("context", "context", "Context"))).Params(jen.Id(acc), jen.Error()).Block(
 		jen.List(jen.Id(c), jen.Id(err)).Op(":=").Add(r.qualPath(runtimePath, "runtime", cellFn)).Index(T.Clone()).Call(
-			jen.Id(ctx), jen.Lit(t.storage), r.qualPath(runtimePath, "runtime", sharing)),
+			append([]jen.Code{jen.Id(ctx), jen.Lit(t.storage), r.qualPath(runtimePath, "runtime", sharing)}, r.codecArg(t)...)...),
 		jen.If(jen.Id(err).Op("!=").Nil()).Block(
 			jen.Return(jen.Id(acc).Values(), r.qualPath("fmt", "fmt", "Errorf").Call(jen.Lit(of+": %w"), jen.Id(err))),
 		),

@@ -194,7 +194,7 @@ type CounterStateAccessor struct {
 // wraps runtime.ErrNoRoutine when ctx carries no routine activation (and so no
 // worker).
 func CounterStateOf(ctx context.Context) (CounterStateAccessor, error) {
-	c, err := runtime.WorkerCell[CounterState](ctx, "github.com/routigen/routigen/examples/overseer/demo.CounterState", runtime.PerRoutine)
+	c, err := runtime.WorkerCell[CounterState](ctx, "github.com/routigen/routigen/examples/overseer/demo.CounterState", runtime.PerRoutine, codecOfCounterState)
 	if err != nil {
 		return CounterStateAccessor{}, fmt.Errorf("CounterStateOf: %w", err)
 	}
@@ -248,6 +248,22 @@ func (a CounterStateAccessor) Update(fn func(*CounterState)) {
 // Key returns the namespaced storage key: the storage name and the routine id.
 func (a CounterStateAccessor) Key() string {
 	return a.cell.Key()
+}
+
+// codecOfCounterState persists CounterState for a runtime.Backend: every
+// field, unexported ones included, under its stored name, as routigen.manifest
+// describes it (version 1, reading values stored since version 1).
+var codecOfCounterState = runtime.StateCodec[CounterState]{
+	Decode: func(data []byte, v *CounterState) error {
+		d := runtime.NewStateDecoder(data, "github.com/routigen/routigen/examples/overseer/demo.CounterState", 1, 1)
+		d.Field("Count", &v.Count)
+		return d.Err()
+	},
+	Encode: func(v *CounterState) ([]byte, error) {
+		e := runtime.NewStateEncoder("github.com/routigen/routigen/examples/overseer/demo.CounterState", 1, 1)
+		e.Field("Count", v.Count)
+		return e.Bytes()
+	},
 }
 
 // LoopStateAccessor reads and writes the job-scope LoopState of one routine

@@ -147,7 +147,7 @@ type StatsAccessor struct {
 // runtime.ErrNoRoutine when ctx carries no routine activation (and so no
 // worker).
 func StatsOf(ctx context.Context) (StatsAccessor, error) {
-	c, err := runtime.WorkerCell[Stats](ctx, "github.com/routigen/routigen/gen/internal/benchstate.Stats", runtime.PerRoutine)
+	c, err := runtime.WorkerCell[Stats](ctx, "github.com/routigen/routigen/gen/internal/benchstate.Stats", runtime.PerRoutine, codecOfStats)
 	if err != nil {
 		return StatsAccessor{}, fmt.Errorf("StatsOf: %w", err)
 	}
@@ -201,4 +201,20 @@ func (a StatsAccessor) Update(fn func(*Stats)) {
 // Key returns the namespaced storage key: the storage name and the routine id.
 func (a StatsAccessor) Key() string {
 	return a.cell.Key()
+}
+
+// codecOfStats persists Stats for a runtime.Backend: every field, unexported
+// ones included, under its stored name, as routigen.manifest describes it
+// (version 1, reading values stored since version 1).
+var codecOfStats = runtime.StateCodec[Stats]{
+	Decode: func(data []byte, v *Stats) error {
+		d := runtime.NewStateDecoder(data, "github.com/routigen/routigen/gen/internal/benchstate.Stats", 1, 1)
+		d.Field("Jobs", &v.Jobs)
+		return d.Err()
+	},
+	Encode: func(v *Stats) ([]byte, error) {
+		e := runtime.NewStateEncoder("github.com/routigen/routigen/gen/internal/benchstate.Stats", 1, 1)
+		e.Field("Jobs", v.Jobs)
+		return e.Bytes()
+	},
 }

@@ -24,7 +24,7 @@ type CounterAccessor struct {
 // wraps runtime.ErrNoRoutine when ctx carries no routine activation (and so no
 // worker).
 func CounterOf(ctx context.Context) (CounterAccessor, error) {
-	c, err := runtime.WorkerCell[Counter](ctx, "example.com/basic.Counter", runtime.PerRoutine)
+	c, err := runtime.WorkerCell[Counter](ctx, "example.com/basic.Counter", runtime.PerRoutine, codecOfCounter)
 	if err != nil {
 		return CounterAccessor{}, fmt.Errorf("CounterOf: %w", err)
 	}
@@ -99,6 +99,24 @@ func (a CounterAccessor) Update(fn func(*Counter)) {
 // Key returns the namespaced storage key: the storage name and the routine id.
 func (a CounterAccessor) Key() string {
 	return a.cell.Key()
+}
+
+// codecOfCounter persists Counter for a runtime.Backend: every field,
+// unexported ones included, under its stored name, as routigen.manifest
+// describes it (version 1, reading values stored since version 1).
+var codecOfCounter = runtime.StateCodec[Counter]{
+	Decode: func(data []byte, v *Counter) error {
+		d := runtime.NewStateDecoder(data, "example.com/basic.Counter", 1, 1)
+		d.Field("Names", &v.Names)
+		d.Field("Seen", &v.Seen)
+		return d.Err()
+	},
+	Encode: func(v *Counter) ([]byte, error) {
+		e := runtime.NewStateEncoder("example.com/basic.Counter", 1, 1)
+		e.Field("Names", v.Names)
+		e.Field("Seen", v.Seen)
+		return e.Bytes()
+	},
 }
 
 // LoopStateAccessor reads and writes the job-scope LoopState of one routine
@@ -266,7 +284,7 @@ type TotalsAccessor struct {
 // fast: the error wraps runtime.ErrNoRoutine when ctx carries no routine
 // activation (and so no worker).
 func TotalsOf(ctx context.Context) (TotalsAccessor, error) {
-	c, err := runtime.WorkerCell[Totals](ctx, "example.com/basic.Totals", runtime.PerFlow)
+	c, err := runtime.WorkerCell[Totals](ctx, "example.com/basic.Totals", runtime.PerFlow, codecOfTotals)
 	if err != nil {
 		return TotalsAccessor{}, fmt.Errorf("TotalsOf: %w", err)
 	}
@@ -320,4 +338,20 @@ func (a TotalsAccessor) Update(fn func(*Totals)) {
 // Key returns the namespaced storage key: the storage name and the flow id.
 func (a TotalsAccessor) Key() string {
 	return a.cell.Key()
+}
+
+// codecOfTotals persists Totals for a runtime.Backend: every field, unexported
+// ones included, under its stored name, as routigen.manifest describes it
+// (version 1, reading values stored since version 1).
+var codecOfTotals = runtime.StateCodec[Totals]{
+	Decode: func(data []byte, v *Totals) error {
+		d := runtime.NewStateDecoder(data, "example.com/basic.Totals", 1, 1)
+		d.Field("Jobs", &v.Jobs)
+		return d.Err()
+	},
+	Encode: func(v *Totals) ([]byte, error) {
+		e := runtime.NewStateEncoder("example.com/basic.Totals", 1, 1)
+		e.Field("Jobs", v.Jobs)
+		return e.Bytes()
+	},
 }

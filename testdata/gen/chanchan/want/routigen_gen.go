@@ -21,7 +21,7 @@ type CAccessor struct {
 // runtime.ErrNoRoutine when ctx carries no routine activation (and so no
 // worker).
 func COf(ctx context.Context) (CAccessor, error) {
-	c, err := runtime.WorkerCell[C](ctx, "example.com/chanchan.C", runtime.PerRoutine)
+	c, err := runtime.WorkerCell[C](ctx, "example.com/chanchan.C", runtime.PerRoutine, codecOfC)
 	if err != nil {
 		return CAccessor{}, fmt.Errorf("COf: %w", err)
 	}
@@ -108,4 +108,26 @@ func (a CAccessor) Update(fn func(*C)) {
 // Key returns the namespaced storage key: the storage name and the routine id.
 func (a CAccessor) Key() string {
 	return a.cell.Key()
+}
+
+// codecOfC persists C for a runtime.Backend: every field, unexported ones
+// included, under its stored name, as routigen.manifest describes it (version
+// 1, reading values stored since version 1).
+var codecOfC = runtime.StateCodec[C]{
+	Decode: func(data []byte, v *C) error {
+		d := runtime.NewStateDecoder(data, "example.com/chanchan.C", 1, 1)
+		d.Field("Buffers", &v.Buffers)
+		d.Field("Of", &v.Of)
+		d.Field("RecvOf", &v.RecvOf)
+		d.Field("SendOf", &v.SendOf)
+		return d.Err()
+	},
+	Encode: func(v *C) ([]byte, error) {
+		e := runtime.NewStateEncoder("example.com/chanchan.C", 1, 1)
+		e.Unstorable("Buffers", "it holds a channel")
+		e.Unstorable("Of", "it holds a channel")
+		e.Unstorable("RecvOf", "it holds a channel")
+		e.Unstorable("SendOf", "it holds a channel")
+		return e.Bytes()
+	},
 }

@@ -27,7 +27,7 @@ type FlatAccessor struct {
 // runtime.ErrNoRoutine when ctx carries no routine activation (and so no
 // worker).
 func FlatOf(ctx context.Context) (FlatAccessor, error) {
-	c, err := runtime.WorkerCell[Flat](ctx, "example.com/fieldkinds.Flat", runtime.PerRoutine)
+	c, err := runtime.WorkerCell[Flat](ctx, "example.com/fieldkinds.Flat", runtime.PerRoutine, codecOfFlat)
 	if err != nil {
 		return FlatAccessor{}, fmt.Errorf("FlatOf: %w", err)
 	}
@@ -107,6 +107,26 @@ func (a FlatAccessor) Update(fn func(*Flat)) {
 // Key returns the namespaced storage key: the storage name and the routine id.
 func (a FlatAccessor) Key() string {
 	return a.cell.Key()
+}
+
+// codecOfFlat persists Flat for a runtime.Backend: every field, unexported
+// ones included, under its stored name, as routigen.manifest describes it
+// (version 1, reading values stored since version 1).
+var codecOfFlat = runtime.StateCodec[Flat]{
+	Decode: func(data []byte, v *Flat) error {
+		d := runtime.NewStateDecoder(data, "example.com/fieldkinds.Flat", 1, 1)
+		d.Field("N", &v.N)
+		d.Field("P", &v.P)
+		d.Field("When", &v.When)
+		return d.Err()
+	},
+	Encode: func(v *Flat) ([]byte, error) {
+		e := runtime.NewStateEncoder("example.com/fieldkinds.Flat", 1, 1)
+		e.Field("N", v.N)
+		e.Unstorable("P", "type kinds.Inner has the unexported field z, which encoding/json does not store; export it, or give the type MarshalJSON and UnmarshalJSON methods")
+		e.Field("When", v.When)
+		return e.Bytes()
+	},
 }
 
 // KindsAccessor reads and writes the job-scope Kinds of one routine instance,

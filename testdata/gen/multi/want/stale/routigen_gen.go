@@ -22,7 +22,7 @@ type StaleAccessor struct {
 // runtime.ErrNoRoutine when ctx carries no routine activation (and so no
 // worker).
 func StaleOf(ctx context.Context) (StaleAccessor, error) {
-	c, err := runtime.WorkerCell[Stale](ctx, "example.com/multi/stale.Stale", runtime.PerRoutine)
+	c, err := runtime.WorkerCell[Stale](ctx, "example.com/multi/stale.Stale", runtime.PerRoutine, codecOfStale)
 	if err != nil {
 		return StaleAccessor{}, fmt.Errorf("StaleOf: %w", err)
 	}
@@ -76,4 +76,20 @@ func (a StaleAccessor) Update(fn func(*Stale)) {
 // Key returns the namespaced storage key: the storage name and the routine id.
 func (a StaleAccessor) Key() string {
 	return a.cell.Key()
+}
+
+// codecOfStale persists Stale for a runtime.Backend: every field, unexported
+// ones included, under its stored name, as routigen.manifest describes it
+// (version 1, reading values stored since version 1).
+var codecOfStale = runtime.StateCodec[Stale]{
+	Decode: func(data []byte, v *Stale) error {
+		d := runtime.NewStateDecoder(data, "example.com/multi/stale.Stale", 1, 1)
+		d.Field("N", &v.N)
+		return d.Err()
+	},
+	Encode: func(v *Stale) ([]byte, error) {
+		e := runtime.NewStateEncoder("example.com/multi/stale.Stale", 1, 1)
+		e.Field("N", v.N)
+		return e.Bytes()
+	},
 }

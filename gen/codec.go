@@ -1,0 +1,176 @@
+package gen
+
+import (
+	"fmt"
+	"go/types"
+	"path/filepath"
+	"slices"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/routigen/routigen/internal/directive"
+)
+
+// Codecs: for each worker-scope state type T (the only scope a Backend
+// persists), the generated file holds
+//
+//	var codecOfT = runtime.StateCodec[T]{Encode: ..., Decode: ...}
+//
+// which TOf passes to runtime.WorkerCell. Encode writes every field,
+// unexported ones included, under its stored name through
+// runtime.StateEncoder; Decode reads them back through
+// runtime.StateDecoder, with the version and since of the type's manifest
+// entry, so the codec reads exactly what the manifest describes. A field
+// whose type encoding/json cannot store faithfully is, in Encode, an
+// error naming the field and why (decided here, from its type), never a
+// silent loss.
+
+// codecName is the package-level variable of T's codec.
+func codecName(t *stateType) string { return "codecOf" + t.name }
+
+// hasCodec reports whether t gets a codec.
+func hasCodec(t *stateType) bool { return t.dir.Scope == directive.ScopeWorker }
+
+// checkCodecNames reports a package-level declaration that takes the name
+// of a codec variable (declarations in our own generated file aside).
+func checkCodecNames(w *pkgWork) {
+	scope := w.lp.Types.Scope()
+	for _, t := range w.types {
+		if !hasCodec(t) {
+			continue
+		}
+		name := codecName(t)
+		obj := scope.Lookup(name)
+		if obj == nil {
+			continue
+		}
+		if p := w.lp.Fset.Position(obj.Pos()); filepath.Base(p.Filename) != FileName {
+			w.errorf(p, "%s is declared here, but routigen generates %s for the worker-scope state type %s (%s); rename %s or the state type", name, name, t.name, shortPos(t.pos), name)
+		}
+	}
+}
+
+// codecArg is the codec argument TOf passes to runtime.WorkerCell, if any.
+func (r *renderer) codecArg(t *stateType) []jen.Code {
+	if !hasCodec(t) {
+		return nil
+	}
+	return []jen.Code{jen.Id(codecName(t))}
+}
+
+// codec renders T's codec variable.
+func (r *renderer) codec(t *stateType) []jen.Code {
+	if !hasCodec(t) || r.w.shape == nil {
+		return nil
+	}
+	i := slices.IndexFunc(r.w.shape.types, func(m *mType) bool { return m.name == t.name })
+	if i < 0 {
+		return nil
+	}
+	m := r.w.shape.types[i]
+	T := jen.Id(t.name)
+	v, e, d, data := r.local("v"), r.local("e"), r.local("d"), r.local("data")
+	head := func(fn string, first ...jen.Code) *jen.Statement {
+		return jen.Id(e).Op(":=").Add(r.qualPath(runtimePath, "runtime", fn)).Call(
+			append(first, jen.Lit(m.key), jen.Lit(m.version), jen.Lit(m.since))...)
+	}
+	enc := []jen.Code{head("NewStateEncoder")}
+	dec := []jen.Code{jen.Id(d).Op(":=").Add(r.qualPath(runtimePath, "runtime", "NewStateDecoder")).Call(
+		jen.Id(data), jen.Lit(m.key), jen.Lit(m.version), jen.Lit(m.since))}
+	for _, f := range m.fields {
+		sf := m.src.fields[f.name]
+		if why := unstorable(sf.typ); why != "" {
+			enc = append(enc, jen.Id(e).Dot("Unstorable").Call(jen.Lit(f.name), jen.Lit(why)))
+		} else {
+			enc = append(enc, jen.Id(e).Dot("Field").Call(jen.Lit(f.name), jen.Id(v).Dot(sf.goName)))
+		}
+		dec = append(dec, jen.Id(d).Dot("Field").Call(jen.Lit(f.name), jen.Op("&").Id(v).Dot(sf.goName)))
+	}
+	enc = append(enc, jen.Return(jen.Id(e).Dot("Bytes").Call()))
+	dec = append(dec, jen.Return(jen.Id(d).Dot("Err").Call()))
+
+	var out []jen.Code
+	for _, l := range wrap(fmt.Sprintf(
+		"%s persists %s for a runtime.Backend: every field, unexported ones included, under its stored name, as %s describes it (version %d, reading values stored since version %d).",
+		codecName(t), t.name, ManifestName, m.version, m.since), 76) {
+		out = append(out, jen.Comment(l))
+	}
+	codecT := r.qualPath(runtimePath, "runtime", "StateCodec").Index(T.Clone())
+	out = append(out, jen.Var().Id(codecName(t)).Op("=").Add(codecT).Values(jen.Dict{
+		jen.Id("Encode"): jen.Func().Params(jen.Id(v).Op("*").Add(T.Clone())).Params(jen.Index().Byte(), jen.Error()).Block(enc...),
+		jen.Id("Decode"): jen.Func().Params(jen.Id(data).Index().Byte(), jen.Id(v).Op("*").Add(T.Clone())).Error().Block(dec...),
+	}), jen.Line())
+	return out
+}
+
+// unstorable says why encoding/json cannot store a value of type t so that
+// it comes back as it was, or "". Types that encode themselves
+// (MarshalJSON, MarshalText) are trusted.
+func unstorable(t types.Type) string {
+	return unstorableIn(t, map[types.Type]bool{})
+}
+
+func unstorableIn(t types.Type, seen map[types.Type]bool) string {
+	t = types.Unalias(t)
+	if seen[t] {
+		return ""
+	}
+	seen[t] = true
+	if n, ok := t.(*types.Named); ok && selfEncoding(n) {
+		return ""
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Signature:
+		return "it holds a func"
+	case *types.Chan:
+		return "it holds a channel"
+	case *types.Interface:
+		return "it holds an interface value, whose dynamic type would be lost; give the field a concrete type"
+	case *types.Basic:
+		switch {
+		case u.Info()&types.IsComplex != 0:
+			return "encoding/json cannot store complex numbers"
+		case u.Kind() == types.UnsafePointer:
+			return "it holds an unsafe.Pointer"
+		}
+	case *types.Pointer:
+		return unstorableIn(u.Elem(), seen)
+	case *types.Slice:
+		return unstorableIn(u.Elem(), seen)
+	case *types.Array:
+		return unstorableIn(u.Elem(), seen)
+	case *types.Map:
+		if !jsonMapKey(u.Key()) {
+			return fmt.Sprintf("encoding/json cannot store a map with %s keys", types.TypeString(u.Key(), (*types.Package).Name))
+		}
+		return unstorableIn(u.Elem(), seen)
+	case *types.Struct:
+		for f := range u.Fields() {
+			if !f.Exported() && !f.Embedded() {
+				where := "an anonymous struct"
+				if n, ok := t.(*types.Named); ok {
+					where = "type " + types.TypeString(n, (*types.Package).Name)
+				}
+				return fmt.Sprintf("%s has the unexported field %s, which encoding/json does not store; export it, or give the type MarshalJSON and UnmarshalJSON methods", where, f.Name())
+			}
+			if why := unstorableIn(f.Type(), seen); why != "" {
+				return why
+			}
+		}
+	}
+	return ""
+}
+
+// jsonMapKey reports whether encoding/json stores maps with keys of type
+// k: strings, integers, and text marshalers.
+func jsonMapKey(k types.Type) bool {
+	if b, ok := k.Underlying().(*types.Basic); ok && b.Info()&(types.IsString|types.IsInteger) != 0 {
+		return true
+	}
+	for _, tt := range []types.Type{k, types.NewPointer(k)} {
+		if hasMethod(types.NewMethodSet(tt), "MarshalText") {
+			return true
+		}
+	}
+	return false
+}
