@@ -13,15 +13,17 @@
 //
 // # Table
 //
-// Directives lists every directive and option with its documentation. The
-// parser validates against it and `routigen explain` prints it, so the two
-// cannot drift apart.
+// Directives lists every directive and option with its documentation,
+// the values an option accepts and whether it is required. The parser
+// validates against it (ParseState knows no option name but to fill
+// State) and `routigen explain` prints it, so the two cannot drift apart.
 package directive
 
 import (
 	"fmt"
 	"go/ast"
 	"go/token"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -42,6 +44,10 @@ type Option struct {
 	Values   []string // the allowed values, nil when any value goes
 	Required bool
 	Doc      string
+
+	// check validates a value of an option that takes any value: it
+	// returns what is wrong, or "".
+	check func(v string) string
 }
 
 // Spec describes one directive.
@@ -70,7 +76,7 @@ var Directives = []Spec{
 				Doc: "Namespace the state by the flow instead of the routine id: every routine of " +
 					"the same job (job scope) or worker (worker scope) sees one value. For data " +
 					"one routine hands to others, such as a user id found by an ingress routine."},
-			{Name: "key", Value: "NAME",
+			{Name: "key", Value: "NAME", check: checkKey,
 				Doc: "Fix the stable storage name. Default: the package import path and the type " +
 					"name, so types of two packages never meet. Two types of the same scope and " +
 					"sharing mode with the same storage name in one run are an error."},
@@ -149,52 +155,102 @@ func Name(text string) string {
 	return n
 }
 
-// ParseState parses the text of a //routigen:state comment.
+// ParseState parses the text of a //routigen:state comment. The options,
+// their values and which are required come from the Directives table.
 func ParseState(pos token.Pos, text string) (State, error) {
-	name, _ := split(text)
-	if name != NameState {
-		return State{}, &Error{pos, fmt.Sprintf("not a //routigen:%s directive: %q", NameState, text)}
+	spec, _ := Lookup(NameState)
+	opts, err := parseOptions(spec, pos, text)
+	if err != nil {
+		return State{}, err
 	}
-	st := State{Pos: pos}
-	seen := map[string]bool{}
-	for _, opt := range fieldsAt(text, min(len(Prefix)+len(name), len(text))) {
-		f := opt.text
+	_, shared := opts["shared"]
+	return State{Pos: pos, Scope: Scope(opts["scope"]), Shared: shared, Key: opts["key"]}, nil
+}
+
+// parseOptions parses the options of a directive comment against spec: it
+// returns the value of every option given ("" for a flag), or an error at
+// the offending option (at the comment for a missing one).
+func parseOptions(spec Spec, pos token.Pos, text string) (map[string]string, error) {
+	name, _ := split(text)
+	if name != spec.Name {
+		return nil, &Error{pos, fmt.Sprintf("not a %s%s directive: %q", Prefix, spec.Name, text)}
+	}
+	errorf := func(at token.Pos, format string, args ...any) error {
+		return &Error{at, Prefix + spec.Name + ": " + fmt.Sprintf(format, args...)}
+	}
+	opts := map[string]string{}
+	for _, f := range fieldsAt(text, min(len(Prefix)+len(name), len(text))) {
 		// Point at the option itself: text is the comment as written, so
 		// the option's offset in it is its column offset.
+		at := pos
 		if pos.IsValid() {
-			pos = st.Pos + token.Pos(opt.off)
+			at = pos + token.Pos(f.off)
 		}
-		k, v, hasValue := strings.Cut(f, "=")
-		if seen[k] {
-			return State{}, &Error{pos, fmt.Sprintf("//routigen:state: option %q given twice (keep one)", k)}
+		k, v, hasValue := strings.Cut(f.text, "=")
+		o, ok := spec.option(k)
+		switch {
+		case !ok:
+			return nil, errorf(at, "unknown option %q (options: %s; see routigen explain %s)", f.text, spec.optionList(), spec.Name)
+		case hasOption(opts, k):
+			return nil, errorf(at, "option %q given twice (keep one)", k)
+		case o.Value == "" && hasValue:
+			return nil, errorf(at, "option %s takes no value (got %q)", k, f.text)
+		case o.Values != nil && !slices.Contains(o.Values, v):
+			return nil, errorf(at, "unknown %s %q (want %s)", k, v, o.choices())
+		case o.check != nil:
+			if why := o.check(v); why != "" {
+				return nil, errorf(at, "%s %q %s", k, v, why)
+			}
 		}
-		seen[k] = true
-		switch k {
-		case "scope":
-			switch Scope(v) {
-			case ScopeJob, ScopeWorker:
-				st.Scope = Scope(v)
-			default:
-				return State{}, &Error{pos, fmt.Sprintf("//routigen:state: unknown scope %q (want scope=job or scope=worker)", v)}
-			}
-		case "shared":
-			if hasValue {
-				return State{}, &Error{pos, fmt.Sprintf("//routigen:state: option shared takes no value (got %q)", f)}
-			}
-			st.Shared = true
-		case "key":
-			if !validKey(v) {
-				return State{}, &Error{pos, fmt.Sprintf("//routigen:state: key %q must be non-empty and hold no space, quote or '/'", v)}
-			}
-			st.Key = v
-		default:
-			return State{}, &Error{pos, fmt.Sprintf("//routigen:state: unknown option %q (options: scope=job|worker, shared, key=NAME; see routigen explain state)", f)}
+		opts[k] = v
+	}
+	for _, o := range spec.Options {
+		if o.Required && !hasOption(opts, o.Name) {
+			return nil, errorf(pos, "missing %s (add %s)", o.Name, o.choices())
 		}
 	}
-	if st.Scope == "" {
-		return State{}, &Error{st.Pos, "//routigen:state: missing scope (add scope=job or scope=worker)"}
+	return opts, nil
+}
+
+func hasOption(opts map[string]string, name string) bool {
+	_, ok := opts[name]
+	return ok
+}
+
+// option returns the option of s named name.
+func (s Spec) option(name string) (Option, bool) {
+	for _, o := range s.Options {
+		if o.Name == name {
+			return o, true
+		}
 	}
-	return st, nil
+	return Option{}, false
+}
+
+// optionList lists the options of s as written: "scope=job|worker, shared,
+// key=NAME".
+func (s Spec) optionList() string {
+	var out []string
+	for _, o := range s.Options {
+		if o.Value != "" {
+			out = append(out, o.Name+"="+o.Value)
+		} else {
+			out = append(out, o.Name)
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// choices spells the accepted forms of o: "scope=job or scope=worker".
+func (o Option) choices() string {
+	if len(o.Values) == 0 {
+		return o.Name + "=" + o.Value
+	}
+	var out []string
+	for _, v := range o.Values {
+		out = append(out, o.Name+"="+v)
+	}
+	return strings.Join(out, " or ")
 }
 
 type field struct {
@@ -223,16 +279,17 @@ func fieldsAt(text string, from int) []field {
 	return out
 }
 
-func validKey(v string) bool {
+// checkKey validates a storage name: key=NAME.
+func checkKey(v string) string {
 	if v == "" {
-		return false
+		return "must be non-empty and hold no space, quote or '/'"
 	}
 	for _, r := range v {
 		if unicode.IsSpace(r) || r == '"' || r == '`' || r == '/' || !unicode.IsPrint(r) {
-			return false
+			return "must be non-empty and hold no space, quote or '/'"
 		}
 	}
-	return true
+	return ""
 }
 
 // ParseIgnore parses the text of a //routigen:ignore comment. Check names are

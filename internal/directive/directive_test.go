@@ -217,3 +217,35 @@ func TestTable(t *testing.T) {
 		t.Error("Lookup(nope) found something")
 	}
 }
+
+// TestParseOptionsFollowsTable parses against a table other than the real
+// one: options, values, flags and required options come from the spec,
+// not from the parser.
+func TestParseOptionsFollowsTable(t *testing.T) {
+	spec := Spec{Name: "demo", Options: []Option{
+		{Name: "mode", Value: "fast|slow", Values: []string{"fast", "slow"}, Required: true},
+		{Name: "loud"},
+		{Name: "id", Value: "ID", check: func(v string) string {
+			if v == "" {
+				return "is empty"
+			}
+			return ""
+		}},
+	}}
+	got, err := parseOptions(spec, 1, "//routigen:demo loud mode=slow id=7")
+	if err != nil || len(got) != 3 || got["mode"] != "slow" || got["id"] != "7" || !hasOption(got, "loud") {
+		t.Fatalf("parseOptions = %v, %v", got, err)
+	}
+	for text, want := range map[string]string{
+		"//routigen:demo mode=fast scope=job": `//routigen:demo: unknown option "scope=job" (options: mode=fast|slow, loud, id=ID; see routigen explain demo)`,
+		"//routigen:demo mode=medium":         `//routigen:demo: unknown mode "medium" (want mode=fast or mode=slow)`,
+		"//routigen:demo loud":                `//routigen:demo: missing mode (add mode=fast or mode=slow)`,
+		"//routigen:demo mode=fast loud=yes":  `//routigen:demo: option loud takes no value (got "loud=yes")`,
+		"//routigen:demo mode=fast id=":       `//routigen:demo: id "" is empty`,
+		"//routigen:state scope=job":          `not a //routigen:demo directive`,
+	} {
+		if _, err := parseOptions(spec, 1, text); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: error %v, want %q", text, err, want)
+		}
+	}
+}
