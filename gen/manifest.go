@@ -229,7 +229,9 @@ func (t *mType) parseLine(word, rest string) error {
 		t.fields = append(t.fields, mField{name, typ})
 	case "removed":
 		var r mRemoved
-		in, nt, ok := strings.Cut(strings.TrimPrefix(rest, "in "), ": ")
+		after, ok0 := strings.CutPrefix(rest, "in ")
+		in, nt, ok := strings.Cut(after, ": ")
+		ok = ok && ok0
 		name, typ, ok2 := strings.Cut(nt, " ")
 		n, err := strconv.Atoi(in)
 		if !ok || !ok2 || err != nil || n < 1 || !isIdent(name) || typ == "" {

@@ -1,0 +1,85 @@
+package gen
+
+import (
+	"strings"
+	"testing"
+)
+
+const goodManifest = manifestHeader + `: the stored shape of the //routigen:state types of this
+# package. routigen gen updates it, routigen check holds the code to it:
+# commit it with the code. See routigen explain manifest.
+package example.com/p
+
+state A
+	version 3
+	since 2
+	key k.A
+	scope worker
+	sharing shared
+	field N map[string]func(int) (bool, error)
+	field x struct{A int "json:\"a b\""}
+	removed in 3: Old []example.com/p.Origin
+	named example.com/p.Origin struct{Host string; Port int}
+
+state B
+	version 1
+	since 1
+	key example.com/p.B
+	scope job
+	sharing routine
+`
+
+// TestManifestRoundTrip checks that format writes back exactly what
+// parseManifest read, types with spaces and tags included.
+func TestManifestRoundTrip(t *testing.T) {
+	m, err := parseManifest([]byte(goodManifest))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(m.format()); got != goodManifest {
+		t.Errorf("format(parse(m)) differs:\n%s", UnifiedDiff("want", "got", goodManifest, got))
+	}
+	a := m.types[0]
+	if a.version != 3 || a.since != 2 || !a.shared || a.removed[0] != (mRemoved{"Old", "[]example.com/p.Origin", 3}) || a.fields[1].typ != `struct{A int "json:\"a b\""}` {
+		t.Errorf("parsed %+v", a)
+	}
+}
+
+// TestManifestParseErrors checks that a damaged manifest is refused at the
+// line that is wrong, never read as something else.
+func TestManifestParseErrors(t *testing.T) {
+	edit := func(old, new string) string {
+		if !strings.Contains(goodManifest, old) {
+			t.Fatalf("no %q in the manifest", old)
+		}
+		return strings.Replace(goodManifest, old, new, 1)
+	}
+	for _, c := range []struct {
+		src  string
+		line int
+		want string
+	}{
+		{"package example.com/p\n", 1, "not a routigen manifest"},
+		{edit("\tversion 3\n", "\tversion three\n"), 7, `bad or repeated version "three"`},
+		{edit("\tsince 2\n", "\tsince 2\n\tsince 2\n"), 9, "bad or repeated since"},
+		{edit("\tsince 2\n", "\tsince 4\n"), 6, "since (1 to version)"},
+		{edit("\tkey k.A\n", ""), 6, "needs version, since (1 to version), key and scope"},
+		{edit("\tscope worker\n", "\tscope forever\n"), 10, `unknown scope "forever"`},
+		{edit("\tsharing shared\n", "\tsharing all\n"), 11, `unknown sharing "all"`},
+		{edit("\tfield N ", "\tfield 1N "), 12, "bad field line"},
+		{edit("\tfield x ", "\tfield A "), 13, "field A out of order or given twice"},
+		{edit("removed in 3: ", "removed 3: "), 14, "bad removed line"},
+		{edit("\tnamed example.com/p.Origin struct{Host string; Port int}\n", "\tnamed example.com/p.Origin\n"), 15, "bad named line"},
+		{edit("\tnamed ", "\tcolour "), 15, `unknown line "colour`},
+		{edit("state B\n", "state A\n"), 17, "state A: out of order or given twice"},
+		{edit("state B\n", "state B C\n"), 17, `state "B C": not a type name`},
+		{edit("package example.com/p\n", ""), 21, "missing package line"},
+		{edit("\tversion 1\n", "version 1\n"), 18, `unexpected "version 1"`},
+	} {
+		_, err := parseManifest([]byte(c.src))
+		le, ok := err.(*lineError)
+		if !ok || le.line != c.line || !strings.Contains(le.msg, c.want) {
+			t.Errorf("want line %d: %q; got %v", c.line, c.want, err)
+		}
+	}
+}
