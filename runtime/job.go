@@ -59,8 +59,12 @@ const DefaultTraceLimit = 1000
 // accessors. It is safe for concurrent use.
 type JobContext struct {
 	id, flowID, workerID string
-	metadata             Message
-	createdAt            time.Time
+	// A job the runtime named has no id until ID asks: the owner makes it
+	// from idN then, once, and lazyID keeps it. Most jobs are never asked.
+	idN       uint64
+	lazyID    atomic.Pointer[string]
+	metadata  Message
+	createdAt time.Time
 
 	mu   sync.Mutex
 	data Message
@@ -130,7 +134,17 @@ func (j *JobContext) init(id, flowID, workerID string, metadata Message, traceLi
 }
 
 // ID returns the job id.
-func (j *JobContext) ID() string { return j.id }
+func (j *JobContext) ID() string {
+	if j.idN == 0 {
+		return j.id
+	}
+	if p := j.lazyID.Load(); p != nil {
+		return *p
+	}
+	id := j.owner.jobID(j.idN)
+	j.lazyID.CompareAndSwap(nil, &id)
+	return *j.lazyID.Load()
+}
 
 // FlowID returns the id of the flow the job runs in.
 func (j *JobContext) FlowID() string { return j.flowID }

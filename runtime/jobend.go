@@ -64,10 +64,12 @@ func (j *JobContext) ended() {
 }
 
 // jobOwner is told when a job finishes: count runs under the job's lock
-// (it must be quick and must not call the job), finished after.
+// (it must be quick and must not call the job), finished after. jobID
+// formats the id number the owner gave the job.
 type jobOwner interface {
 	count(JobStatus)
 	finished(*JobContext)
+	jobID(n uint64) string
 }
 
 // ctxErr is the Err of the job's logic contexts: nil while the job runs,
@@ -116,7 +118,7 @@ func (j *JobContext) afterFunc(f func()) (stop func() bool) {
 // a job still running is cancelled with an error matching
 // context.DeadlineExceeded.
 func (j *JobContext) armTimeout(d time.Duration) {
-	err := fmt.Errorf("runtime: job %q: timed out after %v: %w", j.id, d, context.DeadlineExceeded)
+	err := fmt.Errorf("runtime: job %q: timed out after %v: %w", j.ID(), d, context.DeadlineExceeded)
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if !j.status.Finished() {

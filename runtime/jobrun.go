@@ -18,6 +18,8 @@ type jobRun struct {
 	w    *worker
 	job  *JobContext
 	gen  uint64 // bumped on every reuse; guarded by mu
+	// block is where job and its first activations were allocated.
+	block *jobBlock
 
 	mu       sync.Mutex
 	insts    []instState
@@ -52,6 +54,7 @@ type instState struct {
 	waiting bool         // queued on the throttle
 	granted bool         // the throttle let it go: fire without asking again
 	retry   *retryWait   // a failed attempt waiting for its retry
+	inBlock bool         // the job's block activation of this instance is spent
 }
 
 // retryWait is an activation waiting out its retry delay. Whoever takes it
@@ -60,6 +63,34 @@ type instState struct {
 type retryWait struct {
 	a *activation
 	t *time.Timer
+}
+
+// jobBlock is what the runtime allocates for a job in one piece: the
+// JobContext its poster keeps, and the first activation of each of the
+// first routine instances, which in a linear flow are all the activations
+// the job has. An activation is never reused (logic may keep its ctx past
+// its return, see Emit), so each slot of acts serves once; later
+// activations of an instance come from the heap. The price is that a
+// JobContext kept after its job ended keeps these activations, and their
+// input, with it.
+type jobBlock struct {
+	job  JobContext
+	acts [blockActs]activation
+}
+
+const blockActs = 3
+
+// newActivationLocked returns a fresh activation of n for jr's job.
+func (jr *jobRun) newActivationLocked(n *node, st *instState) *activation {
+	var a *activation
+	if n.idx < blockActs && !st.inBlock {
+		st.inBlock = true
+		a = &jr.block.acts[n.idx]
+	} else {
+		a = new(activation)
+	}
+	a.jr, a.n = jr, n
+	return a
 }
 
 // slotQueue holds the messages of one slot of one (instance, job): Messages
@@ -72,7 +103,8 @@ type slotQueue struct {
 
 func newJobRun(r *Runtime, w *worker, id string, metadata Message) *jobRun {
 	p := w.plan
-	job := new(JobContext)
+	blk := new(jobBlock)
+	job := &blk.job
 	job.init(id, p.id, w.state.id, metadata, r.traceLimit)
 	job.logLimit = int32(r.logLimit)
 	job.owner = w
@@ -84,12 +116,12 @@ func newJobRun(r *Runtime, w *worker, id string, metadata Message) *jobRun {
 		// gen was bumped there.
 		job.run = jr
 		jr.mu.Lock() // a stale emit may be looking at jr.job (see enqueue)
-		jr.w, jr.job = w, job
+		jr.w, jr.job, jr.block = w, job, blk
 		jr.active = 1 // held for the post: see post
 		jr.mu.Unlock()
 		return jr
 	}
-	jr := &jobRun{rt: r, w: w, job: job, active: 1}
+	jr := &jobRun{rt: r, w: w, job: job, block: blk, active: 1}
 	job.run = jr
 	if len(p.nodes) <= len(jr.instsBuf) {
 		jr.insts = jr.instsBuf[:len(p.nodes)]
@@ -225,7 +257,7 @@ func (jr *jobRun) tryFireLocked(n *node, st *instState) *activation {
 			return nil
 		}
 	}
-	a := &activation{jr: jr, n: n}
+	a := jr.newActivationLocked(n, st)
 	a.in = n.def.input(st.q, batch, a)
 	st.running = true
 	jr.active++
@@ -416,10 +448,10 @@ func (jr *jobRun) recycle() {
 	jr.attempt, jr.onQuiet = 0, nil
 	for i := range jr.insts {
 		st := &jr.insts[i]
-		st.running, st.waiting, st.granted = false, false, false
+		st.running, st.waiting, st.granted, st.inBlock = false, false, false, false
 	}
 	p := jr.w.plan
-	jr.job, jr.w = nil, nil
+	jr.job, jr.w, jr.block = nil, nil, nil
 	jr.mu.Unlock()
 	p.runs.Put(jr)
 }

@@ -145,6 +145,8 @@ func (r *Runtime) stopWorker(w *worker) {
 // while its jobRun goes quiet and is recycled.
 func (w *worker) count(s JobStatus) { w.state.countStatus(s) }
 
+func (w *worker) jobID(n uint64) string { return w.rt.ids.format(n) }
+
 func (w *worker) finished(j *JobContext) {
 	if j.run != nil {
 		j.run.abort(j)

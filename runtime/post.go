@@ -83,11 +83,11 @@ func (r *Runtime) post(ctx context.Context, flowID, routineID, slot string, data
 	if got := n.def.slots[si].typ; got != typ {
 		return nil, fmt.Errorf("runtime: post: slot %s.%s takes %s, not %s: %w", routineID, slot, typeName(got), typeName(typ), ErrPayloadType)
 	}
-	id := o.jobID
-	if id == "" {
-		id = r.ids.next()
+	jr := newJobRun(r, w, o.jobID, o.metadata)
+	if o.jobID == "" {
+		// The id is formatted only if someone asks for it (see ID).
+		jr.job.idN = r.ids.n.Add(1)
 	}
-	jr := newJobRun(r, w, id, o.metadata)
 	if o.hasTimeout {
 		jr.job.deadline = time.Now().Add(o.timeout)
 	}
@@ -103,8 +103,8 @@ func (r *Runtime) post(ctx context.Context, flowID, routineID, slot string, data
 		err = fmt.Errorf("runtime: post: %w", ErrClosed)
 	case w.stopped || (w.ctx != nil && w.ctx.Err() != nil):
 		err = fmt.Errorf("runtime: post: worker %q: %w", o.worker, ErrWorkerStopped)
-	case o.jobID != "" && r.named[id] != nil:
-		err = fmt.Errorf("runtime: post: job %q is running: %w", id, ErrDuplicate)
+	case o.jobID != "" && r.named[o.jobID] != nil:
+		err = fmt.Errorf("runtime: post: job %q is running: %w", o.jobID, ErrDuplicate)
 	}
 	if err != nil {
 		r.liveMu.Unlock()
@@ -118,7 +118,7 @@ func (r *Runtime) post(ctx context.Context, flowID, routineID, slot string, data
 	}
 	r.live.push(jr)
 	if o.jobID != "" {
-		r.named[id] = jr
+		r.named[o.jobID] = jr
 		jr.named = true
 	}
 	w.live++
@@ -151,10 +151,10 @@ func (r *Runtime) beforeHooks(ctx context.Context, jr *jobRun, n *node, si int, 
 	job := jr.job
 	var err error
 	if perr := protect("BeforeJob", "", func() { err = r.hooks.BeforeJob(ctx, job) }); perr != nil {
-		return fmt.Errorf("runtime: post: job %q: %w", job.id, perr)
+		return fmt.Errorf("runtime: post: job %q: %w", job.ID(), perr)
 	}
 	if err != nil {
-		return &VetoError{Hook: "BeforeJob", What: "job " + job.id, Err: err}
+		return &VetoError{Hook: "BeforeJob", What: "job " + job.ID(), Err: err}
 	}
 	slot := n.def.slotNames[si]
 	if perr := protect("BeforeEnqueue", n.id, func() { err = r.hooks.BeforeEnqueue(WithJob(ctx, job), n.id, slot, messageView(data)) }); perr != nil {

@@ -2,15 +2,12 @@ package runtime
 
 import (
 	"context"
-	crand "crypto/rand"
 	"fmt"
 	"log/slog"
 	"math"
 	goruntime "runtime"
 	"sync"
 	"sync/atomic"
-
-	"github.com/google/uuid"
 )
 
 // Runtime runs registered flows: it owns the workers, the jobs and a pool of
@@ -109,6 +106,7 @@ func New(opts ...Option) *Runtime {
 		named:      map[string]*jobRun{},
 		closing:    make(chan struct{}),
 	}
+	r.ids.init()
 	for _, o := range opts {
 		o(r)
 	}
@@ -225,7 +223,7 @@ func (r *Runtime) Job(id string) (*JobContext, bool) {
 	defer r.liveMu.Unlock()
 	jr, ok := r.named[id]
 	for e := r.live.head; e != nil && !ok; e = e.nextLive {
-		jr, ok = e, e.job.id == id
+		jr, ok = e, e.job.ID() == id
 	}
 	if !ok {
 		return nil, false
@@ -272,18 +270,6 @@ func (r *Runtime) waitLocal(ctx context.Context) error {
 	return nil
 }
 
-// idSource makes random (version 4) UUIDs. crypto/rand is a vDSO call
-// without a lock, cheaper than uuid.New's pooled reader under contention.
-type idSource struct{}
-
-func (idSource) next() string {
-	var u uuid.UUID
-	crand.Read(u[:])            // never fails (crypto/rand since Go 1.24)
-	u[6] = (u[6] & 0x0f) | 0x40 // version 4
-	u[8] = (u[8] & 0x3f) | 0x80 // variant RFC 4122
-	return u.String()
-}
-
 // jobList is a doubly linked list of jobRuns.
 type jobList struct {
 	head *jobRun
@@ -315,6 +301,6 @@ func (l *jobList) remove(jr *jobRun) {
 func (r *Runtime) unlistLocked(jr *jobRun) {
 	r.live.remove(jr)
 	if jr.named {
-		delete(r.named, jr.job.id)
+		delete(r.named, jr.job.ID())
 	}
 }
