@@ -58,7 +58,9 @@ const DefaultTraceLimit = 1000
 // bounded trace log, status and the typed state cells of generated
 // accessors. It is safe for concurrent use.
 type JobContext struct {
-	id, flowID, workerID string
+	// givenID is the id the job was made with; empty when the runtime
+	// names it (idN). Read it through ID only.
+	givenID, flowID, workerID string
 	// A job the runtime named has no id until ID asks: the owner makes it
 	// from idN then, once, and lazyID keeps it. Most jobs are never asked.
 	idN       uint64
@@ -126,7 +128,7 @@ func (j *JobContext) init(id, flowID, workerID string, metadata Message, traceLi
 		traceLimit = DefaultTraceLimit
 	}
 	traceLimit = min(traceLimit, math.MaxInt32)
-	j.id, j.flowID, j.workerID = id, flowID, workerID
+	j.givenID, j.flowID, j.workerID = id, flowID, workerID
 	j.metadata = maps.Clone(metadata)
 	j.createdAt = time.Now()
 	j.traceLimit = int32(traceLimit)
@@ -136,7 +138,7 @@ func (j *JobContext) init(id, flowID, workerID string, metadata Message, traceLi
 // ID returns the job id.
 func (j *JobContext) ID() string {
 	if j.idN == 0 {
-		return j.id
+		return j.givenID
 	}
 	if p := j.lazyID.Load(); p != nil {
 		return *p
