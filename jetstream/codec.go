@@ -62,8 +62,9 @@ var registry struct {
 // name and decode into T again. Every node must register the same types;
 // registering one twice is harmless. Fields of T keep their types; an
 // interface-typed field inside T decodes as JSON decodes it.
-func RegisterType[T any]() {
-	t := reflect.TypeFor[T]()
+func RegisterType[T any]() { registerType(reflect.TypeFor[T]()) }
+
+func registerType(t reflect.Type) {
 	name := typeName(t)
 	registry.Lock()
 	defer registry.Unlock()
@@ -463,3 +464,6 @@ func (d *decoder) named() any {
 	}
 	return p.Elem().Interface()
 }
+
+// RegisterTypeOf is RegisterType for the type of example.
+func RegisterTypeOf(example any) { registerType(reflect.TypeOf(example)) }

@@ -55,6 +55,9 @@ type JobSpec struct {
 	Data      any
 	Metadata  Message
 	CreatedAt time.Time
+	// Named says the id came from WithJobID: the Backend must then find an
+	// earlier job of that id, however old, and run no second one.
+	Named bool
 }
 
 // Outcome is how a job ended, as a Backend records it.
@@ -271,7 +274,7 @@ func (r *Runtime) postRemote(ctx context.Context, flowID, routineID, slot string
 		data = b.value()
 	}
 	spec := &JobSpec{ID: o.jobID, FlowID: flowID, WorkerID: o.worker, RoutineID: routineID, Slot: slot,
-		Data: data, Metadata: o.metadata, CreatedAt: time.Now()}
+		Data: data, Metadata: o.metadata, CreatedAt: time.Now(), Named: o.jobID != ""}
 	if spec.ID == "" {
 		spec.ID = r.ids.next()
 	}

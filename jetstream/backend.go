@@ -1,0 +1,242 @@
+package jetstream
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/routigen/routigen/runtime"
+)
+
+// Backend runs a routigen runtime as one node of a cluster over NATS
+// JetStream: pass it to runtime.New with runtime.WithBackend. One Backend
+// serves one runtime.
+type Backend struct {
+	cfg     config
+	nc      *nats.Conn
+	js      jetstream.JetStream
+	stream  jetstream.Stream
+	records jetstream.KeyValue
+	state   jetstream.KeyValue
+	subject string // prefix of job subjects: P.jobs
+
+	node *runtime.Node
+
+	mu      sync.Mutex
+	workers map[string]*served // by worker id
+	closed  bool
+
+	fin     finisher
+	watches watchSet
+
+	stop chan struct{}  // closed by Close: ends the background loops
+	bg   sync.WaitGroup // the background loops
+}
+
+// NewBackend creates, or reuses, the backend's stream and buckets on the
+// NATS system nc is connected to. nc stays the caller's: Close does not
+// close it.
+func NewBackend(nc *nats.Conn, opts ...Option) (*Backend, error) {
+	cfg := defaults()
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("jetstream: new backend: %w", err)
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return nil, fmt.Errorf("jetstream: new backend: %w", err)
+	}
+	b := &Backend{cfg: cfg, nc: nc, js: js, subject: cfg.prefix + ".jobs",
+		workers: map[string]*served{}, stop: make(chan struct{})}
+	if err := b.provision(); err != nil {
+		return nil, fmt.Errorf("jetstream: new backend: %w", err)
+	}
+	b.fin.init(b)
+	b.watches.init()
+	return b, nil
+}
+
+// provision creates or updates the jobs stream and the two buckets, each
+// call under its own deadline.
+func (b *Backend) provision() error {
+	p, r := b.cfg.prefix, b.cfg.replicas
+	var err error
+	ctx, cancel := b.call(context.Background())
+	b.stream, err = b.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name:       p + "_JOBS",
+		Subjects:   []string{b.subject + ".>"},
+		Retention:  jetstream.WorkQueuePolicy,
+		Storage:    jetstream.FileStorage,
+		Replicas:   r,
+		Duplicates: b.cfg.dupWindow,
+	})
+	cancel()
+	if err != nil {
+		return fmt.Errorf("jobs stream: %w", err)
+	}
+	ctx, cancel = b.call(context.Background())
+	b.records, err = b.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+		Bucket: p + "_records", Storage: jetstream.FileStorage, Replicas: r, History: 1,
+	})
+	cancel()
+	if err != nil {
+		return fmt.Errorf("records bucket: %w", err)
+	}
+	ctx, cancel = b.call(context.Background())
+	b.state, err = b.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+		Bucket: p + "_state", Storage: jetstream.FileStorage, Replicas: r, History: 1,
+	})
+	cancel()
+	if err != nil {
+		return fmt.Errorf("state bucket: %w", err)
+	}
+	return nil
+}
+
+// call bounds one request to the server: the caller's ctx, and at most
+// CallTimeout.
+func (b *Backend) call(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, b.cfg.callTimeout)
+}
+
+// Open implements runtime.Backend: it starts the background loops.
+func (b *Backend) Open(node *runtime.Node) {
+	b.node = node
+	b.bg.Add(2 + b.cfg.finishers)
+	for range b.cfg.finishers {
+		go b.fin.loop()
+	}
+	go b.watches.loop(b)
+	go b.progressLoop()
+}
+
+// Submit implements runtime.Backend: it publishes the job with its id as
+// Nats-Msg-Id, so that a second publication within the duplicate window is
+// dropped by the server; a job posted WithJobID whose record exists is not
+// published again, however old.
+func (b *Backend) Submit(ctx context.Context, s *runtime.JobSpec) error {
+	body, err := encodeSpec(s)
+	if err != nil {
+		return fmt.Errorf("jetstream: job %q: %w", s.ID, err)
+	}
+	if s.Named {
+		cctx, cancel := b.call(ctx)
+		_, err := b.records.Get(cctx, token(s.ID))
+		cancel()
+		switch {
+		case err == nil:
+			return nil // it ran: its record stands
+		case !errors.Is(err, jetstream.ErrKeyNotFound):
+			return fmt.Errorf("jetstream: job %q: %w", s.ID, err)
+		}
+	}
+	cctx, cancel := b.call(ctx)
+	defer cancel()
+	_, err = b.js.Publish(cctx, b.jobSubject(s.WorkerID, s.ID), body, jetstream.WithMsgID(s.ID))
+	if err != nil {
+		return fmt.Errorf("jetstream: publish job %q: %w", s.ID, err)
+	}
+	return nil
+}
+
+func (b *Backend) jobSubject(workerID, jobID string) string {
+	return b.subject + "." + token(workerID) + "." + token(jobID)
+}
+
+// Lookup implements runtime.Backend: the record if the job ended, else the
+// job as it waits in the stream.
+func (b *Backend) Lookup(ctx context.Context, jobID string) (*runtime.JobSpec, *runtime.Outcome, error) {
+	for range 2 { // the job may be acknowledged between the two reads
+		if spec, o, err := b.getRecord(ctx, jobID); err != nil || spec != nil {
+			return spec, o, err
+		}
+		cctx, cancel := b.call(ctx)
+		msg, err := b.stream.GetLastMsgForSubject(cctx, b.subject+".*."+token(jobID))
+		cancel()
+		switch {
+		case err == nil:
+			spec, err := decodeSpec(msg.Data)
+			return spec, nil, err
+		case !errors.Is(err, jetstream.ErrMsgNotFound):
+			return nil, nil, fmt.Errorf("jetstream: lookup %q: %w", jobID, err)
+		}
+	}
+	return nil, nil, runtime.ErrUnknownJob
+}
+
+// getRecord reads a job's record: nil spec when there is none yet.
+func (b *Backend) getRecord(ctx context.Context, jobID string) (*runtime.JobSpec, *runtime.Outcome, error) {
+	cctx, cancel := b.call(ctx)
+	e, err := b.records.Get(cctx, token(jobID))
+	cancel()
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("jetstream: record of %q: %w", jobID, err)
+	}
+	spec, o, err := decodeRecord(e.Value())
+	if err != nil {
+		return nil, nil, fmt.Errorf("jetstream: record of %q: %w", jobID, err)
+	}
+	return spec, &o, nil
+}
+
+// Close implements runtime.Backend: it stops consuming, writes what the
+// node's last jobs left to write (until ctx ends), then stops the
+// background loops. Jobs it could not finish are redelivered elsewhere.
+func (b *Backend) Close(ctx context.Context) error {
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		return nil
+	}
+	b.closed = true
+	ws := make([]*served, 0, len(b.workers))
+	for _, w := range b.workers {
+		ws = append(ws, w)
+	}
+	b.mu.Unlock()
+	for _, w := range ws {
+		w.stopConsuming()
+	}
+	err := b.fin.drain(ctx)
+	close(b.stop)
+	b.bg.Wait()
+	b.watches.stopAll()
+	if err != nil {
+		return fmt.Errorf("jetstream: close: %w", err)
+	}
+	return nil
+}
+
+// progressLoop tells the server, every third of AckWait, that the node's
+// running jobs are still running, so that none is redelivered while it
+// runs, however long.
+func (b *Backend) progressLoop() {
+	defer b.bg.Done()
+	t := time.NewTicker(b.cfg.ackWait / 3)
+	defer t.Stop()
+	for {
+		select {
+		case <-b.stop:
+			return
+		case <-t.C:
+		}
+		b.mu.Lock()
+		ws := make([]*served, 0, len(b.workers))
+		for _, w := range b.workers {
+			ws = append(ws, w)
+		}
+		b.mu.Unlock()
+		for _, w := range ws {
+			w.inProgress()
+		}
+	}
+}

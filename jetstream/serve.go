@@ -1,0 +1,297 @@
+package jetstream
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/routigen/routigen/runtime"
+)
+
+// served is a worker this node serves: a durable consumer of the worker's
+// jobs, shared by every node that serves it, with the pinned-client
+// priority policy, so that the server delivers the worker's jobs to one
+// node at a time and moves them to another once that one stops pulling
+// for AckWait. The node owning the worker keeps its state in memory and
+// writes it through to the state bucket, checked by revision.
+type served struct {
+	b        *Backend
+	flow, id string
+	key      string // token(id): state key and subject token
+	ctx      context.Context
+	cons     jetstream.Consumer
+
+	mu       sync.Mutex
+	cc       jetstream.ConsumeContext
+	inflight map[string]jetstream.Msg // by job id: running here, unacknowledged
+
+	// stateMu serializes loading and saving the worker's state.
+	stateMu  sync.Mutex
+	loaded   bool      // state loaded since this node last became the owner
+	lost     bool      // a write found another owner: serve no more for now
+	dirty    bool      // a write failed: write again even if nothing changed
+	rev      uint64    // revision of the state as this node last wrote or read it
+	routines []byte    // the untyped state as last encoded
+	lastMsg  time.Time // when the last job of the worker arrived here
+}
+
+const ownerGroup = "owner"
+
+var errLostOwnership = errors.New("another node owns the worker now")
+
+// Serve implements runtime.Backend: it joins the durable consumer of
+// workerID, creating it on first use, until ctx ends.
+func (b *Backend) Serve(ctx context.Context, flowID, workerID string) error {
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		return fmt.Errorf("jetstream: serve %q: %w", workerID, runtime.ErrClosed)
+	}
+	if _, ok := b.workers[workerID]; ok {
+		b.mu.Unlock()
+		return nil
+	}
+	w := &served{b: b, flow: flowID, id: workerID, key: token(workerID), ctx: ctx, inflight: map[string]jetstream.Msg{}}
+	b.workers[workerID] = w
+	b.mu.Unlock()
+	sum := sha256.Sum256([]byte(workerID))
+	cctx, cancel := b.call(ctx)
+	cons, err := b.stream.CreateOrUpdateConsumer(cctx, jetstream.ConsumerConfig{
+		Durable:        "w-" + hex.EncodeToString(sum[:16]),
+		Description:    "routigen worker " + workerID,
+		FilterSubject:  b.subject + "." + w.key + ".*",
+		AckPolicy:      jetstream.AckExplicitPolicy,
+		AckWait:        b.cfg.ackWait,
+		MaxDeliver:     -1,
+		MaxAckPending:  b.cfg.maxInFlight,
+		PriorityPolicy: jetstream.PriorityPolicyPinned,
+		PinnedTTL:      b.cfg.ackWait,
+		PriorityGroups: []string{ownerGroup},
+		Replicas:       b.cfg.replicas,
+	})
+	cancel()
+	if err == nil {
+		w.cons = cons
+		err = w.startConsuming()
+	}
+	if err != nil {
+		b.mu.Lock()
+		delete(b.workers, workerID)
+		b.mu.Unlock()
+		return fmt.Errorf("jetstream: serve worker %q: %w", workerID, err)
+	}
+	context.AfterFunc(ctx, w.stopConsuming)
+	return nil
+}
+
+func (w *served) startConsuming() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.cc != nil || w.ctx.Err() != nil {
+		return nil
+	}
+	cc, err := w.cons.Consume(w.handle,
+		jetstream.PullPriorityGroup(ownerGroup),
+		jetstream.PullMaxMessages(min(w.b.cfg.maxInFlight, 256)),
+		jetstream.PullExpiry(max(w.b.cfg.ackWait, time.Second)),
+		jetstream.ConsumeErrHandler(func(jetstream.ConsumeContext, error) {}))
+	if err != nil {
+		return err
+	}
+	w.cc = cc
+	return nil
+}
+
+// stopConsuming leaves the consumer: the server moves the worker's jobs to
+// another node serving it. Jobs running here still finish and are
+// acknowledged.
+func (w *served) stopConsuming() {
+	w.mu.Lock()
+	cc := w.cc
+	w.cc = nil
+	w.mu.Unlock()
+	if cc == nil {
+		return
+	}
+	cc.Stop()
+	select {
+	case <-cc.Closed():
+	case <-time.After(w.b.cfg.callTimeout):
+	}
+}
+
+// handle takes one delivered job (on the consumer's goroutine).
+func (w *served) handle(msg jetstream.Msg) {
+	b := w.b
+	attempt := 1
+	if meta, err := msg.Metadata(); err == nil {
+		attempt = int(meta.NumDelivered)
+	}
+	spec, err := decodeSpec(msg.Data())
+	if err != nil {
+		// It can never run: keep it from coming back forever.
+		_ = msg.TermWithReason(err.Error())
+		return
+	}
+	if err := w.ensureState(); err != nil {
+		_ = msg.NakWithDelay(b.cfg.ackWait / 2)
+		return
+	}
+	if attempt > 1 {
+		// A re-run whose record exists just acknowledges.
+		if s, _, err := b.getRecord(w.ctx, spec.ID); err == nil && s != nil {
+			_ = msg.Ack()
+			return
+		}
+	}
+	w.mu.Lock()
+	if _, running := w.inflight[spec.ID]; running {
+		w.mu.Unlock()
+		return // delivered again while it runs here: its ack covers both
+	}
+	w.inflight[spec.ID] = msg
+	w.mu.Unlock()
+	_, err = b.node.Run(spec, attempt, func(job *runtime.JobContext, released bool) {
+		b.fin.push(finishItem{w: w, spec: spec, msg: msg, released: released, outcome: runtime.Outcome{
+			Status: job.Status(), Err: job.Err(), Result: job.Result(), CompletedAt: job.CompletedAt()}})
+	})
+	switch {
+	case err == nil:
+	case errors.Is(err, runtime.ErrClosed), errors.Is(err, runtime.ErrDuplicate), errors.Is(err, runtime.ErrWorkerStopped):
+		w.untrack(spec.ID)
+		_ = msg.Nak()
+	default: // it cannot run here, nor anywhere: record why
+		b.fin.push(finishItem{w: w, spec: spec, msg: msg, outcome: runtime.Outcome{
+			Status: runtime.JobFailed, Err: err, CompletedAt: time.Now()}})
+	}
+}
+
+func (w *served) untrack(jobID string) {
+	w.mu.Lock()
+	delete(w.inflight, jobID)
+	w.mu.Unlock()
+}
+
+func (w *served) inProgress() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, m := range w.inflight {
+		_ = m.InProgress()
+	}
+}
+
+// ensureState loads the worker's state when this node has just become its
+// owner, or has had no job of it for AckWait (another node may have owned
+// it meanwhile).
+func (w *served) ensureState() error {
+	b := w.b
+	w.stateMu.Lock()
+	defer w.stateMu.Unlock()
+	now := time.Now()
+	stale := !w.loaded || now.Sub(w.lastMsg) > b.cfg.ackWait
+	w.lastMsg = now
+	if !stale {
+		return nil
+	}
+	ctx, cancel := b.call(w.ctx)
+	e, err := b.state.Get(ctx, w.key)
+	cancel()
+	var snap runtime.WorkerSnapshot
+	var rev uint64
+	var routines []byte
+	switch {
+	case errors.Is(err, jetstream.ErrKeyNotFound):
+	case err != nil:
+		return err
+	default:
+		if w.loaded && e.Revision() == w.rev {
+			return nil
+		}
+		if snap, routines, err = decodeState(e.Value()); err != nil {
+			return err
+		}
+		rev = e.Revision()
+	}
+	if err := b.node.LoadWorker(w.flow, w.id, snap); err != nil {
+		return err
+	}
+	w.rev, w.routines, w.loaded, w.lost, w.dirty = rev, routines, true, false, false
+	return nil
+}
+
+// stateError is a worker state that cannot be encoded: the job fails.
+type stateError struct{ err error }
+
+func (e *stateError) Error() string { return e.err.Error() }
+func (e *stateError) Unwrap() error { return e.err }
+
+// saveState writes the worker state changed since the last write, checked
+// by revision: errLostOwnership when another node wrote it meanwhile.
+func (w *served) saveState(ctx context.Context) error {
+	b := w.b
+	w.stateMu.Lock()
+	defer w.stateMu.Unlock()
+	if w.lost {
+		return errLostOwnership
+	}
+	snap, changed, ok, err := b.node.SaveWorker(w.id)
+	if err != nil {
+		return &stateError{err}
+	}
+	if !ok || (!changed && !w.dirty) {
+		return nil
+	}
+	if snap.Routines != nil {
+		enc, err := encodeRoutines(snap.Routines)
+		if err != nil {
+			return &stateError{err}
+		}
+		w.routines = enc
+	}
+	doc := encodeState(snap.Cells, w.routines)
+	cctx, cancel := b.call(ctx)
+	defer cancel()
+	var rev uint64
+	if w.rev == 0 {
+		rev, err = b.state.Create(cctx, w.key, doc)
+	} else {
+		rev, err = b.state.Update(cctx, w.key, doc, w.rev)
+	}
+	switch {
+	case errors.Is(err, jetstream.ErrKeyExists), errors.Is(err, jetstream.ErrKeyRevisionMismatch):
+		w.lost, w.loaded = true, false
+		return errLostOwnership
+	case err != nil:
+		w.dirty = true
+		return err
+	}
+	w.rev, w.dirty = rev, false
+	return nil
+}
+
+// lose stops serving the worker after another node took it over: the jobs
+// of it held here go back, and the node joins the consumer again, as a
+// standby, after AckWait.
+func (w *served) lose() {
+	w.stopConsuming()
+	w.mu.Lock()
+	msgs := w.inflight
+	w.inflight = map[string]jetstream.Msg{}
+	w.mu.Unlock()
+	for _, m := range msgs {
+		_ = m.Nak()
+	}
+	time.AfterFunc(w.b.cfg.ackWait, func() {
+		w.b.mu.Lock()
+		closed := w.b.closed
+		w.b.mu.Unlock()
+		if !closed {
+			_ = w.startConsuming()
+		}
+	})
+}
