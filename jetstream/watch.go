@@ -72,7 +72,6 @@ func (s *watchSet) stopAll() {
 	s.mu.Unlock()
 }
 
-
 // loop runs the records watcher, remaking it when it fails, and the poll.
 func (s *watchSet) loop(b *Backend) {
 	defer b.bg.Done()
