@@ -35,6 +35,10 @@ type Backend struct {
 
 	stop chan struct{}  // closed by Close: ends the background loops
 	bg   sync.WaitGroup // the background loops
+	// bgCtx bounds the server calls of the background loops: Close ends
+	// it, so that no loop waits out a call to a lost server.
+	bgCtx    context.Context
+	bgCancel context.CancelFunc
 }
 
 // NewBackend creates, or reuses, the backend's stream and buckets on the
@@ -54,7 +58,9 @@ func NewBackend(nc *nats.Conn, opts ...Option) (*Backend, error) {
 	}
 	b := &Backend{cfg: cfg, nc: nc, js: js, subject: cfg.prefix + ".jobs",
 		workers: map[string]*served{}, stop: make(chan struct{})}
+	b.bgCtx, b.bgCancel = context.WithCancel(context.Background())
 	if err := b.provision(); err != nil {
+		b.bgCancel()
 		return nil, fmt.Errorf("jetstream: new backend: %w", err)
 	}
 	b.fin.init(b)
@@ -206,8 +212,13 @@ func (b *Backend) Close(ctx context.Context) error {
 	for _, w := range ws {
 		w.stopConsuming()
 	}
-	err := b.fin.drain(ctx)
+	// Finishing is bounded even for Close's context.Background: what is
+	// not finished by then runs again elsewhere.
+	dctx, cancel := context.WithTimeout(ctx, 2*b.cfg.callTimeout)
+	err := b.fin.drain(dctx)
+	cancel()
 	close(b.stop)
+	b.bgCancel()
 	b.bg.Wait()
 	b.watches.stopAll()
 	if err != nil {

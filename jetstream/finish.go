@@ -9,6 +9,10 @@ import (
 	"github.com/routigen/routigen/runtime"
 )
 
+// afterRecord, when set (by fault tests only, before any backend starts),
+// runs between writing a job's record and acknowledging it.
+var afterRecord func(jobID string)
+
 // finishItem is a job that ended on this node (or could not start), to be
 // finished with the server: state, record, ack, in that order.
 type finishItem struct {
@@ -26,7 +30,8 @@ type finisher struct {
 	mu      sync.Mutex
 	queue   []finishItem
 	wake    chan struct{}
-	pending sync.WaitGroup
+	pending int           // pushed and not yet finished; guarded by mu
+	idle    chan struct{} // closed when pending drops to 0, made by drain
 }
 
 func (f *finisher) init(b *Backend) {
@@ -35,8 +40,8 @@ func (f *finisher) init(b *Backend) {
 }
 
 func (f *finisher) push(it finishItem) {
-	f.pending.Add(1)
 	f.mu.Lock()
+	f.pending++
 	f.queue = append(f.queue, it)
 	f.mu.Unlock()
 	select {
@@ -78,7 +83,7 @@ func (f *finisher) loop() {
 			for it, ok := f.pop(); ok; it, ok = f.pop() {
 				it.w.untrack(it.spec.ID)
 				_ = it.msg.Nak()
-				f.pending.Done()
+				f.done()
 			}
 			return
 		}
@@ -87,29 +92,46 @@ func (f *finisher) loop() {
 
 // drain waits until every job handed over so far is finished, or ctx ends.
 func (f *finisher) drain(ctx context.Context) error {
-	done := make(chan struct{})
-	go func() {
-		f.pending.Wait()
-		close(done)
-	}()
+	f.mu.Lock()
+	if f.pending == 0 {
+		f.mu.Unlock()
+		return nil
+	}
+	if f.idle == nil {
+		f.idle = make(chan struct{})
+	}
+	idle := f.idle
+	f.mu.Unlock()
 	select {
-	case <-done:
+	case <-idle:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
 	}
 }
 
+func (f *finisher) done() {
+	f.mu.Lock()
+	f.pending--
+	if f.pending == 0 && f.idle != nil {
+		close(f.idle)
+		f.idle = nil
+	}
+	f.mu.Unlock()
+}
+
 func (f *finisher) finish(it finishItem) {
-	defer f.pending.Done()
+	defer f.done()
 	b, w, id := f.b, it.w, it.spec.ID
 	defer w.untrack(id)
-	if it.released {
-		_ = it.msg.Nak() // the node shut down under it: another node runs it
+	if it.released || !b.nc.IsConnected() {
+		// The node shut down under it, or the server is out of reach:
+		// another node (or this one, later) runs it again.
+		_ = it.msg.Nak()
 		return
 	}
 	o := it.outcome
-	if err := w.saveState(context.Background()); err != nil {
+	if err := w.saveState(b.bgCtx); err != nil {
 		var se *stateError
 		switch {
 		case errors.As(err, &se):
@@ -125,12 +147,15 @@ func (f *finisher) finish(it finishItem) {
 		}
 	}
 	rec := encodeRecord(it.spec, o)
-	ctx, cancel := b.call(context.Background())
+	ctx, cancel := b.call(b.bgCtx)
 	_, err := b.records.Create(ctx, token(id), rec)
 	cancel()
 	if err != nil && !errors.Is(err, jetstream.ErrKeyExists) && !errors.Is(err, jetstream.ErrKeyRevisionMismatch) {
 		_ = it.msg.Nak()
 		return
+	}
+	if afterRecord != nil {
+		afterRecord(id)
 	}
 	_ = it.msg.Ack()
 	if err == nil {

@@ -1,8 +1,9 @@
 package jetstream
 
 import (
-	"context"
 	"fmt"
+	"os"
+	"runtime/pprof"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -38,14 +39,13 @@ func testNode(t testing.TB, s *Server, prefix string, opts ...runtime.Option) (*
 	}
 	rt := runtime.New(append([]runtime.Option{runtime.WithBackend(b)}, opts...)...)
 	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
 		done := make(chan struct{})
 		go func() { rt.Close(); close(done) }()
 		select {
 		case <-done:
-		case <-ctx.Done():
-			t.Error("Close did not return within 10s")
+		case <-time.After(10 * time.Second):
+			_ = pprof.Lookup("goroutine").WriteTo(os.Stderr, 1)
+			t.Error("Close did not return within 10s (goroutines above)")
 		}
 	})
 	return rt, b

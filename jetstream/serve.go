@@ -119,9 +119,14 @@ func (w *served) stopConsuming() {
 		return
 	}
 	cc.Stop()
+	if !w.b.nc.IsConnected() {
+		return // nothing to drain from a server out of reach
+	}
+	t := time.NewTimer(min(w.b.cfg.callTimeout, time.Second))
+	defer t.Stop()
 	select {
 	case <-cc.Closed():
-	case <-time.After(w.b.cfg.callTimeout):
+	case <-t.C:
 	}
 }
 

@@ -75,8 +75,7 @@ func (s *watchSet) stopAll() {
 // loop runs the records watcher, remaking it when it fails, and the poll.
 func (s *watchSet) loop(b *Backend) {
 	defer b.bg.Done()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	ctx := b.bgCtx
 	tick := time.NewTicker(pollEvery)
 	defer tick.Stop()
 	var kw jetstream.KeyWatcher
@@ -145,7 +144,7 @@ func (s *watchSet) poll(b *Backend) {
 	if len(keys) == 0 {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), pollEvery)
+	ctx, cancel := context.WithTimeout(b.bgCtx, pollEvery)
 	defer cancel()
 	for _, key := range keys {
 		e, err := b.records.Get(ctx, key)

@@ -427,12 +427,12 @@ func (jr *jobRun) retire() {
 	w.live--
 	stop := w.stopped && w.live == 0
 	r.liveMu.Unlock()
+	if f := jr.onQuiet; f != nil {
+		f(jr.job) // before setQuiet: once Wait returns, the Backend has the job
+	}
 	jr.setQuiet() // after after's Complete: Wait returns only once the job finished
 	if stop {
 		w.stop()
-	}
-	if f := jr.onQuiet; f != nil {
-		f(jr.job)
 	}
 	jr.recycle()
 }

@@ -1,0 +1,340 @@
+package jetstream
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/routigen/routigen/runtime"
+)
+
+// counter is worker state with a hand-written codec, as gen emits them.
+type counter struct{ n int }
+
+var counterCodec = runtime.StateCodec[counter]{
+	Encode: func(v *counter) ([]byte, error) { return json.Marshal(map[string]int{"n": v.n}) },
+	Decode: func(b []byte, v *counter) error {
+		var m map[string]int
+		err := json.Unmarshal(b, &m)
+		v.n = m["n"]
+		return err
+	},
+}
+
+// countFlow counts its jobs in worker state and returns the count as the
+// job's result; runs counts executions, block (when set) holds logic.
+func countFlow(t testing.TB, runs *atomic.Int64, block <-chan struct{}) *runtime.Flow {
+	r := runtime.NewRoutine("count").Slot("in").Logic(func(ctx context.Context, in runtime.Input) error {
+		runs.Add(1)
+		if block != nil {
+			select {
+			case <-block:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		c, err := runtime.WorkerCell[counter](ctx, "counter", runtime.PerRoutine, counterCodec)
+		if err != nil {
+			return err
+		}
+		var n int
+		c.Update(func(v *counter) { v.n++; n = v.n })
+		job, _ := runtime.RequireJob(ctx)
+		job.SetResult(n)
+		return nil
+	})
+	f := runtime.NewFlow("count")
+	if err := f.Add("count", r); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func register(t testing.TB, rt *runtime.Runtime, f *runtime.Flow) {
+	t.Helper()
+	if err := rt.Register(f); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func timeout(t testing.TB, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// A job posted on a post-only node runs on another; Wait, Result and
+// Lookup work from both.
+func TestWaitOnAnotherNode(t *testing.T) {
+	s := testServer(t)
+	p := newPrefix()
+	var runs atomic.Int64
+	front, _ := testNode(t, s, p, runtime.PostOnly())
+	back, _ := testNode(t, s, p, runtime.WithNodeID("back"))
+	register(t, front, countFlow(t, &runs, nil))
+	register(t, back, countFlow(t, &runs, nil))
+	ctx := timeout(t, 15*time.Second)
+	job, err := front.Post(ctx, "count", "count", "in", nil, runtime.WithJobID("order-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := job.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if job.Result() != 1 || job.Status() != runtime.JobCompleted {
+		t.Errorf("result %#v status %v", job.Result(), job.Status())
+	}
+	for _, rt := range []*runtime.Runtime{front, back} {
+		got, err := rt.Lookup(ctx, "order-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := got.Wait(ctx); err != nil || got.Result() != 1 || got.FlowID() != "count" {
+			t.Errorf("Lookup: %v, result %#v, flow %q", err, got.Result(), got.FlowID())
+		}
+	}
+	if _, err := back.Lookup(ctx, "order-2"); !errors.Is(err, runtime.ErrUnknownJob) {
+		t.Errorf("Lookup of an unknown job: %v", err)
+	}
+}
+
+// Posting one id twice, at once and after it ran, runs one job.
+func TestDuplicateJobID(t *testing.T) {
+	s := testServer(t)
+	var runs atomic.Int64
+	rt, _ := testNode(t, s, newPrefix())
+	register(t, rt, countFlow(t, &runs, nil))
+	ctx := timeout(t, 15*time.Second)
+	var wg sync.WaitGroup
+	jobs := make([]*runtime.JobContext, 4)
+	for i := range jobs {
+		wg.Go(func() {
+			job, err := rt.Post(ctx, "count", "count", "in", nil, runtime.WithJobID("once"))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			jobs[i] = job
+		})
+	}
+	wg.Wait()
+	for _, j := range jobs {
+		if j == nil {
+			t.FailNow()
+		}
+		if err := j.Wait(ctx); err != nil || j.Result() != 1 {
+			t.Errorf("%v, result %#v", err, j.Result())
+		}
+	}
+	late, err := rt.Post(ctx, "count", "count", "in", nil, runtime.WithJobID("once"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := late.Wait(ctx); err != nil || late.Result() != 1 {
+		t.Errorf("late duplicate: %v, result %#v", err, late.Result())
+	}
+	if n := runs.Load(); n != 1 {
+		t.Errorf("%d runs, want 1", n)
+	}
+}
+
+// Jobs posted before the server restarts on the same store run after it,
+// and worker state written before it is there after it.
+func TestServerRestartKeepsJobsAndState(t *testing.T) {
+	dir := t.TempDir()
+	s, err := StartServer(ServerConfig{StoreDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newPrefix()
+	var runs atomic.Int64
+	ctx := timeout(t, 30*time.Second)
+	{
+		rt, _ := testNode(t, s, p)
+		register(t, rt, countFlow(t, &runs, nil))
+		for range 3 {
+			job, err := rt.Post(ctx, "count", "count", "in", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := job.Wait(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rt.Close()
+	}
+	var pending []string
+	{
+		front, _ := testNode(t, s, p, runtime.PostOnly())
+		register(t, front, countFlow(t, &runs, nil))
+		for range 5 {
+			job, err := front.Post(ctx, "count", "count", "in", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pending = append(pending, job.ID())
+		}
+		front.Close()
+	}
+	s.Shutdown()
+	s, err = StartServer(ServerConfig{StoreDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Shutdown)
+	rt, _ := testNode(t, s, p)
+	register(t, rt, countFlow(t, &runs, nil))
+	results := map[int]bool{}
+	for _, id := range pending {
+		job, err := rt.Lookup(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := job.Wait(ctx); err != nil {
+			t.Fatalf("job %s: %v", id, err)
+		}
+		results[job.Result().(int)] = true
+	}
+	for n := 4; n <= 8; n++ {
+		if !results[n] {
+			t.Errorf("no job counted %d: the state before the restart was lost (%v)", n, results)
+		}
+	}
+}
+
+// A node whose state write finds another owner's revision stops serving
+// the worker and does not acknowledge: the job runs again on the state the
+// other owner wrote.
+func TestStaleOwnerWriteRejected(t *testing.T) {
+	s := testServer(t)
+	p := newPrefix()
+	var runs atomic.Int64
+	rt, b := testNode(t, s, p)
+	register(t, rt, countFlow(t, &runs, nil))
+	ctx := timeout(t, 20*time.Second)
+	job, err := rt.Post(ctx, "count", "count", "in", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := job.Wait(ctx); err != nil || job.Result() != 1 {
+		t.Fatalf("%v %v", err, job.Result())
+	}
+	// Another owner writes the worker's state meanwhile: n = 100.
+	key := token(runtime.DefaultWorkerID("count"))
+	cell, _ := counterCodec.Encode(&counter{n: 100})
+	if _, err := b.state.Put(ctx, key, encodeState(map[string][]byte{"counter/count": cell}, nil)); err != nil {
+		t.Fatal(err)
+	}
+	job, err = rt.Post(ctx, "count", "count", "in", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := job.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if job.Result() != 101 {
+		t.Errorf("result %#v, want 101: the stale write of 2 must be rejected and the job rerun on the new state", job.Result())
+	}
+	if runs.Load() != 3 {
+		t.Errorf("%d runs, want 3 (the rejected attempt ran once)", runs.Load())
+	}
+}
+
+// With the server gone, Post, Wait and Close return by the caller's
+// deadline.
+func TestLostServerNeverHangs(t *testing.T) {
+	s, err := StartServer(ServerConfig{StoreDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var runs atomic.Int64
+	block := make(chan struct{})
+	defer close(block)
+	rt, _ := testNode(t, s, newPrefix())
+	register(t, rt, countFlow(t, &runs, block))
+	ctx := timeout(t, 10*time.Second)
+	job, err := rt.Post(ctx, "count", "count", "in", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Shutdown()
+	bounded := func(what string, f func(ctx context.Context) error) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		err := f(ctx)
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("%s took %v", what, d)
+		}
+		if err == nil {
+			t.Errorf("%s: no error with the server gone", what)
+		}
+	}
+	bounded("Post", func(ctx context.Context) error {
+		_, err := rt.Post(ctx, "count", "count", "in", nil)
+		return err
+	})
+	bounded("Wait", job.Wait)
+	bounded("Runtime.Wait", rt.Wait)
+	bounded("Lookup", func(ctx context.Context) error {
+		_, err := rt.Lookup(ctx, "x")
+		return err
+	})
+}
+
+func TestNewBackendOptions(t *testing.T) {
+	s := testServer(t)
+	nc, err := s.Conn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	for _, o := range []Option{Prefix("a.b"), Prefix(""), Replicas(0), AckWait(time.Millisecond), CallTimeout(0), MaxInFlight(0)} {
+		if _, err := NewBackend(nc, o); err == nil {
+			t.Errorf("an invalid option was accepted")
+		}
+	}
+	b, err := NewBackend(nc, Prefix("opts"), Replicas(1), AckWait(2*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := b.stream.Info(timeout(t, 5*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Config.Name != "opts_JOBS" || info.Config.Retention != jetstream.WorkQueuePolicy || info.Config.Storage != jetstream.FileStorage {
+		t.Errorf("stream %+v", info.Config)
+	}
+	// A second backend reuses what the first created.
+	if _, err := NewBackend(nc, Prefix("opts")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestStartServerConfig(t *testing.T) {
+	if _, err := StartServer(ServerConfig{}); err == nil || !strings.Contains(err.Error(), "StoreDir") {
+		t.Errorf("no store dir: %v", err)
+	}
+	if _, err := StartServer(ServerConfig{StoreDir: t.TempDir(), ClusterName: "c"}); err == nil || !strings.Contains(err.Error(), "ServerName") {
+		t.Errorf("cluster without a server name: %v", err)
+	}
+	s := testServer(t)
+	if s.ClientURL() != "" {
+		t.Errorf("a listener without Port: %q", s.ClientURL())
+	}
+	tcp, err := StartServer(ServerConfig{StoreDir: t.TempDir(), Port: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tcp.Shutdown()
+	if !strings.HasPrefix(tcp.ClientURL(), "nats://127.0.0.1:") {
+		t.Errorf("ClientURL %q", tcp.ClientURL())
+	}
+}
