@@ -39,6 +39,9 @@ var (
 	// used on a routine that declared it with another type, a post of a
 	// Message to a typed slot.
 	ErrPayloadType = errors.New("runtime: payload type mismatch")
+	// ErrDropped is matched by the error of a job of a DropFail flow that
+	// left messages no policy would consume (see DropError).
+	ErrDropped = errors.New("runtime: messages dropped")
 	// ErrVetoed wraps the error a "before" hook returned to veto.
 	ErrVetoed = errors.New("runtime: vetoed by hook")
 )

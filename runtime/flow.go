@@ -17,6 +17,7 @@ type Flow struct {
 	nodes   []flowNode
 	conns   []connection
 	handler *ErrorHandler
+	onDrop  DropMode
 }
 
 type flowNode struct {
@@ -122,6 +123,7 @@ type plan struct {
 	// multiSlot says whether a node has more than one slot; only then does
 	// a job need a queue slice beside its inline one-slot queues.
 	multiSlot bool
+	onDrop    DropMode
 	// runs recycles the scheduling state of finished jobs (not their
 	// JobContext, which users keep): less garbage per job.
 	runs sync.Pool
@@ -173,7 +175,7 @@ func (f *Flow) compile() (*plan, error) {
 	if f.id == "" {
 		return nil, fmt.Errorf("runtime: register: empty flow id")
 	}
-	p := &plan{id: f.id, byID: make(map[string]*node, len(f.nodes))}
+	p := &plan{id: f.id, byID: make(map[string]*node, len(f.nodes)), onDrop: f.onDrop}
 	for i, fn := range f.nodes {
 		if len(fn.r.errs) > 0 {
 			return nil, fmt.Errorf("runtime: flow %q: routine %q: %w", f.id, fn.id, fn.r.errs[0])

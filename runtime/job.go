@@ -78,6 +78,7 @@ type JobContext struct {
 	status      JobStatus
 	err         error
 	result      any
+	drops       []Drop
 	completedAt time.Time
 	done        chan struct{} // made on demand by Done: most jobs are never waited on one by one
 	finished    atomic.Bool   // status is final; read without mu by the scheduler

@@ -118,10 +118,17 @@ func (j *JobContext) afterFunc(f func()) (stop func() bool) {
 // a job still running is cancelled with an error matching
 // context.DeadlineExceeded.
 func (j *JobContext) armTimeout(d time.Duration) {
-	err := fmt.Errorf("runtime: job %q: timed out after %v: %w", j.ID(), d, context.DeadlineExceeded)
+	timedOut := func() {
+		j.Cancel(fmt.Errorf("runtime: job %q: timed out after %v: %w", j.ID(), d, context.DeadlineExceeded))
+	}
+	left := time.Until(j.deadline)
+	if left <= 0 { // past already: the job ends before its first message
+		timedOut()
+		return
+	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if !j.status.Finished() {
-		j.timeout = time.AfterFunc(time.Until(j.deadline), func() { j.Cancel(err) })
+		j.timeout = time.AfterFunc(left, timedOut)
 	}
 }

@@ -272,36 +272,49 @@ func (sq *slotQueue) reset() {
 
 // settleLocked ends the job when no work is left: it completes (unless it
 // already finished) and is quiet. Messages no policy will consume are
-// dropped and traced.
-func (jr *jobRun) settleLocked() (complete, quiet bool) {
+// dropped: traced, listed in JobContext.Dropped, and, when the flow says
+// DropFail, they fail the job (failed is then set).
+func (jr *jobRun) settleLocked() (complete, quiet, failed bool) {
 	if jr.active > 0 || jr.settled {
-		return false, false
+		return false, false, false
 	}
 	jr.settled = true
 	dead := jr.dead()
+	var drops []Drop
 	for i := range jr.insts {
 		st := &jr.insts[i]
 		for s := range st.q {
 			if m := st.q[s].msgs; len(m) > 0 {
 				if !dead {
 					n := jr.w.plan.nodes[i]
-					jr.job.Trace(n.id, "dropped", Message{"slot": n.def.slotNames[s], "count": len(m), "policy": n.def.policy.String()})
+					d := Drop{RoutineID: n.id, Slot: n.def.slotNames[s], Count: len(m), Policy: n.def.policy.String()}
+					jr.job.Trace(n.id, "dropped", Message{"slot": d.Slot, "count": d.Count, "policy": d.Policy})
+					drops = append(drops, d)
 				}
 				clear(m)
 				st.q[s].reset()
 			}
 		}
 	}
-	return !dead, true
+	if len(drops) > 0 {
+		jr.job.setDropped(drops)
+		if jr.w.plan.onDrop == DropFail {
+			return false, true, jr.job.setFinal(JobFailed, &DropError{Drops: drops})
+		}
+	}
+	return !dead, true, false
 }
 
 // stepEnd is what a scheduling step leaves to do once jr.mu is released.
 type stepEnd struct {
 	complete, quiet bool
-	// failed is set when a Custom policy's panic failed the job in this
-	// step; retries are the activations its end took off their timers.
-	failed  *PanicError
-	retries []*activation
+	// ended is the job when this step ended it (a Custom policy's panic,
+	// DropFail): its end is told once jr.mu is released. panicked is the
+	// panic, to log; retries are the activations its end took off their
+	// timers.
+	ended    *JobContext
+	panicked *PanicError
+	retries  []*activation
 }
 
 // endLocked ends a scheduling step under jr.mu: it fails the job with a
@@ -310,12 +323,16 @@ func (jr *jobRun) endLocked() (e stepEnd) {
 	if perr := jr.fault; perr != nil {
 		jr.fault = nil
 		if jr.job.setFinal(JobFailed, perr) {
-			e.failed = perr
+			e.ended, e.panicked = jr.job, perr
 			jr.job.Trace(perr.RoutineID, "panic", Message{"error": fmt.Sprint(perr.Value), "func": perr.Func})
 		}
 		e.retries = jr.abortLocked()
 	}
-	e.complete, e.quiet = jr.settleLocked()
+	var failed bool
+	e.complete, e.quiet, failed = jr.settleLocked()
+	if failed {
+		e.ended = jr.job
+	}
 	return e
 }
 
@@ -325,9 +342,11 @@ func (jr *jobRun) finishStep(e stepEnd, a *activation) {
 	for _, r := range e.retries {
 		jr.pool.submit(r)
 	}
-	if e.failed != nil {
-		jr.rt.logPanic(e.failed, jr.job)
-		jr.job.ended()
+	if e.panicked != nil {
+		jr.rt.logPanic(e.panicked, e.ended)
+	}
+	if e.ended != nil {
+		e.ended.ended()
 	}
 	jr.after(a, e.complete, e.quiet)
 }

@@ -30,6 +30,14 @@ type pool struct {
 	room chan struct{} // closed when the queue drains below limit/2
 	wake chan struct{}
 	wg   sync.WaitGroup
+	// hooks lets a test stop pop at the two points of the lost wake-up
+	// race (see TestPoolStolenNeverWaitsForAWakeUp); nil otherwise.
+	hooks *poolHooks
+}
+
+type poolHooks struct {
+	stolen func() // a goroutine counted idle just stole an activation
+	parked func() // ... found its count spent, queued it, is about to wait
 }
 
 // maxLocalRuns bounds how many activations one pool goroutine runs in a row
@@ -94,6 +102,9 @@ func (p *pool) pop() *activation {
 		p.idleHint.Store(int32(p.idle))
 		p.mu.Unlock()
 		if a := p.steal(); a != nil {
+			if p.hooks != nil {
+				p.hooks.stolen()
+			}
 			p.mu.Lock()
 			if p.idle > 0 {
 				// Not idle after all: undo the count.
@@ -110,6 +121,9 @@ func (p *pool) pop() *activation {
 			p.q = append(p.q, a)
 			p.qlen.Store(int32(len(p.q) - p.head))
 			p.mu.Unlock()
+			if p.hooks != nil {
+				p.hooks.parked()
+			}
 		}
 		<-p.wake
 		p.mu.Lock()

@@ -15,18 +15,22 @@ import (
 // spells them: renaming one breaks this file's build.
 func TestSpecNames(t *testing.T) {
 	var (
-		_ runtime.Message     = map[string]any{}
-		_ runtime.LogicFunc   = func(ctx context.Context, in runtime.Input) error { _ = in.Slot("x"); return nil }
-		_ runtime.Hooks       = runtime.NopHooks{}
-		_ runtime.TraceEntry  = runtime.TraceEntry{Time: time.Time{}, RoutineID: "", Action: "", Details: nil}
-		_ runtime.ExecContext = runtime.ExecContext{RoutineID: "", FlowID: "", Job: (*runtime.JobContext)(nil), Worker: (*runtime.WorkerState)(nil)}
-		_                     = runtime.ErrorHandler{Strategy: runtime.Retry, MaxRetries: 1, Delay: time.Millisecond, Backoff: 2}
-		_                     = []runtime.ErrorStrategy{runtime.Stop, runtime.Continue, runtime.Skip, runtime.Retry}
-		_                     = []runtime.JobStatus{runtime.JobPending, runtime.JobRunning, runtime.JobCompleted, runtime.JobFailed, runtime.JobCancelled}
-		_                     = []runtime.Policy{runtime.Immediate(), runtime.AllSlotsReady(), runtime.BatchSize(2), runtime.TimeInterval(time.Second), runtime.Custom(func(runtime.SlotView) bool { return true })}
-		_                     = []runtime.Option{runtime.WithWorkers(2), runtime.WithTraceLimit(10), runtime.WithHooks(runtime.NopHooks{}), runtime.WithLogger(slog.Default())}
-		_                     = []runtime.PostOption{runtime.OnWorker("w"), runtime.WithJobID("j"), runtime.WithMetadata(runtime.Message{})}
-		_                     = []error{runtime.ErrNoJob, runtime.ErrNoRoutine, runtime.ErrClosed}
+		_ runtime.Message                              = map[string]any{}
+		_ runtime.LogicFunc                            = func(ctx context.Context, in runtime.Input) error { _ = in.Slot("x"); return nil }
+		_ runtime.Hooks                                = runtime.NopHooks{}
+		_ runtime.TraceEntry                           = runtime.TraceEntry{Time: time.Time{}, RoutineID: "", Action: "", Details: nil}
+		_ runtime.ExecContext                          = runtime.ExecContext{RoutineID: "", FlowID: "", Job: (*runtime.JobContext)(nil), Worker: (*runtime.WorkerState)(nil)}
+		_                                              = runtime.ErrorHandler{Strategy: runtime.Retry, MaxRetries: 1, Delay: time.Millisecond, Backoff: 2}
+		_                                              = []runtime.ErrorStrategy{runtime.Stop, runtime.Continue, runtime.Skip, runtime.Retry}
+		_                                              = []runtime.JobStatus{runtime.JobPending, runtime.JobRunning, runtime.JobCompleted, runtime.JobFailed, runtime.JobCancelled}
+		_                                              = []runtime.Policy{runtime.Immediate(), runtime.AllSlotsReady(), runtime.BatchSize(2), runtime.TimeInterval(time.Second), runtime.Custom(func(runtime.SlotView) bool { return true })}
+		_                                              = []runtime.Option{runtime.WithWorkers(2), runtime.WithTraceLimit(10), runtime.WithHooks(runtime.NopHooks{}), runtime.WithLogger(slog.Default())}
+		_                                              = []runtime.PostOption{runtime.OnWorker("w"), runtime.WithJobID("j"), runtime.WithMetadata(runtime.Message{}), runtime.WithTimeout(time.Second)}
+		_                                              = runtime.PanicError{Value: any(nil), Stack: []byte(nil)}
+		_ func(context.Context) error                  = (*runtime.Runtime)(nil).Shutdown
+		_ func(context.Context) []runtimetest.Emission = runtimetest.Emitted
+		_                                              = runtimetest.Emission{Event: "", Payload: runtime.Message{}}
+		_                                              = []error{runtime.ErrNoJob, runtime.ErrNoRoutine, runtime.ErrClosed}
 	)
 
 	r := runtime.NewRoutine("k").Slot("in").Event("out", "v").Policy(runtime.Immediate()).
@@ -81,6 +85,8 @@ func TestSpecNames(t *testing.T) {
 		_ func()                                = job.Complete
 		_ func(error)                           = job.Fail
 		_ func(string, runtime.Message)         = ws.UpdateRoutineState
+		_ func(any)                             = job.SetResult
+		_ func() any                            = job.Result
 	)
 	if job.ID() != "j1" || job.Status() != runtime.JobCompleted || job.Metadata()["user_id"] != "u" || ws.JobsProcessed() != 1 {
 		t.Errorf("job %s %v %v, worker processed %d", job.ID(), job.Status(), job.Metadata(), ws.JobsProcessed())

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/routigen/routigen/runtime"
+	"github.com/routigen/routigen/runtime/internal/testemit"
 )
 
 // FlowID is the flow id of every context NewContext builds.
@@ -18,14 +19,16 @@ var seq atomic.Int64
 
 // NewContext returns a context that looks like an activation of routineID:
 // it carries a fresh job and a fresh worker, both of flow FlowID. The job is
-// marked completed when the test ends, so nothing waits on it.
+// marked completed when the test ends, so nothing waits on it. runtime.Emit
+// works in it (and in contexts WithRoutine derives from it): emits go
+// nowhere but are recorded, for Emitted.
 func NewContext(tb testing.TB, routineID string) (context.Context, *runtime.JobContext, *runtime.WorkerState) {
 	tb.Helper()
 	n := seq.Add(1)
 	worker := runtime.NewWorkerState(tb.Name()+"-worker-"+strconv.FormatInt(n, 10), FlowID)
 	job := runtime.NewJobContext(tb.Name()+"-job-"+strconv.FormatInt(n, 10), FlowID, worker.ID(), nil)
 	tb.Cleanup(job.Complete)
-	ctx := runtime.WithExec(tb.Context(), &runtime.ExecContext{
+	ctx := runtime.WithExec(testemit.With(tb.Context(), new(recorder)), &runtime.ExecContext{
 		RoutineID: routineID,
 		FlowID:    FlowID,
 		Job:       job,
