@@ -14,7 +14,10 @@ version, the oldest version whose stored values it still reads (since), the
 storage key, scope and sharing, each stored field's stored name and type
 (with full import paths, unexported fields included), the fields removed
 since and the named types the fields reach, with their structure. Commit
-it with the code; review its diff like code.
+it with the code; review its diff like code. Job-scope types are recorded and
+held to the same rules although their values live only as long as a job:
+a type then moves between scopes only on purpose, and stays readable if
+job state is ever stored.
 
 routigen gen updates the manifest for a compatible change and bumps the
 type's version:
