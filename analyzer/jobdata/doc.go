@@ -22,8 +22,8 @@
 // Metadata(): an index assignment (m[k] = v, m[k] += v, m[k]++), delete,
 // clear, maps.Copy, maps.Insert and maps.DeleteFunc. Both methods return a
 // copy, so the write never reaches the job. The map is followed through
-// local variables (and fields of local struct variables, struct, slice and
-// map literals), conversions,
+// local variables, fields of local struct variables, struct, slice and map
+// literals (b := batch{meta: job.Metadata()}; b.meta[k] = v), conversions,
 // closures that capture it and helper functions of the same package that
 // return it.
 //

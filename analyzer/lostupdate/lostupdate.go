@@ -35,18 +35,18 @@ var Analyzer = &analysis.Analyzer{
 }
 
 type checker struct {
-	pass  *analysis.Pass
-	r     *suppress.Reporter
-	acc   *accessors.Result
-	calls map[token.Pos]*ast.CallExpr // by Lparen
+	pass *analysis.Pass
+	r    *suppress.Reporter
+	acc  *accessors.Result
+	src  *ssabuild.Result // SSA, and the syntax of SSA positions
 }
 
 func run(pass *analysis.Pass) (any, error) {
 	c := &checker{
-		pass:  pass,
-		r:     suppress.New(pass),
-		acc:   pass.ResultOf[accessors.Analyzer].(*accessors.Result),
-		calls: map[token.Pos]*ast.CallExpr{},
+		pass: pass,
+		r:    suppress.New(pass),
+		acc:  pass.ResultOf[accessors.Analyzer].(*accessors.Result),
+		src:  pass.ResultOf[ssabuild.Analyzer].(*ssabuild.Result),
 	}
 	defer c.r.Finish()
 	if rtapi.IsRuntime(pass.Pkg) {
@@ -54,14 +54,6 @@ func run(pass *analysis.Pass) (any, error) {
 	}
 	if !ssabuild.Uses(pass, c.isWrite) {
 		return nil, nil // no write to check: skip building SSA
-	}
-	for _, f := range pass.Files {
-		ast.Inspect(f, func(n ast.Node) bool {
-			if call, ok := n.(*ast.CallExpr); ok {
-				c.calls[call.Lparen] = call
-			}
-			return true
-		})
 	}
 	for _, fn := range pass.ResultOf[ssabuild.Analyzer].(*ssabuild.Result).SSA().SrcFuncs {
 		for _, b := range fn.Blocks {
@@ -130,7 +122,7 @@ func (c *checker) check(cc *ssa.CallCommon) {
 	if !t.Derives(call.Args[0]) {
 		return
 	}
-	expr := c.calls[cc.Pos()]
+	expr := c.src.Call(cc.Pos())
 	recv := "the accessor"
 	pos := cc.Pos()
 	if expr != nil {
@@ -178,7 +170,7 @@ func (c *checker) checkWorker(cc *ssa.CallCommon, call rtapi.Call) {
 		return
 	}
 	pos := cc.Pos()
-	if a := c.calls[cc.Pos()]; a != nil {
+	if a := c.src.Call(cc.Pos()); a != nil {
 		pos = a.Pos()
 	}
 	c.r.Reportf(pos, "UpdateRoutineState writes state derived from RoutineState with the same key, read in a separate call; concurrent jobs on the worker lose their updates in between: use ModifyRoutineState")
@@ -308,23 +300,21 @@ func assignable(op token.Token) bool {
 // isStatement reports whether call is an expression statement (not deferred
 // or started as a goroutine, whose arguments are evaluated early).
 func (c *checker) isStatement(call *ast.CallExpr) bool {
-	for _, f := range c.pass.Files {
-		if f.FileStart > call.Pos() || call.Pos() >= f.FileEnd {
-			continue
-		}
-		found := false
-		ast.Inspect(f, func(n ast.Node) bool {
-			if found {
-				return false
-			}
-			if es, ok := n.(*ast.ExprStmt); ok && es.X == call {
-				found = true
-			}
-			return n == nil || (n.Pos() <= call.Pos() && call.End() <= n.End())
-		})
-		return found
+	f := c.src.File(call.Pos())
+	if f == nil {
+		return false
 	}
-	return false
+	found := false
+	ast.Inspect(f, func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		if es, ok := n.(*ast.ExprStmt); ok && es.X == call {
+			found = true
+		}
+		return n == nil || (n.Pos() <= call.Pos() && call.End() <= n.End())
+	})
+	return found
 }
 
 func sameExpr(a, b ast.Expr) bool {
@@ -379,12 +369,7 @@ func (c *checker) stateType(pos token.Pos, recvType types.Type) string {
 	if !ok {
 		return ""
 	}
-	var file *ast.File
-	for _, f := range c.pass.Files {
-		if f.FileStart <= pos && pos < f.FileEnd {
-			file = f
-		}
-	}
+	file := c.src.File(pos)
 	if file == nil {
 		return ""
 	}

@@ -17,9 +17,7 @@
 // right answer is to fail: falling back to defaults, to other storage or to
 // doing nothing hides the bug and corrupts state that looks valid.
 //
-// # What is reported
-//
-// The check follows the control flow (in SSA form) from each lookup, once
+// What is reported. The check follows the control flow (in SSA form) from each lookup, once
 // assuming the missing case and once the present one, taking at every test
 // of that lookup only the branch the assumption selects — in an if, a
 // switch, an else-if chain, behind && and ||, with the lookup in the if
@@ -47,9 +45,7 @@
 // error. A deliberate fallback is kept with
 // //routigen:ignore nilfallback <reason>.
 //
-// # Facts
-//
-// Two facts carry what the check learns about a function to the packages
+// Facts. Two facts carry what the check learns about a function to the packages
 // that call it. A function that returns the results of a lookup (the value,
 // and its ok or error) and hands the missing case to its caller — by
 // returning the lookup's ok or error, false, nil or a non-nil error — is a
@@ -60,7 +56,7 @@
 // any name; the generated TOf accessors are recognised through the facts
 // of analyzer/internal/accessors.
 //
-// # Bad
+// Bad:
 //
 //	func count(ctx context.Context, in runtime.Input) error {
 //		ec, _ := runtime.ExecFromContext(ctx)
@@ -73,7 +69,7 @@
 //		return runtime.Emit(ctx, "out", runtime.Message{"count": n})
 //	}
 //
-// # Good
+// Good:
 //
 //	func count(ctx context.Context, in runtime.Input) error {
 //		c, err := CounterOf(ctx)

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/routigen/routigen/analyzer/internal/lookup"
+	"github.com/routigen/routigen/analyzer/internal/rtapi"
 )
 
 // fix rewrites `v, _ := lookup(ctx)`, a statement of its own in a function
@@ -30,7 +31,7 @@ func (c *checker) fix(fn *ssa.Function, l *lookup.Lookup, call *ast.CallExpr) []
 	if l.Callee.Helper || l.Callee.StatusIndex != 1 || l.Callee.Results != 2 || !returnsError(fn) {
 		return nil
 	}
-	file := c.fileOf(call.Pos())
+	file := c.src.File(call.Pos())
 	if file == nil {
 		return nil
 	}
@@ -100,7 +101,7 @@ outer:
 				}
 			}
 		case *ast.Ident:
-			if fn, ok := info.Uses[f].(*types.Func); ok && fn.Pkg() != nil && fn.Pkg().Path() == lookup.RuntimePath {
+			if fn, ok := info.Uses[f].(*types.Func); ok && fn.Pkg() != nil && fn.Pkg().Path() == rtapi.Path {
 				id = f // dot import
 			}
 		}

@@ -4,18 +4,18 @@ import (
 	_ "embed"
 	"fmt"
 	"go/ast"
-	"go/token"
 	"go/types"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/ctrlflow"
 	"golang.org/x/tools/go/analysis/passes/inspect"
-	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/routigen/routigen/analyzer/internal/accessors"
+	"github.com/routigen/routigen/analyzer/internal/docs"
 	"github.com/routigen/routigen/analyzer/internal/lookup"
+	"github.com/routigen/routigen/analyzer/internal/rtapi"
 	"github.com/routigen/routigen/analyzer/internal/ssabuild"
 	"github.com/routigen/routigen/analyzer/internal/suppress"
 )
@@ -26,65 +26,33 @@ var docSource string
 // Analyzer is the nilfallback check.
 var Analyzer = &analysis.Analyzer{
 	Name:      "nilfallback",
-	Doc:       doc(),
+	Doc:       docs.MustExtract(docSource, "nilfallback"),
 	URL:       "https://github.com/routigen/routigen#nilfallback",
 	Run:       run,
 	Requires:  []*analysis.Analyzer{accessors.Analyzer, ctrlflow.Analyzer, inspect.Analyzer, ssabuild.Analyzer},
-	FactTypes: []analysis.Fact{new(HelperFact), new(AlwaysErrFact)},
+	FactTypes: []analysis.Fact{new(helperFact), new(alwaysErrFact)},
 }
 
-// doc returns the analyzer's documentation from the package's: the
-// "nilfallback: ..." line under "# Analyzer nilfallback" is the one-line
-// summary, the rest of the package documentation the long help.
-func doc() string {
-	var lines []string
-	summary := ""
-	for _, line := range strings.Split(docSource, "\n") {
-		if strings.HasPrefix(line, "package ") {
-			break
-		}
-		text, ok := strings.CutPrefix(line, "//")
-		if !ok {
-			continue
-		}
-		text = strings.TrimPrefix(text, " ")
-		if s, ok := strings.CutPrefix(text, "nilfallback: "); ok && summary == "" {
-			summary = s
-			continue
-		}
-		if text == "# Analyzer nilfallback" {
-			continue
-		}
-		lines = append(lines, text)
-	}
-	body := strings.TrimSpace(strings.Join(lines, "\n"))
-	body = strings.Replace(body, "Package nilfallback defines an Analyzer that reports", "The check reports", 1)
-	for strings.Contains(body, "\n\n\n") {
-		body = strings.ReplaceAll(body, "\n\n\n", "\n\n")
-	}
-	return summary + "\n\n" + body
-}
-
-// HelperFact marks a function that returns the results of a context lookup
+// helperFact marks a function that returns the results of a context lookup
 // (its value, and its ok or error when StatusIndex >= 0) and handles the
 // missing case only by handing it to its caller. Callers treat its calls as
 // lookups.
-type HelperFact struct{ Callee lookup.Callee }
+type helperFact struct{ Callee lookup.Callee }
 
-// AFact marks HelperFact as a fact.
-func (*HelperFact) AFact() {}
+// AFact marks helperFact as a fact.
+func (*helperFact) AFact() {}
 
-func (f *HelperFact) String() string { return "lookup helper of " + f.Callee.Base }
+func (f *helperFact) String() string { return "lookup helper of " + f.Callee.Base }
 
-// AlwaysErrFact marks a function whose error result is non-nil on every
+// alwaysErrFact marks a function whose error result is non-nil on every
 // path (it builds the error for a missing job, say): returning its result
 // fails.
-type AlwaysErrFact struct{}
+type alwaysErrFact struct{}
 
-// AFact marks AlwaysErrFact as a fact.
-func (*AlwaysErrFact) AFact() {}
+// AFact marks alwaysErrFact as a fact.
+func (*alwaysErrFact) AFact() {}
 
-func (*AlwaysErrFact) String() string { return "always returns a non-nil error" }
+func (*alwaysErrFact) String() string { return "always returns a non-nil error" }
 
 type checker struct {
 	pass      *analysis.Pass
@@ -92,7 +60,7 @@ type checker struct {
 	helpers   map[*ssa.Function]lookup.Callee
 	helperObj map[*types.Func]lookup.Callee
 	alwaysErr map[*ssa.Function]bool
-	calls     map[token.Pos]*ast.CallExpr // by Lparen
+	src       *ssabuild.Result // SSA, and the syntax of SSA positions
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -101,14 +69,14 @@ func run(pass *analysis.Pass) (any, error) {
 		helpers:   map[*ssa.Function]lookup.Callee{},
 		helperObj: map[*types.Func]lookup.Callee{},
 		alwaysErr: map[*ssa.Function]bool{},
-		calls:     map[token.Pos]*ast.CallExpr{},
+		src:       pass.ResultOf[ssabuild.Analyzer].(*ssabuild.Result),
 	}
 	acc := pass.ResultOf[accessors.Analyzer].(*accessors.Result)
 	c.env = &lookup.Env{Accessors: acc, Helper: c.helper, AlwaysErr: c.isAlwaysErr}
 	r := suppress.New(pass)
 	defer r.Finish()
 	path := strings.TrimSuffix(pass.Pkg.Path(), "_test")
-	if path == lookup.RuntimePath || strings.HasPrefix(path, lookup.RuntimePath+"/") {
+	if path == rtapi.Path || strings.HasPrefix(path, rtapi.Path+"/") {
 		return nil, nil // the runtime implements (and tests) the lookups
 	}
 	if !c.mayLookUp(acc) {
@@ -117,7 +85,7 @@ func run(pass *analysis.Pass) (any, error) {
 		c.syntacticAlwaysErr()
 		return nil, nil
 	}
-	funcs := c.pass.ResultOf[ssabuild.Analyzer].(*ssabuild.Result).SSA().SrcFuncs
+	funcs := c.src.SSA().SrcFuncs
 	// Functions whose error is never nil, to a fixed point.
 	for changed := true; changed; {
 		changed = false
@@ -153,21 +121,16 @@ func run(pass *analysis.Pass) (any, error) {
 			continue
 		}
 		if h, ok := c.helpers[fn]; ok {
-			pass.ExportObjectFact(obj, &HelperFact{Callee: h})
+			pass.ExportObjectFact(obj, &helperFact{Callee: h})
 		}
 		if c.alwaysErr[fn] {
-			pass.ExportObjectFact(obj, new(AlwaysErrFact))
+			pass.ExportObjectFact(obj, new(alwaysErrFact))
 		}
 	}
 
-	ins := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
-	for n := range ins.PreorderSeq((*ast.CallExpr)(nil)) {
-		call := n.(*ast.CallExpr)
-		c.calls[call.Lparen] = call
-	}
 	for _, fn := range funcs {
-		if c.generated(fn) {
-			continue
+		if f := c.src.File(fn.Pos()); f != nil && ast.IsGenerated(f) {
+			continue // never reported: skip the work
 		}
 		for _, l := range c.env.Find(fn) {
 			if d, ok := c.check(fn, l); ok {
@@ -188,7 +151,7 @@ func (c *checker) isAlwaysErr(fn *ssa.Function) bool {
 		return true
 	}
 	if obj, ok := fn.Object().(*types.Func); ok && obj.Pkg() != c.pass.Pkg {
-		return c.pass.ImportObjectFact(obj, new(AlwaysErrFact))
+		return c.pass.ImportObjectFact(obj, new(alwaysErrFact))
 	}
 	return false
 }
@@ -205,7 +168,7 @@ func (c *checker) helper(fn *ssa.Function) (lookup.Callee, bool) {
 		return h, true
 	}
 	if obj.Pkg() != c.pass.Pkg {
-		var f HelperFact
+		var f helperFact
 		if c.pass.ImportObjectFact(obj, &f) {
 			return f.Callee, true
 		}
@@ -271,30 +234,12 @@ func funcName(fn *ssa.Function) string {
 	return fn.Name()
 }
 
-func (c *checker) generated(fn *ssa.Function) bool {
-	for _, f := range c.pass.Files {
-		if f.FileStart <= fn.Pos() && fn.Pos() < f.FileEnd {
-			return ast.IsGenerated(f)
-		}
-	}
-	return false
-}
-
-func (c *checker) fileOf(pos token.Pos) *ast.File {
-	for _, f := range c.pass.Files {
-		if f.FileStart <= pos && pos < f.FileEnd {
-			return f
-		}
-	}
-	return nil
-}
-
 // check decides about one lookup.
 func (c *checker) check(fn *ssa.Function, l *lookup.Lookup) (analysis.Diagnostic, bool) {
 	if l.Escapes() {
 		return analysis.Diagnostic{}, false
 	}
-	call := c.calls[l.Call.Pos()]
+	call := c.src.Call(l.Call.Pos())
 	if call == nil {
 		return analysis.Diagnostic{}, false
 	}

@@ -9,7 +9,7 @@ import (
 	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/routigen/routigen/analyzer/internal/accessors"
-	"github.com/routigen/routigen/analyzer/internal/lookup"
+	"github.com/routigen/routigen/analyzer/internal/rtapi"
 )
 
 // mayLookUp reports whether the package can contain a lookup: it imports
@@ -20,7 +20,7 @@ import (
 // every dependency.
 func (c *checker) mayLookUp(acc *accessors.Result) bool {
 	for _, imp := range c.pass.Pkg.Imports() {
-		if imp.Path() == lookup.RuntimePath {
+		if imp.Path() == rtapi.Path {
 			return true
 		}
 		// Generated accessors are package-level functions, called by name.
@@ -35,14 +35,14 @@ func (c *checker) mayLookUp(acc *accessors.Result) bool {
 	}
 	// A helper may be a method reached through any dependency.
 	for _, f := range c.pass.AllObjectFacts() {
-		if _, ok := f.Fact.(*HelperFact); ok {
+		if _, ok := f.Fact.(*helperFact); ok {
 			return true
 		}
 	}
 	return false
 }
 
-// syntacticAlwaysErr exports AlwaysErrFact, without SSA, on functions whose
+// syntacticAlwaysErr exports alwaysErrFact, without SSA, on functions whose
 // every return statement returns an error that is plainly non-nil: a
 // composite literal or its address, a package-level error variable, or a
 // call of fmt.Errorf, errors.New, errors.Join or a function already known
@@ -81,7 +81,7 @@ func (c *checker) syntacticAlwaysErr() {
 				(fn.Pkg().Path() == "errors" && (fn.Name() == "New" || fn.Name() == "Join")) {
 				return true
 			}
-			return known[fn] || (fn.Pkg() != pass.Pkg && pass.ImportObjectFact(fn, new(AlwaysErrFact)))
+			return known[fn] || (fn.Pkg() != pass.Pkg && pass.ImportObjectFact(fn, new(alwaysErrFact)))
 		case *ast.Ident, *ast.SelectorExpr:
 			var id *ast.Ident
 			if sel, ok := e.(*ast.SelectorExpr); ok {
@@ -121,6 +121,6 @@ func (c *checker) syntacticAlwaysErr() {
 		}
 	}
 	for obj := range known {
-		pass.ExportObjectFact(obj, new(AlwaysErrFact))
+		pass.ExportObjectFact(obj, new(alwaysErrFact))
 	}
 }

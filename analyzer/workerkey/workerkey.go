@@ -2,7 +2,6 @@ package workerkey
 
 import (
 	_ "embed"
-	"go/ast"
 	"go/constant"
 	"go/token"
 	"go/types"
@@ -54,14 +53,14 @@ func run(pass *analysis.Pass) (any, error) {
 	}) {
 		return nil, nil // skip building SSA
 	}
-	calls := callExprs(pass)
+	src := pass.ResultOf[ssabuild.Analyzer].(*ssabuild.Result)
 	pos := func(p token.Pos) token.Pos {
-		if c, ok := calls[p]; ok {
+		if c := src.Call(p); c != nil {
 			return c.Pos()
 		}
 		return p
 	}
-	funcs := pass.ResultOf[ssabuild.Analyzer].(*ssabuild.Result).SSA().SrcFuncs
+	funcs := src.SSA().SrcFuncs
 
 	// Direct uses, and the parameters that flow into keys.
 	keyParams := map[keyParam]string{} // -> the method it reaches
@@ -135,21 +134,6 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 	}
 	return nil, nil
-}
-
-// callExprs maps the Lparen of every call to its expression, so a finding
-// points at the start of the call as written.
-func callExprs(pass *analysis.Pass) map[token.Pos]*ast.CallExpr {
-	m := map[token.Pos]*ast.CallExpr{}
-	for _, f := range pass.Files {
-		ast.Inspect(f, func(n ast.Node) bool {
-			if c, ok := n.(*ast.CallExpr); ok {
-				m[c.Lparen] = c
-			}
-			return true
-		})
-	}
-	return m
 }
 
 // constKey returns the constant string v holds: a constant, or a local

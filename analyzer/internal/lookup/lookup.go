@@ -50,10 +50,8 @@ import (
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/routigen/routigen/analyzer/internal/accessors"
+	"github.com/routigen/routigen/analyzer/internal/rtapi"
 )
-
-// RuntimePath is the import path of the runtime package.
-const RuntimePath = "github.com/routigen/routigen/runtime"
 
 // Kind says what a lookup fetches.
 type Kind int
@@ -143,7 +141,7 @@ func (e *Env) CalleeOf(fn *ssa.Function) (Callee, bool) {
 		fn = o
 	}
 	if obj, ok := fn.Object().(*types.Func); ok && obj.Pkg() != nil {
-		if obj.Pkg().Path() == RuntimePath && obj.Signature().Recv() == nil {
+		if obj.Pkg().Path() == rtapi.Path && obj.Signature().Recv() == nil {
 			if c, ok := runtimeLookups[obj.Name()]; ok {
 				return c, true
 			}
@@ -428,7 +426,7 @@ func IsMissingSentinel(v ssa.Value) bool {
 		return false
 	}
 	g, ok := u.X.(*ssa.Global)
-	if !ok || g.Pkg == nil || g.Pkg.Pkg.Path() != RuntimePath {
+	if !ok || g.Pkg == nil || g.Pkg.Pkg.Path() != rtapi.Path {
 		return false
 	}
 	return g.Name() == "ErrNoJob" || g.Name() == "ErrNoRoutine"

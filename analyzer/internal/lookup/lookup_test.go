@@ -12,6 +12,7 @@ import (
 	"golang.org/x/tools/go/ssa/ssautil"
 
 	"github.com/routigen/routigen/analyzer/internal/lookup"
+	"github.com/routigen/routigen/analyzer/internal/rtapi"
 )
 
 const stub = `package runtime
@@ -100,11 +101,11 @@ func build(t *testing.T) *ssa.Package {
 	}
 	m := imp{}
 	conf := &types.Config{Importer: m}
-	rt, err := conf.Check(lookup.RuntimePath, fset, []*ast.File{parse("rt.go", stub)}, nil)
+	rt, err := conf.Check(rtapi.Path, fset, []*ast.File{parse("rt.go", stub)}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m[lookup.RuntimePath] = rt
+	m[rtapi.Path] = rt
 	pkg, _, err := ssautil.BuildPackage(conf, fset, types.NewPackage("p", "p"), []*ast.File{parse("p.go", src)}, 0)
 	if err != nil {
 		t.Fatal(err)

@@ -37,6 +37,9 @@ type Result struct {
 	pass *analysis.Pass
 	once sync.Once
 	ssa  *buildssa.SSA
+
+	syntaxOnce sync.Once
+	syntax     *syntax
 }
 
 func run(pass *analysis.Pass) (any, error) {

@@ -1,0 +1,50 @@
+package ssabuild
+
+import (
+	"go/ast"
+	"go/token"
+	"sort"
+)
+
+// syntax maps SSA positions back to the source: every check that reports
+// at a call needs the call expression (an SSA call's Pos is its Lparen),
+// and several need the file of a position. Built once per package, on the
+// first question, for all checks.
+type syntax struct {
+	calls map[token.Pos]*ast.CallExpr // by Lparen
+	files []*ast.File                 // by FileStart
+}
+
+func (r *Result) index() *syntax {
+	r.syntaxOnce.Do(func() {
+		s := &syntax{calls: map[token.Pos]*ast.CallExpr{}}
+		s.files = append(s.files, r.pass.Files...)
+		sort.Slice(s.files, func(i, j int) bool { return s.files[i].FileStart < s.files[j].FileStart })
+		for _, f := range s.files {
+			ast.Inspect(f, func(n ast.Node) bool {
+				if c, ok := n.(*ast.CallExpr); ok {
+					s.calls[c.Lparen] = c
+				}
+				return true
+			})
+		}
+		r.syntax = s
+	})
+	return r.syntax
+}
+
+// Call returns the call expression whose opening parenthesis is at lparen
+// (the Pos of an SSA call instruction), or nil.
+func (r *Result) Call(lparen token.Pos) *ast.CallExpr {
+	return r.index().calls[lparen]
+}
+
+// File returns the file of the package that holds pos, or nil.
+func (r *Result) File(pos token.Pos) *ast.File {
+	files := r.index().files
+	i := sort.Search(len(files), func(i int) bool { return files[i].FileEnd > pos })
+	if i < len(files) && files[i].FileStart <= pos {
+		return files[i]
+	}
+	return nil
+}
