@@ -27,8 +27,15 @@
 // closures that capture it and helper functions of the same package that
 // return it.
 //
-// Not reported: calls through an interface of the user's own (the dynamic
-// type is unknown there), maps passed as arguments to other functions, and
+// A copy passed to a function that writes into that parameter is reported
+// at the call (mapx.Stamp(job.Metadata(), k)). Which functions write into
+// which map parameters — directly, or by passing it on to one that does —
+// is a fact of each function, exported to the packages that call it, as
+// x/tools' printf check learns its wrappers; a function that only reads the
+// map, clones it first or rebinds the parameter is not a writer.
+//
+// Not reported: calls through an interface of the user's own or through a
+// function value (the callee is unknown there), and
 // the runtime package and its tests, which implement and test these
 // methods. Generated files are never reported.
 //

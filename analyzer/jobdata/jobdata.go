@@ -25,11 +25,12 @@ var doc string
 
 // Analyzer reports raw job-data writes.
 var Analyzer = &analysis.Analyzer{
-	Name:     "jobdata",
-	Doc:      docs.MustExtract(doc, "jobdata"),
-	URL:      "https://github.com/routigen/routigen#jobdata",
-	Run:      run,
-	Requires: []*analysis.Analyzer{inspect.Analyzer, ssabuild.Analyzer},
+	Name:      "jobdata",
+	Doc:       docs.MustExtract(doc, "jobdata"),
+	URL:       "https://github.com/routigen/routigen#jobdata",
+	Run:       run,
+	Requires:  []*analysis.Analyzer{inspect.Analyzer, ssabuild.Analyzer},
+	FactTypes: []analysis.Fact{new(writesParams)},
 }
 
 const advice = "keep the value in a //routigen:state scope=job struct and use its generated accessor"
@@ -40,8 +41,9 @@ func run(pass *analysis.Pass) (any, error) {
 	if rtapi.IsRuntime(pass.Pkg) {
 		return nil, nil // the runtime implements and tests these methods
 	}
+	writers := exportWriters(pass)
 	checkCalls(pass, r)
-	checkMapWrites(pass, r)
+	checkMapWrites(pass, r, writers)
 	return nil, nil
 }
 
@@ -99,7 +101,7 @@ func constString(pass *analysis.Pass, e ast.Expr) (string, bool) {
 var mapWriters = map[string]bool{"Copy": true, "Insert": true, "DeleteFunc": true}
 
 // checkMapWrites reports writes into the copies Data and Metadata return.
-func checkMapWrites(pass *analysis.Pass, r *suppress.Reporter) {
+func checkMapWrites(pass *analysis.Pass, r *suppress.Reporter, writers map[*types.Func][]int) {
 	if !ssabuild.Uses(pass, func(obj types.Object) bool {
 		return rtapi.IsMethod(obj, rtapi.JobContext, "Data", "Metadata")
 	}) {
@@ -150,8 +152,47 @@ func checkMapWrites(pass *analysis.Pass, r *suppress.Reporter) {
 					if target != nil && t.Derives(target) {
 						r.Reportf(c.Pos(), "this %s is lost: the map %s() returns is a copy of the job's data; %s", what, source, advice)
 					}
+					if fn, arg := writtenArg(pass, c, writers, t); arg >= 0 {
+						r.Reportf(c.Pos(), "%s writes into its argument %d, the map %s() returns: a copy of the job's data, so the write is lost; %s",
+							fn.Name(), arg+1, source, advice)
+					}
 				}
 			}
 		}
 	}
+}
+
+// writtenArg returns the callee of c and the index of the first argument
+// that the callee writes into (writesParams) and that derives from a
+// Data() or Metadata() copy, or -1.
+func writtenArg(pass *analysis.Pass, c *ssa.CallCommon, writers map[*types.Func][]int, t *flow.Tracer) (*types.Func, int) {
+	callee := c.StaticCallee()
+	if callee == nil {
+		return nil, -1
+	}
+	if o := callee.Origin(); o != nil {
+		callee = o
+	}
+	fn, ok := callee.Object().(*types.Func)
+	if !ok {
+		return nil, -1
+	}
+	params, ok := writers[fn]
+	if !ok {
+		var f writesParams
+		if fn.Pkg() == pass.Pkg || !pass.ImportObjectFact(fn, &f) {
+			return nil, -1
+		}
+		params = f.Params
+	}
+	shift := 0
+	if fn.Signature().Recv() != nil {
+		shift = 1 // SSA passes the receiver first
+	}
+	for _, i := range params {
+		if i+shift < len(c.Args) && t.Derives(c.Args[i+shift]) {
+			return fn, i
+		}
+	}
+	return nil, -1
 }

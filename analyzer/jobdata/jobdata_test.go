@@ -9,5 +9,5 @@ import (
 )
 
 func Test(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), jobdata.Analyzer, "jobs")
+	analysistest.Run(t, analysistest.TestData(), jobdata.Analyzer, "jobs", "mapx")
 }

@@ -114,7 +114,7 @@ func helpers(job *runtime.JobContext) {
 	m2["k"] = 1 // want `is lost`
 }
 
-func counter(m runtime.Message) {
+func counter(m runtime.Message) { // want counter:`writes map parameters \[0\]`
 	m["n"] = 1
 }
 
