@@ -101,7 +101,8 @@
 // the committed record of their stored shape: per type its version, the
 // oldest version it reads (since), storage key, scope, sharing, each stored
 // field's stored name and type, fields removed (which may come back only
-// with their type) and the named types the fields reach. One file per
+// with their type) and the named types the fields reach; a type removed
+// keeps its entry, marked removed, for the same reason. One file per
 // package, not per module: it follows the package's routigen_gen.go (the
 // same load, the same errors-block-the-package rule, no merge conflicts
 // between packages, `check ./sub` reads what it needs). Validation numbers

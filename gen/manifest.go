@@ -42,6 +42,10 @@ type mType struct {
 	removed []mRemoved // sorted by stored name
 	named   []mNamed   // sorted by name
 	line    int        // in the manifest file; 0 for the source's shape
+	// removedIn is the version in which the type left the code (0: it is
+	// declared). Its entry stays: the values it stored stay in the store,
+	// so a type that takes its name or key again is held to its shape.
+	removedIn int
 
 	src *srcType // the source's shape only
 }
@@ -117,7 +121,11 @@ func (m *manifest) format() []byte {
 	b.WriteString("# commit it with the code. See routigen explain manifest.\n")
 	fmt.Fprintf(&b, "package %s\n", m.pkg)
 	for _, t := range m.types {
-		fmt.Fprintf(&b, "\nstate %s\n", t.name)
+		if t.removedIn > 0 {
+			fmt.Fprintf(&b, "\nstate %s (removed in version %d)\n", t.name, t.removedIn)
+		} else {
+			fmt.Fprintf(&b, "\nstate %s\n", t.name)
+		}
 		fmt.Fprintf(&b, "\tversion %d\n", t.version)
 		fmt.Fprintf(&b, "\tsince %d\n", t.since)
 		fmt.Fprintf(&b, "\tkey %s\n", t.key)
@@ -161,13 +169,22 @@ func parseManifest(data []byte) (*manifest, error) {
 		case !indented && word == "package" && m.pkg == "" && cur == nil:
 			m.pkg = rest
 		case !indented && word == "state":
-			if !isIdent(rest) {
+			name, gone, isGone := strings.Cut(rest, " ")
+			removedIn := 0
+			if isGone {
+				n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(gone, "(removed in version "), ")"))
+				if err != nil || n < 1 || gone != fmt.Sprintf("(removed in version %d)", n) {
+					return nil, fail("state %q: want NAME or NAME (removed in version N)", rest)
+				}
+				removedIn = n
+			}
+			if !isIdent(name) {
 				return nil, fail("state %q: not a type name", rest)
 			}
-			if len(m.types) > 0 && m.types[len(m.types)-1].name >= rest {
-				return nil, fail("state %s: out of order or given twice", rest)
+			if len(m.types) > 0 && m.types[len(m.types)-1].name >= name {
+				return nil, fail("state %s: out of order or given twice", name)
 			}
-			cur = &mType{name: rest, line: line}
+			cur = &mType{name: name, line: line, removedIn: removedIn}
 			m.types = append(m.types, cur)
 		case indented && cur != nil:
 			if err := cur.parseLine(word, rest); err != nil {

@@ -52,6 +52,21 @@ func reconcile(old, cur *manifest, allow bool) []breakage {
 		}
 		c.removed = slices.DeleteFunc(c.removed, func(r mRemoved) bool { return r.in <= c.since })
 	}
+	// Types gone from the code keep their entry, marked removed.
+	paired := map[*mType]bool{}
+	for _, o := range matched {
+		paired[o] = true
+	}
+	for _, o := range oldTypes {
+		if !paired[o] {
+			g := *o
+			if g.removedIn == 0 {
+				g.removedIn = o.version + 1
+			}
+			cur.types = append(cur.types, &g)
+		}
+	}
+	slices.SortFunc(cur.types, func(a, b *mType) int { return cmp.Compare(a.name, b.name) })
 	slices.SortStableFunc(out, func(a, b breakage) int {
 		return cmp.Or(cmp.Compare(a.pos.Filename, b.pos.Filename), cmp.Compare(a.pos.Line, b.pos.Line), cmp.Compare(a.pos.Column, b.pos.Column))
 	})
@@ -94,7 +109,7 @@ func renamedType(c *mType, old []*mType, matched map[*mType]*mType) []breakage {
 		paired[o] = true
 	}
 	for _, o := range old {
-		if paired[o] || len(o.fields) == 0 || o.scope != c.scope || o.shared != c.shared || !slices.Equal(o.fields, c.fields) {
+		if paired[o] || o.removedIn > 0 || len(o.fields) == 0 || o.scope != c.scope || o.shared != c.shared || !slices.Equal(o.fields, c.fields) {
 			continue
 		}
 		return []breakage{{c.src.t.pos, fmt.Sprintf(

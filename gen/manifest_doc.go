@@ -25,6 +25,8 @@ type's version:
 	- a field added (stored values read it as its zero value)
 	- a field removed (recorded as removed: it may come back only with
 	  the same type)
+	- a state type removed (kept, marked removed: a type that takes its
+	  name or storage key again is held to its shape)
 	- a field renamed that keeps its stored name through the tag:
 	      Total int ` + "`" + `routigen:"name=Count"` + "`" + `
 

@@ -27,6 +27,14 @@ state B
 	key example.com/p.B
 	scope job
 	sharing routine
+
+state C (removed in version 4)
+	version 3
+	since 1
+	key example.com/p.C
+	scope worker
+	sharing routine
+	field N int
 `
 
 // TestManifestRoundTrip checks that format writes back exactly what
@@ -40,6 +48,9 @@ func TestManifestRoundTrip(t *testing.T) {
 		t.Errorf("format(parse(m)) differs:\n%s", UnifiedDiff("want", "got", goodManifest, got))
 	}
 	a := m.types[0]
+	if c := m.types[2]; c.removedIn != 4 || c.fields[0] != (mField{"N", "int"}) {
+		t.Errorf("parsed %+v", c)
+	}
 	if a.version != 3 || a.since != 2 || !a.shared || a.removed[0] != (mRemoved{"Old", "[]example.com/p.Origin", 3}) || a.fields[1].typ != `struct{A int "json:\"a b\""}` {
 		t.Errorf("parsed %+v", a)
 	}
@@ -72,8 +83,11 @@ func TestManifestParseErrors(t *testing.T) {
 		{edit("\tnamed example.com/p.Origin struct{Host string; Port int}\n", "\tnamed example.com/p.Origin\n"), 15, "bad named line"},
 		{edit("\tnamed ", "\tcolour "), 15, `unknown line "colour`},
 		{edit("state B\n", "state A\n"), 17, "state A: out of order or given twice"},
-		{edit("state B\n", "state B C\n"), 17, `state "B C": not a type name`},
-		{edit("package example.com/p\n", ""), 21, "missing package line"},
+		{edit("state B\n", "state B C\n"), 17, `state "B C": want NAME or NAME (removed in version N)`},
+		{edit("state B\n", "state 1B\n"), 17, `state "1B": not a type name`},
+		{edit("package example.com/p\n", ""), 29, "missing package line"},
+		{edit("state C (removed in version 4)", "state C (removed in 4)"), 24, "want NAME or NAME (removed in version N)"},
+		{edit("state C (removed in version 4)", "state C (removed in version 0)"), 24, "want NAME or NAME (removed in version N)"},
 		{edit("\tversion 1\n", "version 1\n"), 18, `unexpected "version 1"`},
 	} {
 		_, err := parseManifest([]byte(c.src))
