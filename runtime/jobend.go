@@ -14,11 +14,23 @@ import (
 
 // finish moves the job to a final status once and reports whether this call
 // did it.
-func (j *JobContext) finish(s JobStatus, err error) bool {
-	if !j.setFinal(s, err) {
+func (j *JobContext) finish(s JobStatus, err error) bool { return j.finishWith(s, err, true) }
+
+// completeSettled is Complete for a job its scheduler found with no work
+// left: no retry or throttle wait is pending, so the owner has nothing to
+// abort.
+func (j *JobContext) completeSettled() { j.finishWith(JobCompleted, nil, false) }
+
+// finishWith is setFinal then ended, under one hold of j.mu.
+func (j *JobContext) finishWith(s JobStatus, err error, abort bool) bool {
+	j.mu.Lock()
+	if !j.setFinalLocked(s, err) {
+		j.mu.Unlock()
 		return false
 	}
-	j.ended()
+	t, afters := j.takeEndersLocked()
+	j.mu.Unlock()
+	j.runEnders(t, afters, abort)
 	return true
 }
 
@@ -28,6 +40,10 @@ func (j *JobContext) finish(s JobStatus, err error) bool {
 func (j *JobContext) setFinal(s JobStatus, err error) bool {
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	return j.setFinalLocked(s, err)
+}
+
+func (j *JobContext) setFinalLocked(s JobStatus, err error) bool {
 	if j.status.Finished() {
 		return false
 	}
@@ -49,9 +65,18 @@ func (j *JobContext) setFinal(s JobStatus, err error) bool {
 // the owner stops the job's retry and throttle waits and runs AfterJob.
 func (j *JobContext) ended() {
 	j.mu.Lock()
+	t, afters := j.takeEndersLocked()
+	j.mu.Unlock()
+	j.runEnders(t, afters, true)
+}
+
+func (j *JobContext) takeEndersLocked() (*time.Timer, []*afterFunc) {
 	t, afters := j.timeout, j.afters
 	j.timeout, j.afters = nil, nil
-	j.mu.Unlock()
+	return t, afters
+}
+
+func (j *JobContext) runEnders(t *time.Timer, afters []*afterFunc, abort bool) {
 	if t != nil {
 		t.Stop()
 	}
@@ -59,7 +84,7 @@ func (j *JobContext) ended() {
 		a.f()
 	}
 	if j.owner != nil {
-		j.owner.finished(j)
+		j.owner.finished(j, abort)
 	}
 }
 
@@ -68,7 +93,7 @@ func (j *JobContext) ended() {
 // formats the id number the owner gave the job.
 type jobOwner interface {
 	count(JobStatus)
-	finished(*JobContext)
+	finished(j *JobContext, abort bool)
 	jobID(n uint64) string
 }
 

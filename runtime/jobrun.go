@@ -24,9 +24,8 @@ type jobRun struct {
 	mu       sync.Mutex
 	insts    []instState
 	instsBuf [3]instState // insts of small flows
-	// quiet is set once the job finished and no work is left; quietCh,
-	// made only when Runtime.Wait asks, is closed then.
-	quiet   bool
+	// quietCh, made only when Runtime.Wait asks, is closed once the job
+	// finished and no work is left: then jr is recycled and gen moves on.
 	quietCh chan struct{}
 	settled bool // settleLocked found no work left
 	// active counts scheduled or running activations (those waiting for a
@@ -153,23 +152,13 @@ func newJobRun(r *Runtime, w *worker, id string, metadata Message) *jobRun {
 func (jr *jobRun) quietWait(gen uint64) <-chan struct{} {
 	jr.mu.Lock()
 	defer jr.mu.Unlock()
-	if jr.quiet || jr.gen != gen {
+	if jr.gen != gen { // quiet, and recycled
 		return nil
 	}
 	if jr.quietCh == nil {
 		jr.quietCh = make(chan struct{})
 	}
 	return jr.quietCh
-}
-
-func (jr *jobRun) setQuiet() {
-	jr.mu.Lock()
-	jr.quiet = true
-	ch := jr.quietCh
-	jr.mu.Unlock()
-	if ch != nil {
-		close(ch)
-	}
 }
 
 func (jr *jobRun) dead() bool { return jr.job.finished.Load() }
@@ -428,7 +417,7 @@ func (jr *jobRun) after(a *activation, complete, quiet bool) {
 		jr.pool.submit(a)
 	}
 	if complete {
-		jr.job.Complete()
+		jr.job.completeSettled()
 	}
 	if quiet {
 		jr.retire()
@@ -447,30 +436,34 @@ func (jr *jobRun) retire() {
 	stop := w.stopped && w.live == 0
 	r.liveMu.Unlock()
 	if f := jr.onQuiet; f != nil {
-		f(jr.job) // before setQuiet: once Wait returns, the Backend has the job
+		f(jr.job) // before quiet: once Wait returns, the Backend has the job
 	}
-	jr.setQuiet() // after after's Complete: Wait returns only once the job finished
+	p := w.plan
+	// Quiet and recycled in one step: once quiet, nothing of the runtime
+	// refers to jr (it is off the live list, no activation, timer or queue
+	// entry of its job is left), and waiters tell by gen.
+	jr.mu.Lock()
+	ch := jr.quietCh
+	jr.recycleLocked()
+	jr.mu.Unlock()
+	if ch != nil {
+		close(ch) // after after's Complete: Wait returns only once the job finished
+	}
 	if stop {
 		w.stop()
 	}
-	jr.recycle()
+	p.runs.Put(jr)
 }
 
-// recycle readies a quiet jobRun for another job of the same plan. Nothing
-// of the runtime refers to it any more: it is off the live list, no
-// activation, timer or queue entry of its job is left.
-func (jr *jobRun) recycle() {
-	jr.mu.Lock()
+// recycleLocked readies a quiet jobRun for another job of the same plan.
+func (jr *jobRun) recycleLocked() {
 	jr.gen++
-	jr.quiet, jr.quietCh, jr.settled, jr.active = false, nil, false, 0
+	jr.quietCh, jr.settled, jr.active = nil, false, 0
 	jr.named = false
 	jr.attempt, jr.onQuiet = 0, nil
 	for i := range jr.insts {
 		st := &jr.insts[i]
 		st.running, st.waiting, st.granted, st.inBlock = false, false, false, false
 	}
-	p := jr.w.plan
 	jr.job, jr.w, jr.block = nil, nil, nil
-	jr.mu.Unlock()
-	p.runs.Put(jr)
 }

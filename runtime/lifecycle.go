@@ -147,8 +147,8 @@ func (w *worker) count(s JobStatus) { w.state.countStatus(s) }
 
 func (w *worker) jobID(n uint64) string { return w.rt.ids.format(n) }
 
-func (w *worker) finished(j *JobContext) {
-	if j.run != nil {
+func (w *worker) finished(j *JobContext, abort bool) {
+	if abort && j.run != nil {
 		j.run.abort(j)
 	}
 	if w.rt.hasHooks {
