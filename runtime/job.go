@@ -118,20 +118,20 @@ func NewJobContext(id, flowID, workerID string, metadata Message) *JobContext {
 
 func newJobContext(id, flowID, workerID string, metadata Message, traceLimit int) *JobContext {
 	j := new(JobContext)
-	j.init(id, flowID, workerID, metadata, traceLimit)
+	j.init(id, flowID, workerID, metadata, traceLimit, time.Now())
 	return j
 }
 
 // init sets up a zero JobContext in place, so the runtime can allocate it
 // together with its own per-job state.
-func (j *JobContext) init(id, flowID, workerID string, metadata Message, traceLimit int) {
+func (j *JobContext) init(id, flowID, workerID string, metadata Message, traceLimit int, created time.Time) {
 	if traceLimit <= 0 {
 		traceLimit = DefaultTraceLimit
 	}
 	traceLimit = min(traceLimit, math.MaxInt32)
 	j.givenID, j.flowID, j.workerID = id, flowID, workerID
 	j.metadata = maps.Clone(metadata)
-	j.createdAt = time.Now()
+	j.createdAt = created
 	j.traceLimit = int32(traceLimit)
 	j.logLimit = DefaultLogLimit
 }

@@ -47,7 +47,12 @@ func (j *JobContext) setFinalLocked(s JobStatus, err error) bool {
 	if j.status.Finished() {
 		return false
 	}
-	j.status, j.err, j.completedAt = s, err, time.Now()
+	j.status, j.err = s, err
+	if j.owner != nil {
+		j.completedAt = j.owner.now()
+	} else {
+		j.completedAt = time.Now()
+	}
 	if j.owner != nil {
 		// Under mu: whoever sees the final status sees it counted.
 		j.owner.count(s)
@@ -95,6 +100,8 @@ type jobOwner interface {
 	count(JobStatus)
 	finished(j *JobContext, abort bool)
 	jobID(n uint64) string
+	// now is the time by the owner's clock (see clock).
+	now() time.Time
 }
 
 // ctxErr is the Err of the job's logic contexts: nil while the job runs,

@@ -104,7 +104,7 @@ func newJobRun(r *Runtime, w *worker, id string, metadata Message) *jobRun {
 	p := w.plan
 	blk := new(jobBlock)
 	job := &blk.job
-	job.init(id, p.id, w.state.id, metadata, r.traceLimit)
+	job.init(id, p.id, w.state.id, metadata, r.traceLimit, r.clock.now())
 	job.logLimit = int32(r.logLimit)
 	job.owner = w
 	if !r.hasHooks {

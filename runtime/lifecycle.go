@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 )
 
 // worker is the runtime side of a WorkerState: the flow it runs, its
@@ -146,6 +147,8 @@ func (r *Runtime) stopWorker(w *worker) {
 func (w *worker) count(s JobStatus) { w.state.countStatus(s) }
 
 func (w *worker) jobID(n uint64) string { return w.rt.ids.format(n) }
+
+func (w *worker) now() time.Time { return w.rt.clock.now() }
 
 func (w *worker) finished(j *JobContext, abort bool) {
 	if abort && j.run != nil {

@@ -34,6 +34,7 @@ type Runtime struct {
 	hasHooks   bool
 	logHandler slog.Handler
 	ids        idSource
+	clock      clock
 
 	// pool is set once, on the first Post; Post reads it without mu.
 	pool atomic.Pointer[pool]
@@ -107,6 +108,7 @@ func New(opts ...Option) *Runtime {
 		closing:    make(chan struct{}),
 	}
 	r.ids.init()
+	r.clock = newClock()
 	for _, o := range opts {
 		o(r)
 	}
