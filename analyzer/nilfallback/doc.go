@@ -38,16 +38,30 @@
 //
 // Not reported: a missing case handed to the caller (a helper that returns
 // the lookup's results; its callers are checked instead, across packages
-// through facts), an ok or error passed on to another function, lookups
-// in the runtime package itself, and generated files. Where the rewrite is
-// mechanical — job, _ := runtime.JobFromContext(ctx) in a function that
-// returns an error — a suggested fix uses runtime.RequireJob and returns its
-// error. A deliberate fallback is kept with
+// through facts), an ok or error passed on to a function that handles it
+// (stores it, decides with it, returns it), lookups in the runtime package
+// and its subpackages, and generated files. An ok or error passed to a
+// function that only prints or logs it is not handled: that call does not
+// count, and the lookup is checked as if it were not there.
+//
+// The lookup's results are followed into the forms real code takes: a
+// variable assigned from them (if j, ok := …; ok { job = j }; if job ==
+// nil {…}), an ok or error kept in a struct field (s.job, s.ok = …), the
+// results a function with a defer keeps in locals until it returns, and
+// named results. A test of ec.RoutineID == "" is a missing case of its own,
+// even after a checked lookup (which never yields an empty ID), so a
+// default for it (key := "default"; if ec.RoutineID != "" {…}) is reported.
+//
+// Where the rewrite is mechanical — job, _ := runtime.JobFromContext(ctx)
+// in a function that returns an error — a suggested fix uses
+// runtime.RequireJob and returns its error. A deliberate fallback is kept with
 // //routigen:ignore nilfallback <reason>.
 //
-// Facts. Two facts carry what the check learns about a function to the packages
-// that call it. A function that returns the results of a lookup (the value,
-// and its ok or error) and hands the missing case to its caller — by
+// Facts. Three facts carry what the check learns about a function to the
+// packages that call it. A function whose every use of an error or bool
+// parameter is an argument of fmt.Print*, fmt.Fprint*, log.Print*,
+// log/slog or of another such function only logs it. A function that
+// returns the results of a lookup (the value, and its ok or error) and hands the missing case to its caller — by
 // returning the lookup's ok or error, false, nil or a non-nil error — is a
 // lookup helper: its calls are checked as lookups, and it is not reported
 // itself. A function whose error result is non-nil on every path (it

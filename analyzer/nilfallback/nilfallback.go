@@ -30,7 +30,7 @@ var Analyzer = &analysis.Analyzer{
 	URL:       "https://github.com/routigen/routigen#nilfallback",
 	Run:       run,
 	Requires:  []*analysis.Analyzer{accessors.Analyzer, ctrlflow.Analyzer, inspect.Analyzer, ssabuild.Analyzer},
-	FactTypes: []analysis.Fact{new(helperFact), new(alwaysErrFact)},
+	FactTypes: []analysis.Fact{new(helperFact), new(alwaysErrFact), new(logsOnly)},
 }
 
 // helperFact marks a function that returns the results of a context lookup
@@ -61,6 +61,7 @@ type checker struct {
 	helperObj map[*types.Func]lookup.Callee
 	alwaysErr map[*ssa.Function]bool
 	src       *ssabuild.Result // SSA, and the syntax of SSA positions
+	logsOnly  map[*types.Func][]int
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -70,15 +71,17 @@ func run(pass *analysis.Pass) (any, error) {
 		helperObj: map[*types.Func]lookup.Callee{},
 		alwaysErr: map[*ssa.Function]bool{},
 		src:       pass.ResultOf[ssabuild.Analyzer].(*ssabuild.Result),
+		logsOnly:  map[*types.Func][]int{},
 	}
 	acc := pass.ResultOf[accessors.Analyzer].(*accessors.Result)
-	c.env = &lookup.Env{Accessors: acc, Helper: c.helper, AlwaysErr: c.isAlwaysErr}
+	c.env = &lookup.Env{Accessors: acc, Helper: c.helper, AlwaysErr: c.isAlwaysErr, OnlyLogs: c.onlyLogsSSA}
 	r := suppress.New(pass)
 	defer r.Finish()
 	path := strings.TrimSuffix(pass.Pkg.Path(), "_test")
 	if path == rtapi.Path || strings.HasPrefix(path, rtapi.Path+"/") {
 		return nil, nil // the runtime implements (and tests) the lookups
 	}
+	c.exportLogsOnly()
 	if !c.mayLookUp(acc) {
 		// No lookup can occur here: skip building SSA (most of the cost),
 		// but still tell importers which functions build errors.

@@ -123,6 +123,10 @@ type Env struct {
 	// AlwaysErr reports whether fn returns a non-nil error on every path;
 	// may be nil.
 	AlwaysErr func(fn *ssa.Function) bool
+	// OnlyLogs reports whether fn does nothing with its i'th parameter
+	// (receiver excluded) but print or log it: an ok or error passed there
+	// is not handled. May be nil.
+	OnlyLogs func(fn *ssa.Function, i int) bool
 }
 
 var runtimeLookups = map[string]Callee{
@@ -170,6 +174,7 @@ type Lookup struct {
 	// kept are the stores that keep the value or status in a struct field
 	// the function reads back (s.job, s.ok = runtime.JobFromContext(ctx)).
 	kept map[*ssa.Store]bool
+	env  *Env
 }
 
 // Find returns the lookups in fn's body (not in its closures).
@@ -185,7 +190,7 @@ func (e *Env) Find(fn *ssa.Function) []*Lookup {
 			if !ok {
 				continue
 			}
-			l := &Lookup{Call: call, Callee: c, Fn: fn}
+			l := &Lookup{Call: call, Callee: c, Fn: fn, env: e}
 			if c.Results == 1 {
 				if c.ValueIndex == 0 {
 					l.Values = append(l.Values, call)

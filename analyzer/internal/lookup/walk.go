@@ -534,11 +534,12 @@ func (l *Lookup) escapes(v ssa.Value, depth int) bool {
 	for _, r := range *v.Referrers() {
 		switch r := r.(type) {
 		case *ssa.Call:
-			if printing(r.Call.StaticCallee()) || isFunc(r.Call.StaticCallee(), "errors", "Is", "As") {
+			callee := r.Call.StaticCallee()
+			if printing(callee) || isFunc(callee, "errors", "Is", "As") {
 				continue
 			}
-			for _, a := range r.Call.Args {
-				if a == v {
+			for i, a := range r.Call.Args {
+				if a == v && !l.onlyLogs(callee, i) {
 					return true
 				}
 			}
@@ -583,4 +584,16 @@ func printing(fn *ssa.Function) bool {
 		return obj.Name() != "Errorf"
 	}
 	return false
+}
+
+// onlyLogs reports whether argument i of a static call of fn is only
+// printed or logged by fn (Env.OnlyLogs; SSA passes a receiver first).
+func (l *Lookup) onlyLogs(fn *ssa.Function, i int) bool {
+	if fn == nil || l.env == nil || l.env.OnlyLogs == nil {
+		return false
+	}
+	if fn.Signature.Recv() != nil {
+		i--
+	}
+	return i >= 0 && l.env.OnlyLogs(fn, i)
 }
