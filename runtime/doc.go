@@ -1,13 +1,69 @@
 // Package runtime runs flows of routines for jobs, with state that is typed
 // and isolated by construction.
 //
-// A [Routine] declares named input slots, named output events, an
-// activation [Policy], its [LogicFunc] and an [ErrorHandler]. A [Flow] places
-// routine instances under ids ([Flow.Add]) and wires an event of one
-// instance to a slot of another ([Flow.Connect]); fan-out, fan-in and cycles
-// are allowed. A [Runtime] registers flows, starts workers ([Runtime.Exec])
-// and runs jobs ([Runtime.Post]). Logic receives the messages it consumed
-// in an [Input] and sends new ones with [Emit].
+// A [Routine] declares input slots and output events, typed ([In], [Out])
+// or untyped ([Routine.Slot], [Routine.Event]), an activation [Policy], its
+// [LogicFunc] and an [ErrorHandler]. A [Flow] places routine instances under
+// ids ([Flow.Add]) and wires an event of one instance to a slot of another
+// ([Flow.Connect]); fan-out, fan-in and cycles are allowed. A [Runtime]
+// registers flows, starts workers ([Runtime.Exec]) and runs jobs
+// ([Runtime.Post], [In.Post]). Logic receives what it consumed in an
+// [Input] and sends new messages with [Out.Emit] or [Emit].
+//
+// # Typed ports
+//
+// A port is declared once, at package level, with its payload type, and
+// that one value is used everywhere the port is named:
+//
+//	var (
+//		orderIn  = runtime.NewIn[Order]("order")   // a slot of Orders
+//		accepted = runtime.NewOut[Order]("accepted") // an event of Orders
+//	)
+//
+//	intake := runtime.NewRoutine("intake").In(orderIn).Out(accepted).
+//		Logic(func(ctx context.Context, in runtime.Input) error {
+//			for _, o := range orderIn.From(in) { // []Order, no assertion
+//				if err := accepted.Emit(ctx, o); err != nil { // takes an Order
+//					return err
+//				}
+//			}
+//			return nil
+//		})
+//
+//	job, err := orderIn.Post(ctx, rt, "shop", "intake", Order{ID: 1})
+//
+// Why it is shaped so: Go has no generic methods, so a *Routine cannot
+// declare Slot[T]; a typed value that carries both the name and the type
+// lets the builder, the logic and the poster share one declaration, and a
+// typo or a wrong type is a compile error instead of a nil map read at run
+// time. The ports stay plain values (no registry, no reflection in logic):
+// From and Emit are a slot lookup and a type-checked hand-over, and a
+// single value read from a slot is not copied.
+//
+// Types are checked where a check can name the mistake: [Flow.Connect] (and
+// Register) reject an event whose payload type differs from its target
+// slot's, naming both ends and both types ([ErrPayloadType]); [In.Post] and
+// [Runtime.Post] reject a payload of the wrong type for the slot, leaving no
+// job; [Out.Emit] (and [Emit]) reject an event the routine declared with
+// another type; [In.From] panics — failing the job with a [PanicError] that
+// says which slot and which types — when the routine declared the slot with
+// another type, a mistake in the program that a silent nil would hide.
+//
+// Untyped ports carry [Message] and are exactly ports of type Message:
+// NewIn[Message]("x") is Slot("x") and NewOut[Message]("x") is Event("x").
+// So an untyped event connects to an untyped slot or to an In[Message], a
+// typed event of T only to a slot of T, and an Out[Message] to an untyped
+// slot; nothing else mixes. [Input.Slot] of a typed slot (other than
+// Message) returns nil: read it with From.
+//
+// Observers written for Messages see a typed value v as
+// Message{[ValueKey]: v}, made only when they look: the hooks OnEmit and
+// BeforeEnqueue, [SlotView.Messages] of a Custom policy ([In.Queued] reads
+// the typed values), and runtimetest.Emission.Payload (whose Value holds v;
+// runtimetest.EmittedOf returns the []T). Batches hand From exactly n
+// values. Traces record counts and errors, never payloads, so they are the
+// same for typed and untyped ports. [InputWith] builds an Input holding
+// typed values, for calling logic directly in tests.
 //
 // # Routines, instances, workers and jobs
 //

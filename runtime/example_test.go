@@ -181,3 +181,70 @@ func (tenantHooks) BeforeJob(ctx context.Context, job *runtime.JobContext) error
 	}
 	return nil
 }
+
+type exOrder struct {
+	ID    int
+	Total float64
+}
+
+var (
+	exOrderIn  = runtime.NewIn[exOrder]("order")
+	exAccepted = runtime.NewOut[exOrder]("accepted")
+	exTotalIn  = runtime.NewIn[float64]("total")
+)
+
+// Typed ports: logic reads []exOrder and emits an exOrder, with no type
+// assertion and no string key; Connect checks the payload types.
+func ExampleIn() {
+	intake := runtime.NewRoutine("intake").In(exOrderIn).Out(exAccepted).
+		Logic(func(ctx context.Context, in runtime.Input) error {
+			for _, o := range exOrderIn.From(in) {
+				if o.Total > 0 {
+					if err := exAccepted.Emit(ctx, o); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+	billing := runtime.NewRoutine("billing").In(exOrderIn).
+		Logic(func(ctx context.Context, in runtime.Input) error {
+			for _, o := range exOrderIn.From(in) {
+				fmt.Printf("bill order %d: %.2f\n", o.ID, o.Total)
+			}
+			return nil
+		})
+	report := runtime.NewRoutine("report").In(exTotalIn).Logic(nopLogic)
+
+	f := runtime.NewFlow("shop")
+	for _, err := range []error{
+		f.Add("intake", intake),
+		f.Add("billing", billing),
+		f.Add("report", report),
+		f.Connect("intake", "accepted", "billing", "order"),
+	} {
+		if err != nil {
+			panic(err)
+		}
+	}
+	// An event of orders does not go into a slot of float64s.
+	fmt.Println(f.Connect("intake", "accepted", "report", "total"))
+
+	rt := runtime.New()
+	defer rt.Close()
+	if err := rt.Register(f); err != nil {
+		panic(err)
+	}
+	ctx := context.Background()
+	job, err := exOrderIn.Post(ctx, rt, "shop", "intake", exOrder{ID: 7, Total: 12.5})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(job.Wait(ctx))
+	// Output:
+	// runtime: flow "shop": connect intake.accepted -> report.total: the event carries runtime_test.exOrder, the slot takes float64: runtime: payload type mismatch
+	// bill order 7: 12.50
+	// <nil>
+}
+
+func nopLogic(context.Context, runtime.Input) error { return nil }

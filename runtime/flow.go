@@ -95,8 +95,8 @@ func (c connection) checkTypes(event, slot reflect.Type) error {
 	if event == slot {
 		return nil
 	}
-	return fmt.Errorf("connect %s.%s -> %s.%s: event %s.%s carries %s, slot %s.%s takes %s: %w",
-		c.from, c.event, c.to, c.slot, c.from, c.event, typeName(event), c.to, c.slot, typeName(slot), ErrPayloadType)
+	return fmt.Errorf("connect %s.%s -> %s.%s: the event carries %s, the slot takes %s: %w",
+		c.from, c.event, c.to, c.slot, typeName(event), typeName(slot), ErrPayloadType)
 }
 
 // OnError sets the flow's default error handler, for routines that set none.
