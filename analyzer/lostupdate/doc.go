@@ -24,7 +24,12 @@
 //   - a.Store(x) where x derives from a.Load() or a field getter of the same
 //     accessor;
 //   - w.UpdateRoutineState(id, m) where m derives from w.RoutineState(id),
-//     with the same worker and the same key, in the same function.
+//     with the same worker and the same key, in the same function;
+//   - incr(a.F, a.SetF): the getter and setter of one accessor passed as
+//     method values to a function that calls the setter with a value
+//     computed from the getter (func incr(get func() int, set func(int)) {
+//     set(get() + 1) }), in any package: which parameters such a function
+//     reads and writes is a fact exported to its callers.
 //
 // "Derives" follows the data flow within the function: local variables,
 // operators, conversions, fields, elements, composite literals, function

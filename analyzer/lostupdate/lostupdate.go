@@ -30,8 +30,9 @@ var Analyzer = &analysis.Analyzer{
 	Name:     "lostupdate",
 	Doc:      docs.MustExtract(doc, "lostupdate"),
 	URL:      "https://github.com/routigen/routigen#lostupdate",
-	Run:      run,
-	Requires: []*analysis.Analyzer{ssabuild.Analyzer, accessors.Analyzer},
+	Run:       run,
+	Requires:  []*analysis.Analyzer{ssabuild.Analyzer, accessors.Analyzer},
+	FactTypes: []analysis.Fact{new(splitsUpdate)},
 }
 
 type checker struct {
@@ -52,14 +53,16 @@ func run(pass *analysis.Pass) (any, error) {
 	if rtapi.IsRuntime(pass.Pkg) {
 		return nil, nil // the runtime implements and tests these methods
 	}
+	splitters := exportSplitters(pass)
 	if !ssabuild.Uses(pass, c.isWrite) {
 		return nil, nil // no write to check: skip building SSA
 	}
-	for _, fn := range pass.ResultOf[ssabuild.Analyzer].(*ssabuild.Result).SSA().SrcFuncs {
+	for _, fn := range c.src.SSA().SrcFuncs {
 		for _, b := range fn.Blocks {
 			for _, in := range b.Instrs {
 				if ci, ok := in.(ssa.CallInstruction); ok {
 					c.check(ci.Common())
+					c.checkSplitter(ci.Common(), splitters)
 				}
 			}
 		}

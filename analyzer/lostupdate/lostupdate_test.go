@@ -9,5 +9,5 @@ import (
 )
 
 func Test(t *testing.T) {
-	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), lostupdate.Analyzer, "state", "counters", "handwritten")
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), lostupdate.Analyzer, "state", "counters", "handwritten", "fnutil")
 }
