@@ -27,9 +27,9 @@ var doc string
 
 // Analyzer reports lost read-modify-write updates.
 var Analyzer = &analysis.Analyzer{
-	Name:     "lostupdate",
-	Doc:      docs.MustExtract(doc, "lostupdate"),
-	URL:      "https://github.com/routigen/routigen#lostupdate",
+	Name:      "lostupdate",
+	Doc:       docs.MustExtract(doc, "lostupdate"),
+	URL:       "https://github.com/routigen/routigen#lostupdate",
 	Run:       run,
 	Requires:  []*analysis.Analyzer{ssabuild.Analyzer, accessors.Analyzer},
 	FactTypes: []analysis.Fact{new(splitsUpdate)},
