@@ -338,3 +338,77 @@ func TestStartServerConfig(t *testing.T) {
 		t.Errorf("ClientURL %q", tcp.ClientURL())
 	}
 }
+
+// holdFlow's logic holds its first attempt until its context ends, and
+// returns its attempt as the result.
+func holdFlow(t testing.TB, started chan<- struct{}) *runtime.Flow {
+	r := runtime.NewRoutine("hold").Slot("in").Logic(func(ctx context.Context, in runtime.Input) error {
+		ec, err := runtime.RequireExec(ctx)
+		if err != nil {
+			return err
+		}
+		if ec.Attempt == 1 {
+			started <- struct{}{}
+			<-ctx.Done()
+			return ctx.Err()
+		}
+		ec.Job.SetResult(ec.Attempt)
+		return nil
+	})
+	f := runtime.NewFlow("hold")
+	if err := f.Add("hold", r); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// A node whose Shutdown deadline passes hands its running jobs back: they
+// run again on another node and are never seen cancelled.
+func TestShutdownHandsJobsBack(t *testing.T) {
+	s := testServer(t)
+	p := newPrefix()
+	started := make(chan struct{}, 4)
+	front, _ := testNode(t, s, p, runtime.PostOnly())
+	a, _ := testNode(t, s, p, runtime.WithNodeID("a"))
+	register(t, front, holdFlow(t, started))
+	register(t, a, holdFlow(t, started))
+	ctx := timeout(t, 20*time.Second)
+	job, err := front.Post(ctx, "hold", "hold", "in", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	b, _ := testNode(t, s, p, runtime.WithNodeID("b"))
+	register(t, b, holdFlow(t, started))
+	sctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	defer cancel()
+	if err := a.Shutdown(sctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Shutdown: %v, want its ctx's error", err)
+	}
+	if job.Status().Finished() {
+		t.Fatalf("the handed-back job shows %v on its poster", job.Status())
+	}
+	if err := job.Wait(ctx); err != nil || job.Result() != 2 {
+		t.Errorf("handed-back job: %v, result %#v, want attempt 2", err, job.Result())
+	}
+}
+
+// WithTimeout ends a job on whichever node runs it.
+func TestWithTimeoutAcrossNodes(t *testing.T) {
+	s := testServer(t)
+	p := newPrefix()
+	started := make(chan struct{}, 1)
+	front, _ := testNode(t, s, p, runtime.PostOnly())
+	back, _ := testNode(t, s, p)
+	register(t, front, holdFlow(t, started))
+	register(t, back, holdFlow(t, started))
+	ctx := timeout(t, 20*time.Second)
+	job, err := front.Post(ctx, "hold", "hold", "in", nil, runtime.WithTimeout(100*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = job.Wait(ctx)
+	if !errors.Is(err, context.DeadlineExceeded) || job.Status() != runtime.JobCancelled {
+		t.Errorf("timed-out job: %v, status %v", err, job.Status())
+	}
+}

@@ -40,7 +40,12 @@ func appendSpecHead(b []byte, s *runtime.JobSpec) []byte {
 	if s.Named {
 		named = 1
 	}
-	return binary.AppendVarint(append(b, named), s.CreatedAt.UnixNano())
+	b = binary.AppendVarint(append(b, named), s.CreatedAt.UnixNano())
+	var deadline int64
+	if !s.Deadline.IsZero() {
+		deadline = s.Deadline.UnixNano()
+	}
+	return binary.AppendVarint(b, deadline)
 }
 
 func (d *decoder) specHead(s *runtime.JobSpec) {
@@ -49,6 +54,9 @@ func (d *decoder) specHead(s *runtime.JobSpec) {
 	}
 	s.Named = d.byte() == 1
 	s.CreatedAt = time.Unix(0, d.varint())
+	if n := d.varint(); n != 0 {
+		s.Deadline = time.Unix(0, n)
+	}
 }
 
 func (d *decoder) version() {

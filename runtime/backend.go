@@ -58,6 +58,9 @@ type JobSpec struct {
 	// Named says the id came from WithJobID: the Backend must then find an
 	// earlier job of that id, however old, and run no second one.
 	Named bool
+	// Deadline is when WithTimeout ends the job, wherever it runs; zero
+	// for none.
+	Deadline time.Time
 }
 
 // Outcome is how a job ended, as a Backend records it.
@@ -129,7 +132,7 @@ func (n *Node) Run(spec *JobSpec, attempt int, done func(job *JobContext, releas
 	if err != nil {
 		return nil, fmt.Errorf("runtime: run job %q: %w", spec.ID, err)
 	}
-	jr, err := r.admit(w, spec.ID, true, spec.Metadata)
+	jr, err := r.admit(w, spec.ID, spec.Metadata, spec.Deadline)
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +148,14 @@ func (n *Node) Run(spec *JobSpec, attempt int, done func(job *JobContext, releas
 		}
 		job.setRunning()
 	}
-	jr.onQuiet = func(j *JobContext) { done(j, r.releasing.Load() && j.Status() == JobCancelled) }
+	jr.onQuiet = func(j *JobContext) {
+		if s := j.Status(); s.Finished() { // else it never started: Run's error says why
+			done(j, r.releasing.Load() && s == JobCancelled)
+		}
+	}
+	if !spec.Deadline.IsZero() {
+		job.armTimeout(time.Until(spec.Deadline))
+	}
 	if err := jr.post(nd, si, data); err != nil {
 		return nil, fmt.Errorf("runtime: run job %q: %w", spec.ID, err)
 	}
@@ -213,8 +223,9 @@ func (n *Node) LoadWorker(flowID, workerID string, snap WorkerSnapshot) error {
 
 // admit makes a job of w and reserves its id on the live list: the part of
 // a post between resolving its target and delivering its first message.
-func (r *Runtime) admit(w *worker, id string, named bool, metadata Message) (*jobRun, error) {
+func (r *Runtime) admit(w *worker, id string, metadata Message, deadline time.Time) (*jobRun, error) {
 	jr := newJobRun(r, w, id, metadata)
+	jr.job.deadline = deadline
 	var err error
 	r.liveMu.Lock()
 	switch {
@@ -222,7 +233,7 @@ func (r *Runtime) admit(w *worker, id string, named bool, metadata Message) (*jo
 		err = fmt.Errorf("runtime: run job %q: %w", id, ErrClosed)
 	case w.stopped:
 		err = fmt.Errorf("runtime: run job %q: worker %q: %w", id, w.state.id, ErrWorkerStopped)
-	case named && r.named[id] != nil:
+	case r.named[id] != nil:
 		err = fmt.Errorf("runtime: run job %q: it is running: %w", id, ErrDuplicate)
 	}
 	if err != nil {
@@ -236,10 +247,8 @@ func (r *Runtime) admit(w *worker, id string, named bool, metadata Message) (*jo
 		}
 	}
 	r.live.push(jr)
-	if named {
-		r.named[id] = jr
-		jr.named = true
-	}
+	r.named[id] = jr
+	jr.named = true
 	w.live++
 	r.liveMu.Unlock()
 	if err := w.start(); err != nil {
@@ -275,6 +284,9 @@ func (r *Runtime) postRemote(ctx context.Context, flowID, routineID, slot string
 	}
 	spec := &JobSpec{ID: o.jobID, FlowID: flowID, WorkerID: o.worker, RoutineID: routineID, Slot: slot,
 		Data: data, Metadata: o.metadata, CreatedAt: time.Now(), Named: o.jobID != ""}
+	if o.hasTimeout {
+		spec.Deadline = spec.CreatedAt.Add(o.timeout)
+	}
 	if spec.ID == "" {
 		spec.ID = r.ids.next()
 	}
