@@ -52,7 +52,7 @@ func NewBackend(nc *nats.Conn, opts ...Option) (*Backend, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, fmt.Errorf("jetstream: new backend: %w", err)
 	}
-	js, err := jetstream.New(nc)
+	js, err := jetstream.New(nc, jetstream.WithPublishAsyncTimeout(cfg.callTimeout))
 	if err != nil {
 		return nil, fmt.Errorf("jetstream: new backend: %w", err)
 	}
@@ -114,10 +114,11 @@ func (b *Backend) call(ctx context.Context) (context.Context, context.CancelFunc
 // Open implements runtime.Backend: it starts the background loops.
 func (b *Backend) Open(node *runtime.Node) {
 	b.node = node
-	b.bg.Add(2 + b.cfg.finishers)
+	b.bg.Add(3 + b.cfg.finishers)
 	for range b.cfg.finishers {
 		go b.fin.loop()
 	}
+	go b.fin.ackLoop()
 	go b.watches.loop(b)
 	go b.progressLoop()
 }
@@ -149,6 +150,12 @@ func (b *Backend) Submit(ctx context.Context, s *runtime.JobSpec) error {
 		return fmt.Errorf("jetstream: publish job %q: %w", s.ID, err)
 	}
 	return nil
+}
+
+// recordSubject is where the record of jobID is written: its key in the
+// records bucket.
+func (b *Backend) recordSubject(jobID string) string {
+	return "$KV." + b.cfg.prefix + "_records." + token(jobID)
 }
 
 func (b *Backend) jobSubject(workerID, jobID string) string {

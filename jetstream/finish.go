@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/routigen/routigen/runtime"
 )
@@ -30,13 +31,15 @@ type finisher struct {
 	mu      sync.Mutex
 	queue   []finishItem
 	wake    chan struct{}
-	pending int           // pushed and not yet finished; guarded by mu
-	idle    chan struct{} // closed when pending drops to 0, made by drain
+	acks    chan pendingRecord // records written, not yet confirmed
+	pending int                // pushed and not yet finished; guarded by mu
+	idle    chan struct{}      // closed when pending drops to 0, made by drain
 }
 
 func (f *finisher) init(b *Backend) {
 	f.b = b
 	f.wake = make(chan struct{}, 1)
+	f.acks = make(chan pendingRecord, 4096)
 }
 
 func (f *finisher) push(it finishItem) {
@@ -81,9 +84,7 @@ func (f *finisher) loop() {
 		case <-f.wake:
 		case <-f.b.stop:
 			for it, ok := f.pop(); ok; it, ok = f.pop() {
-				it.w.untrack(it.spec.ID)
-				_ = it.msg.Nak()
-				f.done()
+				f.settle(it, false)
 			}
 			return
 		}
@@ -121,13 +122,11 @@ func (f *finisher) done() {
 }
 
 func (f *finisher) finish(it finishItem) {
-	defer f.done()
 	b, w, id := f.b, it.w, it.spec.ID
-	defer w.untrack(id)
 	if it.released || !b.nc.IsConnected() {
 		// The node shut down under it, or the server is out of reach:
 		// another node (or this one, later) runs it again.
-		_ = it.msg.Nak()
+		f.settle(it, false)
 		return
 	}
 	o := it.outcome
@@ -140,27 +139,104 @@ func (f *finisher) finish(it finishItem) {
 			// Not acknowledged: the job runs again on the new owner,
 			// whose state this job's changes never reached.
 			w.lose()
+			f.settle(it, false)
 			return
 		default: // the server: try again later, elsewhere or here
-			_ = it.msg.Nak()
+			f.settle(it, false)
 			return
 		}
 	}
+	// The record is written asynchronously (first write wins: it expects
+	// no earlier revision of its key); the acker acknowledges the job once
+	// the server has it. Jobs finish in a pipeline, not one round trip
+	// each.
 	rec := encodeRecord(it.spec, o)
-	ctx, cancel := b.call(b.bgCtx)
-	_, err := b.records.Create(ctx, token(id), rec)
-	cancel()
-	if err != nil && !errors.Is(err, jetstream.ErrKeyExists) && !errors.Is(err, jetstream.ErrKeyRevisionMismatch) {
-		_ = it.msg.Nak()
+	fut, err := b.js.PublishMsgAsync(&nats.Msg{Subject: b.recordSubject(id), Data: rec},
+		jetstream.WithExpectLastSequencePerSubject(0))
+	if err != nil {
+		f.settle(it, false)
+		return
+	}
+	f.acks <- pendingRecord{it: it, fut: fut, rec: rec}
+}
+
+// pendingRecord is a job whose record is on its way to the server.
+type pendingRecord struct {
+	it  finishItem
+	fut jetstream.PubAckFuture
+	rec []byte
+}
+
+// ackLoop acknowledges the jobs whose records the server stored, in the
+// order they were written.
+func (f *finisher) ackLoop() {
+	defer f.b.bg.Done()
+	for {
+		select {
+		case p := <-f.acks:
+			f.recorded(p)
+		case <-f.b.stop:
+			for {
+				select {
+				case p := <-f.acks:
+					f.recorded(p)
+				default:
+					return
+				}
+			}
+		}
+	}
+}
+
+// recorded waits for one record's write (bounded by the publish timeout)
+// and acknowledges its job, or hands it back.
+func (f *finisher) recorded(p pendingRecord) {
+	id := p.it.spec.ID
+	select {
+	case <-p.fut.Ok():
+	case err := <-p.fut.Err():
+		if !recordExists(err) {
+			f.settle(p.it, false)
+			return
+		}
+		f.settle(p.it, true) // a first run's record stands
 		return
 	}
 	if afterRecord != nil {
 		afterRecord(id)
 	}
-	_ = it.msg.Ack()
-	if err == nil {
-		if _, out, derr := decodeRecord(rec); derr == nil {
-			b.watches.report(token(id), out) // local posters need not wait for the watch
+	f.settle(p.it, true)
+	if _, out, err := decodeRecord(p.rec); err == nil {
+		f.b.watches.report(token(id), out) // local posters need not wait for the watch
+	}
+}
+
+// settle acknowledges a job (its record is stored) or hands it back for
+// another run, and counts it finished.
+func (f *finisher) settle(it finishItem, ack bool) {
+	if ack {
+		_ = it.msg.Ack()
+	} else {
+		_ = it.msg.Nak()
+	}
+	it.w.untrack(it.spec.ID)
+	f.done()
+}
+
+// recordExists reports a record write refused because the key has a
+// record already.
+func recordExists(err error) bool { return casConflict(err) }
+
+// casConflict reports a write refused because the key's revision is not
+// the one expected: code 10071 on a single server, 10164 on replicated
+// streams.
+func casConflict(err error) bool {
+	var apiErr *jetstream.APIError
+	if errors.As(err, &apiErr) {
+		switch apiErr.ErrorCode {
+		case jetstream.JSErrCodeStreamWrongLastSequence, jetstream.JSErrCodeStreamWrongLastSequenceConstant:
+			return true
 		}
 	}
+	return errors.Is(err, jetstream.ErrKeyExists) || errors.Is(err, jetstream.ErrKeyRevisionMismatch)
 }

@@ -26,8 +26,8 @@ func defaults() config {
 		prefix:      "routigen",
 		callTimeout: 5 * time.Second,
 		dupWindow:   2 * time.Minute,
-		maxInFlight: 1024,
-		finishers:   4,
+		maxInFlight: 4096,
+		finishers:   16,
 	}
 }
 

@@ -97,7 +97,7 @@ func (w *served) startConsuming() error {
 	}
 	cc, err := w.cons.Consume(w.handle,
 		jetstream.PullPriorityGroup(ownerGroup),
-		jetstream.PullMaxMessages(min(w.b.cfg.maxInFlight, 256)),
+		jetstream.PullMaxMessages(w.b.cfg.maxInFlight),
 		jetstream.PullExpiry(max(w.b.cfg.ackWait, time.Second)),
 		jetstream.ConsumeErrHandler(func(jetstream.ConsumeContext, error) {}))
 	if err != nil {
@@ -133,6 +133,7 @@ func (w *served) stopConsuming() {
 // handle takes one delivered job (on the consumer's goroutine).
 func (w *served) handle(msg jetstream.Msg) {
 	b := w.b
+
 	attempt := 1
 	if meta, err := msg.Metadata(); err == nil {
 		attempt = int(meta.NumDelivered)
@@ -268,7 +269,7 @@ func (w *served) saveState(ctx context.Context) error {
 		rev, err = b.state.Update(cctx, w.key, doc, w.rev)
 	}
 	switch {
-	case errors.Is(err, jetstream.ErrKeyExists), errors.Is(err, jetstream.ErrKeyRevisionMismatch):
+	case casConflict(err):
 		w.lost, w.loaded = true, false
 		return errLostOwnership
 	case err != nil:

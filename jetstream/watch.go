@@ -87,9 +87,8 @@ func (s *watchSet) loop(b *Backend) {
 	}()
 	for {
 		if kw == nil {
-			wctx, wcancel := b.call(ctx)
-			w, err := b.records.WatchAll(wctx, jetstream.UpdatesOnly(), jetstream.IgnoreDeletes())
-			wcancel()
+			// The watcher lives as long as its ctx: the backend's.
+			w, err := b.records.WatchAll(ctx, jetstream.UpdatesOnly(), jetstream.IgnoreDeletes())
 			if err == nil {
 				kw, updates = w, w.Updates()
 			}
