@@ -6,7 +6,8 @@
 // context.
 //
 // The flow is the same as the example's (loops.NewFlow with this
-// controller): two instances of the controller, loop_a (limit 3) and loop_b
+// controller, so its messages are the example's typed loops.Pass: what this
+// "before" shows is the state, not the messages): two instances of the controller, loop_a (limit 3) and loop_b
 // (limit 7), in one flow. Both count on the same key of the same job, so
 // each one's count includes the other's iterations and the loops end early:
 // in every job at least one controller stops before its limit. Run it with
@@ -27,7 +28,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"maps"
 
 	"github.com/routigen/routigen/examples/multiloop/loops"
 	"github.com/routigen/routigen/runtime"
@@ -36,15 +36,13 @@ import (
 // Controller is the old-way loop controller (a loops.ControllerFunc).
 func Controller(limit int) *runtime.Routine {
 	return runtime.NewRoutine("loop_controller").
-		Slot("input").
-		Event("continue", "controller", "iteration").
-		Event("done", "controller", "iteration").
+		In(loops.Input).Out(loops.Continue).Out(loops.Done).
 		Logic(func(ctx context.Context, in runtime.Input) error {
 			// Fault 1 (nilfallback): a missing job or activation is not an
 			// error; the loop just counts from 1 every time.
 			ec, _ := runtime.ExecFromContext(ctx)
 			job, ok := runtime.JobFromContext(ctx)
-			for _, msg := range in.Slot("input") {
+			for _, p := range loops.Input.From(in) {
 				n := 1
 				if ok {
 					// Fault 2 (jobdata): one flat key for every
@@ -57,13 +55,12 @@ func Controller(limit int) *runtime.Routine {
 					n = p + 1
 					job.SetData("loop_iteration", n)
 				}
-				out := maps.Clone(msg)
-				out["controller"], out["iteration"] = ec.RoutineID, n
-				event := "continue"
+				p.Controller, p.Iteration = ec.RoutineID, n
+				next := loops.Continue
 				if n >= limit {
-					event = "done"
+					next = loops.Done
 				}
-				if err := runtime.Emit(ctx, event, out); err != nil {
+				if err := next.Emit(ctx, p); err != nil {
 					return err
 				}
 			}

@@ -13,6 +13,11 @@
 // the passes in the message itself, which is the ground truth the
 // controllers' counts are checked against.
 //
+// What goes round the loops is a typed Pass, through the typed ports Input,
+// Output, Continue and Done: logic reads []Pass and emits a Pass, with no
+// type assertion and no map key to misspell, and Flow.Connect checks that
+// every event carries what its slot takes.
+//
 // NewFlow takes the controller as a parameter so that the same flow can be
 // built with the old-way controller of testdata/multiloop_flatkey, which
 // keeps its count under the flat job-data key "loop_iteration": there both
@@ -52,17 +57,35 @@ func Limits() map[string]int { return map[string]int{LoopA: LimitA, LoopB: Limit
 // and "passes" (the body's count of the message's passes).
 const ActionResult = "loop_result"
 
+// Pass is what goes round a loop: the job's number, how often it went
+// through the loop's body, and, once a controller has seen it, which
+// controller counted it and how far.
+type Pass struct {
+	Job        int
+	Passes     int
+	Controller string
+	Iteration  int
+}
+
+// The ports of the flow: every routine takes Passes on Input; start and the
+// bodies emit them on Output, the controllers on Continue (round again) or
+// Done (to the report).
+var (
+	Input    = runtime.NewIn[Pass]("input")
+	Output   = runtime.NewOut[Pass]("output")
+	Continue = runtime.NewOut[Pass]("continue")
+	Done     = runtime.NewOut[Pass]("done")
+)
+
 // ControllerFunc makes a loop controller that ends the loop after limit
-// iterations: slot "input", events "continue" and "done", both carrying the
-// message with "controller" (its routine id) and "iteration" added.
+// iterations: slot Input, events Continue and Done, both carrying the Pass
+// with Controller (its routine id) and Iteration set.
 type ControllerFunc func(limit int) *runtime.Routine
 
 // Controller is the loop controller with generated job-scope state.
 func Controller(limit int) *runtime.Routine {
 	return runtime.NewRoutine("loop_controller").
-		Slot("input").
-		Event("continue", "controller", "iteration").
-		Event("done", "controller", "iteration").
+		In(Input).Out(Continue).Out(Done).
 		Logic(func(ctx context.Context, in runtime.Input) error {
 			ec, err := runtime.RequireExec(ctx)
 			if err != nil {
@@ -72,16 +95,15 @@ func Controller(limit int) *runtime.Routine {
 			if err != nil {
 				return err
 			}
-			for _, msg := range in.Slot("input") {
+			for _, p := range Input.From(in) {
 				var n int
 				st.Update(func(s *LoopState) { s.Iteration++; n = s.Iteration })
-				out := maps.Clone(msg)
-				out["controller"], out["iteration"] = ec.RoutineID, n
-				event := "continue"
+				p.Controller, p.Iteration = ec.RoutineID, n
+				next := Continue
 				if n >= limit {
-					event = "done"
+					next = Done
 				}
-				if err := runtime.Emit(ctx, event, out); err != nil {
+				if err := next.Emit(ctx, p); err != nil {
 					return err
 				}
 			}
@@ -89,16 +111,14 @@ func Controller(limit int) *runtime.Routine {
 		})
 }
 
-// Start hands the job's message to both loops with "passes" set to 0.
+// Start hands the job's Pass to both loops.
 func Start() *runtime.Routine {
 	return runtime.NewRoutine("start").
-		Slot("input").
-		Event("output", "passes").
+		In(Input).Out(Output).
 		Logic(func(ctx context.Context, in runtime.Input) error {
-			for _, msg := range in.Slot("input") {
-				out := maps.Clone(msg)
-				out["passes"] = 0
-				if err := runtime.Emit(ctx, "output", out); err != nil {
+			for _, p := range Input.From(in) {
+				p.Passes = 0
+				if err := Output.Emit(ctx, p); err != nil {
 					return err
 				}
 			}
@@ -106,20 +126,14 @@ func Start() *runtime.Routine {
 		})
 }
 
-// Body is a loop's body: it counts the message's passes in the message.
+// Body is a loop's body: it counts the passes in the Pass itself.
 func Body() *runtime.Routine {
 	return runtime.NewRoutine("loop_body").
-		Slot("input").
-		Event("output", "passes").
+		In(Input).Out(Output).
 		Logic(func(ctx context.Context, in runtime.Input) error {
-			for _, msg := range in.Slot("input") {
-				passes, ok := msg["passes"].(int)
-				if !ok {
-					return fmt.Errorf("loop body: passes %v (%T) is not an int", msg["passes"], msg["passes"])
-				}
-				out := maps.Clone(msg)
-				out["passes"] = passes + 1
-				if err := runtime.Emit(ctx, "output", out); err != nil {
+			for _, p := range Input.From(in) {
+				p.Passes++
+				if err := Output.Emit(ctx, p); err != nil {
 					return err
 				}
 			}
@@ -130,17 +144,17 @@ func Body() *runtime.Routine {
 // Report records every finished loop in the job's trace (ActionResult).
 func Report() *runtime.Routine {
 	return runtime.NewRoutine("report").
-		Slot("input").
+		In(Input).
 		Logic(func(ctx context.Context, in runtime.Input) error {
 			ec, err := runtime.RequireExec(ctx)
 			if err != nil {
 				return err
 			}
-			for _, msg := range in.Slot("input") {
+			for _, p := range Input.From(in) {
 				ec.Job.Trace(ec.RoutineID, ActionResult, runtime.Message{
-					"controller": msg["controller"],
-					"iteration":  msg["iteration"],
-					"passes":     msg["passes"],
+					"controller": p.Controller,
+					"iteration":  p.Iteration,
+					"passes":     p.Passes,
 				})
 			}
 			return nil
@@ -148,7 +162,7 @@ func Report() *runtime.Routine {
 }
 
 // NewFlow builds the two-loop flow under id with controllers made by
-// controller; post to routine "start", slot "input".
+// controller; post a Pass to routine "start" (Input.Post).
 func NewFlow(id string, controller ControllerFunc) (*runtime.Flow, error) {
 	f := runtime.NewFlow(id)
 	var errs []error
@@ -376,7 +390,7 @@ func Run(ctx context.Context, rt *runtime.Runtime, o Options) (Summary, error) {
 			if len(workers) > 0 {
 				opts = append(opts, runtime.OnWorker(workers[i%len(workers)]))
 			}
-			jobs[i], errs[i] = rt.Post(ctx, flowID, "start", "input", runtime.Message{"job": i}, opts...)
+			jobs[i], errs[i] = Input.Post(ctx, rt, flowID, "start", Pass{Job: i}, opts...)
 		})
 	}
 	wg.Wait()
