@@ -34,10 +34,9 @@ type stateDoc struct {
 // StateEncoder writes one worker-state value in its stored form; generated
 // codecs use it, field by field.
 type StateEncoder struct {
-	buf    bytes.Buffer
-	n      int
-	errs   []error
-	header string
+	buf  bytes.Buffer
+	n    int
+	errs []error
 }
 
 // NewStateEncoder starts the stored form of a value of the state type with
@@ -45,7 +44,7 @@ type StateEncoder struct {
 // stored since version since.
 func NewStateEncoder(key string, version, since int) *StateEncoder {
 	k, _ := json.Marshal(key)
-	e := &StateEncoder{header: string(k)}
+	e := &StateEncoder{}
 	fmt.Fprintf(&e.buf, `{"key":%s,"version":%d,"since":%d,"fields":{`, k, version, since)
 	return e
 }
@@ -79,7 +78,7 @@ func (e *StateEncoder) Unstorable(name, why string) {
 // not be stored.
 func (e *StateEncoder) Bytes() ([]byte, error) {
 	if len(e.errs) > 0 {
-		return nil, fmt.Errorf("state %s: %w", e.header, errors.Join(e.errs...))
+		return nil, errors.Join(e.errs...)
 	}
 	e.buf.WriteString("}}")
 	return e.buf.Bytes(), nil
@@ -100,16 +99,16 @@ type StateDecoder struct {
 func NewStateDecoder(data []byte, key string, version, since int) *StateDecoder {
 	d := &StateDecoder{}
 	if err := json.Unmarshal(data, &d.doc); err != nil {
-		d.errs = append(d.errs, fmt.Errorf("state %q: not a stored state value: %w", key, err))
+		d.errs = append(d.errs, fmt.Errorf("not a stored state value: %w", err))
 		return d
 	}
 	switch doc := &d.doc; {
 	case doc.Key != key:
-		d.errs = append(d.errs, fmt.Errorf("state %q: the stored value is of state %q", key, doc.Key))
+		d.errs = append(d.errs, fmt.Errorf("the stored value belongs to state %q, not %q", doc.Key, key))
 	case doc.Version < since:
-		d.errs = append(d.errs, fmt.Errorf("state %q: the value was stored under version %d, before the breaking change of version %d (accepted with routigen gen -allow-breaking); clear or migrate the stored values of this type", key, doc.Version, since))
+		d.errs = append(d.errs, fmt.Errorf("the value was stored under version %d, before the breaking change of version %d (accepted with routigen gen -allow-breaking); clear or migrate the stored values of this type", doc.Version, since))
 	case doc.Since > version:
-		d.errs = append(d.errs, fmt.Errorf("state %q: the value was stored under version %d, which reads nothing older than version %d, and this code is version %d: deploy the newer code", key, doc.Version, doc.Since, version))
+		d.errs = append(d.errs, fmt.Errorf("the value was stored under version %d, which reads nothing older than version %d, and this code is version %d: deploy the newer code", doc.Version, doc.Since, version))
 	}
 	if len(d.errs) > 0 {
 		d.doc.Fields = nil
@@ -125,7 +124,7 @@ func (d *StateDecoder) Field(name string, dst any) {
 		return
 	}
 	if err := json.Unmarshal(raw, dst); err != nil {
-		d.errs = append(d.errs, fmt.Errorf("state %q: field %s (stored under version %d): %w", d.doc.Key, name, d.doc.Version, err))
+		d.errs = append(d.errs, fmt.Errorf("field %s (stored under version %d): %w", name, d.doc.Version, err))
 	}
 }
 
