@@ -110,7 +110,7 @@ func Serve(ctx context.Context, dir Directory, calls []Call, repeat int, out io.
 			if p.call.UserID != "" {
 				md["user_id"] = p.call.UserID
 			}
-			p.job, p.err = rt.Post(ctx, FlowID, "ingress", "request", runtime.Message{"action": p.call.Action}, runtime.WithMetadata(md))
+			p.job, p.err = RequestIn.Post(ctx, rt, FlowID, "ingress", Action{Name: p.call.Action}, runtime.WithMetadata(md))
 		})
 	}
 	wg.Wait()

@@ -46,6 +46,28 @@ var DefaultDirectory = Directory{
 	"grace": {Name: "Grace Hopper", Plan: "team", Orders: []string{"compiler"}},
 }
 
+// Action is a request as it reaches the ingress: what the caller asks for.
+type Action struct{ Name string }
+
+// Reply is a request's outcome: an HTTP-like status and a body (or, for a
+// rejection, the error).
+type Reply struct {
+	Status int
+	Body   string
+}
+
+// The flow's typed ports. A slot and the event connected to it share a
+// payload type, which Flow.Connect checks.
+var (
+	RequestIn   = runtime.NewIn[Action]("request") // ingress; post here
+	acceptedOut = runtime.NewOut[Action]("accepted")
+	rejectedOut = runtime.NewOut[Reply]("rejected")
+	actionIn    = runtime.NewIn[Action]("input") // business logic
+	resultOut   = runtime.NewOut[Reply]("result")
+	resultIn    = runtime.NewIn[Reply]("result") // response builder
+	rejectedIn  = runtime.NewIn[Reply]("rejected")
+)
+
 // Ingress validates a request: the job's metadata must carry a user_id and a
 // request_id, the message an action the business logic knows. A valid
 // request is stored in the shared job state (Request) and goes on as
@@ -54,9 +76,7 @@ var DefaultDirectory = Directory{
 // "rejected" with status 400.
 func Ingress() *runtime.Routine {
 	return runtime.NewRoutine("ingress").
-		Slot("request").
-		Event("accepted", "action").
-		Event("rejected", "status", "error").
+		In(RequestIn).Out(acceptedOut).Out(rejectedOut).
 		Logic(func(ctx context.Context, in runtime.Input) error {
 			ec, err := runtime.RequireExec(ctx)
 			if err != nil {
@@ -69,8 +89,8 @@ func Ingress() *runtime.Routine {
 			md := ec.Job.Metadata()
 			userID, _ := md["user_id"].(string)
 			requestID, _ := md["request_id"].(string)
-			for _, msg := range in.Slot("request") {
-				action, _ := msg["action"].(string)
+			for _, a := range RequestIn.From(in) {
+				action := a.Name
 				var problem string
 				switch {
 				case requestID == "":
@@ -84,14 +104,14 @@ func Ingress() *runtime.Routine {
 				}
 				if problem != "" {
 					ec.Job.Trace(ec.RoutineID, ActionRejected, runtime.Message{"error": problem})
-					if err := runtime.Emit(ctx, "rejected", runtime.Message{"status": 400, "error": problem}); err != nil {
+					if err := rejectedOut.Emit(ctx, Reply{Status: 400, Body: problem}); err != nil {
 						return err
 					}
 					continue
 				}
 				req.Store(Request{UserID: userID, RequestID: requestID, Action: action})
 				ec.Job.Trace(ec.RoutineID, ActionValidated, runtime.Message{"user_id": userID, "request_id": requestID, "action": action})
-				if err := runtime.Emit(ctx, "accepted", runtime.Message{"action": action}); err != nil {
+				if err := acceptedOut.Emit(ctx, a); err != nil {
 					return err
 				}
 			}
@@ -104,8 +124,7 @@ func Ingress() *runtime.Routine {
 // does not know.
 func Business(dir Directory) *runtime.Routine {
 	return runtime.NewRoutine("business_logic").
-		Slot("input").
-		Event("result", "status", "body").
+		In(actionIn).Out(resultOut).
 		Logic(func(ctx context.Context, in runtime.Input) error {
 			ec, err := runtime.RequireExec(ctx)
 			if err != nil {
@@ -116,7 +135,7 @@ func Business(dir Directory) *runtime.Routine {
 				return err
 			}
 			r := req.Load()
-			for range in.Slot("input") {
+			for range actionIn.From(in) {
 				status, body := 200, ""
 				u, ok := dir[r.UserID]
 				switch {
@@ -128,7 +147,7 @@ func Business(dir Directory) *runtime.Routine {
 					body = fmt.Sprintf("%d orders: %v", len(u.Orders), u.Orders)
 				}
 				ec.Job.Trace(ec.RoutineID, ActionProcessed, runtime.Message{"user_id": r.UserID, "action": r.Action, "status": status})
-				if err := runtime.Emit(ctx, "result", runtime.Message{"status": status, "body": body}); err != nil {
+				if err := resultOut.Emit(ctx, Reply{Status: status, Body: body}); err != nil {
 					return err
 				}
 			}
@@ -142,8 +161,7 @@ func Business(dir Directory) *runtime.Routine {
 func Response(w io.Writer) *runtime.Routine {
 	var mu sync.Mutex
 	return runtime.NewRoutine("response_builder").
-		Slot("result").
-		Slot("rejected").
+		In(resultIn).In(rejectedIn).
 		Logic(func(ctx context.Context, in runtime.Input) error {
 			ec, err := runtime.RequireExec(ctx)
 			if err != nil {
@@ -152,14 +170,10 @@ func Response(w io.Writer) *runtime.Routine {
 			md := ec.Job.Metadata()
 			userID, _ := md["user_id"].(string)
 			requestID, _ := md["request_id"].(string)
-			for _, msg := range slices.Concat(in.Slot("result"), in.Slot("rejected")) {
-				body := msg["body"]
-				if body == nil {
-					body = msg["error"]
-				}
-				ec.Job.Trace(ec.RoutineID, ActionResponded, runtime.Message{"status": msg["status"], "body": body})
+			for _, rep := range slices.Concat(resultIn.From(in), rejectedIn.From(in)) {
+				ec.Job.Trace(ec.RoutineID, ActionResponded, runtime.Message{"status": rep.Status, "body": rep.Body})
 				var b bytes.Buffer
-				fmt.Fprintf(&b, "request %s (user %q): %v %v\n", requestID, userID, msg["status"], body)
+				fmt.Fprintf(&b, "request %s (user %q): %v %v\n", requestID, userID, rep.Status, rep.Body)
 				writeTrace(&b, ec.Job)
 				mu.Lock()
 				_, err := w.Write(b.Bytes())
@@ -192,8 +206,8 @@ func formatDetails(m runtime.Message) string {
 }
 
 // NewFlow wires ingress → business logic → response builder, with the
-// ingress's rejections going straight to the response builder. Post a
-// request to routine "ingress", slot "request", with metadata user_id and
+// ingress's rejections going straight to the response builder. Post an
+// Action to routine "ingress" (RequestIn.Post), with metadata user_id and
 // request_id (runtime.WithMetadata).
 func NewFlow(dir Directory, out io.Writer) (*runtime.Flow, error) {
 	f := runtime.NewFlow(FlowID)
