@@ -39,6 +39,35 @@ type Session struct {
 	UserID string
 }
 
+// Scalars mixes every scalar kind with fields that are not scalars, some
+// without accessors: its getters read the runtime's atomic words, whose
+// numbering the generator must agree on.
+//
+//routigen:state scope=job
+type Scalars struct {
+	B      bool
+	S      string
+	I8     int8
+	skip   int
+	U16    uint16
+	Tag    []string
+	I32    int32
+	F32    float32
+	Hidden int ` + "`routigen:\"-\"`" + `
+	U      uint
+	Temp   Celsius
+	I64    int64
+	C      complex64
+	P      uintptr
+	Flag
+}
+
+// Celsius is a named float.
+type Celsius float64
+
+// Flag is a named bool, embedded.
+type Flag bool
+
 // Total is shared by every routine of the worker.
 //
 //routigen:state scope=worker shared key=e2e.total
@@ -97,6 +126,41 @@ func newRuntime(t *testing.T, f *runtime.Flow) *runtime.Runtime {
 	t.Cleanup(func() { rt.Close() })
 	must(t, rt.Register(f))
 	return rt
+}
+
+// Getters of scalar fields read the value every writer left: Store,
+// Update (even one that panics) and the setters.
+func TestScalarWords(t *testing.T) {
+	ctx, _, _ := runtimetest.NewContext(t, "a")
+	s, err := state.ScalarsOf(ctx)
+	must(t, err)
+	check := func(how string, w state.Scalars) {
+		t.Helper()
+		got := state.Scalars{B: s.B(), S: s.S(), I8: s.I8(), U16: s.U16(), Tag: s.Tag(), I32: s.I32(), F32: s.F32(),
+			U: s.U(), Temp: s.Temp(), I64: s.I64(), C: s.C(), P: s.P(), Flag: s.Flag()}
+		w.Hidden = 0
+		if fmt.Sprint(got) != fmt.Sprint(w) {
+			t.Errorf("after %s: getters read %+v, want %+v", how, got, w)
+		}
+	}
+	want := state.Scalars{B: true, S: "s", I8: -3, U16: 65535, Tag: []string{"t"}, I32: -70000, F32: -1.5,
+		Hidden: 9, U: 1 << 40, Temp: 36.6, I64: -1 << 62, C: 1i, P: 7, Flag: true}
+	s.Store(want)
+	check("Store", want)
+	func() {
+		defer func() { _ = recover() }()
+		s.Update(func(v *state.Scalars) {
+			v.I8, v.F32, v.Flag, v.B = 127, 2.25, false, false
+			panic("half way")
+		})
+	}()
+	want.I8, want.F32, want.Flag, want.B = 127, 2.25, false, false
+	check("a panicking Update", want)
+	s.SetI64(-5)
+	s.SetTemp(-273.15)
+	s.SetU16(0)
+	want.I64, want.Temp, want.U16 = -5, -273.15, 0
+	check("setters", want)
 }
 
 // Two instances of one routine in one flow keep separate job state.

@@ -236,20 +236,17 @@ func (r *renderer) stateType(t *stateType) []jen.Code {
 			// cheap as the lock.
 			comment(fmt.Sprintf("%s returns the %s field.", get, f.name))
 			var body []jen.Code
-			if optimisticRead(f.typ) {
-				// One optimistic try without the lock (see runtime.Cell),
-				// then the lock.
-				seq, ok := r.local("seq"), r.local("ok")
-				body = append(body, jen.If(jen.List(jen.Id(seq), jen.Id(ok)).Op(":=").Add(cell()).Dot("ReadBegin").Call(), jen.Id(ok)).Block(
-					jen.Id(v).Op(":=").Add(cell()).Dot("Peek").Call().Dot(f.name),
-					jen.If(cell().Dot("ReadValid").Call(jen.Id(seq))).Block(jen.Return(jen.Id(v))),
-				))
+			if w, ok := scalarWord(t.obj.Type(), f.name); ok {
+				// The cell keeps the field in an atomic word too (see
+				// runtime.Cell.Word): no lock.
+				body = append(body, jen.Return(r.fromWord(f.typ, cell().Dot("Word").Call(jen.Lit(w)))))
+			} else {
+				body = append(body,
+					jen.Id(v).Op(":=").Add(cell()).Dot("RLock").Call().Dot(f.name),
+					cell().Dot("RUnlock").Call(),
+					jen.Return(jen.Id(v)),
+				)
 			}
-			body = append(body,
-				jen.Id(v).Op(":=").Add(cell()).Dot("RLock").Call().Dot(f.name),
-				cell().Dot("RUnlock").Call(),
-				jen.Return(jen.Id(v)),
-			)
 			out = append(out, method(get).Params().Add(typ.Clone()).Block(body...))
 			sep()
 			comment(fmt.Sprintf("%s sets the %s field.", set, f.name))
@@ -309,12 +306,31 @@ func (r *renderer) stateType(t *stateType) []jen.Code {
 	return out
 }
 
-// optimisticRead reports whether the getter of a field of type t reads it
-// optimistically, without the lock (see runtime.Cell): t must have a
-// boolean, integer or float32/float64 underlying type, no pointer and at
-// most one machine word where the runtime reads that way. Strings and
-// complex numbers, two words, could tear.
-func optimisticRead(t types.Type) bool {
+// scalarWord returns the index of field name among the scalar fields of
+// the state type t, which is how runtime.Cell numbers its atomic words:
+// the fields whose type has a boolean, integer or float32/float64
+// underlying type, in declaration order, unexported and untracked ones
+// included (the runtime finds the same with reflect). ok is false for a
+// field of any other type: its getter takes the lock.
+func scalarWord(t types.Type, name string) (i int, ok bool) {
+	st, isStruct := t.Underlying().(*types.Struct)
+	if !isStruct {
+		return 0, false
+	}
+	for k := range st.NumFields() {
+		f := st.Field(k)
+		if !isScalar(f.Type()) {
+			continue
+		}
+		if f.Name() == name {
+			return i, true
+		}
+		i++
+	}
+	return 0, false
+}
+
+func isScalar(t types.Type) bool {
 	b, ok := t.Underlying().(*types.Basic)
 	if !ok {
 		return false
@@ -327,6 +343,33 @@ func optimisticRead(t types.Type) bool {
 		return true
 	}
 	return false
+}
+
+// fromWord converts word, a uint64 holding the bits of a scalar field of
+// type t (see runtime.Cell.Word), back to t.
+func (r *renderer) fromWord(t types.Type, word *jen.Statement) *jen.Statement {
+	b := t.Underlying().(*types.Basic)
+	var v *jen.Statement
+	switch b.Kind() {
+	case types.Bool:
+		return word.Op("!=").Lit(0) // an untyped bool: assignable to t
+	case types.Float32:
+		v = r.qualPath("math", "math", "Float32frombits").Call(jen.Uint32().Call(word))
+		if types.Identical(t, types.Typ[types.Float32]) {
+			return v
+		}
+	case types.Float64:
+		v = r.qualPath("math", "math", "Float64frombits").Call(word)
+		if types.Identical(t, types.Typ[types.Float64]) {
+			return v
+		}
+	default:
+		if types.Identical(t, types.Typ[types.Uint64]) {
+			return word
+		}
+		v = word
+	}
+	return r.typ(t).Call(v)
 }
 
 func nsOwner(shared bool, scope string) string {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"sync"
-	"sync/atomic"
 )
 
 // StateCodec encodes and decodes one worker-state type for a [Backend],
@@ -35,7 +34,7 @@ type persisted interface {
 func (c *Cell[T]) encodeIfChanged(prev uint64) ([]byte, uint64, bool, error) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	seq := atomic.LoadUint64(&c.seq)
+	seq := c.writes
 	if seq == prev {
 		return nil, seq, false, nil
 	}
@@ -59,7 +58,7 @@ func (c *Cell[T]) restore(data []byte) (uint64, error) {
 			return 0, err
 		}
 	}
-	return atomic.LoadUint64(&c.seq) + 1, nil // the count once Unlock ran
+	return c.writes + 1, nil // the count once Unlock ran
 }
 
 func (c *Cell[T]) decode(data []byte) error {

@@ -3,8 +3,10 @@ package runtime
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // Sharing says how a typed state value is namespaced.
@@ -27,76 +29,68 @@ func (s Sharing) String() string {
 }
 
 // Cell holds one typed state value under its own lock. Generated accessors
-// are thin wrappers around a *Cell; the value is never boxed through
-// JobContext.SetData, so reading a field allocates nothing.
+// (//routigen:state) are thin wrappers around a *Cell: use them rather than
+// a Cell. The value is never boxed through JobContext.SetData, so reading a
+// field allocates nothing.
 //
-// Besides the lock, a Cell keeps a sequence count for optimistic reads (a
-// sequence lock): every writer (Lock to Unlock, Update) makes it odd once it
-// holds the write lock and even again before releasing it, so an even count
-// read before and after a read of the value, unchanged, proves that no write
-// overlapped that read. Generated getters of scalar fields read that way:
+// Beside the value, a Cell keeps one atomic word per scalar field of T (a
+// field whose type is a boolean, an integer or a float32/float64): every
+// writer stores each such field into its word before it releases the
+// lock, so the word always holds what a locked read of the field would
+// return, and a getter loads it without taking the lock. That read is an
+// ordinary atomic load, race-free by the Go memory model, on every
+// platform, under the race detector or not.
 //
-//	if seq, ok := c.ReadBegin(); ok {
-//		v := c.Peek().F
-//		if c.ReadValid(seq) {
-//			return v
-//		}
-//	}
-//	v := c.RLock().F
-//	c.RUnlock()
-//	return v
+// # The surface of generated code
 //
-// That read is a data race in the terms of the Go memory model, which makes
-// it sound only under conditions the generator and this package keep
-// together:
-//   - It is used only for a single field whose type has a boolean, integer
-//     or float32/float64 underlying type: at most one machine word and no
-//     pointer. A racy read of such a location observes a value some write
-//     stored there, whole (the memory model's rule for word-sized racy
-//     reads), and the GC is not involved; and the value is discarded unless
-//     the count is unchanged, so what is returned is what a locked read
-//     could have returned.
-//   - The plain load stays between the two atomic loads of the count. In the
-//     compiler, an atomic load is an operation on memory state: the plain
-//     load uses the memory the first one produced, so it comes after it, and
-//     cmd/compile/internal/ssa's scheduler adds an edge from every load to
-//     the next operation on the memory state it uses (schedule.go, "Add
-//     edges to enforce that any load must come before the following
-//     store"), so it comes before the second; tighten moves no memory-using
-//     value into a block that starts with a different memory state, and
-//     branchelim speculates none.
-//   - The processor keeps loads in program order. That holds on amd64 (TSO)
-//     only; elsewhere (arm64 may satisfy a plain load after a later
-//     load-acquire, and 32-bit platforms split 64-bit loads) ReadBegin
-//     always reports false and every read takes the lock.
-//   - Under the race detector ReadBegin always reports false too, so the
-//     detector only ever sees locked reads.
+// Key and Update are for anyone holding a Cell. RLock, RUnlock, Lock,
+// Unlock and Word are what generated accessors are made of, with JobCell
+// and WorkerCell that make cells; code of your own should use the
+// accessors, which pair them correctly.
 //
 // The zero Cell is not usable; cells come from JobCell and WorkerCell.
 type Cell[T any] struct {
-	// seq is odd while a writer holds mu. It is only ever accessed with
-	// the atomic functions, not an atomic.Uint64: generic code instantiated
-	// in a package that does not import sync/atomic does not inline that
-	// type's methods (go1.26), and a call would cost more than the lock
-	// it saves. The empty array aligns it on 32-bit platforms. mu comes
-	// first: at offset 0 it keeps RLock and RUnlock within the inlining
-	// budget.
-	mu  sync.RWMutex
-	_   [0]atomic.Uint64
-	seq uint64
-	v   T
-	key string
+	mu sync.RWMutex
+	v  T
+	// words[i] mirrors scalar field i of v (see layoutOf), written only
+	// under mu (write-locked) and read with atomic loads. A []uint64 with
+	// the atomic functions rather than []atomic.Uint64: those are
+	// intrinsics wherever Word is inlined.
+	words  []uint64
+	layout *scalarLayout
+	// writes counts the writes of v, under mu: a Backend persists a
+	// worker cell only when it changed.
+	writes uint64
+	key    string
 	// codec, set when the cell is made, lets a Backend persist a
 	// worker-scope cell (see StateCodec); zero for job-scope cells.
 	codec StateCodec[T]
+}
+
+func newCell[T any](key string) *Cell[T] {
+	c := &Cell[T]{key: key, layout: layoutOf[T]()}
+	if n := len(c.layout.fields); n > 0 {
+		c.words = make([]uint64, n)
+	}
+	return c
 }
 
 // Key returns the namespaced storage key: "NAME/ROUTINE" for per-routine
 // state, "NAME@FLOW" for shared (PerFlow) state.
 func (c *Cell[T]) Key() string { return c.key }
 
-// RLock read-locks the cell and returns the value. The caller must not
-// keep the pointer past the matching RUnlock, nor write through it.
+// Update runs fn on the value under the write lock: an atomic
+// read-modify-write. fn must not keep the pointer. If fn panics, the value
+// stays as fn left it and the lock is released.
+func (c *Cell[T]) Update(fn func(*T)) {
+	c.Lock()
+	defer c.Unlock()
+	fn(&c.v)
+}
+
+// RLock read-locks the cell and returns the value, for generated getters
+// of non-scalar fields. The caller must not keep the pointer past the
+// matching RUnlock, nor write through it.
 func (c *Cell[T]) RLock() *T {
 	c.mu.RLock()
 	return &c.v
@@ -106,47 +100,93 @@ func (c *Cell[T]) RLock() *T {
 func (c *Cell[T]) RUnlock() { c.mu.RUnlock() }
 
 // Lock write-locks the cell and returns the value, for generated setters.
+// The caller must not keep the pointer past the matching Unlock.
 func (c *Cell[T]) Lock() *T {
 	c.mu.Lock()
-	atomic.AddUint64(&c.seq, 1) // odd: optimistic reads fail until Unlock
 	return &c.v
 }
 
-// Unlock undoes Lock.
+// Unlock brings the scalar words in step with the value and releases the
+// lock taken by Lock.
 func (c *Cell[T]) Unlock() {
-	atomic.AddUint64(&c.seq, 1) // even again
+	c.syncWords()
+	c.writes++
 	c.mu.Unlock()
 }
 
-// Update runs fn on the value under the write lock: an atomic
-// read-modify-write.
-func (c *Cell[T]) Update(fn func(*T)) {
-	c.Lock()
-	defer c.Unlock()
-	fn(&c.v)
-}
+// Word returns the i-th scalar field of the value, as generated getters
+// read it without the lock: its bits, zero-extended (a bool is 0 or 1). i
+// counts the fields of T whose type is a boolean, an integer or a float, in
+// declaration order, unexported and untracked ones included; generated
+// code converts the word back to the field's type.
+func (c *Cell[T]) Word(i int) uint64 { return atomic.LoadUint64(&c.words[i]) }
 
-// ReadBegin starts an optimistic read, for generated getters of scalar
-// fields (see Cell): ok is false when a write is in progress, and always
-// under the race detector and on platforms other than amd64; the caller
-// must then take RLock.
-func (c *Cell[T]) ReadBegin() (seq uint64, ok bool) {
-	if !optimisticReads {
-		return 0, false
+// syncWords stores every scalar field of the value into its word. mu is
+// write-locked.
+func (c *Cell[T]) syncWords() {
+	if len(c.words) == 0 {
+		return
 	}
-	seq = atomic.LoadUint64(&c.seq)
-	return seq, seq&1 == 0
+	base := unsafe.Pointer(&c.v)
+	for i, f := range c.layout.fields {
+		p := unsafe.Add(base, f.off)
+		var w uint64
+		switch f.size {
+		case 1:
+			w = uint64(*(*uint8)(p))
+		case 2:
+			w = uint64(*(*uint16)(p))
+		case 4:
+			w = uint64(*(*uint32)(p))
+		default:
+			w = *(*uint64)(p)
+		}
+		atomic.StoreUint64(&c.words[i], w)
+	}
 }
 
-// Peek returns the value without any lock, for the plain read between
-// ReadBegin and ReadValid. The caller may read one field of a scalar type
-// through it (see Cell), never write, and must discard what it read unless
-// ReadValid reports true.
-func (c *Cell[T]) Peek() *T { return &c.v }
+// scalarLayout lists the scalar fields of a state type: where each lies
+// in the value and how wide it is.
+type scalarLayout struct {
+	fields []scalarField
+}
 
-// ReadValid reports whether no write began since the ReadBegin that
-// returned seq, so that what was read through Peek in between is valid.
-func (c *Cell[T]) ReadValid(seq uint64) bool { return atomic.LoadUint64(&c.seq) == seq }
+type scalarField struct {
+	off  uintptr
+	size uintptr
+}
+
+var layouts sync.Map // reflect.Type -> *scalarLayout
+
+// layoutOf returns the scalar fields of T, computed once per type. A T that
+// is not a struct has none.
+func layoutOf[T any]() *scalarLayout {
+	t := reflect.TypeFor[T]()
+	if l, ok := layouts.Load(t); ok {
+		return l.(*scalarLayout)
+	}
+	l := new(scalarLayout)
+	if t.Kind() == reflect.Struct {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if isScalar(f.Type.Kind()) {
+				l.fields = append(l.fields, scalarField{off: f.Offset, size: f.Type.Size()})
+			}
+		}
+	}
+	got, _ := layouts.LoadOrStore(t, l)
+	return got.(*scalarLayout)
+}
+
+func isScalar(k reflect.Kind) bool {
+	switch k {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64:
+		return true
+	}
+	return false
+}
 
 // cellKey identifies a cell within one job or worker. A struct key keeps the
 // lookup allocation-free; the printable key is built once per cell. The
@@ -179,7 +219,7 @@ func cellFor[T any](s *cellStore, name, ns string, sharing Sharing, codec []Stat
 			if s.cells == nil {
 				s.cells = make(map[cellKey]any)
 			}
-			c := &Cell[T]{key: printableKey(name, ns, sharing)}
+			c := newCell[T](printableKey(name, ns, sharing))
 			if len(codec) > 0 {
 				c.codec = codec[0]
 			}
@@ -187,6 +227,7 @@ func cellFor[T any](s *cellStore, name, ns string, sharing Sharing, codec []Stat
 				s.mu.Unlock()
 				return nil, err
 			}
+			c.syncWords() // nobody else has c yet
 			got = c
 			s.cells[k] = got
 		}
@@ -194,8 +235,7 @@ func cellFor[T any](s *cellStore, name, ns string, sharing Sharing, codec []Stat
 	}
 	c, ok := got.(*Cell[T])
 	if !ok {
-		var zero T
-		return nil, fmt.Errorf("runtime: state %q holds %T, not %T: two state types share one storage name", name, got, &Cell[T]{v: zero})
+		return nil, fmt.Errorf("runtime: state %q holds %T, not %T: two state types share one storage name", name, got, c)
 	}
 	return c, nil
 }

@@ -31,15 +31,7 @@ func LoopStateOf(ctx context.Context) (LoopStateAccessor, error) {
 
 // Iteration returns the Iteration field.
 func (a LoopStateAccessor) Iteration() int {
-	if seq, ok := a.cell.ReadBegin(); ok {
-		v := a.cell.Peek().Iteration
-		if a.cell.ReadValid(seq) {
-			return v
-		}
-	}
-	v := a.cell.RLock().Iteration
-	a.cell.RUnlock()
-	return v
+	return int(a.cell.Word(0))
 }
 
 // SetIteration sets the Iteration field.

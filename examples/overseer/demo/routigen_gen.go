@@ -33,15 +33,7 @@ func BatchStateOf(ctx context.Context) (BatchStateAccessor, error) {
 
 // Batches returns the Batches field.
 func (a BatchStateAccessor) Batches() int {
-	if seq, ok := a.cell.ReadBegin(); ok {
-		v := a.cell.Peek().Batches
-		if a.cell.ReadValid(seq) {
-			return v
-		}
-	}
-	v := a.cell.RLock().Batches
-	a.cell.RUnlock()
-	return v
+	return int(a.cell.Word(0))
 }
 
 // SetBatches sets the Batches field.
@@ -102,15 +94,7 @@ func CountdownStateOf(ctx context.Context) (CountdownStateAccessor, error) {
 
 // Total returns the Total field.
 func (a CountdownStateAccessor) Total() int {
-	if seq, ok := a.cell.ReadBegin(); ok {
-		v := a.cell.Peek().Total
-		if a.cell.ReadValid(seq) {
-			return v
-		}
-	}
-	v := a.cell.RLock().Total
-	a.cell.RUnlock()
-	return v
+	return int(a.cell.Word(0))
 }
 
 // SetTotal sets the Total field.
@@ -121,15 +105,7 @@ func (a CountdownStateAccessor) SetTotal(v int) {
 
 // Remaining returns the Remaining field.
 func (a CountdownStateAccessor) Remaining() int {
-	if seq, ok := a.cell.ReadBegin(); ok {
-		v := a.cell.Peek().Remaining
-		if a.cell.ReadValid(seq) {
-			return v
-		}
-	}
-	v := a.cell.RLock().Remaining
-	a.cell.RUnlock()
-	return v
+	return int(a.cell.Word(1))
 }
 
 // SetRemaining sets the Remaining field.
@@ -203,15 +179,7 @@ func CounterStateOf(ctx context.Context) (CounterStateAccessor, error) {
 
 // Count returns the Count field.
 func (a CounterStateAccessor) Count() int64 {
-	if seq, ok := a.cell.ReadBegin(); ok {
-		v := a.cell.Peek().Count
-		if a.cell.ReadValid(seq) {
-			return v
-		}
-	}
-	v := a.cell.RLock().Count
-	a.cell.RUnlock()
-	return v
+	return int64(a.cell.Word(0))
 }
 
 // SetCount sets the Count field.
@@ -288,15 +256,7 @@ func LoopStateOf(ctx context.Context) (LoopStateAccessor, error) {
 
 // Iteration returns the Iteration field.
 func (a LoopStateAccessor) Iteration() int {
-	if seq, ok := a.cell.ReadBegin(); ok {
-		v := a.cell.Peek().Iteration
-		if a.cell.ReadValid(seq) {
-			return v
-		}
-	}
-	v := a.cell.RLock().Iteration
-	a.cell.RUnlock()
-	return v
+	return int(a.cell.Word(0))
 }
 
 // SetIteration sets the Iteration field.

@@ -49,6 +49,14 @@ func BenchmarkFieldRead(b *testing.B) {
 			sink += st.Iteration()
 		}
 	})
+	b.Run("rwmutex", func(b *testing.B) {
+		l := new(lockedLoop)
+		l.setIteration(7)
+		b.ReportAllocs()
+		for b.Loop() {
+			sink += l.iteration()
+		}
+	})
 	b.Run("raw-GetData-Sprintf", func(b *testing.B) {
 		_, job, _ := runtimetest.NewContext(b, "loop-1")
 		id := "loop-1"
@@ -60,6 +68,108 @@ func BenchmarkFieldRead(b *testing.B) {
 		}
 	})
 }
+
+// lockedLoop is the baseline of a read under a sync.RWMutex, the lock
+// generated getters of scalar fields no longer take.
+type lockedLoop struct {
+	mu sync.RWMutex
+	v  benchstate.Loop
+}
+
+func (l *lockedLoop) iteration() int {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.v.Iteration
+}
+
+func (l *lockedLoop) setIteration(i int) {
+	l.mu.Lock()
+	l.v.Iteration = i
+	l.mu.Unlock()
+}
+
+// BenchmarkFieldReadParallel reads a field from b.RunParallel readers
+// (GOMAXPROCS of them), alone and while one more goroutine keeps writing
+// it: the generated read against the RWMutex read and the raw pattern.
+// With readers alone, ns/op below the uncontended read's means the
+// readers scale.
+func BenchmarkFieldReadParallel(b *testing.B) {
+	// Each setup returns a reader loop (direct calls, as code reads) and
+	// a write.
+	type reader struct {
+		name  string
+		setup func(b *testing.B) (loop func(*testing.PB) int, write func(int))
+	}
+	for _, rd := range []reader{
+		{"generated", func(b *testing.B) (func(*testing.PB) int, func(int)) {
+			_, st := loopOf(b)
+			return func(pb *testing.PB) (n int) {
+				for pb.Next() {
+					n += st.Iteration()
+				}
+				return n
+			}, st.SetIteration
+		}},
+		{"rwmutex", func(b *testing.B) (func(*testing.PB) int, func(int)) {
+			l := new(lockedLoop)
+			return func(pb *testing.PB) (n int) {
+				for pb.Next() {
+					n += l.iteration()
+				}
+				return n
+			}, l.setIteration
+		}},
+		{"raw-GetData-Sprintf", func(b *testing.B) (func(*testing.PB) int, func(int)) {
+			_, job, _ := runtimetest.NewContext(b, "loop-1")
+			id := "loop-1"
+			key := fmt.Sprintf("loop_iteration_%s", id)
+			job.SetData(key, 7) //routigen:ignore jobdata the raw pattern is this benchmark's baseline
+			return func(pb *testing.PB) (n int) {
+					for pb.Next() {
+						v, _ := job.GetData(fmt.Sprintf("loop_iteration_%s", id))
+						n += v.(int)
+					}
+					return n
+				}, func(i int) {
+					job.SetData(key, i) //routigen:ignore jobdata the raw pattern is this benchmark's baseline
+				}
+		}},
+	} {
+		for _, writer := range []bool{false, true} {
+			name := rd.name + "/readers"
+			if writer {
+				name += "+writer"
+			}
+			b.Run(name, func(b *testing.B) {
+				loop, write := rd.setup(b)
+				if writer {
+					done := make(chan struct{})
+					var wg sync.WaitGroup
+					wg.Go(func() {
+						for i := 0; ; i++ {
+							select {
+							case <-done:
+								return
+							default:
+								write(i)
+							}
+						}
+					})
+					defer func() { close(done); wg.Wait() }()
+				}
+				b.ReportAllocs()
+				b.RunParallel(func(pb *testing.PB) {
+					n := loop(pb)
+					mu.Lock()
+					sink += n
+					mu.Unlock()
+				})
+			})
+		}
+	}
+}
+
+var mu sync.Mutex // guards sink for parallel benchmarks
 
 func BenchmarkUpdate(b *testing.B) {
 	_, st := loopOf(b)

@@ -32,15 +32,7 @@ func LoopOf(ctx context.Context) (LoopAccessor, error) {
 
 // Iteration returns the Iteration field.
 func (a LoopAccessor) Iteration() int {
-	if seq, ok := a.cell.ReadBegin(); ok {
-		v := a.cell.Peek().Iteration
-		if a.cell.ReadValid(seq) {
-			return v
-		}
-	}
-	v := a.cell.RLock().Iteration
-	a.cell.RUnlock()
-	return v
+	return int(a.cell.Word(0))
 }
 
 // SetIteration sets the Iteration field.
@@ -156,15 +148,7 @@ func StatsOf(ctx context.Context) (StatsAccessor, error) {
 
 // Jobs returns the Jobs field.
 func (a StatsAccessor) Jobs() int64 {
-	if seq, ok := a.cell.ReadBegin(); ok {
-		v := a.cell.Peek().Jobs
-		if a.cell.ReadValid(seq) {
-			return v
-		}
-	}
-	v := a.cell.RLock().Jobs
-	a.cell.RUnlock()
-	return v
+	return int64(a.cell.Word(0))
 }
 
 // SetJobs sets the Jobs field.

@@ -33,15 +33,7 @@ func CounterOf(ctx context.Context) (CounterAccessor, error) {
 
 // Seen returns the Seen field.
 func (a CounterAccessor) Seen() int64 {
-	if seq, ok := a.cell.ReadBegin(); ok {
-		v := a.cell.Peek().Seen
-		if a.cell.ReadValid(seq) {
-			return v
-		}
-	}
-	v := a.cell.RLock().Seen
-	a.cell.RUnlock()
-	return v
+	return int64(a.cell.Word(0))
 }
 
 // SetSeen sets the Seen field.
@@ -141,15 +133,7 @@ func LoopStateOf(ctx context.Context) (LoopStateAccessor, error) {
 
 // Iteration returns the Iteration field.
 func (a LoopStateAccessor) Iteration() int {
-	if seq, ok := a.cell.ReadBegin(); ok {
-		v := a.cell.Peek().Iteration
-		if a.cell.ReadValid(seq) {
-			return v
-		}
-	}
-	v := a.cell.RLock().Iteration
-	a.cell.RUnlock()
-	return v
+	return int(a.cell.Word(0))
 }
 
 // SetIteration sets the Iteration field.
@@ -293,15 +277,7 @@ func TotalsOf(ctx context.Context) (TotalsAccessor, error) {
 
 // Jobs returns the Jobs field.
 func (a TotalsAccessor) Jobs() int {
-	if seq, ok := a.cell.ReadBegin(); ok {
-		v := a.cell.Peek().Jobs
-		if a.cell.ReadValid(seq) {
-			return v
-		}
-	}
-	v := a.cell.RLock().Jobs
-	a.cell.RUnlock()
-	return v
+	return int(a.cell.Word(0))
 }
 
 // SetJobs sets the Jobs field.

@@ -49,15 +49,7 @@ func (a StateAccessor) SetH(v Handle) {
 
 // Count returns the Count field.
 func (a StateAccessor) Count() int {
-	if seq, ok := a.cell.ReadBegin(); ok {
-		v := a.cell.Peek().Count
-		if a.cell.ReadValid(seq) {
-			return v
-		}
-	}
-	v := a.cell.RLock().Count
-	a.cell.RUnlock()
-	return v
+	return int(a.cell.Word(0))
 }
 
 // SetCount sets the Count field.

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"github.com/routigen/routigen/runtime"
 	"maps"
+	"math"
 	"net/netip"
 	"slices"
 	"time"
@@ -36,15 +37,7 @@ func FlatOf(ctx context.Context) (FlatAccessor, error) {
 
 // N returns the N field.
 func (a FlatAccessor) N() int {
-	if seq, ok := a.cell.ReadBegin(); ok {
-		v := a.cell.Peek().N
-		if a.cell.ReadValid(seq) {
-			return v
-		}
-	}
-	v := a.cell.RLock().N
-	a.cell.RUnlock()
-	return v
+	return int(a.cell.Word(0))
 }
 
 // SetN sets the N field.
@@ -150,15 +143,7 @@ func KindsOf(ctx context.Context) (KindsAccessor, error) {
 
 // Bool returns the Bool field.
 func (a KindsAccessor) Bool() bool {
-	if seq, ok := a.cell.ReadBegin(); ok {
-		v := a.cell.Peek().Bool
-		if a.cell.ReadValid(seq) {
-			return v
-		}
-	}
-	v := a.cell.RLock().Bool
-	a.cell.RUnlock()
-	return v
+	return a.cell.Word(0) != 0
 }
 
 // SetBool sets the Bool field.
@@ -169,15 +154,7 @@ func (a KindsAccessor) SetBool(v bool) {
 
 // Int returns the Int field.
 func (a KindsAccessor) Int() int {
-	if seq, ok := a.cell.ReadBegin(); ok {
-		v := a.cell.Peek().Int
-		if a.cell.ReadValid(seq) {
-			return v
-		}
-	}
-	v := a.cell.RLock().Int
-	a.cell.RUnlock()
-	return v
+	return int(a.cell.Word(1))
 }
 
 // SetInt sets the Int field.
@@ -188,15 +165,7 @@ func (a KindsAccessor) SetInt(v int) {
 
 // Int8 returns the Int8 field.
 func (a KindsAccessor) Int8() int8 {
-	if seq, ok := a.cell.ReadBegin(); ok {
-		v := a.cell.Peek().Int8
-		if a.cell.ReadValid(seq) {
-			return v
-		}
-	}
-	v := a.cell.RLock().Int8
-	a.cell.RUnlock()
-	return v
+	return int8(a.cell.Word(2))
 }
 
 // SetInt8 sets the Int8 field.
@@ -207,15 +176,7 @@ func (a KindsAccessor) SetInt8(v int8) {
 
 // Uint64 returns the Uint64 field.
 func (a KindsAccessor) Uint64() uint64 {
-	if seq, ok := a.cell.ReadBegin(); ok {
-		v := a.cell.Peek().Uint64
-		if a.cell.ReadValid(seq) {
-			return v
-		}
-	}
-	v := a.cell.RLock().Uint64
-	a.cell.RUnlock()
-	return v
+	return a.cell.Word(3)
 }
 
 // SetUint64 sets the Uint64 field.
@@ -226,15 +187,7 @@ func (a KindsAccessor) SetUint64(v uint64) {
 
 // Float returns the Float field.
 func (a KindsAccessor) Float() float64 {
-	if seq, ok := a.cell.ReadBegin(); ok {
-		v := a.cell.Peek().Float
-		if a.cell.ReadValid(seq) {
-			return v
-		}
-	}
-	v := a.cell.RLock().Float
-	a.cell.RUnlock()
-	return v
+	return math.Float64frombits(a.cell.Word(4))
 }
 
 // SetFloat sets the Float field.
@@ -271,15 +224,7 @@ func (a KindsAccessor) SetStr(v string) {
 
 // Byte returns the Byte field.
 func (a KindsAccessor) Byte() byte {
-	if seq, ok := a.cell.ReadBegin(); ok {
-		v := a.cell.Peek().Byte
-		if a.cell.ReadValid(seq) {
-			return v
-		}
-	}
-	v := a.cell.RLock().Byte
-	a.cell.RUnlock()
-	return v
+	return byte(a.cell.Word(5))
 }
 
 // SetByte sets the Byte field.
@@ -290,15 +235,7 @@ func (a KindsAccessor) SetByte(v byte) {
 
 // Rune returns the Rune field.
 func (a KindsAccessor) Rune() rune {
-	if seq, ok := a.cell.ReadBegin(); ok {
-		v := a.cell.Peek().Rune
-		if a.cell.ReadValid(seq) {
-			return v
-		}
-	}
-	v := a.cell.RLock().Rune
-	a.cell.RUnlock()
-	return v
+	return rune(a.cell.Word(6))
 }
 
 // SetRune sets the Rune field.
@@ -490,15 +427,7 @@ func (a KindsAccessor) SetTime(v time.Time) {
 
 // Dur returns the Dur field.
 func (a KindsAccessor) Dur() time.Duration {
-	if seq, ok := a.cell.ReadBegin(); ok {
-		v := a.cell.Peek().Dur
-		if a.cell.ReadValid(seq) {
-			return v
-		}
-	}
-	v := a.cell.RLock().Dur
-	a.cell.RUnlock()
-	return v
+	return time.Duration(a.cell.Word(7))
 }
 
 // SetDur sets the Dur field.

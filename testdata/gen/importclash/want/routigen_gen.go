@@ -33,15 +33,7 @@ func StateOf(ctx_ context1.Context) (StateAccessor, error) {
 
 // S returns the S field.
 func (a_ StateAccessor) S() s {
-	if seq, ok := a_.cell.ReadBegin(); ok {
-		v_ := a_.cell.Peek().S
-		if a_.cell.ReadValid(seq) {
-			return v_
-		}
-	}
-	v_ := a_.cell.RLock().S
-	a_.cell.RUnlock()
-	return v_
+	return s(a_.cell.Word(0))
 }
 
 // SetS sets the S field.
@@ -52,15 +44,7 @@ func (a_ StateAccessor) SetS(v_ s) {
 
 // V returns the V field.
 func (a_ StateAccessor) V() v {
-	if seq, ok := a_.cell.ReadBegin(); ok {
-		v_ := a_.cell.Peek().V
-		if a_.cell.ReadValid(seq) {
-			return v_
-		}
-	}
-	v_ := a_.cell.RLock().V
-	a_.cell.RUnlock()
-	return v_
+	return v(a_.cell.Word(1))
 }
 
 // SetV sets the V field.
@@ -84,15 +68,7 @@ func (a_ StateAccessor) SetA(v_ a) {
 
 // Ctx returns the Ctx field.
 func (a_ StateAccessor) Ctx() ctx {
-	if seq, ok := a_.cell.ReadBegin(); ok {
-		v_ := a_.cell.Peek().Ctx
-		if a_.cell.ReadValid(seq) {
-			return v_
-		}
-	}
-	v_ := a_.cell.RLock().Ctx
-	a_.cell.RUnlock()
-	return v_
+	return ctx(a_.cell.Word(2))
 }
 
 // SetCtx sets the Ctx field.

@@ -30,15 +30,7 @@ func SOf(ctx context.Context) (SAccessor, error) {
 
 // N returns the N field.
 func (a SAccessor) N() int {
-	if seq, ok := a.cell.ReadBegin(); ok {
-		v := a.cell.Peek().N
-		if a.cell.ReadValid(seq) {
-			return v
-		}
-	}
-	v := a.cell.RLock().N
-	a.cell.RUnlock()
-	return v
+	return int(a.cell.Word(0))
 }
 
 // SetN sets the N field.

@@ -31,15 +31,7 @@ func StaleOf(ctx context.Context) (StaleAccessor, error) {
 
 // N returns the N field.
 func (a StaleAccessor) N() int {
-	if seq, ok := a.cell.ReadBegin(); ok {
-		v := a.cell.Peek().N
-		if a.cell.ReadValid(seq) {
-			return v
-		}
-	}
-	v := a.cell.RLock().N
-	a.cell.RUnlock()
-	return v
+	return int(a.cell.Word(0))
 }
 
 // SetN sets the N field.
