@@ -122,65 +122,88 @@ func renamedType(c *mType, old []*mType, matched map[*mType]*mType) []breakage {
 // compareType reports the breaking changes from o (committed) to c (the
 // source) and sets c's tombstones: o's, plus the fields removed now.
 func compareType(o, c *mType) []breakage {
-	var out []breakage
-	next := o.version + 1
-	at := func(pos token.Position, fix, format string, args ...any) {
-		out = append(out, breakage{pos, fmt.Sprintf(format, args...), fix})
-	}
-	was := func(v int) string { return fmt.Sprintf("version %d, %s", v, ManifestName) }
-	now := fmt.Sprintf("version %d, the code", next)
-	dirPos := c.src.t.pos
+	d := &typeDiff{o: o, c: c, now: fmt.Sprintf("version %d, the code", o.version+1)}
+	d.storage()
+	d.renames(d.fields())
+	return d.out
+}
+
+// typeDiff collects the breaking changes between two shapes of one type.
+type typeDiff struct {
+	o, c *mType
+	now  string // the new version, as messages name it
+	out  []breakage
+}
+
+func (d *typeDiff) at(pos token.Position, fix, format string, args ...any) {
+	d.out = append(d.out, breakage{pos, fmt.Sprintf(format, args...), fix})
+}
+
+// was names the committed version in messages.
+func (d *typeDiff) was() string { return fmt.Sprintf("version %d, %s", d.o.version, ManifestName) }
+
+// storage compares the storage key, scope and sharing.
+func (d *typeDiff) storage() {
+	o, c, pos := d.o, d.c, d.c.src.t.pos
 	if o.key != c.key {
-		at(dirPos, "restore key="+o.key, "%s: storage key changed from %q (%s) to %q (%s): values stored under the old key would not be found",
-			c.name, o.key, was(o.version), c.key, now)
+		d.at(pos, "restore key="+o.key, "%s: storage key changed from %q (%s) to %q (%s): values stored under the old key would not be found",
+			c.name, o.key, d.was(), c.key, d.now)
 	}
 	if o.scope != c.scope {
-		at(dirPos, "restore scope="+string(o.scope), "%s: scope changed from %s (%s) to %s (%s): values stored in one scope are not found in the other",
-			c.name, o.scope, was(o.version), c.scope, now)
+		d.at(pos, "restore scope="+string(o.scope), "%s: scope changed from %s (%s) to %s (%s): values stored in one scope are not found in the other",
+			c.name, o.scope, d.was(), c.scope, d.now)
 	}
 	if o.shared != c.shared {
 		fix := "restore the shared option"
 		if o.shared {
 			fix = "remove the shared option"
 		}
-		at(dirPos, fix, "%s: sharing changed from %s (%s) to %s (%s): values stored per %s are not found per %s",
-			c.name, o.sharing(), was(o.version), c.sharing(), now, nsWord(o.shared), nsWord(c.shared))
+		d.at(pos, fix, "%s: sharing changed from %s (%s) to %s (%s): values stored per %s are not found per %s",
+			c.name, o.sharing(), d.was(), c.sharing(), d.now, nsWord(o.shared), nsWord(c.shared))
 	}
+}
 
-	// Fields: same stored name, or revived from a tombstone, or added.
+// fields compares the fields both shapes store, and fields back from a
+// tombstone; it returns the fields added, in declaration order.
+func (d *typeDiff) fields() []*srcField {
+	o, c := d.o, d.c
 	var added []*srcField
 	for _, f := range c.fields {
 		sf := c.src.fields[f.name]
 		if of, ok := o.field(f.name); ok {
 			if of.typ != f.typ {
-				at(sf.pos, "keep the type and store the new one in a new field", "field %s of %s: stored type changed from %s (%s) to %s (%s): values stored as %s would be misread",
-					sf.goName, c.name, of.typ, was(o.version), f.typ, now, of.typ)
+				d.at(sf.pos, "keep the type and store the new one in a new field", "field %s of %s: stored type changed from %s (%s) to %s (%s): values stored as %s would be misread",
+					sf.goName, c.name, of.typ, d.was(), f.typ, d.now, of.typ)
 				continue
 			}
 			for _, n := range sf.reach {
 				ou, ok1 := o.namedType(n)
 				cu, _ := c.namedType(n)
 				if ok1 && ou != cu {
-					at(sf.pos, "keep that type as it was and use a new one", "field %s of %s: its type %s changed from %s (%s) to %s (%s): values stored with the old %s would be misread",
-						sf.goName, c.name, n, ou, was(o.version), cu, now, n)
+					d.at(sf.pos, "keep that type as it was and use a new one", "field %s of %s: its type %s changed from %s (%s) to %s (%s): values stored with the old %s would be misread",
+						sf.goName, c.name, n, ou, d.was(), cu, d.now, n)
 				}
 			}
 			continue
 		}
 		if r, ok := o.removedField(f.name); ok {
 			if r.typ != f.typ {
-				at(sf.pos, "give the field another stored name", "field %s of %s: stored as %s until version %d (%s) and now %s (%s): values stored before version %d would be misread",
-					sf.goName, c.name, r.typ, r.in-1, ManifestName, f.typ, now, r.in)
+				d.at(sf.pos, "give the field another stored name", "field %s of %s: stored as %s until version %d (%s) and now %s (%s): values stored before version %d would be misread",
+					sf.goName, c.name, r.typ, r.in-1, ManifestName, f.typ, d.now, r.in)
 			}
 			continue
 		}
 		added = append(added, sf)
 	}
-
-	// Removed fields, unless one reads as renamed: a field added now with
-	// the same type as one gone now most likely is that field, whose
-	// stored values the change would lose.
 	slices.SortFunc(added, func(a, b *srcField) int { return cmp.Compare(a.pos.Offset, b.pos.Offset) })
+	return added
+}
+
+// renames reports an added field with the type of a field gone now: most
+// likely that field renamed, whose stored values the change would lose.
+// The other fields gone join c's tombstones.
+func (d *typeDiff) renames(added []*srcField) {
+	o, c := d.o, d.c
 	var gone []mField
 	for _, of := range o.fields {
 		if _, ok := c.field(of.name); !ok {
@@ -195,8 +218,8 @@ func compareType(o, c *mType) []breakage {
 		}
 		g := gone[i]
 		gone = slices.Delete(gone, i, i+1)
-		at(a.pos, "keep the stored name with the tag `routigen:\"name="+g.name+"\"`", "field %s of %s: renamed from %s (%s: %s %s) without keeping its stored name (%s: %s %s): values stored as %s would be lost",
-			a.goName, c.name, g.name, was(o.version), g.name, g.typ, now, a.stored, typ, g.name)
+		d.at(a.pos, "keep the stored name with the tag `routigen:\"name="+g.name+"\"`", "field %s of %s: renamed from %s (%s: %s %s) without keeping its stored name (%s: %s %s): values stored as %s would be lost",
+			a.goName, c.name, g.name, d.was(), g.name, g.typ, d.now, a.stored, typ, g.name)
 	}
 	c.removed = nil
 	for _, r := range o.removed {
@@ -205,10 +228,9 @@ func compareType(o, c *mType) []breakage {
 		}
 	}
 	for _, g := range gone {
-		c.removed = append(c.removed, mRemoved{g.name, g.typ, next})
+		c.removed = append(c.removed, mRemoved{g.name, g.typ, o.version + 1})
 	}
 	slices.SortFunc(c.removed, func(a, b mRemoved) int { return cmp.Compare(a.name, b.name) })
-	return out
 }
 
 func (t *mType) fieldType(name string) string {
