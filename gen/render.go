@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"go/token"
 	"go/types"
+	goruntime "runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/dave/jennifer/jen"
 
@@ -27,23 +29,38 @@ type renderer struct {
 	plan    *copyPlan
 }
 
-// renderAll renders every package without errors that has state types.
+// renderAll renders every package without errors that has state types,
+// packages in parallel (up to GOMAXPROCS at once): rendering is most of a
+// run's own work, and packages share nothing but the type-checked types,
+// which are safe for concurrent reads.
 func renderAll(works []*pkgWork) {
+	sem := make(chan struct{}, goruntime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
 	for _, w := range works {
 		if len(w.out.Errors) > 0 || len(w.types) == 0 {
 			continue
 		}
-		content, err := render(w)
-		if err != nil {
-			w.out.Errors = append(w.out.Errors, &Error{
-				Pos: token.Position{Filename: w.out.File},
-				Msg: fmt.Sprintf("render %s: %v (this is a routigen bug; please report it)", w.out.Path, err),
-				Err: err,
-			})
-			continue
-		}
-		w.out.Content = content
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			renderOne(w)
+		})
 	}
+	wg.Wait()
+}
+
+// renderOne renders one package into its Content, or records why not.
+func renderOne(w *pkgWork) {
+	content, err := render(w)
+	if err != nil {
+		w.out.Errors = append(w.out.Errors, &Error{
+			Pos: token.Position{Filename: w.out.File},
+			Msg: fmt.Sprintf("render %s: %v (this is a routigen bug; please report it)", w.out.Path, err),
+			Err: err,
+		})
+		return
+	}
+	w.out.Content = content
 }
 
 func newRenderer(w *pkgWork) *renderer {

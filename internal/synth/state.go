@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"path"
+	"slices"
+	"strings"
 
 	"github.com/routigen/routigen/internal/directive"
 )
@@ -121,27 +123,7 @@ func StatePackage(opt StateOptions) ([]File, error) {
 	}
 	files = append(files, f)
 
-	b.Reset()
-	fmt.Fprintf(&b, `package %s
-
-// Point is a plain nested struct.
-type Point struct {
-	X, Y int
-}
-
-// Origin is embedded in some state structs.
-type Origin struct {
-	OX, OY int
-}
-
-// Window is a nested struct that holds a slice and a map.
-type Window struct {
-	Items []string
-	Marks map[string]bool
-	Limit int
-}
-`, pkg)
-	if f, err = goFile("types.go", b.Bytes()); err != nil {
+	if f, err = goFile("types.go", typesFile(pkg)); err != nil {
 		return nil, err
 	}
 	files = append(files, f)
@@ -161,6 +143,56 @@ type Window struct {
 			files = append(files, f)
 		}
 	}
+	return files, nil
+}
+
+// typesFile declares the named types the state structs of package pkg
+// use.
+func typesFile(pkg string) []byte {
+	return fmt.Appendf(nil, `package %s
+
+// Point is a plain nested struct.
+type Point struct {
+	X, Y int
+}
+
+// Origin is embedded in some state structs.
+type Origin struct {
+	OX, OY int
+}
+
+// Window is a nested struct that holds a slice and a map.
+type Window struct {
+	Items []string
+	Marks map[string]bool
+	Limit int
+}
+`, pkg)
+}
+
+// StateModule returns the files of a module, example.com/synthmods, of
+// pkgs packages (p000, p001, ...) with structs annotated state structs
+// each: the shape `routigen ./...` meets in a service's module (SPEC §5:
+// 100 packages of 5).
+func StateModule(pkgs, structs int, repoRoot string) ([]File, error) {
+	if pkgs < 1 || structs < 1 {
+		return nil, fmt.Errorf("synth: StateModule needs a package and a struct at least (got %d, %d)", pkgs, structs)
+	}
+	files, err := moduleFiles("example.com/synthmods", repoRoot)
+	if err != nil {
+		return nil, err
+	}
+	for i := range pkgs {
+		pkg := fmt.Sprintf("p%03d", i)
+		for name, src := range map[string][]byte{"types.go": typesFile(pkg), "state.go": stateFile(pkg, i*structs, (i+1)*structs)} {
+			f, err := goFile(pkg+"/"+name, src)
+			if err != nil {
+				return nil, err
+			}
+			files = append(files, f)
+		}
+	}
+	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	return files, nil
 }
 

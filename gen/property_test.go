@@ -1,0 +1,370 @@
+package gen_test
+
+import (
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/routigen/routigen/gen/gentest"
+)
+
+var (
+	propSeed = flag.Uint64("prop.seed", 1, "seed of TestRandomPackages")
+	propPkgs = flag.Int("prop.pkgs", 30, "packages of TestRandomPackages")
+)
+
+// TestRandomPackages is the generator's property test: it writes a module
+// of random packages (random field types: nested slices, maps, arrays,
+// pointers, anonymous structs, local named types that are recursive or
+// mutually recursive, a library's exported recursive type, its unexported
+// types behind exported fields, a generic type, time.Time), generates
+// their accessors, and then requires that the module vets, that a second
+// run finds nothing stale, and that, for every state type, Store keeps no
+// slice or map of its argument, Load returns an equal value that shares
+// no slice or map with the stored one, and every getter returns a value
+// that shares none either. One test binary checks every package.
+// Reproduce a failure with -prop.seed; grow it with -prop.pkgs.
+func TestRandomPackages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and tests a module of random packages")
+	}
+	files := map[string][]byte{
+		"lib/lib.go":     []byte(propLib),
+		"check/check.go": []byte(propCheck),
+	}
+	var calls strings.Builder
+	r := rand.New(rand.NewPCG(*propSeed, 0))
+	for i := range *propPkgs {
+		g := &propGen{r: r, pkg: fmt.Sprintf("p%d", i)}
+		files[g.pkg+"/state.go"] = g.file()
+		for _, s := range g.states {
+			fmt.Fprintf(&calls, "\tt.Run(%q, func(t *testing.T) {\n", g.pkg+"."+s)
+			fmt.Fprintf(&calls, "\t\ta, err := %s.%sOf(ctx)\n\t\tif err != nil {\n\t\t\tt.Fatal(err)\n\t\t}\n", g.pkg, s)
+			fmt.Fprintf(&calls, "\t\tcheck.Accessor[%s.%s](t, a)\n\t})\n", g.pkg, s)
+		}
+	}
+	var imports strings.Builder
+	for i := range *propPkgs {
+		fmt.Fprintf(&imports, "\t\"example.com/prop/p%d\"\n", i)
+	}
+	files["all/all_test.go"] = fmt.Appendf(nil, propAllTest, imports.String(), calls.String())
+	dir := gentest.NewModule(t, "example.com/prop", files)
+
+	res := generate(t, dir, "./...")
+	if err := res.Err(); err != nil {
+		t.Fatalf("seed %d: %v", *propSeed, err)
+	}
+	if _, err := res.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if again := generate(t, dir, "./..."); len(again.Stale()) != 0 {
+		p := again.Stale()[0]
+		t.Errorf("seed %d: stale right after a run:\n%s\nfirst stale package:\n%s", *propSeed, again.Diff(dir), files[strings.TrimPrefix(p.Path, "example.com/prop/")+"/state.go"])
+	}
+	for _, args := range [][]string{{"vet", "./..."}, {"test", "./all"}} {
+		cmd := exec.Command("go", args...)
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("seed %d: go %s: %v\n%s\n(the module is in %s while the test runs)", *propSeed, strings.Join(args, " "), err, out, dir)
+		}
+	}
+}
+
+// propGen writes one random package.
+type propGen struct {
+	r      *rand.Rand
+	pkg    string
+	named  []string // local named types declared so far
+	decls  strings.Builder
+	states []string
+}
+
+func (g *propGen) file() []byte {
+	// Local named types first: some recursive, some mutually recursive
+	// (L1 refers to L0 and L0's last field back to L1), reached through
+	// maps and slices.
+	n := 1 + g.r.IntN(3)
+	for i := range n {
+		name := fmt.Sprintf("L%d", i)
+		fmt.Fprintf(&g.decls, "type %s struct {\n", name)
+		for j := range 1 + g.r.IntN(3) {
+			fmt.Fprintf(&g.decls, "\tA%d %s\n", j, g.typ(1))
+		}
+		if g.r.IntN(2) == 0 {
+			fmt.Fprintf(&g.decls, "\tSelf []%s\n", name)
+		}
+		if i > 0 && g.r.IntN(2) == 0 {
+			fmt.Fprintf(&g.decls, "\tPrev map[string]L%d\n", i-1)
+		}
+		g.decls.WriteString("}\n\n")
+		g.named = append(g.named, name)
+	}
+	if n > 1 {
+		// Close a cycle through the last type.
+		g.decls.WriteString(fmt.Sprintf("type Back struct {\n\tTo []L%d\n}\n\n", n-1))
+		g.named = append(g.named, "Back")
+	}
+	for i := range 1 + g.r.IntN(3) {
+		name := fmt.Sprintf("S%d", i)
+		scope := "job"
+		if g.r.IntN(3) == 0 {
+			scope = "worker"
+		}
+		fmt.Fprintf(&g.decls, "//routigen:state scope=%s\ntype %s struct {\n", scope, name)
+		for j := range 2 + g.r.IntN(5) {
+			tag := ""
+			if g.r.IntN(6) == 0 {
+				tag = " `routigen:\"-\"`"
+			}
+			fmt.Fprintf(&g.decls, "\tF%d %s%s\n", j, g.typ(0), tag)
+		}
+		fmt.Fprintf(&g.decls, "\thidden %s\n}\n\n", g.typ(1))
+		g.states = append(g.states, name)
+	}
+	return fmt.Appendf(nil, "package %s\n\nimport (\n\t\"time\"\n\n\t\"example.com/prop/lib\"\n)\n\nvar (\n\t_ time.Time\n\t_ lib.Node\n)\n\n%s", g.pkg, g.decls.String())
+}
+
+// typ returns a random field type, nesting less the deeper it is.
+func (g *propGen) typ(depth int) string {
+	if depth >= 3 {
+		return [...]string{"int", "string", "bool", "float64"}[g.r.IntN(4)]
+	}
+	switch g.r.IntN(14) {
+	case 0, 1:
+		return "[]" + g.typ(depth+1)
+	case 2:
+		return "map[string]" + g.typ(depth+1)
+	case 3:
+		return "map[int]" + g.typ(depth+1)
+	case 4:
+		return "[2]" + g.typ(depth+1)
+	case 5:
+		return "*" + g.typ(depth+1)
+	case 6:
+		return "struct {\n\t\tX " + g.typ(depth+1) + "\n\t\tY " + g.typ(depth+1) + "\n\t}"
+	case 7, 8:
+		if len(g.named) > 0 {
+			return g.named[g.r.IntN(len(g.named))]
+		}
+		return "[]byte"
+	case 9:
+		return "lib.Node"
+	case 10:
+		return "lib.Holder"
+	case 11:
+		// A generic type; its argument spells without a space, as the
+		// manifest cannot yet read back a named type whose name holds
+		// one, such as lib.Pair[string, bool] (reported to its owner).
+		arg := [...]string{"[]int", "map[string][]string", "[2][]byte", "lib.Node", "int"}[g.r.IntN(5)]
+		if len(g.named) > 0 && g.r.IntN(2) == 0 {
+			arg = g.named[g.r.IntN(len(g.named))]
+		}
+		return "lib.Box[" + arg + "]"
+	case 12:
+		return "time.Time"
+	}
+	return g.typ(3)
+}
+
+// propLib is a library the random packages use: an exported recursive
+// type, unexported types behind exported fields and a generic type.
+const propLib = `// Package lib holds types from another package.
+package lib
+
+// Node is exported and recursive.
+type Node struct {
+	Name  string
+	Kids  []Node
+	Attrs map[string][]int
+}
+
+type item struct {
+	Tags []string
+	N    int
+}
+
+// Holder holds unexported items (not recursive, so reachable).
+type Holder struct {
+	Items []item
+	Index map[string]item
+}
+
+// Box is generic.
+type Box[V any] struct {
+	Val V
+}
+`
+
+// propAllTest checks every state type of every package in one binary.
+const propAllTest = `package all_test
+
+import (
+	"testing"
+
+	"example.com/prop/check"
+	"github.com/routigen/routigen/runtime/runtimetest"
+
+%s)
+
+func TestAccessors(t *testing.T) {
+	ctx, _, _ := runtimetest.NewContext(t, "r")
+%s}
+`
+
+// propCheck fills values and finds shared slices and maps by reflection.
+const propCheck = `// Package check fills values and finds slices and maps two values share.
+package check
+
+import (
+	"fmt"
+	"reflect"
+	"testing"
+	"unsafe"
+)
+
+// Accessor checks the copies of an accessor of state type T: Store keeps
+// none of its argument's slices or maps, Load returns an equal value that
+// shares none with the stored one, and so does every getter.
+func Accessor[T any](t *testing.T, a interface {
+	Load() T
+	Store(T)
+}) {
+	t.Helper()
+	var v T
+	Fill(reflect.ValueOf(&v).Elem(), 0)
+	a.Store(v)
+	l1, l2 := a.Load(), a.Load()
+	if !reflect.DeepEqual(l1, v) {
+		t.Errorf("Load() = %+v, want what was stored, %+v", l1, v)
+	}
+	if p := Shared(reflect.ValueOf(v), reflect.ValueOf(l1), "v"); p != "" {
+		t.Errorf("Store kept the argument's %s", p)
+	}
+	if p := Shared(reflect.ValueOf(l1), reflect.ValueOf(l2), "Load()"); p != "" {
+		t.Errorf("two Loads share %s: Load returned the stored one", p)
+	}
+	av := reflect.ValueOf(a)
+	st := reflect.TypeFor[T]()
+	for i := range st.NumField() {
+		f := st.Field(i)
+		if !f.IsExported() || f.Tag.Get("routigen") == "-" {
+			continue
+		}
+		get := av.MethodByName(f.Name)
+		if !get.IsValid() {
+			t.Errorf("no getter %s", f.Name)
+			continue
+		}
+		g1, g2 := get.Call(nil)[0], get.Call(nil)[0]
+		if !reflect.DeepEqual(g1.Interface(), reflect.ValueOf(v).Field(i).Interface()) {
+			t.Errorf("%s() differs from the stored field", f.Name)
+		}
+		if p := Shared(g1, g2, f.Name+"()"); p != "" {
+			t.Errorf("two calls of %s() share %s", f.Name, p)
+		}
+	}
+}
+
+// Fill sets every level of v, down to a depth, with non-empty slices and
+// maps and non-zero values, unexported fields included.
+func Fill(v reflect.Value, depth int) {
+	if !v.CanSet() {
+		v = reflect.NewAt(v.Type(), unsafe.Pointer(v.UnsafeAddr())).Elem()
+	}
+	switch v.Kind() {
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		v.SetInt(int64(depth + 1))
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		v.SetUint(uint64(depth + 1))
+	case reflect.Float32, reflect.Float64:
+		v.SetFloat(float64(depth) + 0.5)
+	case reflect.String:
+		v.SetString(fmt.Sprint("s", depth))
+	case reflect.Slice:
+		if depth < 4 {
+			v.Set(reflect.MakeSlice(v.Type(), 2, 2))
+			for i := range 2 {
+				Fill(v.Index(i), depth+1)
+			}
+		}
+	case reflect.Array:
+		for i := range v.Len() {
+			Fill(v.Index(i), depth+1)
+		}
+	case reflect.Map:
+		if depth < 4 {
+			v.Set(reflect.MakeMap(v.Type()))
+			for i := range 2 {
+				k := reflect.New(v.Type().Key()).Elem()
+				switch k.Kind() {
+				case reflect.String:
+					k.SetString(fmt.Sprint("k", i))
+				case reflect.Int:
+					k.SetInt(int64(i))
+				}
+				e := reflect.New(v.Type().Elem()).Elem()
+				Fill(e, depth+1)
+				v.SetMapIndex(k, e)
+			}
+		}
+	case reflect.Pointer:
+		if depth < 4 {
+			v.Set(reflect.New(v.Type().Elem()))
+			Fill(v.Elem(), depth+1)
+		}
+	case reflect.Struct:
+		if v.Type().PkgPath() == "time" {
+			return // its internals are not ours to fill
+		}
+		for i := range v.NumField() {
+			Fill(v.Field(i), depth+1)
+		}
+	}
+}
+
+// Shared returns the path of a slice or map that a and b (values of one
+// type) share, or "". Pointers, interfaces, funcs and channels are shared
+// by design and not followed.
+func Shared(a, b reflect.Value, path string) string {
+	switch a.Kind() {
+	case reflect.Slice:
+		if a.Len() > 0 && b.Len() > 0 && a.Pointer() == b.Pointer() {
+			return path
+		}
+		for i := range min(a.Len(), b.Len()) {
+			if p := Shared(a.Index(i), b.Index(i), fmt.Sprintf("%s[%d]", path, i)); p != "" {
+				return p
+			}
+		}
+	case reflect.Array:
+		for i := range a.Len() {
+			if p := Shared(a.Index(i), b.Index(i), fmt.Sprintf("%s[%d]", path, i)); p != "" {
+				return p
+			}
+		}
+	case reflect.Map:
+		if !a.IsNil() && a.UnsafePointer() == b.UnsafePointer() {
+			return path
+		}
+		for _, k := range a.MapKeys() {
+			if bv := b.MapIndex(k); bv.IsValid() {
+				if p := Shared(a.MapIndex(k), bv, fmt.Sprintf("%s[%v]", path, k)); p != "" {
+					return p
+				}
+			}
+		}
+	case reflect.Struct:
+		for i := range a.NumField() {
+			if p := Shared(a.Field(i), b.Field(i), path+"."+a.Type().Field(i).Name); p != "" {
+				return p
+			}
+		}
+	}
+	return ""
+}
+`
