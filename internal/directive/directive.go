@@ -67,7 +67,9 @@ var Directives = []Spec{
 		Doc: "Marks a struct type as routine state. routigen generates TAccessor and " +
 			"TOf(ctx), typed accessors namespaced by the routine id of the activation, " +
 			"so two instances of one routine type never share state. Write it in the doc " +
-			"comment of a non-generic struct type declaration.",
+			"comment of a non-generic struct type declaration, in a file without build " +
+			"constraints that is not a _test.go file: routigen_gen.go serves every build " +
+			"of the package, so anything else is an error.",
 		Options: []Option{
 			{Name: "scope", Value: "job|worker", Values: []string{"job", "worker"}, Required: true,
 				Doc: "job: the state lives in the job's JobContext and is gone when the job ends. " +
