@@ -1,3 +1,105 @@
-// Package jetstream runs routigen flows durably across processes over NATS
-// JetStream.
+// Package jetstream runs routigen flows durably and across processes over
+// NATS JetStream: the same runtime API, flows and generated accessors,
+// with jobs that survive the crash of the process that posted or ran them.
+//
+//	srv, _ := jetstream.StartServer(jetstream.ServerConfig{StoreDir: "data"})
+//	nc, _ := srv.Conn()
+//	b, _ := jetstream.NewBackend(nc)
+//	rt := runtime.New(runtime.WithBackend(b))
+//	rt.Register(flow)
+//	job, _ := rt.Post(ctx, "orders", "check", "in", runtime.Message{"qty": 2})
+//	err := job.Wait(ctx)
+//
+// Each runtime given a Backend is one node of a cluster; nodes share a
+// NATS system (an embedded server, or an external cluster). The runnable
+// example examples/failover starts a server and two nodes, kills one under
+// load and shows every job completing.
+//
+// # What is durable
+//
+// A Post returns once the job is stored in the jobs stream (a work queue
+// whose subjects are PREFIX.jobs.WORKER.JOB; the job id is the message's
+// Nats-Msg-Id). From then on it is not lost: not by the crash of any node,
+// not by a restart of the embedded server on the same StoreDir, and with
+// Replicas(3) on a three-server cluster not by the loss of one server. When
+// a job ends, its record (status, error, result, metadata) is written to
+// the PREFIX_records bucket before the job is acknowledged, and the first
+// record of a job wins. Worker state written through to the PREFIX_state
+// bucket is durable in the same way.
+//
+// What is not stored: activations, queues, policies, throttles and
+// job-scope state live in the memory of the node running the job, as in
+// the in-memory runtime, and so do traces and captured logs. Counters of a
+// WorkerState (JobsProcessed, JobsFailed) count this node's jobs only.
+//
+// # What runs twice
+//
+// Delivery is at least once. A job whose node dies (or loses its worker)
+// before the job's record is written is delivered again, after AckWait, to
+// the node that serves its worker then; ExecContext.Attempt counts the
+// deliveries (1 the first time; a job that was handed to a dead node but
+// never started comes back with Attempt > 1 too). Its completion is
+// observed once: a re-run whose record exists only acknowledges. But the
+// effects of an interrupted attempt stay: what its logic did outside
+// routigen, and worker-state changes that an earlier attempt already wrote
+// through, apply again. Logic with effects that must not repeat makes them
+// idempotent (a key derived from the job id) or checks Attempt. Writing a
+// job's worker-state changes together with its record, for exactly-once
+// worker state, is a later step the seam leaves room for.
+//
+// # What is per node
+//
+// A job runs whole on one node. A worker is owned by one node at a time.
+// The flow's default worker has the same id on every node (see
+// runtime.DefaultWorkerID) and is served by every node that registered the
+// flow; a worker Exec starts is served by that node. Each worker has a durable consumer shared by every node serving
+// it, with the pinned-client priority policy, so the server delivers the
+// worker's jobs to one node and moves them to another about AckWait after
+// that node stops pulling. The owner keeps worker state in memory (reads
+// stay local and allocation-free) and writes the changed cells through
+// after each job, checked by the revision it last saw. A write that finds
+// another revision means the worker moved: the node stops serving it for
+// AckWait, hands its held jobs back and reloads the state before it serves
+// it again. Worker-scope cells are persisted through the state codecs
+// routigen gen emits (runtime.StateCodec); a cell without one fails its
+// job rather than being lost.
+//
+// Differences from the in-memory runtime: hooks run on the node that runs
+// the job (BeforeJob and BeforeEnqueue there too, where a veto fails the
+// job); Runtime.Wait covers this node's posts and the jobs running here;
+// TimeInterval throttles are per owning node; the view a Post or Lookup
+// returns is pending until the job's record appears, and its TraceLog is
+// empty. JobContext.Cancel on such a view ends only the view, not the job
+// running elsewhere; WithTimeout does end the job wherever it runs.
+// Shutdown whose ctx ends first hands this node's running jobs back for
+// another node instead of failing them.
+//
+// # Messages and results across nodes
+//
+// Entry messages, metadata and results travel through a type-preserving
+// codec: an int stays an int, an int64 an int64, a []string a []string,
+// and a typed slot's payload keeps its Go type. Other types (a struct in a
+// Message, a typed payload) are registered on every node with
+// RegisterType. A value that cannot cross (a func, a chan, an unregistered
+// type) is an error at Post naming the key; a result that cannot cross
+// fails its job saying so.
+//
+// # Deadlines
+//
+// Every call to the server has a deadline (CallTimeout, default 5s, within
+// the caller's context), so a lost server never hangs Post, Wait, Lookup or
+// Shutdown beyond the caller's context. Wait watches the records bucket
+// and, because a watch can stall for many seconds after a server is lost,
+// also reads the record of every job waited on for more than a second,
+// once a second.
+//
+// # Running against an external NATS cluster
+//
+// Connect with nats.Connect to the cluster (a JetStream-enabled
+// nats-server 2.11 or later; the pinned-client priority policy needs it)
+// and pass the connection to NewBackend with Replicas(3) on three or more
+// servers. Prefix keeps the streams and buckets of several applications
+// apart. StartServer's cluster fields (ServerName, ClusterName,
+// ClusterPort, Routes) embed one member of such a cluster in each process
+// instead.
 package jetstream
