@@ -27,7 +27,7 @@ func TestREADMECommands(t *testing.T) {
 	}
 	section, _, _ = strings.Cut(section, "\n## ")
 	want := map[string]string{
-		"go run ./examples/failover":                   "all 300 jobs completed",
+		"go run ./examples/failover":                    "all 300 jobs completed",
 		"go doc github.com/routigen/routigen/jetstream": "What runs twice",
 	}
 	seen := map[string]bool{}
