@@ -32,8 +32,8 @@ type persisted interface {
 }
 
 func (c *Cell[T]) encodeIfChanged(prev uint64) ([]byte, uint64, bool, error) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	seq := c.writes
 	if seq == prev {
 		return nil, seq, false, nil

@@ -50,7 +50,9 @@ func (s Sharing) String() string {
 //
 // The zero Cell is not usable; cells come from JobCell and WorkerCell.
 type Cell[T any] struct {
-	mu sync.RWMutex
+	// mu is a plain Mutex, not an RWMutex: readers of scalar fields take
+	// no lock at all, and a Mutex costs writers half the atomics.
+	mu sync.Mutex
 	v  T
 	// words[i] mirrors scalar field i of v (see layoutOf), written only
 	// under mu (write-locked) and read with atomic loads. A []uint64 with
@@ -88,16 +90,16 @@ func (c *Cell[T]) Update(fn func(*T)) {
 	fn(&c.v)
 }
 
-// RLock read-locks the cell and returns the value, for generated getters
-// of non-scalar fields. The caller must not keep the pointer past the
-// matching RUnlock, nor write through it.
+// RLock locks the cell for a read and returns the value, for generated
+// getters of non-scalar fields. The caller must not keep the pointer past
+// the matching RUnlock, nor write through it.
 func (c *Cell[T]) RLock() *T {
-	c.mu.RLock()
+	c.mu.Lock()
 	return &c.v
 }
 
 // RUnlock undoes RLock.
-func (c *Cell[T]) RUnlock() { c.mu.RUnlock() }
+func (c *Cell[T]) RUnlock() { c.mu.Unlock() }
 
 // Lock write-locks the cell and returns the value, for generated setters.
 // The caller must not keep the pointer past the matching Unlock.
