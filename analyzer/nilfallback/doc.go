@@ -46,7 +46,8 @@
 //
 // The lookup's results are followed into the forms real code takes: a
 // variable assigned from them (if j, ok := …; ok { job = j }; if job ==
-// nil {…}), an ok or error kept in a struct field (s.job, s.ok = …), the
+// nil {…}), an ok or error kept in a struct field (s.job, s.ok = …) or
+// built into a composite literal (res := result{job: j, ok: ok}), the
 // results a function with a defer keeps in locals until it returns, and
 // named results. A test of ec.RoutineID == "" is a missing case of its own,
 // even after a checked lookup (which never yields an empty ID), so a

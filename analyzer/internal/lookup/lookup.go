@@ -216,6 +216,66 @@ func (e *Env) Find(fn *ssa.Function) []*Lookup {
 	return out
 }
 
+// wholeLoads returns, for a store address &lit.f of a composite literal
+// built in a local, the reads of field f of the struct loaded whole from
+// it (res := result{ok: ok}; if !res.ok {…}).
+func wholeLoads(fa *ssa.FieldAddr) []ssa.Value {
+	alloc, ok := fa.X.(*ssa.Alloc)
+	if !ok {
+		return nil
+	}
+	var out []ssa.Value
+	for _, r := range *alloc.Referrers() {
+		u, ok := r.(*ssa.UnOp)
+		if !ok || u.Op != token.MUL || u.X != alloc {
+			continue
+		}
+		for _, ur := range *u.Referrers() {
+			switch ur := ur.(type) {
+			case *ssa.Field:
+				if ur.Field == fa.Field {
+					out = append(out, ur)
+				}
+			case *ssa.Store:
+				// res := result{…}: the literal copied whole into a variable.
+				if v, ok := ur.Addr.(*ssa.Alloc); ok && ur.Val == u {
+					out = append(out, fieldLoads(v, fa.Field, ur)...)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// fieldLoads returns the loads of field f of the local variable v, when
+// the only write into v (whole or field f) is the store st.
+func fieldLoads(v *ssa.Alloc, f int, st *ssa.Store) []ssa.Value {
+	var out []ssa.Value
+	for _, r := range *v.Referrers() {
+		switch r := r.(type) {
+		case *ssa.Store:
+			if r != st {
+				return nil
+			}
+		case *ssa.FieldAddr:
+			if r.Field != f {
+				continue
+			}
+			for _, fr := range *r.Referrers() {
+				switch fr := fr.(type) {
+				case *ssa.Store:
+					return nil
+				case *ssa.UnOp:
+					if fr.Op == token.MUL {
+						out = append(out, fr)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
 // followFields adds to l.Values and l.Statuses the loads of a struct field
 // the function stores the value or the status in (s.job, s.ok = …; if
 // !s.ok {…}), when that store is the only one into the field in the
@@ -256,7 +316,8 @@ func (l *Lookup) followFields(fn *ssa.Function) {
 					continue
 				}
 				k := field{fa.X, fa.Field}
-				if len(stores[k]) != 1 || len(loads[k]) == 0 {
+				whole := wholeLoads(fa)
+				if len(stores[k]) != 1 || len(loads[k])+len(whole) == 0 {
 					continue
 				}
 				if l.kept == nil {
@@ -264,6 +325,7 @@ func (l *Lookup) followFields(fn *ssa.Function) {
 				}
 				l.kept[st] = true
 				out = append(out, loads[k]...)
+				out = append(out, whole...)
 			}
 		}
 		return out
