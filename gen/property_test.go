@@ -22,10 +22,10 @@ var (
 // mutually recursive, a library's exported recursive type, its unexported
 // types behind exported fields, a generic type, time.Time), generates
 // their accessors, and then requires that the module vets, that a second
-// run finds nothing stale, and that, for every state type, Store keeps no
-// slice or map of its argument, Load returns an equal value that shares
-// no slice or map with the stored one, and every getter returns a value
-// that shares none either. One test binary checks every package.
+// run finds nothing stale, and that, for every state type, Store and the
+// setters keep no slice or map of their argument, Load returns an equal
+// value that shares no slice or map with the stored one, and every getter
+// returns a value that shares none either. One test binary checks every package.
 // Reproduce a failure with -prop.seed; grow it with -prop.pkgs.
 func TestRandomPackages(t *testing.T) {
 	if testing.Short() {
@@ -225,9 +225,10 @@ import (
 	"unsafe"
 )
 
-// Accessor checks the copies of an accessor of state type T: Store keeps
-// none of its argument's slices or maps, Load returns an equal value that
-// shares none with the stored one, and so does every getter.
+// Accessor checks the copies of an accessor of state type T: Store and
+// every setter keep none of their argument's slices or maps, Load returns
+// an equal value that shares none with the stored one, and so does every
+// getter.
 func Accessor[T any](t *testing.T, a interface {
 	Load() T
 	Store(T)
@@ -264,6 +265,17 @@ func Accessor[T any](t *testing.T, a interface {
 		}
 		if p := Shared(g1, g2, f.Name+"()"); p != "" {
 			t.Errorf("two calls of %s() share %s", f.Name, p)
+		}
+		set := av.MethodByName("Set" + f.Name)
+		if !set.IsValid() {
+			t.Errorf("no setter Set%s", f.Name)
+			continue
+		}
+		arg := reflect.New(f.Type).Elem()
+		Fill(arg, 1)
+		set.Call([]reflect.Value{arg})
+		if p := Shared(arg, get.Call(nil)[0], "v"); p != "" {
+			t.Errorf("Set%s(v) kept %s", f.Name, p)
 		}
 	}
 }
