@@ -27,19 +27,17 @@ type activation struct {
 	// same pool goroutine: no queueing, no wake-up, warm caches.
 	next atomic.Pointer[activation]
 	// Inline space for the input of a one-slot routine with one message.
-	slots1 [1][]Message
-	one1   [1]Message
-	vals1  [1][]any
-	oneV   [1]any
+	slot1 [1]slotInput
+	one1  [1]Message
+	oneV  [1]any
 }
 
 // multiInput is the input space of an activation of a routine with two or
 // three slots, made in one allocation instead of one for the slices of
 // slots and one per slot that holds a single message.
 type multiInput struct {
-	slots [3][]Message
+	slots [3]slotInput
 	one   [3]Message
-	vals  [3][]any
 	oneV  [3]any
 }
 
@@ -47,7 +45,7 @@ type multiInput struct {
 // (see jobend.go); it carries the job's deadline, if it was posted
 // WithTimeout.
 func (a *activation) Deadline() (time.Time, bool) {
-	d := a.ec.Job.deadline
+	d := a.ec.Job.deadline()
 	return d, !d.IsZero()
 }
 func (a *activation) Done() <-chan struct{} { return a.ec.Job.Done() }

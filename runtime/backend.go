@@ -225,7 +225,7 @@ func (n *Node) LoadWorker(flowID, workerID string, snap WorkerSnapshot) error {
 // a post between resolving its target and delivering its first message.
 func (r *Runtime) admit(w *worker, id string, metadata Message, deadline time.Time) (*jobRun, error) {
 	jr := newJobRun(r, w, id, metadata)
-	jr.job.deadline = deadline
+	jr.job.setDeadline(deadline)
 	var err error
 	r.liveMu.Lock()
 	switch {

@@ -12,12 +12,12 @@ func (d *routineDef) input(q []slotQueue, batch int, a *activation) Input {
 	var vones []any
 	switch {
 	case k == 1:
-		in.msgs, in.vals, ones, vones = a.slots1[:], a.vals1[:], a.one1[:], a.oneV[:]
+		in.slots, ones, vones = a.slot1[:], a.one1[:], a.oneV[:]
 	case k <= len(multiInput{}.one):
 		mi := new(multiInput)
-		in.msgs, in.vals, ones, vones = mi.slots[:k:k], mi.vals[:k:k], mi.one[:k:k], mi.oneV[:k:k]
+		in.slots, ones, vones = mi.slots[:k:k], mi.one[:k:k], mi.oneV[:k:k]
 	default:
-		in.msgs, in.vals = make([][]Message, k), make([][]any, k)
+		in.slots = make([]slotInput, k)
 		ones, vones = make([]Message, k), make([]any, k)
 	}
 	for i := range q {
@@ -35,25 +35,25 @@ func (d *routineDef) input(q []slotQueue, batch int, a *activation) Input {
 			switch {
 			case len(m) == 1:
 				vones[i] = m[0]
-				in.vals[i] = vones[i : i+1 : i+1]
+				in.slots[i].vals = vones[i : i+1 : i+1]
 				sq.reset()
 			case n == len(m):
-				in.vals[i] = m
+				in.slots[i].vals = m
 				sq.msgs = sq.one[:0:1]
 			default:
-				in.vals[i], sq.msgs = m[:n:n], m[n:]
+				in.slots[i].vals, sq.msgs = m[:n:n], m[n:]
 			}
 			continue
 		}
 		if n == 1 {
 			ones[i] = m[0].(Message)
-			in.msgs[i] = ones[i : i+1 : i+1]
+			in.slots[i].msgs = ones[i : i+1 : i+1]
 		} else {
 			ms := make([]Message, n)
 			for j := range n {
 				ms[j] = m[j].(Message)
 			}
-			in.msgs[i] = ms
+			in.slots[i].msgs = ms
 		}
 		if n == len(m) {
 			sq.reset()

@@ -86,12 +86,10 @@ type JobContext struct {
 	// jobs that belong to no runtime. run is the job's scheduling state.
 	owner jobOwner
 	run   *jobRun
-	// deadline is WithTimeout's (zero: none), fixed before the job is
-	// posted; timeout is its timer and afters the AfterFuncs of contexts
-	// derived from logic's (see jobend.go), both guarded by mu.
-	deadline time.Time
-	timeout  *time.Timer
-	afters   []*afterFunc
+	// tm holds the deadline, its timer and the AfterFuncs of contexts
+	// derived from logic's (see jobend.go); most jobs have none of them,
+	// and a smaller job is a cheaper job.
+	tm atomic.Pointer[jobTimers]
 
 	// cells is made on first use (most jobs of a flow without typed state
 	// never need it); see cellStoreOf.

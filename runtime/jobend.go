@@ -75,9 +75,50 @@ func (j *JobContext) ended() {
 	j.runEnders(t, afters, true)
 }
 
+// jobTimers is the part of a JobContext that only jobs with a deadline or
+// with contexts derived from logic's need, made on first use.
+type jobTimers struct {
+	// deadline is WithTimeout's (zero: none), fixed when tm is made: before
+	// the job is posted if it has one.
+	deadline time.Time
+	// timeout is the deadline's timer and afters the AfterFuncs of
+	// contexts derived from logic's; guarded by the job's mu.
+	timeout *time.Timer
+	afters  []*afterFunc
+}
+
+// setDeadline gives a job that is not posted yet its deadline.
+func (j *JobContext) setDeadline(d time.Time) {
+	if !d.IsZero() {
+		j.tm.Store(&jobTimers{deadline: d})
+	}
+}
+
+// deadline is the job's deadline, zero if none.
+func (j *JobContext) deadline() time.Time {
+	if tm := j.tm.Load(); tm != nil {
+		return tm.deadline
+	}
+	return time.Time{}
+}
+
+// timersLocked returns j.tm, making it. j.mu must be held.
+func (j *JobContext) timersLocked() *jobTimers {
+	if tm := j.tm.Load(); tm != nil {
+		return tm
+	}
+	tm := new(jobTimers)
+	j.tm.Store(tm)
+	return tm
+}
+
 func (j *JobContext) takeEndersLocked() (*time.Timer, []*afterFunc) {
-	t, afters := j.timeout, j.afters
-	j.timeout, j.afters = nil, nil
+	tm := j.tm.Load()
+	if tm == nil {
+		return nil, nil
+	}
+	t, afters := tm.timeout, tm.afters
+	tm.timeout, tm.afters = nil, nil
 	return t, afters
 }
 
@@ -132,16 +173,17 @@ func (j *JobContext) afterFunc(f func()) (stop func() bool) {
 		return func() bool { return false }
 	}
 	a := &afterFunc{f}
-	j.afters = append(j.afters, a)
+	tm := j.timersLocked()
+	tm.afters = append(tm.afters, a)
 	j.mu.Unlock()
 	return func() bool {
 		j.mu.Lock()
 		defer j.mu.Unlock()
-		i := slices.Index(j.afters, a)
+		i := slices.Index(tm.afters, a)
 		if i < 0 {
 			return false
 		}
-		j.afters = slices.Delete(j.afters, i, i+1)
+		tm.afters = slices.Delete(tm.afters, i, i+1)
 		return true
 	}
 }
@@ -153,7 +195,7 @@ func (j *JobContext) armTimeout(d time.Duration) {
 	timedOut := func() {
 		j.Cancel(fmt.Errorf("runtime: job %q: timed out after %v: %w", j.ID(), d, context.DeadlineExceeded))
 	}
-	left := time.Until(j.deadline)
+	left := time.Until(j.deadline())
 	if left <= 0 { // past already: the job ends before its first message
 		timedOut()
 		return
@@ -161,6 +203,6 @@ func (j *JobContext) armTimeout(d time.Duration) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if !j.status.Finished() {
-		j.timeout = time.AfterFunc(left, timedOut)
+		j.timersLocked().timeout = time.AfterFunc(left, timedOut)
 	}
 }

@@ -104,9 +104,9 @@ func (p In[T]) From(in Input) []T {
 	}
 	if p.typ == nil {
 		// T is Message: the untyped messages are already a []T.
-		return *any(&in.msgs[i]).(*[]T)
+		return *any(&in.slots[i].msgs).(*[]T)
 	}
-	return unboxAll[T](in.vals[i])
+	return unboxAll[T](in.slots[i].vals)
 }
 
 // Queued returns the values queued on slot p, for a Custom policy to decide

@@ -89,7 +89,7 @@ func (r *Runtime) post(ctx context.Context, flowID, routineID, slot string, data
 		jr.job.idN = r.ids.n.Add(1)
 	}
 	if o.hasTimeout {
-		jr.job.deadline = time.Now().Add(o.timeout)
+		jr.job.setDeadline(time.Now().Add(o.timeout))
 	}
 	if ctx != context.Background() && ctx != context.TODO() {
 		jr.job.base = context.WithoutCancel(ctx)

@@ -21,9 +21,15 @@ type LogicFunc func(ctx context.Context, in Input) error
 // with the emitter and with the other receivers of the same event: treat them
 // as read-only.
 type Input struct {
-	def  *routineDef
-	msgs [][]Message // per slot; untyped slots only
-	vals [][]any     // per slot; typed slots only (boxed values)
+	def   *routineDef
+	slots []slotInput // per slot
+}
+
+// slotInput is what an activation consumed from one slot: Messages of an
+// untyped slot, boxed values of a typed one.
+type slotInput struct {
+	msgs []Message
+	vals []any
 }
 
 // NewInput returns an Input holding msgs per slot, for calling a LogicFunc
@@ -31,10 +37,10 @@ type Input struct {
 func NewInput(msgs map[string][]Message) Input {
 	names := slices.Sorted(maps.Keys(msgs))
 	def := &routineDef{kind: "test", slotNames: names, slots: make([]slotDef, len(names))}
-	in := Input{def: def, msgs: make([][]Message, len(names)), vals: make([][]any, len(names))}
+	in := Input{def: def, slots: make([]slotInput, len(names))}
 	for i, n := range names {
 		def.slots[i].name = n
-		in.msgs[i] = slices.Clone(msgs[n])
+		in.slots[i].msgs = slices.Clone(msgs[n])
 	}
 	return in
 }
@@ -50,23 +56,22 @@ func InputWith[T any](in Input, p In[T], vs ...T) Input {
 	}
 	def.kind = cmp.Or(def.kind, "test")
 	def.slots, def.slotNames = slices.Clone(def.slots), slices.Clone(def.slotNames)
-	out := Input{def: &def, msgs: slices.Clone(in.msgs), vals: slices.Clone(in.vals)}
+	out := Input{def: &def, slots: slices.Clone(in.slots)}
 	i := out.slotIndex(p.name)
 	if i < 0 {
 		i = len(def.slots)
 		def.slots = append(def.slots, slotDef{name: p.name})
 		def.slotNames = append(def.slotNames, p.name)
-		out.msgs = append(out.msgs, nil)
-		out.vals = append(out.vals, nil)
+		out.slots = append(out.slots, slotInput{})
 	}
 	def.slots[i].typ = p.typ
-	out.msgs[i], out.vals[i] = nil, nil
+	out.slots[i] = slotInput{}
 	if p.typ == nil {
-		out.msgs[i] = *any(&vs).(*[]Message)
+		out.slots[i].msgs = *any(&vs).(*[]Message)
 		return out
 	}
 	for _, v := range vs {
-		out.vals[i] = append(out.vals[i], box(v))
+		out.slots[i].vals = append(out.slots[i].vals, box(v))
 	}
 	return out
 }
@@ -77,7 +82,7 @@ func InputWith[T any](in Input, p In[T], vs ...T) Input {
 // read it with In.From.
 func (in Input) Slot(name string) []Message {
 	if i := in.slotIndex(name); i >= 0 {
-		return in.msgs[i]
+		return in.slots[i].msgs
 	}
 	return nil
 }
