@@ -70,7 +70,7 @@ const lintUsage = `usage: routigen lint [-json] [-fix [-diff]] [-c N] [-CHECK[=f
 
 Lint runs routigen's checks (%s) on the packages (default ".")
 and their tests, through the go command's vet driver: it builds and caches
-what go vet does, and reports what ` + "`go vet -vettool=$(command -v routigen)`" + ` reports,
+what go vet does, and reports what ` + "`go vet -vettool=$(go tool -n routigen)`" + ` reports,
 each diagnostic as "file:line:col: check: message" with paths relative to
 the current directory. ` + "`routigen explain CHECK`" + ` documents a check; a finding
 that does not apply is kept with //routigen:ignore CHECK REASON.
