@@ -107,7 +107,8 @@
 // same load, the same errors-block-the-package rule, no merge conflicts
 // between packages, `check ./sub` reads what it needs). Validation numbers
 // the source's shape against the committed one (manifest_compare.go): a
-// compatible change bumps the version; a breaking one (a type changed, a
+// compatible change bumps the version (a field added to or removed from a
+// struct type that a field holds too); a breaking one (a type changed, a
 // field renamed without routigen:"name=OLD", a removed field back with
 // another type, key, scope or sharing changed, a Go type renamed without
 // keeping its key) is an error at the field or directive naming both

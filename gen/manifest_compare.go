@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"go/token"
 	"slices"
+	"strings"
 )
 
 // breakage is a difference between the committed manifest and the source
@@ -177,11 +178,9 @@ func (d *typeDiff) fields() []*srcField {
 				continue
 			}
 			for _, n := range sf.reach {
-				ou, ok1 := o.namedType(n)
-				cu, _ := c.namedType(n)
-				if ok1 && ou != cu {
-					d.at(sf.pos, "keep that type as it was and use a new one", "field %s of %s: its type %s changed from %s (%s) to %s (%s): values stored with the old %s would be misread",
-						sf.goName, c.name, n, ou, d.was(), cu, d.now, n)
+				if ou, ok := o.namedType(n); ok {
+					cu, _ := c.namedType(n)
+					d.named(sf, n, ou, cu)
 				}
 			}
 			continue
@@ -243,4 +242,99 @@ func nsWord(shared bool) string {
 		return "flow"
 	}
 	return "routine"
+}
+
+// named compares the committed and current structure of a named type that
+// field sf holds. Structs follow the rules of state types themselves, as
+// encoding/json reads them by field name: a field added or removed is
+// compatible; a field whose type or tag changed, or one renamed (a field
+// gone and one with its type and tag added), is not. Any other change of
+// structure is breaking.
+func (d *typeDiff) named(sf *srcField, n, ou, cu string) {
+	if ou == cu {
+		return
+	}
+	before, ok1 := structFields(ou)
+	after, ok2 := structFields(cu)
+	if !ok1 || !ok2 {
+		d.at(sf.pos, "keep that type as it was and use a new one", "field %s of %s: its type %s changed from %s (%s) to %s (%s): values stored with the old %s would be misread",
+			sf.goName, d.c.name, n, ou, d.was(), cu, d.now, n)
+		return
+	}
+	var gone, added []structField
+	for _, b := range before {
+		i := slices.IndexFunc(after, func(a structField) bool { return a.name == b.name })
+		switch {
+		case i < 0:
+			gone = append(gone, b)
+		case after[i].rest != b.rest:
+			d.at(sf.pos, "keep the field of "+n+" as it was and add a new one", "field %s of %s: field %s of its type %s changed from %q (%s) to %q (%s): values stored with the old %s would be misread",
+				sf.goName, d.c.name, b.name, n, b.text, d.was(), after[i].text, d.now, b.name)
+		}
+	}
+	for _, a := range after {
+		if !slices.ContainsFunc(before, func(b structField) bool { return b.name == a.name }) {
+			added = append(added, a)
+		}
+	}
+	for _, a := range added {
+		i := slices.IndexFunc(gone, func(g structField) bool { return g.rest == a.rest })
+		if i < 0 {
+			continue
+		}
+		g := gone[i]
+		gone = slices.Delete(gone, i, i+1)
+		d.at(sf.pos, "keep the field of "+n+" under its old name", "field %s of %s: field %s of its type %s (%s) is %s now (%s): values stored as %s would be lost",
+			sf.goName, d.c.name, g.name, n, d.was(), a.name, d.now, g.name)
+	}
+}
+
+// structField is one field of a struct type as types.TypeString spells it.
+type structField struct {
+	text string // the whole field: name, type and tag
+	name string // its name (for an embedded field, its type's name)
+	rest string // what follows the name (the whole text when embedded)
+}
+
+// structFields splits the spelling of a struct type into its fields; ok is
+// false when u is not a struct type.
+func structFields(u string) (fields []structField, ok bool) {
+	inner, ok := strings.CutPrefix(u, "struct{")
+	if !ok || !strings.HasSuffix(inner, "}") {
+		return nil, false
+	}
+	inner = strings.TrimSuffix(inner, "}")
+	depth, quoted, start := 0, false, 0
+	add := func(text string) {
+		if text == "" {
+			return
+		}
+		f := structField{text: text, rest: text}
+		if name, rest, ok := strings.Cut(text, " "); ok && isIdent(name) && !strings.HasPrefix(rest, "\"") {
+			f.name, f.rest = name, rest
+		} else {
+			typ, _, _ := strings.Cut(text, " ")
+			typ = strings.TrimPrefix(typ, "*")
+			f.name = typ[strings.LastIndexByte(typ, '.')+1:]
+		}
+		fields = append(fields, f)
+	}
+	for i := 0; i < len(inner); i++ {
+		switch ch := inner[i]; {
+		case quoted && ch == '\\':
+			i++
+		case ch == '"':
+			quoted = !quoted
+		case quoted:
+		case ch == '{' || ch == '(' || ch == '[':
+			depth++
+		case ch == '}' || ch == ')' || ch == ']':
+			depth--
+		case ch == ';' && depth == 0:
+			add(strings.TrimSpace(inner[start:i]))
+			start = i + 1
+		}
+	}
+	add(strings.TrimSpace(inner[start:]))
+	return fields, true
 }

@@ -34,7 +34,10 @@ routigen check and routigen gen fail, at the field or directive, naming the
 field and both versions, on a change that would misread or lose stored
 values:
 
-	- a field's type changed (or the structure of a named type it holds)
+	- a field's type changed, or a named type it holds changed: for a
+	  struct, a field's type or tag changed or a field renamed (fields
+	  added to or removed from it are compatible); any other type,
+	  whatever changed
 	- a field renamed without keeping its stored name (a field gone and
 	  one of its type added, in one change)
 	- a removed field back with another type

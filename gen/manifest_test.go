@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -95,5 +96,33 @@ func TestManifestParseErrors(t *testing.T) {
 		if !ok || le.line != c.line || !strings.Contains(le.msg, c.want) {
 			t.Errorf("want line %d: %q; got %v", c.line, c.want, err)
 		}
+	}
+}
+
+// TestStructFields checks the split of a struct type's spelling into its
+// fields, through nested types, signatures and quoted tags.
+func TestStructFields(t *testing.T) {
+	got, ok := structFields(`struct{example.com/p.Base; *example.com/p.Ptr; A int "json:\"a;b\""; F func(int; string) (x, y); S struct{X int; Y []string}; M map[string][2]int}`)
+	if !ok {
+		t.Fatal("not a struct")
+	}
+	want := []structField{
+		{"example.com/p.Base", "Base", "example.com/p.Base"},
+		{"*example.com/p.Ptr", "Ptr", "*example.com/p.Ptr"},
+		{`A int "json:\"a;b\""`, "A", `int "json:\"a;b\""`},
+		{"F func(int; string) (x, y)", "F", "func(int; string) (x, y)"},
+		{"S struct{X int; Y []string}", "S", "struct{X int; Y []string}"},
+		{"M map[string][2]int", "M", "map[string][2]int"},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("structFields:\n got %q\nwant %q", got, want)
+	}
+	for _, u := range []string{"[]string", "struct{", "map[string]struct{A int}"} {
+		if _, ok := structFields(u); ok {
+			t.Errorf("structFields(%q) took it for a struct", u)
+		}
+	}
+	if got, ok := structFields("struct{}"); !ok || len(got) != 0 {
+		t.Errorf("structFields(struct{}) = %q, %v", got, ok)
 	}
 }

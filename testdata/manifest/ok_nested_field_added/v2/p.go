@@ -1,0 +1,17 @@
+package p
+
+// Loop is what one routine instance of the worker keeps across jobs.
+//
+//routigen:state scope=worker
+type Loop struct {
+	Count int
+	Names []string
+	note  string
+	From  Origin
+}
+
+// Origin is where a value came from.
+type Origin struct {
+	Host string
+	Port int
+}
