@@ -121,6 +121,19 @@ func Lost(ctx context.Context) string {
 	return job.ID()
 }
 `,
+	// A dependency of app with a finding of its own.
+	"dep/dep.go": `package dep
+
+import "github.com/routigen/routigen/runtime"
+
+func Mark(job *runtime.JobContext) { job.SetData("dep", 1) }
+`,
+	"app/dep.go": `package app
+
+import "example.com/m/dep"
+
+var _ = dep.Mark
+`,
 }
 
 // wantLint is what every driver reports on lintModule: file:line check.
@@ -129,6 +142,7 @@ var wantLint = []string{
 	"app/app.go:17 workerkey",
 	"app/app.go:22 lostupdate",
 	"app/app.go:41 nilfallback",
+	"dep/dep.go:5 jobdata",
 }
 
 // buildLintEnv builds the routigen binary and writes lintModule into a
@@ -191,7 +205,7 @@ func runIn(dir string, name string, args ...string) (stdout, stderr string, code
 	return o.String(), e.String(), 0, err
 }
 
-var posnRE = regexp.MustCompile(`(app/app\.go|state/[a-z_]+\.go):(\d+):\d+`)
+var posnRE = regexp.MustCompile(`((?:app|dep|state)/[a-z_]+\.go):(\d+):\d+`)
 
 // key turns a position and an analyzer name into a wantLint entry.
 func key(posn, check string) string {
@@ -300,6 +314,15 @@ func testLint(t *testing.T, bin, dir string) {
 	if got := diagLines(t, stderr); len(got) != len(wantLint)-1 || slices.Contains(got, "app/app.go:17 workerkey") {
 		t.Errorf("routigen lint -workerkey=false:\n%s", stderr)
 	}
+	// Only the named packages' findings, even when the go command's vet
+	// cache replays a dependency's earlier run (dep was just checked as a
+	// package of its own; now it is only a dependency of app).
+	_, stderr, _, _ = runIn(dir, bin, "lint", "./app")
+	if got, want := diagLines(t, stderr), slices.DeleteFunc(slices.Clone(wantLint), func(s string) bool {
+		return strings.HasPrefix(s, "dep/")
+	}); !slices.Equal(got, want) {
+		t.Errorf("routigen lint ./app reported\n%s\nwant %q", stderr, want)
+	}
 	// A package that does not load: go vet's message, exit 1.
 	_, stderr, code, _ = runIn(dir, bin, "lint", "./nosuch/...")
 	if code != 1 || !strings.Contains(stderr, "nosuch") {
@@ -389,10 +412,10 @@ func testLintFix(t *testing.T, bin, dir string) {
 	if !strings.Contains(stdout, "+\tc.Update(func(s *state.Counter) { s.Count++ })") {
 		t.Errorf("routigen lint -fix -diff printed no Update fix:\n%s\n%s", stdout, stderr)
 	}
-	unfixed := []string{"app/app.go:16 jobdata", "app/app.go:17 workerkey", "app/app.go:41 nilfallback"}
-	if !strings.Contains(stderr, "routigen lint: 1 of 4 diagnostics in the diff; these 3 have no suggested fix") ||
+	unfixed := []string{"app/app.go:16 jobdata", "app/app.go:17 workerkey", "app/app.go:41 nilfallback", "dep/dep.go:5 jobdata"}
+	if !strings.Contains(stderr, "routigen lint: 1 of 5 diagnostics in the diff; these 4 have no suggested fix") ||
 		!slices.Equal(diagLines(t, stderr), unfixed) {
-		t.Errorf("routigen lint -fix -diff: want the 3 unfixed diagnostics %q reported, got\n%s", unfixed, stderr)
+		t.Errorf("routigen lint -fix -diff: want the 4 unfixed diagnostics %q reported, got\n%s", unfixed, stderr)
 	}
 	if after, _ := os.ReadFile(filepath.Join(dir, "app/app.go")); !bytes.Equal(before, after) {
 		t.Error("routigen lint -fix -diff changed app.go")
@@ -403,7 +426,7 @@ func testLintFix(t *testing.T, bin, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if code != 3 || !strings.Contains(stderr, "routigen lint: 1 of 4 diagnostics fixed; these 3 have no suggested fix") ||
+	if code != 3 || !strings.Contains(stderr, "routigen lint: 1 of 5 diagnostics fixed; these 4 have no suggested fix") ||
 		!slices.Equal(diagLines(t, stderr), unfixed) {
 		t.Errorf("routigen lint -fix: exit %d, want 3 and the unfixed diagnostics\n%s", code, stderr)
 	}

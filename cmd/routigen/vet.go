@@ -109,6 +109,7 @@ type jsonDiagnostic struct {
 // check failed on some package (what it said is copied to stderr), and a
 // non-zero exit status when go vet could not be run.
 func vetJSON(o *lintOptions, self string, stderr io.Writer) (diags []diagnostic, failed bool, code int) {
+	roots := startRoots(o)
 	cmd := goCommand(vetArgs(o, self, "-json"))
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
@@ -142,8 +143,47 @@ func vetJSON(o *lintOptions, self string, stderr io.Writer) (diags []diagnostic,
 	}
 	// Build errors and the like: go vet's own words, and a failure.
 	stderr.Write(other.Bytes())
+	if keep, ok := roots(); ok {
+		diags = slices.DeleteFunc(diags, func(d diagnostic) bool { return !keep[rootOf(d.pkg)] })
+	}
 	sortDiagnostics(diags)
 	return diags, failed || runErr != nil, exitOK
+}
+
+// startRoots lists, while go vet runs, the packages the patterns name, and
+// returns a function that waits for the list (false when it failed). The
+// go command's vet cache does not tell a dependency's run (for facts only)
+// from a run on the package itself, and replays either for the other, so
+// go vet may print a dependency's findings when an earlier run checked it;
+// lint keeps only the named packages' (with their tests).
+func startRoots(o *lintOptions) func() (map[string]bool, bool) {
+	args := []string{"list", "-e", "-find", "-f", "{{.ImportPath}}"}
+	if o.tags != "" {
+		args = append(args, "-tags="+o.tags)
+	}
+	cmd := goCommand(append(append(args, "--"), o.packages...))
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	if err := cmd.Start(); err != nil {
+		return func() (map[string]bool, bool) { return nil, false }
+	}
+	return func() (map[string]bool, bool) {
+		if err := cmd.Wait(); err != nil {
+			return nil, false
+		}
+		keep := map[string]bool{}
+		for _, p := range strings.Fields(out.String()) {
+			keep[p] = true
+		}
+		return keep, len(keep) > 0
+	}
+}
+
+// rootOf is the package a vet unit's ID belongs to: "p", "p [p.test]" and
+// "p_test [p.test]" all belong to p.
+func rootOf(id string) string {
+	id, _, _ = strings.Cut(id, " ")
+	return strings.TrimSuffix(id, "_test")
 }
 
 func fromTree(tree map[string]map[string]json.RawMessage, stderr io.Writer) (diags []diagnostic, failed bool) {
