@@ -129,7 +129,7 @@
 //
 // # Commit
 //
-// Result.Commit writes each changed routigen_gen.go atomically (a temporary
+// Result.Commit (commit.go) writes each changed routigen_gen.go atomically (a temporary
 // file in the same directory, then a rename; an existing file keeps its
 // mode; a symlink is written through to its target), skips unchanged
 // files, and removes a routigen_gen.go that bears routigen's header from a

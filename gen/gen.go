@@ -4,13 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"go/token"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 )
 
 // FileName is the name of the file routigen writes into each package.
@@ -167,46 +164,6 @@ func (r *Result) Stale() []*Package {
 	return out
 }
 
-// Change is one file Commit wrote or removed.
-type Change struct {
-	File   string
-	Action Action
-}
-
-// Commit writes and removes generated files as the result says, for every
-// package without errors. It returns what it changed and the joined errors
-// of the files it could not change; it goes on past a failing file.
-func (r *Result) Commit() ([]Change, error) {
-	var changes []Change
-	var errs []error
-	now := time.Now()
-	for _, p := range r.Packages {
-		if p.Dir != "" && len(p.Errors) == 0 {
-			removeStaleTemps(p.Dir, now)
-		}
-		switch a := p.Action(); a {
-		case Write:
-			if err := writeAtomic(p.File, p.Content); err != nil {
-				errs = append(errs, fmt.Errorf("routigen: write %s: %w", p.File, err))
-				continue
-			}
-			changes = append(changes, Change{p.File, a})
-		case Remove:
-			if err := os.Remove(p.File); err != nil && !errors.Is(err, os.ErrNotExist) {
-				errs = append(errs, fmt.Errorf("routigen: remove %s: %w", p.File, err))
-				continue
-			}
-			changes = append(changes, Change{p.File, a})
-		}
-		if c, err := p.commitManifest(); err != nil {
-			errs = append(errs, err)
-		} else if c != nil {
-			changes = append(changes, *c)
-		}
-	}
-	return changes, errors.Join(errs...)
-}
-
 // Diff returns a unified diff from what is on disk to what Commit would
 // leave there, for every stale package; empty when everything is current.
 // File names are shown relative to base when they are below it.
@@ -247,76 +204,6 @@ func relTo(base, file string) string {
 func IsGenerated(content []byte) bool {
 	line, _, _ := bytes.Cut(content, []byte("\n"))
 	return string(bytes.TrimSuffix(line, []byte("\r"))) == Header
-}
-
-// writeAtomic writes content to file through a temporary file in the same
-// directory and a rename, keeping the mode of an existing file. A symlink
-// is written through: its target gets the content, the link stays.
-func writeAtomic(file string, content []byte) (err error) {
-	if fi, err := os.Lstat(file); err == nil && fi.Mode()&os.ModeSymlink != 0 {
-		if file, err = filepath.EvalSymlinks(file); err != nil {
-			return err
-		}
-	}
-	mode := os.FileMode(0o644)
-	if fi, err := os.Stat(file); err == nil {
-		mode = fi.Mode().Perm()
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(file), tempPrefix(file)+"*"+tempSuffix)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(content); err != nil {
-		return err
-	}
-	if err = tmp.Chmod(mode); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), file)
-}
-
-// Temporary files are named .routigen_gen.go.<random>.tmp (or after the
-// manifest): hidden from the go command, and recognisably ours.
-const tempSuffix = ".tmp"
-
-func tempPrefix(file string) string { return "." + filepath.Base(file) + "." }
-
-// staleTempAge is how old a temporary file of ours must be before a run
-// removes it: younger ones may belong to a run still writing.
-const staleTempAge = time.Minute
-
-// removeStaleTemps removes the temporary files an interrupted run left in
-// dir (only ours, and only old ones).
-func removeStaleTemps(dir string, now time.Time) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return
-	}
-	for _, e := range entries {
-		name := e.Name()
-		mid, ok := strings.CutPrefix(name, tempPrefix(FileName))
-		if !ok {
-			mid, ok = strings.CutPrefix(name, tempPrefix(ManifestName))
-		}
-		if !ok || e.IsDir() || !strings.HasSuffix(mid, tempSuffix) {
-			continue
-		}
-		if digits := strings.TrimSuffix(mid, tempSuffix); digits == "" || strings.Trim(digits, "0123456789") != "" {
-			continue // not a name os.CreateTemp gave us
-		}
-		if fi, err := e.Info(); err == nil && now.Sub(fi.ModTime()) >= staleTempAge {
-			os.Remove(filepath.Join(dir, name))
-		}
-	}
 }
 
 func sortErrors(errs []*Error) []*Error {
@@ -362,73 +249,4 @@ func Generate(ctx context.Context, cfg Config, patterns ...string) (*Result, err
 	explainImports(ctx, cfg, res.Packages)
 	res.Packages = append(res.Packages, stray...)
 	return res, nil
-}
-
-// strayFiles finds generated files that no loaded package owns below the
-// directories of "dir/..." patterns: a package reduced to its
-// routigen_gen.go has no Go file left for the loader (the build constraint
-// excludes it), so ./... does not list it. Such files are orphans.
-func strayFiles(dir string, patterns []string, loaded []*Package) []*Package {
-	owned := map[string]bool{}
-	for _, p := range loaded {
-		if p.File != "" {
-			owned[p.File] = true
-		}
-	}
-	var out []*Package
-	seen := map[string]bool{}
-	for _, pat := range patterns {
-		base, ok := strings.CutSuffix(pat, "...")
-		if !ok || !(filepath.IsAbs(base) || base == "" || strings.HasPrefix(base, ".")) {
-			continue
-		}
-		base = filepath.Clean(filepath.Join(dir, base))
-		if filepath.IsAbs(pat) {
-			base = filepath.Clean(strings.TrimSuffix(pat, "..."))
-		}
-		if abs, err := filepath.Abs(base); err == nil {
-			base = abs
-		}
-		filepath.WalkDir(base, func(path string, d os.DirEntry, err error) error {
-			if err != nil {
-				return nil
-			}
-			if d.IsDir() {
-				name := d.Name()
-				if path != base && (name == "testdata" || name == "vendor" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
-					return filepath.SkipDir
-				}
-				if path != base {
-					if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil {
-						return filepath.SkipDir // another module
-					}
-				}
-				return nil
-			}
-			if d.Name() != FileName || owned[path] || seen[path] {
-				return nil
-			}
-			b, err := os.ReadFile(path)
-			if err != nil || !IsGenerated(b) || hasGoFiles(filepath.Dir(path)) {
-				return nil
-			}
-			seen[path] = true
-			out = append(out, strayManifest(&Package{Dir: filepath.Dir(path), File: path, Existing: b}))
-			return nil
-		})
-	}
-	slices.SortFunc(out, func(a, b *Package) int { return strings.Compare(a.File, b.File) })
-	return out
-}
-
-// hasGoFiles reports whether dir holds Go files other than FileName (then
-// the loader saw the package, or reported why not).
-func hasGoFiles(dir string) bool {
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		if n := e.Name(); !e.IsDir() && strings.HasSuffix(n, ".go") && n != FileName {
-			return true
-		}
-	}
-	return false
 }
