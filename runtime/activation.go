@@ -125,7 +125,7 @@ func (r *Runtime) attempt(a *activation) attemptOutcome {
 			if int(a.attempt) < h.MaxRetries {
 				return r.retry(a, err)
 			}
-			err = fmt.Errorf("runtime: routine %q: giving up after %d retries: %w", n.id, h.MaxRetries, err)
+			err = fmt.Errorf("routine %q: giving up after %d retries: %w", n.id, h.MaxRetries, err)
 			status = RoutineFailed
 			jr.job.Trace(n.id, "failed", Message{"error": err.Error()})
 			r.logErr(a, "routine failed", err)
@@ -138,7 +138,7 @@ func (r *Runtime) attempt(a *activation) attemptOutcome {
 			jr.job.Trace(n.id, "skipped", Message{"error": err.Error()})
 			r.logErr(a, "routine error, skipped", err)
 		default:
-			err = fmt.Errorf("runtime: routine %q: %w", n.id, err)
+			err = fmt.Errorf("routine %q: %w", n.id, err)
 			status = RoutineFailed
 			jr.job.Trace(n.id, "failed", Message{"error": err.Error()})
 			r.logErr(a, "routine failed", err)
@@ -258,7 +258,10 @@ func emit(ctx context.Context, event string, payload any, typ reflect.Type) erro
 		}
 		a.handOff(a.jr.enqueue(a.ec.Job, t.node, t.slot, payload))
 	}
-	return errors.Join(errs...)
+	if len(errs) > 0 {
+		return fmt.Errorf("runtime: emit %q: %w", event, errors.Join(errs...))
+	}
+	return nil
 }
 
 // handOff keeps ready for the goroutine running a to run next, or submits

@@ -72,7 +72,7 @@ type Outcome struct {
 }
 
 // ErrUnknownJob reports a job id that no node has posted.
-var ErrUnknownJob = errors.New("runtime: unknown job")
+var ErrUnknownJob = errors.New("unknown job")
 
 // WithBackend makes the runtime one node of a cluster: Post submits jobs to
 // b, and the node runs the jobs b delivers (see Backend). nil means none,
@@ -144,7 +144,7 @@ func (n *Node) Run(spec *JobSpec, attempt int, done func(job *JobContext, releas
 	if r.hasHooks {
 		if err := r.beforeHooks(context.Background(), jr, nd, si, data); err != nil {
 			jr.retire()
-			return nil, err
+			return nil, fmt.Errorf("runtime: run job %q: %w", spec.ID, err)
 		}
 		job.setRunning()
 	}

@@ -39,11 +39,11 @@ func (c *Cell[T]) encodeIfChanged(prev uint64) ([]byte, uint64, bool, error) {
 		return nil, seq, false, nil
 	}
 	if c.codec.Encode == nil {
-		return nil, seq, true, fmt.Errorf("runtime: worker state %q: no state codec to persist it with (generated accessors pass one: run routigen gen)", c.key)
+		return nil, seq, true, fmt.Errorf("worker state %q: no state codec to persist it with (generated accessors pass one: run routigen gen)", c.key)
 	}
 	b, err := c.codec.Encode(&c.v)
 	if err != nil {
-		return nil, seq, true, fmt.Errorf("runtime: worker state %q: %w", c.key, err)
+		return nil, seq, true, fmt.Errorf("worker state %q: %w", c.key, err)
 	}
 	return b, seq, true, nil
 }
@@ -63,10 +63,10 @@ func (c *Cell[T]) restore(data []byte) (uint64, error) {
 
 func (c *Cell[T]) decode(data []byte) error {
 	if c.codec.Decode == nil {
-		return fmt.Errorf("runtime: worker state %q: the store holds a value but there is no state codec to read it with (generated accessors pass one: run routigen gen)", c.key)
+		return fmt.Errorf("worker state %q: the store holds a value but there is no state codec to read it with (generated accessors pass one: run routigen gen)", c.key)
 	}
 	if err := c.codec.Decode(data, &c.v); err != nil {
-		return fmt.Errorf("runtime: worker state %q: %w", c.key, err)
+		return fmt.Errorf("worker state %q: %w", c.key, err)
 	}
 	return nil
 }

@@ -80,7 +80,7 @@ func TestFailureEndsSiblingLogic(t *testing.T) {
 	if err := recvErr(t, ended); !errors.Is(err, context.Canceled) {
 		t.Errorf("logic's ctx.Err() = %v, want context.Canceled", err)
 	}
-	if err := waitJob(t, job); err == nil || err.Error() != `runtime: routine "b": b failed` {
+	if err := waitJob(t, job); err == nil || err.Error() != `routine "b": b failed` {
 		t.Errorf("job %v: %v", job.Status(), err)
 	}
 }

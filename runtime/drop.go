@@ -49,7 +49,7 @@ func (e *DropError) Error() string {
 		}
 		fmt.Fprintf(&b, "%d at %s.%s (%s)", d.Count, d.RoutineID, d.Slot, d.Policy)
 	}
-	return "runtime: unconsumed messages: " + b.String()
+	return "unconsumed messages: " + b.String()
 }
 
 // Is reports whether target is ErrDropped.

@@ -71,7 +71,7 @@ func TestDropFail(t *testing.T) {
 	if job.Status() != runtime.JobFailed || !errors.Is(err, runtime.ErrDropped) || !errors.As(err, &de) || !slices.Equal(de.Drops, wantDrops) {
 		t.Fatalf("job %v: %v", job.Status(), err)
 	}
-	if want := "runtime: unconsumed messages: 1 at join.left (all_slots_ready), 1 at batch.in (batch_size(2))"; err.Error() != want {
+	if want := "unconsumed messages: 1 at join.left (all_slots_ready), 1 at batch.in (batch_size(2))"; err.Error() != want {
 		t.Errorf("error %q, want %q", err, want)
 	}
 	// DropComplete is the default, spelled out.

@@ -4,46 +4,52 @@ import "errors"
 
 // Sentinel errors. Errors returned by this package wrap one of these where
 // one applies, so callers test them with errors.Is.
+//
+// Error strings follow io/fs: a sentinel or a typed error says what went
+// wrong and nothing more ("unknown flow"), and the call that fails says,
+// once, where: "runtime: post: flow \"f\": unknown flow". Errors a job
+// ends with (JobContext.Err) name the routine and no package: logic often
+// returns runtime errors, and a job's error is often wrapped again.
 var (
 	// ErrNoJob reports a context that carries no job.
-	ErrNoJob = errors.New("runtime: no job in context")
+	ErrNoJob = errors.New("no job in context")
 	// ErrNoRoutine reports a context that carries no routine activation.
-	ErrNoRoutine = errors.New("runtime: no routine activation in context")
+	ErrNoRoutine = errors.New("no routine activation in context")
 	// ErrClosed reports a call on a closed Runtime.
-	ErrClosed = errors.New("runtime: closed")
+	ErrClosed = errors.New("closed")
 )
 
-var errJobFailed = errors.New("runtime: job failed")
+var errJobFailed = errors.New("job failed")
 
 // Errors of the graph and of posting. Each is wrapped with the offending
 // name.
 var (
 	// ErrUnknownFlow reports a flow id that was never registered.
-	ErrUnknownFlow = errors.New("runtime: unknown flow")
+	ErrUnknownFlow = errors.New("unknown flow")
 	// ErrUnknownRoutine reports a routine id that the flow does not hold.
-	ErrUnknownRoutine = errors.New("runtime: unknown routine")
+	ErrUnknownRoutine = errors.New("unknown routine")
 	// ErrUnknownSlot reports a slot that the routine does not declare.
-	ErrUnknownSlot = errors.New("runtime: unknown slot")
+	ErrUnknownSlot = errors.New("unknown slot")
 	// ErrUnknownEvent reports an event that the routine does not declare.
-	ErrUnknownEvent = errors.New("runtime: unknown event")
+	ErrUnknownEvent = errors.New("unknown event")
 	// ErrUnknownWorker reports a worker id that no Exec returned, or a
 	// worker of another flow.
-	ErrUnknownWorker = errors.New("runtime: unknown worker")
+	ErrUnknownWorker = errors.New("unknown worker")
 	// ErrWorkerStopped reports a post to a worker whose Exec context ended.
-	ErrWorkerStopped = errors.New("runtime: worker stopped")
+	ErrWorkerStopped = errors.New("worker stopped")
 	// ErrDuplicate reports a name used twice: a routine id in a flow, a
 	// flow id in a runtime, a connection, or the id of a job still running.
-	ErrDuplicate = errors.New("runtime: duplicate")
+	ErrDuplicate = errors.New("duplicate")
 	// ErrPayloadType reports a payload of one type meeting a port of
 	// another: an event connected to a slot of another type, a typed port
 	// used on a routine that declared it with another type, a post of a
 	// Message to a typed slot.
-	ErrPayloadType = errors.New("runtime: payload type mismatch")
+	ErrPayloadType = errors.New("payload type mismatch")
 	// ErrDropped is matched by the error of a job of a DropFail flow that
 	// left messages no policy would consume (see DropError).
-	ErrDropped = errors.New("runtime: messages dropped")
+	ErrDropped = errors.New("messages dropped")
 	// ErrVetoed wraps the error a "before" hook returned to veto.
-	ErrVetoed = errors.New("runtime: vetoed by hook")
+	ErrVetoed = errors.New("vetoed by hook")
 )
 
 // VetoError reports a "before" hook's veto. errors.Is(err, ErrVetoed) holds,
@@ -58,7 +64,7 @@ type VetoError struct {
 }
 
 func (e *VetoError) Error() string {
-	return "runtime: " + e.Hook + " vetoed " + e.What + ": " + e.Err.Error()
+	return e.Hook + " vetoed " + e.What + ": " + e.Err.Error()
 }
 
 // Is reports whether target is ErrVetoed.

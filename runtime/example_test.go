@@ -112,7 +112,7 @@ func ExampleErrorHandler() {
 	fmt.Println(err)
 	// Output:
 	// 3 failed
-	// runtime: routine "flaky": giving up after 2 retries: unavailable
+	// routine "flaky": giving up after 2 retries: unavailable
 }
 
 // Logic outside a flow has no routine to emit from.
@@ -169,7 +169,7 @@ func ExampleHooks() {
 	job, err := rt.Post(context.Background(), "tenants", "a", "in", nil, runtime.WithMetadata(runtime.Message{"tenant": "acme"}))
 	fmt.Println(err, job.Wait(context.Background()))
 	// Output:
-	// runtime: BeforeJob vetoed job tenants-1: no tenant
+	// runtime: post: BeforeJob vetoed job tenants-1: no tenant
 	// <nil> <nil>
 }
 
@@ -242,7 +242,7 @@ func ExampleIn() {
 	}
 	fmt.Println(job.Wait(ctx))
 	// Output:
-	// runtime: flow "shop": connect intake.accepted -> report.total: the event carries runtime_test.exOrder, the slot takes float64: runtime: payload type mismatch
+	// runtime: flow "shop": connect intake.accepted -> report.total: the event carries runtime_test.exOrder, the slot takes float64: payload type mismatch
 	// bill order 7: 12.50
 	// <nil>
 }

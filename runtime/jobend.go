@@ -193,7 +193,7 @@ func (j *JobContext) afterFunc(f func()) (stop func() bool) {
 // context.DeadlineExceeded.
 func (j *JobContext) armTimeout(d time.Duration) {
 	timedOut := func() {
-		j.Cancel(fmt.Errorf("runtime: job %q: timed out after %v: %w", j.ID(), d, context.DeadlineExceeded))
+		j.Cancel(fmt.Errorf("job timed out after %v: %w", d, context.DeadlineExceeded))
 	}
 	left := time.Until(j.deadline())
 	if left <= 0 { // past already: the job ends before its first message

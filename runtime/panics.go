@@ -30,7 +30,7 @@ func (e *PanicError) Error() string {
 	if e.RoutineID != "" {
 		what = fmt.Sprintf("routine %q: %s", e.RoutineID, what)
 	}
-	return fmt.Sprintf("runtime: %s panicked: %v\n\n%s", what, e.Value, e.Stack)
+	return fmt.Sprintf("%s panicked: %v\n\n%s", what, e.Value, e.Stack)
 }
 
 // Unwrap returns the panic value when it is an error.

@@ -150,7 +150,7 @@ func (p In[T]) Post(ctx context.Context, r *Runtime, flowID, routineID string, v
 // In declares the typed input slot p (see [In]).
 func (r *Routine) In(p InPort) *Routine {
 	if p == nil {
-		r.errs = append(r.errs, fmt.Errorf("runtime: routine %q: nil slot port", r.kind))
+		r.errs = append(r.errs, fmt.Errorf("routine %q: nil slot port", r.kind))
 		return r
 	}
 	name, typ, opts := p.inPort()
@@ -160,7 +160,7 @@ func (r *Routine) In(p InPort) *Routine {
 // Out declares the typed output event p (see [Out]).
 func (r *Routine) Out(p OutPort) *Routine {
 	if p == nil {
-		r.errs = append(r.errs, fmt.Errorf("runtime: routine %q: nil event port", r.kind))
+		r.errs = append(r.errs, fmt.Errorf("routine %q: nil event port", r.kind))
 		return r
 	}
 	name, typ := p.outPort()

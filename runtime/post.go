@@ -132,7 +132,7 @@ func (r *Runtime) post(ctx context.Context, flowID, routineID, slot string, data
 	if r.hasHooks {
 		if err := r.beforeHooks(ctx, jr, n, si, data); err != nil {
 			jr.retire()
-			return nil, err
+			return nil, fmt.Errorf("runtime: post: %w", err)
 		}
 		job.setRunning() // newJobRun left it pending for the hooks to see
 	}
@@ -146,19 +146,20 @@ func (r *Runtime) post(ctx context.Context, flowID, routineID, slot string, data
 }
 
 // beforeHooks runs the vetoing hooks of a post: a veto is a *VetoError, a
-// panic a *PanicError; either way the caller leaves no job.
+// panic a *PanicError; either way the caller leaves no job, and says what
+// failed (the error names no package).
 func (r *Runtime) beforeHooks(ctx context.Context, jr *jobRun, n *node, si int, data any) error {
 	job := jr.job
 	var err error
 	if perr := protect("BeforeJob", "", func() { err = r.hooks.BeforeJob(ctx, job) }); perr != nil {
-		return fmt.Errorf("runtime: post: job %q: %w", job.ID(), perr)
+		return fmt.Errorf("job %q: %w", job.ID(), perr)
 	}
 	if err != nil {
 		return &VetoError{Hook: "BeforeJob", What: "job " + job.ID(), Err: err}
 	}
 	slot := n.def.slotNames[si]
 	if perr := protect("BeforeEnqueue", n.id, func() { err = r.hooks.BeforeEnqueue(WithJob(ctx, job), n.id, slot, messageView(data)) }); perr != nil {
-		return fmt.Errorf("runtime: post to %s.%s: %w", n.id, slot, perr)
+		return fmt.Errorf("post to %s.%s: %w", n.id, slot, perr)
 	}
 	if err != nil {
 		return &VetoError{Hook: "BeforeEnqueue", What: "post to " + n.id + "." + slot, Err: err}

@@ -165,9 +165,9 @@ func (r *Routine) Slot(name string, opts ...SlotOption) *Routine {
 func (r *Routine) slot(name string, typ reflect.Type, opts []SlotOption) *Routine {
 	switch {
 	case name == "":
-		r.errs = append(r.errs, fmt.Errorf("runtime: routine %q: empty slot name", r.kind))
+		r.errs = append(r.errs, fmt.Errorf("routine %q: empty slot name", r.kind))
 	case r.slotIndex(name) >= 0:
-		r.errs = append(r.errs, fmt.Errorf("runtime: routine %q: slot %q declared twice: %w", r.kind, name, ErrDuplicate))
+		r.errs = append(r.errs, fmt.Errorf("routine %q: slot %q declared twice: %w", r.kind, name, ErrDuplicate))
 	default:
 		s := slotDef{name: name, typ: typ}
 		for _, o := range opts {
@@ -187,9 +187,9 @@ func (r *Routine) Event(name string, fields ...string) *Routine {
 func (r *Routine) event(name string, typ reflect.Type, fields []string) *Routine {
 	switch {
 	case name == "":
-		r.errs = append(r.errs, fmt.Errorf("runtime: routine %q: empty event name", r.kind))
+		r.errs = append(r.errs, fmt.Errorf("routine %q: empty event name", r.kind))
 	case r.eventIndex(name) >= 0:
-		r.errs = append(r.errs, fmt.Errorf("runtime: routine %q: event %q declared twice: %w", r.kind, name, ErrDuplicate))
+		r.errs = append(r.errs, fmt.Errorf("routine %q: event %q declared twice: %w", r.kind, name, ErrDuplicate))
 	default:
 		r.events = append(r.events, eventDef{name: name, fields: slices.Clone(fields), typ: typ})
 	}

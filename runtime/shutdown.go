@@ -31,7 +31,7 @@ func (r *Runtime) Shutdown(ctx context.Context) error {
 		// Under a Backend the jobs cancelled here are handed back for
 		// another node to run (see Node.Run), not failed.
 		r.releasing.Store(true)
-		r.cancelLive(fmt.Errorf("runtime: shutdown: %w", context.Cause(ctx)))
+		r.cancelLive(fmt.Errorf("runtime shut down: %w", context.Cause(ctx)))
 		_ = r.waitLocal(context.Background())
 	}
 	if first {

@@ -237,7 +237,7 @@ func cellFor[T any](s *cellStore, name, ns string, sharing Sharing, codec []Stat
 	}
 	c, ok := got.(*Cell[T])
 	if !ok {
-		return nil, fmt.Errorf("runtime: state %q holds %T, not %T: two state types share one storage name", name, got, c)
+		return nil, fmt.Errorf("state %q holds %T, not %T: two state types share one storage name", name, got, c)
 	}
 	return c, nil
 }
@@ -260,12 +260,12 @@ func printableKey(name, ns string, sharing Sharing) string {
 func JobCell[T any](ctx context.Context, name string, sharing Sharing) (*Cell[T], error) {
 	ec := execOf(ctx)
 	if ec == nil || ec.Job == nil {
-		return nil, fmt.Errorf("runtime: job state %q: %w", name, ErrNoJob)
+		return nil, fmt.Errorf("job state %q: %w", name, ErrNoJob)
 	}
 	ns := ec.Job.flowID
 	if sharing == PerRoutine {
 		if ec.RoutineID == "" {
-			return nil, fmt.Errorf("runtime: job state %q: %w", name, ErrNoRoutine)
+			return nil, fmt.Errorf("job state %q: %w", name, ErrNoRoutine)
 		}
 		ns = ec.RoutineID
 	}
@@ -285,7 +285,7 @@ func JobCell[T any](ctx context.Context, name string, sharing Sharing) (*Cell[T]
 func WorkerCell[T any](ctx context.Context, name string, sharing Sharing, codec ...StateCodec[T]) (*Cell[T], error) {
 	ec := execOf(ctx)
 	if ec == nil || ec.Worker == nil || (sharing == PerRoutine && ec.RoutineID == "") {
-		return nil, fmt.Errorf("runtime: worker state %q: %w", name, ErrNoRoutine)
+		return nil, fmt.Errorf("worker state %q: %w", name, ErrNoRoutine)
 	}
 	ns := ec.Worker.flowID
 	if sharing == PerRoutine {
