@@ -137,6 +137,7 @@ func TestREADME(t *testing.T) {
 		u.write(name, body)
 	}
 	u.cleanTour(tourCmds[1:])
+	u.withoutRuntime(root, string(install))
 	u.badCode()
 	u.help(root)
 	u.repo(root, doc)
@@ -228,6 +229,27 @@ func (u *user) cleanTour(cmds []string) {
 			u.t.Errorf("the README's tour shows %q: the test does not know what it must do", c)
 		}
 	}
+}
+
+// withoutRuntime checks what the Install section says of a module that
+// installed the tool but did not get the runtime: its first build fails with
+// the quoted message, and go mod tidy is the other way to mend it.
+func (u *user) withoutRuntime(root, install string) {
+	u.t.Helper()
+	m := regexp.MustCompile("`(missing go.sum entry[^`]*?) …`").FindStringSubmatch(install)
+	if m == nil {
+		u.t.Fatal("README's Install section no longer quotes the missing go.sum entry error")
+	}
+	bare := &user{t: u.t, dir: filepath.Join(u.t.TempDir(), "bare"), env: u.env, ran: map[string]bool{}}
+	bare.write("main.go", "package main\n\nimport \"github.com/routigen/routigen/runtime\"\n\nfunc main() { _ = runtime.New().Close() }\n")
+	bare.run("go mod init example.com/bare", 0)
+	bare.run("go mod edit -replace=github.com/routigen/routigen="+root, 0)
+	bare.run(getTool, 0)
+	if out := bare.run("go build ./...", 1); !strings.Contains(out, m[1]) {
+		u.t.Errorf("without %q the build fails otherwise than the README says (%q):\n%s", getRuntime, m[1], out)
+	}
+	bare.run("go mod tidy", 0)
+	bare.run("go build ./...", 0)
 }
 
 // badCode adds a state type and code with one finding per check, and
