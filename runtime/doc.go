@@ -89,15 +89,16 @@
 // the activation it makes ready usually runs next on the same goroutine
 // once the logic returns (an idle goroutine takes it sooner), so a chain of
 // routines costs no wake-ups. A burst of posts from outside logic waits
-// while the pool's queue is long. [Runtime.Close] waits for every job, then
-// stops the pool: afterwards no goroutine of the runtime is left.
+// while the pool's queue is long. [Runtime.Shutdown] and [Runtime.Close]
+// wait for every job, then stop the pool: afterwards no goroutine of the
+// runtime is left.
 //
 // Every activation, of entry and downstream routines alike, runs with a
 // context carrying the full [ExecContext]: routine id, flow id, job and
 // worker ([ExecFromContext], [RequireExec]). It also carries the values of
-// the context the job was posted with, but not its deadline or
-// cancellation: the runtime never cancels it, and logic that needs a
-// deadline makes its own.
+// the context the job was posted with, but not its cancellation: a job
+// outlives the request that posted it. The context ends with the job (see
+// Faults, cancellation and shutdown).
 //
 // # Queues and ordering guarantees
 //
@@ -126,14 +127,19 @@
 // A job finishes by itself. It completes when no work is left for it: no
 // activation scheduled, running or waiting on a throttle or retry timer.
 // Messages that the policy will never consume (a partial batch, a slot
-// AllSlotsReady still waits for) do not keep the job alive: they are dropped
-// and the drop is recorded in the trace ("dropped"). A job fails when logic
+// AllSlotsReady still waits for) do not keep the job alive: they are
+// dropped, and the drop is part of the job's outcome ([JobContext.Dropped],
+// and the trace's "dropped" entries); a flow that wants such jobs to fail
+// says [Flow.OnDrop]([DropFail]), and they fail with a [DropError]. A job
+// fails when logic
 // returns an error its handler does not absorb, or panics: the [PanicError]
 // holds the value and the stack, and other jobs carry on. [JobContext.Cancel]
-// ends a job from outside. Once a job has finished no new activation of it
-// starts and its emits are dropped; activations already running return
-// normally. [JobContext.Wait] and [JobContext.Done] report the end of one
-// job, [Runtime.Wait] the end of every job posted before the call. Every
+// ends a job from outside, [WithTimeout] bounds it. Once a job has finished
+// no new activation of it starts, its emits are dropped and the contexts of
+// its activations still running end. [JobContext.Wait] and
+// [JobContext.Done] report the end of one job (and [JobContext.Result] what
+// its logic handed its poster with [JobContext.SetResult]),
+// [Runtime.Wait] the end of every job posted before the call. Every
 // finished job counts in [WorkerState.JobsProcessed] (and, when it failed or
 // was cancelled, [WorkerState.JobsFailed]).
 //
@@ -171,10 +177,81 @@
 //   - [Skip] is Continue, and the routine's status on the worker says
 //     skipped.
 //   - [Retry] runs the logic again with the same input, up to MaxRetries
-//     times, waiting Delay×Backoff^(k-1) before retry k without holding a
-//     pool goroutine; then Stop. Emits of failed attempts are not undone.
+//     times, waiting Delay×Backoff^(k-1) before retry k (saturating at the
+//     largest Duration, never negative) without holding a pool goroutine;
+//     then Stop. Emits of failed attempts are not undone. A job that ends
+//     meanwhile does not wait out the delay.
 //
 // A panic is never absorbed: it fails the job.
+//
+// Error strings follow io/fs: a sentinel ([ErrUnknownFlow]) or a typed
+// error ([PanicError], [VetoError], [DropError]) says what went wrong, and
+// the failing call says once where ("runtime: post: flow "f": unknown
+// flow"). Test them with errors.Is and errors.As.
+//
+// # Faults, cancellation and shutdown
+//
+// A panic in any function handed to the runtime never crashes the process
+// and never leaves the runtime stuck; Wait, Close and later posts keep
+// working. Where it goes depends on whom it concerns:
+//
+//   - In logic, in a [Custom] policy's func, in BeforeRoutine, or in
+//     OnEmit or BeforeEnqueue of an emit: the job fails with a
+//     [*PanicError] (value, stack, and which function: "logic", "policy",
+//     the hook's name). Other jobs carry on.
+//   - While Post delivers the first message (WorkerStart, BeforeJob,
+//     BeforeEnqueue, the policy of the entry routine): Post returns an error
+//     wrapping the *PanicError and leaves no job. A worker whose WorkerStart
+//     panicked takes no job: Exec fails, and the next post to the flow's
+//     default worker makes a new one.
+//   - In WorkerStop, AfterJob or AfterRoutine, which run after the fact: the
+//     panic is recovered and logged, with its stack, to the runtime's logger
+//     ([WithLogger]) and the job's log; the outcome stands.
+//
+// Logic's context ends (Done closes, Err says context.Canceled, or
+// context.DeadlineExceeded after a timeout) when its job ends for any
+// reason: [JobContext.Cancel], a failure of another activation of the job,
+// the job's [WithTimeout] deadline (which ctx.Deadline reports), or
+// [Runtime.Shutdown]'s deadline. Contexts derived from it end with it,
+// without a goroutine each. Logic that blocks should select on ctx.Done();
+// logic that ignores it runs on, and holds Shutdown up, until it returns.
+//
+// A job that ended takes its retry waits and throttle waits with it, so
+// [Runtime.Close] and Shutdown never wait out the timers of ended jobs.
+// Shutdown(ctx) stops accepting posts and waits for every job; when ctx
+// ends first it cancels the unfinished jobs, waits for their running logic
+// to return, stops the pool, and returns an error matching ctx.Err(). Close
+// is Shutdown(context.Background()).
+//
+// # Hooks and policies: what they may do
+//
+// Hooks and a Custom policy's func run on the runtime's goroutines,
+// concurrently for different jobs: they must be safe for concurrent use
+// and quick. A hook runs with no lock of the runtime held: it may read the
+// job, the worker and the message it is given, trace, log, and set job data
+// or state. A Custom policy's func runs under the job's scheduling lock:
+// it may only look at its [SlotView]. Neither may wait for a job
+// ([JobContext.Wait], [Runtime.Wait]), call [Runtime.Close] or
+// [Runtime.Shutdown], or block on anything the job itself must do; a policy
+// must not call into the runtime at all. Messages they see are shared:
+// never modify them.
+//
+// # Locks
+//
+// The runtime's locks are taken in one order, written once on [Runtime]:
+// the registry, the live jobs, one job's scheduling state, a throttle, a
+// job's record; the pool's queue, a worker's user state and each state
+// [Cell] are leaves. No lock is held while user code runs, except a job's
+// scheduling lock around its Custom policy.
+//
+// # The surface of generated code
+//
+// [JobCell], [WorkerCell], [StateCodec] and [Cell]'s RLock, RUnlock, Lock,
+// Unlock and Word are what generated //routigen:state accessors are made
+// of. They are public so generated code in your packages can call them;
+// your own code should use the accessors. A getter of a scalar field reads
+// an atomic word the cell keeps in step with the value, without a lock;
+// every other accessor takes the cell's lock.
 //
 // # Hooks and logs
 //

@@ -41,8 +41,6 @@ func (s Sharing) String() string {
 // ordinary atomic load, race-free by the Go memory model, on every
 // platform, under the race detector or not.
 //
-// # The surface of generated code
-//
 // Key and Update are for anyone holding a Cell. RLock, RUnlock, Lock,
 // Unlock and Word are what generated accessors are made of, with JobCell
 // and WorkerCell that make cells; code of your own should use the
