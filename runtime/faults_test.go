@@ -188,6 +188,11 @@ func (h *panicHooks) BeforeEnqueue(context.Context, string, string, runtime.Mess
 	h.maybe("BeforeEnqueue")
 	return nil
 }
+func (h *panicHooks) BeforeRoutine(context.Context) error {
+	h.maybe("BeforeRoutine")
+	return nil
+}
+func (h *panicHooks) OnEmit(context.Context, string, runtime.Message) { h.maybe("OnEmit") }
 
 // A panic in a hook that runs while Post delivers makes Post fail with
 // an error wrapping *PanicError and leaves no job; the next post runs.
@@ -301,6 +306,34 @@ func TestHookPanicAfterTheFact(t *testing.T) {
 					t.Errorf("log lacks %q:\n%s", want, out)
 				}
 			}
+		})
+	}
+}
+
+// A panic in a hook that runs for one activation fails that job like a
+// panic in logic; the next job runs.
+func TestHookPanicInActivation(t *testing.T) {
+	for _, c := range []struct{ hook, fn string }{{"BeforeRoutine", "BeforeRoutine"}, {"OnEmit", "logic"}} {
+		t.Run(c.hook, func(t *testing.T) {
+			f := runtime.NewFlow("hp")
+			mustAdd(t, f, "a", runtime.NewRoutine("a").Slot("in").Event("out").Logic(forward))
+			mustAdd(t, f, "b", runtime.NewRoutine("b").Slot("in").Logic(nop))
+			mustConnect(t, f, "a", "out", "b", "in")
+			r := runtime.New(runtime.WithHooks(newPanicHooks(c.hook)))
+			mustRegister(t, r, f)
+			job, err := postErr(t, r, "hp", "a", runtime.Message{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantPanic(t, waitJob(t, job), c.fn, "a")
+			job, err = postErr(t, r, "hp", "a", runtime.Message{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := waitJob(t, job); err != nil {
+				t.Errorf("the next job: %v", err)
+			}
+			closeWithin(t, r, 5*time.Second)
 		})
 	}
 }
