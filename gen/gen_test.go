@@ -271,6 +271,7 @@ func TestCommitRemovesStaleTemps(t *testing.T) {
 // TestEmptyLoad: when the go command fails, packages.Load returns no
 // package and no error; Generate must return the go command's message.
 func TestEmptyLoad(t *testing.T) {
+	t.Parallel()
 	mod := gentest.GoMod(t, "example.com/untidy")
 	sum, err := os.ReadFile(filepath.Join(gentest.RepoRoot(t), "go.sum"))
 	if err != nil {

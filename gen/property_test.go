@@ -28,6 +28,7 @@ var (
 // returns a value that shares none either. One test binary checks every package.
 // Reproduce a failure with -prop.seed; grow it with -prop.pkgs.
 func TestRandomPackages(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds and tests a module of random packages")
 	}
