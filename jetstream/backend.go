@@ -26,9 +26,11 @@ type Backend struct {
 
 	node *runtime.Node
 
-	mu      sync.Mutex
-	workers map[string]*served // by worker id
-	closed  bool
+	mu        sync.Mutex
+	workers   map[string]*served   // by worker id
+	cancelled map[string]time.Time // job ids cancelled on other nodes, when
+	cancelSub *nats.Subscription
+	closed    bool
 
 	fin     finisher
 	watches watchSet
@@ -57,7 +59,7 @@ func NewBackend(nc *nats.Conn, opts ...Option) (*Backend, error) {
 		return nil, fmt.Errorf("jetstream: new backend: %w", err)
 	}
 	b := &Backend{cfg: cfg, nc: nc, js: js, subject: cfg.prefix + ".jobs",
-		workers: map[string]*served{}, stop: make(chan struct{})}
+		workers: map[string]*served{}, cancelled: map[string]time.Time{}, stop: make(chan struct{})}
 	b.bgCtx, b.bgCancel = context.WithCancel(context.Background())
 	if err := b.provision(); err != nil {
 		b.bgCancel()
@@ -114,6 +116,9 @@ func (b *Backend) call(ctx context.Context) (context.Context, context.CancelFunc
 // Open implements runtime.Backend: it starts the background loops.
 func (b *Backend) Open(node *runtime.Node) {
 	b.node = node
+	if sub, err := b.subscribeCancels(); err == nil {
+		b.cancelSub = sub
+	} // else: a cancel from another node still records the job cancelled
 	b.bg.Add(3 + b.cfg.finishers)
 	for range b.cfg.finishers {
 		go b.fin.loop()
@@ -219,6 +224,9 @@ func (b *Backend) Close(ctx context.Context) error {
 	for _, w := range ws {
 		w.stopConsuming()
 	}
+	if b.cancelSub != nil {
+		_ = b.cancelSub.Unsubscribe()
+	}
 	// Finishing is bounded even for Close's context.Background: what is
 	// not finished by then runs again elsewhere.
 	dctx, cancel := context.WithTimeout(ctx, 2*b.cfg.callTimeout)
@@ -256,5 +264,6 @@ func (b *Backend) progressLoop() {
 		for _, w := range ws {
 			w.inProgress()
 		}
+		b.forgetCancels()
 	}
 }

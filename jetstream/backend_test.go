@@ -412,3 +412,35 @@ func TestWithTimeoutAcrossNodes(t *testing.T) {
 		t.Errorf("timed-out job: %v, status %v", err, job.Status())
 	}
 }
+
+// Cancel on a view ends the job on the node running it, cluster-wide.
+func TestCancelAcrossNodes(t *testing.T) {
+	s := testServer(t)
+	p := newPrefix()
+	started := make(chan struct{}, 1)
+	front, _ := testNode(t, s, p, runtime.PostOnly())
+	back, _ := testNode(t, s, p)
+	register(t, front, holdFlow(t, started))
+	register(t, back, holdFlow(t, started))
+	ctx := timeout(t, 20*time.Second)
+	job, err := front.Post(ctx, "hold", "hold", "in", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	stop := errors.New("stop it")
+	job.Cancel(stop)
+	if err := job.Wait(ctx); err == nil || !strings.Contains(err.Error(), "stop it") || job.Status() != runtime.JobCancelled {
+		t.Errorf("cancelled job: %v, status %v", err, job.Status())
+	}
+	// The run on the back node ended: it holds no job any more.
+	if err := back.Wait(ctx); err != nil {
+		t.Errorf("the back node still runs the cancelled job: %v", err)
+	}
+	// A later view of the job sees it cancelled, and cancelling a job that
+	// ended changes nothing.
+	again, err := back.Lookup(ctx, job.ID())
+	if err != nil || again.Status() != runtime.JobCancelled {
+		t.Fatalf("Lookup: %v %v", again, err)
+	}
+}

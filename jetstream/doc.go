@@ -69,10 +69,11 @@
 // job); Runtime.Wait covers this node's posts and the jobs running here;
 // TimeInterval throttles are per owning node; the view a Post or Lookup
 // returns is pending until the job's record appears, and its TraceLog is
-// empty. JobContext.Cancel on such a view ends only the view, not the job
-// running elsewhere; WithTimeout does end the job wherever it runs.
-// Shutdown whose ctx ends first hands this node's running jobs back for
-// another node instead of failing them.
+// empty. A job is cancelled cluster-wide only by JobContext.Cancel (on any
+// view of it: it is recorded cancelled, unless it ended already, and the
+// node running it ends its run) or by WithTimeout, which ends it wherever
+// it runs. Shutdown whose ctx ends first hands this node's running jobs
+// back for another node instead of failing them.
 //
 // # Messages and results across nodes
 //

@@ -148,6 +148,10 @@ func (w *served) handle(msg jetstream.Msg) {
 		_ = msg.NakWithDelay(b.cfg.ackWait / 2)
 		return
 	}
+	if b.wasCancelled(spec.ID) {
+		_ = msg.Ack() // cancelled before it ran: its record says so
+		return
+	}
 	if attempt > 1 {
 		// A re-run whose record exists just acknowledges.
 		if s, _, err := b.getRecord(w.ctx, spec.ID); err == nil && s != nil {

@@ -42,6 +42,10 @@ type Backend interface {
 	// outcome when it has one; the error wraps ErrUnknownJob when there is
 	// no such job.
 	Lookup(ctx context.Context, jobID string) (*JobSpec, *Outcome, error)
+	// Cancel ends a job wherever it runs, unless it ended already: the job
+	// (given by the view of it) is recorded cancelled with cause, first
+	// record wins, and the node running it cancels its run.
+	Cancel(ctx context.Context, job *JobSpec, cause error) error
 	// Close ends serving and watching, once this node's jobs have ended or
 	// been handed back (Node.Run's done reported every one).
 	Close(ctx context.Context) error
@@ -315,6 +319,7 @@ type remoteJob struct {
 func (r *Runtime) track(spec *JobSpec) (*JobContext, error) {
 	job := newJobContext(spec.ID, spec.FlowID, spec.WorkerID, spec.Metadata, r.traceLimit)
 	job.createdAt = spec.CreatedAt
+	job.cancelRemote = func(cause error) { r.cancelRemote(spec, cause) }
 	rj := new(remoteJob)
 	r.liveMu.Lock()
 	if r.closed {
@@ -466,4 +471,24 @@ func (r *Runtime) waitRemote(ctx context.Context) error {
 
 func (r *Runtime) logRuntimeErr(msg string, err error) {
 	slog.New(r.logHandler).Error(msg, slog.String("error", err.Error()))
+}
+
+// cancelRemote is JobContext.Cancel on the view of a remote job: the
+// Backend records it cancelled (its outcome comes back through Watch) and
+// the node running it ends its run. A Backend that cannot reach its server
+// leaves the job as it is, and says so in the log.
+func (r *Runtime) cancelRemote(spec *JobSpec, cause error) {
+	if err := r.backend.Cancel(context.Background(), spec, cause); err != nil {
+		r.logRuntimeErr("cancel of a remote job failed", fmt.Errorf("job %q: %w", spec.ID, err))
+	}
+}
+
+// Cancel ends the run of jobID on this node, if it runs here, with cause:
+// the Backend calls it when the job was cancelled from another node.
+func (n *Node) Cancel(jobID string, cause error) bool {
+	job, ok := n.r.Job(jobID)
+	if ok {
+		job.Cancel(cause)
+	}
+	return ok
 }

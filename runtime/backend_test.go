@@ -80,6 +80,9 @@ func (b *loopNode) Submit(ctx context.Context, spec *runtime.JobSpec) error {
 		if changed {
 			l.saved[spec.WorkerID] = snap
 		}
+		if prev, ok := l.outcomes[spec.ID]; ok {
+			o = prev // the first outcome stands (a Cancel's)
+		}
 		l.outcomes[spec.ID] = o
 		ws := l.watchers[spec.ID]
 		delete(l.watchers, spec.ID)
@@ -127,6 +130,28 @@ func (b *loopNode) Lookup(ctx context.Context, jobID string) (*runtime.JobSpec, 
 }
 
 func (b *loopNode) Close(ctx context.Context) error { return nil }
+
+func (b *loopNode) Cancel(ctx context.Context, spec *runtime.JobSpec, cause error) error {
+	l := b.l
+	l.mu.Lock()
+	if _, done := l.outcomes[spec.ID]; done {
+		l.mu.Unlock()
+		return nil
+	}
+	o := runtime.Outcome{Status: runtime.JobCancelled, Err: cause, CompletedAt: time.Now()}
+	l.outcomes[spec.ID] = o
+	ws := l.watchers[spec.ID]
+	delete(l.watchers, spec.ID)
+	n := l.serving[spec.WorkerID]
+	l.mu.Unlock()
+	for _, w := range ws {
+		w(o)
+	}
+	if n != nil {
+		n.Cancel(spec.ID, cause)
+	}
+	return nil
+}
 
 // tally is a worker-scope state type with a hand-written codec, as the
 // generator writes them: by field name, unexported fields included.
@@ -377,5 +402,44 @@ func TestBackendTypedSlotCrosses(t *testing.T) {
 	}
 	if _, err := rt.Post(ctx, "typed", "take", "order", runtime.Message{}); !errors.Is(err, runtime.ErrPayloadType) {
 		t.Errorf("a Message to a typed slot: %v", err)
+	}
+}
+
+// Cancel on the view of a remote job cancels the job where it runs.
+func TestBackendCancelRemoteJob(t *testing.T) {
+	l := newLoop()
+	front := runtime.New(runtime.WithBackend(l.backend()), runtime.PostOnly())
+	back := runtime.New(runtime.WithBackend(l.backend()))
+	defer front.Close()
+	defer back.Close()
+	started, ended := make(chan struct{}), make(chan error, 1)
+	hold := runtime.NewRoutine("hold").Slot("in").Logic(func(ctx context.Context, in runtime.Input) error {
+		close(started)
+		<-ctx.Done()
+		ended <- context.Cause(ctx)
+		return ctx.Err()
+	})
+	for _, rt := range []*runtime.Runtime{back, front} {
+		f := runtime.NewFlow("hold")
+		if err := errors.Join(f.Add("hold", hold), rt.Register(f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	job, err := front.Post(ctx, "hold", "hold", "in", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	stop := errors.New("stop it")
+	job.Cancel(stop)
+	if err := job.Wait(ctx); !errors.Is(err, stop) || job.Status() != runtime.JobCancelled {
+		t.Errorf("view: %v, %v", err, job.Status())
+	}
+	select {
+	case <-ended:
+	case <-ctx.Done():
+		t.Fatal("the run on the other node was not cancelled")
 	}
 }

@@ -94,6 +94,9 @@ type JobContext struct {
 	// cells is made on first use (most jobs of a flow without typed state
 	// never need it); see cellStoreOf.
 	cells atomic.Pointer[cellStore]
+	// cancelRemote, set on the view of a job a Backend runs, cancels the
+	// job wherever it runs (see Runtime.track).
+	cancelRemote func(error)
 	// base lends the values (not the cancellation) of Post's context to
 	// the job's activations; set by the runtime before the job starts.
 	base context.Context
@@ -360,10 +363,15 @@ func (j *JobContext) Fail(err error) {
 }
 
 // Cancel marks the job cancelled with err. Only the first finishing call
-// counts.
+// counts. On the view of a job running on another node (under a Backend)
+// it cancels the job there, cluster-wide, unless it ended already.
 func (j *JobContext) Cancel(err error) {
 	if err == nil {
 		err = context.Canceled
+	}
+	if j.cancelRemote != nil {
+		j.cancelRemote(err)
+		return
 	}
 	j.finish(JobCancelled, err)
 }
