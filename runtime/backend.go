@@ -319,7 +319,7 @@ type remoteJob struct {
 func (r *Runtime) track(spec *JobSpec) (*JobContext, error) {
 	job := newJobContext(spec.ID, spec.FlowID, spec.WorkerID, spec.Metadata, r.traceLimit)
 	job.createdAt = spec.CreatedAt
-	job.cancelRemote = func(cause error) { r.cancelRemote(spec, cause) }
+	job.owner = &remoteView{r: r, spec: spec}
 	rj := new(remoteJob)
 	r.liveMu.Lock()
 	if r.closed {
@@ -473,13 +473,25 @@ func (r *Runtime) logRuntimeErr(msg string, err error) {
 	slog.New(r.logHandler).Error(msg, slog.String("error", err.Error()))
 }
 
-// cancelRemote is JobContext.Cancel on the view of a remote job: the
-// Backend records it cancelled (its outcome comes back through Watch) and
-// the node running it ends its run. A Backend that cannot reach its server
-// leaves the job as it is, and says so in the log.
-func (r *Runtime) cancelRemote(spec *JobSpec, cause error) {
-	if err := r.backend.Cancel(context.Background(), spec, cause); err != nil {
-		r.logRuntimeErr("cancel of a remote job failed", fmt.Errorf("job %q: %w", spec.ID, err))
+// remoteView owns the view of a job a Backend runs: the job is counted
+// where it runs, not here, and Cancel goes to the Backend.
+type remoteView struct {
+	r    *Runtime
+	spec *JobSpec
+}
+
+func (v *remoteView) count(JobStatus)            {}
+func (v *remoteView) finished(*JobContext, bool) {}
+func (v *remoteView) jobID(uint64) string        { return v.spec.ID }
+func (v *remoteView) now() time.Time             { return time.Now() }
+
+// cancel is JobContext.Cancel on the view: the Backend records the job
+// cancelled (the outcome comes back through Watch) and the node running it
+// ends its run. A Backend that cannot reach its server leaves the job as
+// it is, and says so in the log.
+func (v *remoteView) cancel(cause error) {
+	if err := v.r.backend.Cancel(context.Background(), v.spec, cause); err != nil {
+		v.r.logRuntimeErr("cancel of a remote job failed", fmt.Errorf("job %q: %w", v.spec.ID, err))
 	}
 }
 

@@ -94,9 +94,6 @@ type JobContext struct {
 	// cells is made on first use (most jobs of a flow without typed state
 	// never need it); see cellStoreOf.
 	cells atomic.Pointer[cellStore]
-	// cancelRemote, set on the view of a job a Backend runs, cancels the
-	// job wherever it runs (see Runtime.track).
-	cancelRemote func(error)
 	// base lends the values (not the cancellation) of Post's context to
 	// the job's activations; set by the runtime before the job starts.
 	base context.Context
@@ -369,8 +366,8 @@ func (j *JobContext) Cancel(err error) {
 	if err == nil {
 		err = context.Canceled
 	}
-	if j.cancelRemote != nil {
-		j.cancelRemote(err)
+	if v, ok := j.owner.(*remoteView); ok {
+		v.cancel(err)
 		return
 	}
 	j.finish(JobCancelled, err)
