@@ -67,10 +67,15 @@ func (p *pool) loop(self int) {
 				p.submit(a)
 				break
 			}
+			// Published for steal while it runs, and not cleared after: the
+			// next activation overwrites it, and a finished activation has
+			// nothing to steal (run takes its next; what Emit keeps after
+			// that it takes back, unless steal took it first, which is as
+			// good). One store per activation instead of two.
 			p.cur[self].a.Store(a)
 			a = p.r.run(a)
-			p.cur[self].a.Store(nil)
 		}
+		p.cur[self].a.Store(nil) // idle: nothing of ours to steal, nothing kept alive
 	}
 }
 
