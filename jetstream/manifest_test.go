@@ -147,7 +147,7 @@ func TestStateAcrossVersions(t *testing.T) {
 	goCmd(t, root, nil, "build", "-o", bin, "./cmd/routigen")
 	mod := filepath.Join(tmp, "twov")
 	store := filepath.Join(tmp, "store")
-	env := append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOSUMDB=off")
+	env := append(os.Environ(), "GOFLAGS=-mod=mod", "GOSUMDB=off") // the cache holds every module; go.sum lines are added from it
 	write(t, mod, map[string]string{
 		"go.mod":         twoGoMod(t, root),
 		"go.sum":         readFile(t, filepath.Join(root, "go.sum")) + readFile(t, filepath.Join(root, "jetstream", "go.sum")),
@@ -207,7 +207,8 @@ func TestStateAcrossVersions(t *testing.T) {
 
 // twoGoMod is the go.mod of the test module: this checkout's two modules,
 // replaced by their directories, and every module they require, so that
-// the go command needs no network.
+// the go command finds them all in the module cache that building this
+// module filled.
 func twoGoMod(t *testing.T, root string) string {
 	var b strings.Builder
 	b.WriteString("module example.com/twov\n\ngo 1.26.0\n\nrequire (\n")
