@@ -130,14 +130,17 @@ func (b *Backend) Open(node *runtime.Node) {
 
 // Submit implements runtime.Backend: it publishes the job with its id as
 // Nats-Msg-Id, so that a second publication within the duplicate window is
-// dropped by the server; a job posted WithJobID whose record exists is not
-// published again, however old.
+// dropped by the server. A job posted WithJobID is published only if its
+// record does not exist (it ran, however long ago) and, atomically, no
+// message waits on its subject (it is queued or running, however long).
 func (b *Backend) Submit(ctx context.Context, s *runtime.JobSpec) error {
 	body, err := encodeSpec(s)
 	if err != nil {
 		return fmt.Errorf("jetstream: job %q: %w", s.ID, err)
 	}
+	opts := []jetstream.PublishOpt{jetstream.WithMsgID(s.ID)}
 	if s.Named {
+		opts = append(opts, jetstream.WithExpectLastSequencePerSubject(0))
 		cctx, cancel := b.call(ctx)
 		_, err := b.records.Get(cctx, token(s.ID))
 		cancel()
@@ -150,7 +153,10 @@ func (b *Backend) Submit(ctx context.Context, s *runtime.JobSpec) error {
 	}
 	cctx, cancel := b.call(ctx)
 	defer cancel()
-	_, err = b.js.Publish(cctx, b.jobSubject(s.WorkerID, s.ID), body, jetstream.WithMsgID(s.ID))
+	_, err = b.js.Publish(cctx, b.jobSubject(s.WorkerID, s.ID), body, opts...)
+	if s.Named && casConflict(err) {
+		return nil // queued or running: that job stands
+	}
 	if err != nil {
 		return fmt.Errorf("jetstream: publish job %q: %w", s.ID, err)
 	}

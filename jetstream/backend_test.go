@@ -444,3 +444,71 @@ func TestCancelAcrossNodes(t *testing.T) {
 		t.Fatalf("Lookup: %v %v", again, err)
 	}
 }
+
+// A job posted WithJobID and still queued after the server's duplicate
+// window is not queued twice.
+func TestDuplicateJobIDAfterWindow(t *testing.T) {
+	s := testServer(t)
+	nc, err := s.Conn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	b, err := NewBackend(nc, Prefix(newPrefix()), func(c *config) { c.dupWindow = 200 * time.Millisecond })
+	if err != nil {
+		t.Fatal(err)
+	}
+	front := runtime.New(runtime.WithBackend(b), runtime.PostOnly())
+	defer front.Close()
+	var runs atomic.Int64
+	register(t, front, countFlow(t, &runs, nil))
+	ctx := timeout(t, 10*time.Second)
+	for range 2 {
+		if _, err := front.Post(ctx, "count", "count", "in", nil, runtime.WithJobID("queued")); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(400 * time.Millisecond) // past the duplicate window
+	}
+	info, err := b.stream.Info(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.State.Msgs != 1 {
+		t.Errorf("%d jobs queued, want 1", info.State.Msgs)
+	}
+}
+
+// A worker Exec started on one node takes the jobs posted to it on any
+// node, with state of its own.
+func TestExecWorkerAcrossNodes(t *testing.T) {
+	s := testServer(t)
+	p := newPrefix()
+	var runs atomic.Int64
+	front, _ := testNode(t, s, p, runtime.PostOnly())
+	back, _ := testNode(t, s, p)
+	register(t, front, countFlow(t, &runs, nil))
+	register(t, back, countFlow(t, &runs, nil))
+	ctx := timeout(t, 20*time.Second)
+	wctx, stop := context.WithCancel(ctx)
+	defer stop()
+	ws, err := back.Exec(wctx, "count")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []int{1, 2} {
+		job, err := front.Post(ctx, "count", "count", "in", nil, runtime.OnWorker(ws.ID()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := job.Wait(ctx); err != nil || job.Result() != want || job.WorkerID() != ws.ID() {
+			t.Errorf("job on worker %s: %v, result %#v, want %d", job.WorkerID(), err, job.Result(), want)
+		}
+	}
+	job, err := front.Post(ctx, "count", "count", "in", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := job.Wait(ctx); err != nil || job.Result() != 1 {
+		t.Errorf("the default worker shares state with an Exec worker: %v, result %#v", err, job.Result())
+	}
+}
