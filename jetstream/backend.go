@@ -90,7 +90,7 @@ func (b *Backend) provision() error {
 	}
 	ctx, cancel = b.call(context.Background())
 	b.records, err = b.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
-		Bucket: p + "_records", Storage: jetstream.FileStorage, Replicas: r, History: 1,
+		Bucket: p + "_records", Storage: jetstream.FileStorage, Replicas: r, History: 1, TTL: b.cfg.recordTTL,
 	})
 	cancel()
 	if err != nil {

@@ -296,14 +296,18 @@ func TestNewBackendOptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer nc.Close()
-	for _, o := range []Option{Prefix("a.b"), Prefix(""), Replicas(0), AckWait(time.Millisecond), CallTimeout(0), MaxInFlight(0)} {
+	for _, o := range []Option{Prefix("a.b"), Prefix(""), Replicas(0), AckWait(time.Millisecond), CallTimeout(0), MaxInFlight(0), RecordTTL(-time.Second)} {
 		if _, err := NewBackend(nc, o); err == nil {
 			t.Errorf("an invalid option was accepted")
 		}
 	}
-	b, err := NewBackend(nc, Prefix("opts"), Replicas(1), AckWait(2*time.Second))
+	b, err := NewBackend(nc, Prefix("opts"), Replicas(1), AckWait(2*time.Second), RecordTTL(time.Hour))
 	if err != nil {
 		t.Fatal(err)
+	}
+	st, err := b.records.Status(timeout(t, 5*time.Second))
+	if err != nil || st.TTL() != time.Hour {
+		t.Errorf("records bucket TTL: %v %v", st, err)
 	}
 	info, err := b.stream.Info(timeout(t, 5*time.Second))
 	if err != nil {

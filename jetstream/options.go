@@ -17,6 +17,7 @@ type config struct {
 	dupWindow   time.Duration
 	maxInFlight int
 	finishers   int
+	recordTTL   time.Duration
 }
 
 func defaults() config {
@@ -50,6 +51,11 @@ func Prefix(s string) Option { return func(c *config) { c.prefix = s } }
 // top of the caller's context.
 func CallTimeout(d time.Duration) Option { return func(c *config) { c.callTimeout = d } }
 
+// RecordTTL makes the records of ended jobs expire after d (default 0:
+// kept forever). A job posted WithJobID is idempotent for as long as its
+// record lives; Lookup finds an ended job while its record lives.
+func RecordTTL(d time.Duration) Option { return func(c *config) { c.recordTTL = d } }
+
 // MaxInFlight bounds how many jobs of one worker a node holds unacknowledged
 // at once (default 1024).
 func MaxInFlight(n int) Option { return func(c *config) { c.maxInFlight = n } }
@@ -66,6 +72,8 @@ func (c *config) validate() error {
 		return fmt.Errorf("ack wait %v: at least 100ms", c.ackWait)
 	case c.callTimeout <= 0:
 		return fmt.Errorf("call timeout %v: must be positive", c.callTimeout)
+	case c.recordTTL < 0:
+		return fmt.Errorf("record TTL %v: must not be negative", c.recordTTL)
 	case c.maxInFlight < 1:
 		return fmt.Errorf("max in flight %d: at least 1", c.maxInFlight)
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -30,14 +31,19 @@ type served struct {
 	cc       jetstream.ConsumeContext
 	inflight map[string]jetstream.Msg // by job id: running here, unacknowledged
 
-	// stateMu serializes loading and saving the worker's state.
+	// stateMu serializes loading and saving the worker's state. A save
+	// holds it across its write, so finishers queued behind it find their
+	// changes written by the next save: one write for many jobs.
 	stateMu  sync.Mutex
-	loaded   bool      // state loaded since this node last became the owner
-	lost     bool      // a write found another owner: serve no more for now
-	dirty    bool      // a write failed: write again even if nothing changed
-	rev      uint64    // revision of the state as this node last wrote or read it
-	routines []byte    // the untyped state as last encoded
-	lastMsg  time.Time // when the last job of the worker arrived here
+	lost     bool   // a write found another owner: serve no more for now
+	dirty    bool   // a write failed: write again even if nothing changed
+	rev      uint64 // revision of the state as this node last wrote or read it
+	routines []byte // the untyped state as last encoded
+	// loaded (state loaded since this node last became the owner) and
+	// lastMsg (unix ns of the last job of the worker here) are read
+	// without stateMu by each delivery; written under it.
+	loaded  atomic.Bool
+	lastMsg atomic.Int64
 }
 
 const ownerGroup = "owner"
@@ -200,14 +206,19 @@ func (w *served) inProgress() {
 // it meanwhile).
 func (w *served) ensureState() error {
 	b := w.b
-	w.stateMu.Lock()
-	defer w.stateMu.Unlock()
-	now := time.Now()
-	stale := !w.loaded || now.Sub(w.lastMsg) > b.cfg.ackWait
-	w.lastMsg = now
-	if !stale {
+	now := time.Now().UnixNano()
+	fresh := func() bool { return w.loaded.Load() && now-w.lastMsg.Load() <= int64(b.cfg.ackWait) }
+	if fresh() { // the common case: no lock, the delivery goroutine never waits on a save
+		w.lastMsg.Store(now)
 		return nil
 	}
+	w.stateMu.Lock()
+	defer w.stateMu.Unlock()
+	if fresh() {
+		w.lastMsg.Store(now)
+		return nil
+	}
+	w.lastMsg.Store(now)
 	ctx, cancel := b.call(w.ctx)
 	e, err := b.state.Get(ctx, w.key)
 	cancel()
@@ -219,7 +230,7 @@ func (w *served) ensureState() error {
 	case err != nil:
 		return err
 	default:
-		if w.loaded && e.Revision() == w.rev {
+		if w.loaded.Load() && e.Revision() == w.rev {
 			return nil
 		}
 		if snap, routines, err = decodeState(e.Value()); err != nil {
@@ -230,7 +241,8 @@ func (w *served) ensureState() error {
 	if err := b.node.LoadWorker(w.flow, w.id, snap); err != nil {
 		return err
 	}
-	w.rev, w.routines, w.loaded, w.lost, w.dirty = rev, routines, true, false, false
+	w.rev, w.routines, w.lost, w.dirty = rev, routines, false, false
+	w.loaded.Store(true)
 	return nil
 }
 
@@ -274,7 +286,8 @@ func (w *served) saveState(ctx context.Context) error {
 	}
 	switch {
 	case casConflict(err):
-		w.lost, w.loaded = true, false
+		w.lost = true
+		w.loaded.Store(false)
 		return errLostOwnership
 	case err != nil:
 		w.dirty = true
