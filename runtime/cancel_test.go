@@ -3,6 +3,7 @@ package runtime_test
 import (
 	"context"
 	"errors"
+	goruntime "runtime"
 	"testing"
 	"time"
 
@@ -157,4 +158,42 @@ func TestWithTimeout(t *testing.T) {
 	if err := waitJob(t, mustPost(t, r, "quick", "a", "in", nil, runtime.WithTimeout(-time.Second))); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("job past its deadline: %v", err)
 	}
+}
+
+// Contexts derived from logic's end with the job without a goroutine each:
+// logic's context offers package context an AfterFunc.
+func TestDerivedContextsNeedNoGoroutine(t *testing.T) {
+	r := newRuntime(t)
+	f := runtime.NewFlow("derive")
+	const n = 200
+	grew := make(chan int, 1)
+	children := make(chan []context.Context, 1)
+	mustAdd(t, f, "a", runtime.NewRoutine("a").Slot("in").Logic(func(ctx context.Context, in runtime.Input) error {
+		before := goruntime.NumGoroutine()
+		var kids []context.Context
+		for range n {
+			c, cancel := context.WithCancel(ctx)
+			defer cancel()
+			kids = append(kids, c)
+		}
+		grew <- goruntime.NumGoroutine() - before
+		children <- kids
+		<-ctx.Done()
+		return nil
+	}))
+	mustRegister(t, r, f)
+	job := mustPost(t, r, "derive", "a", "in", nil)
+	if d := <-grew; d >= n/2 {
+		t.Errorf("%d derived contexts started %d goroutines", n, d)
+	}
+	kids := <-children
+	job.Cancel(nil)
+	for _, c := range kids {
+		select {
+		case <-c.Done():
+		case <-time.After(5 * time.Second):
+			t.Fatal("a derived context did not end with the job")
+		}
+	}
+	waitJob(t, job)
 }
