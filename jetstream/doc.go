@@ -24,8 +24,9 @@
 // Replicas(3) on a three-server cluster not by the loss of one server. When
 // a job ends, its record (status, error, result, metadata) is written to
 // the PREFIX_records bucket before the job is acknowledged, and the first
-// record of a job wins. Worker state written through to the PREFIX_state
-// bucket is durable in the same way.
+// record of a job wins; records are kept forever unless RecordTTL says
+// otherwise. Worker state written through to the PREFIX_state bucket is
+// durable in the same way.
 //
 // What is not stored: activations, queues, policies, throttles and
 // job-scope state live in the memory of the node running the job, as in
