@@ -45,7 +45,10 @@ func countFlow(t testing.TB, runs *atomic.Int64, block <-chan struct{}) *runtime
 		}
 		var n int
 		c.Update(func(v *counter) { v.n++; n = v.n })
-		job, _ := runtime.RequireJob(ctx)
+		job, err := runtime.RequireJob(ctx)
+		if err != nil {
+			return err
+		}
 		job.SetResult(n)
 		return nil
 	})
