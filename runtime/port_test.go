@@ -432,3 +432,59 @@ func TestTypedPortBuilderErrors(t *testing.T) {
 		}
 	}
 }
+
+// A routine with a typed and an untyped slot under AllSlotsReady gets both
+// in one activation: the typed values through From, the messages through
+// Input.Slot.
+func TestMixedSlotsInOneRoutine(t *testing.T) {
+	aIn := runtime.NewIn[int]("a")
+	aOut := runtime.NewOut[int]("a")
+	type joined struct {
+		ints []int
+		msgs []runtime.Message
+	}
+	var got recorder[joined]
+	src := runtime.NewRoutine("src").In(intIn).Out(aOut).Event("b").Logic(func(ctx context.Context, in runtime.Input) error {
+		for _, v := range intIn.From(in) {
+			for k := range v {
+				if err := aOut.Emit(ctx, k); err != nil {
+					return err
+				}
+			}
+			if err := runtime.Emit(ctx, "b", runtime.Message{"n": v}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	join := runtime.NewRoutine("join").In(aIn).Slot("b").Policy(runtime.AllSlotsReady()).
+		Logic(func(ctx context.Context, in runtime.Input) error {
+			got.add(joined{slices.Clone(aIn.From(in)), slices.Clone(in.Slot("b"))})
+			return nil
+		})
+	f := runtime.NewFlow("mixedslots")
+	mustAdd(t, f, "src", src)
+	mustAdd(t, f, "join", join)
+	mustConnect(t, f, "src", "a", "join", "a")
+	mustConnect(t, f, "src", "b", "join", "b")
+	r := newRuntime(t)
+	mustRegister(t, r, f)
+	for _, n := range []int{1, 3} { // one value (inline), then several
+		job, err := intIn.Post(context.Background(), r, "mixedslots", "src", n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := waitJob(t, job); err != nil {
+			t.Fatal(err)
+		}
+	}
+	g := got.get()
+	if len(g) != 2 {
+		t.Fatalf("activations %+v, want 2", g)
+	}
+	for i, want := range [][]int{{0}, {0, 1, 2}} {
+		if !slices.Equal(g[i].ints, want) || len(g[i].msgs) != 1 || g[i].msgs[0]["n"] != len(want) {
+			t.Errorf("activation %d: ints %v msgs %v, want ints %v and one message n=%d", i, g[i].ints, g[i].msgs, want, len(want))
+		}
+	}
+}
