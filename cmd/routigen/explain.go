@@ -158,7 +158,8 @@ func codeLine(raw string) (string, bool) {
 	case strings.HasPrefix(raw, "\t"):
 		rest = raw[1:]
 	case strings.HasPrefix(raw, "  "):
-		rest = strings.TrimLeft(raw, " ")
+		// A list: keep the items' continuation lines indented under them.
+		rest = raw[2:]
 	default:
 		return "", false
 	}

@@ -268,3 +268,30 @@ func TestExplainKeepsCode(t *testing.T) {
 		}
 	}
 }
+
+// TestExplainChecks checks what explain says of each check: the name to put
+// in //routigen:ignore, and lists whose items keep their continuation lines
+// indented under them.
+func TestExplainChecks(t *testing.T) {
+	for _, a := range analyzer.All() {
+		r := routigen(t, "explain", a.Name)
+		r.want(t, exitOK, "explain "+a.Name)
+		if !strings.Contains(r.stdout, "//routigen:ignore "+a.Name) {
+			t.Errorf("explain %s does not show how to suppress it", a.Name)
+		}
+	}
+	r := routigen(t, "explain", "lostupdate")
+	if !strings.Contains(r.stdout, "    - a.Store(x) where x derives from a.Load() or a field getter of the same\n      accessor;") {
+		t.Errorf("explain lostupdate: list item continuation not indented:\n%s", r.stdout)
+	}
+	// The exclusions decided by facts are explained.
+	for check, want := range map[string]string{
+		"jobdata":     "is a fact of each function",
+		"nilfallback": "only prints or logs it",
+		"lostupdate":  "is a fact exported to its callers",
+	} {
+		if r := routigen(t, "explain", check); !strings.Contains(strings.Join(strings.Fields(r.stdout), " "), want) {
+			t.Errorf("explain %s lacks %q", check, want)
+		}
+	}
+}
