@@ -70,7 +70,11 @@ func (a *activation) call() (err error, panicked bool) {
 	what := "BeforeRoutine"
 	defer func() {
 		if v := recover(); v != nil {
-			err, panicked = &PanicError{RoutineID: a.n.id, Func: what, Value: v, Stack: debug.Stack()}, true
+			perr, ok := v.(*PanicError) // a hook's, named already (see emit)
+			if !ok {
+				perr = &PanicError{RoutineID: a.n.id, Func: what, Value: v, Stack: debug.Stack()}
+			}
+			err, panicked = perr, true
 		}
 	}()
 	if a.jr.rt.hasHooks {
@@ -249,10 +253,18 @@ func emit(ctx context.Context, event string, payload any, typ reflect.Type) erro
 		return nil
 	}
 	view := messageView(payload)
-	r.hooks.OnEmit(a, event, view)
+	// A hook's panic goes on up the logic's stack, named after the hook:
+	// call recovers it and fails the job with it.
+	if perr := protect("OnEmit", a.n.id, func() { r.hooks.OnEmit(a, event, view) }); perr != nil {
+		panic(perr)
+	}
 	var errs []error
 	for _, t := range out.targets {
-		if err := r.hooks.BeforeEnqueue(a, t.node.id, t.node.def.slotNames[t.slot], view); err != nil {
+		var err error
+		if perr := protect("BeforeEnqueue", a.n.id, func() { err = r.hooks.BeforeEnqueue(a, t.node.id, t.node.def.slotNames[t.slot], view) }); perr != nil {
+			panic(perr)
+		}
+		if err != nil {
 			errs = append(errs, &VetoError{Hook: "BeforeEnqueue", What: fmt.Sprintf("emit %q to %s.%s", event, t.node.id, t.node.def.slotNames[t.slot]), Err: err})
 			continue
 		}

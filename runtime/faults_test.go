@@ -313,7 +313,7 @@ func TestHookPanicAfterTheFact(t *testing.T) {
 // A panic in a hook that runs for one activation fails that job like a
 // panic in logic; the next job runs.
 func TestHookPanicInActivation(t *testing.T) {
-	for _, c := range []struct{ hook, fn string }{{"BeforeRoutine", "BeforeRoutine"}, {"OnEmit", "logic"}} {
+	for _, c := range []struct{ hook, fn string }{{"BeforeRoutine", "BeforeRoutine"}, {"OnEmit", "OnEmit"}} {
 		t.Run(c.hook, func(t *testing.T) {
 			f := runtime.NewFlow("hp")
 			mustAdd(t, f, "a", runtime.NewRoutine("a").Slot("in").Event("out").Logic(forward))
@@ -336,4 +336,30 @@ func TestHookPanicInActivation(t *testing.T) {
 			closeWithin(t, r, 5*time.Second)
 		})
 	}
+}
+
+type enqueuePanic struct{ runtime.NopHooks }
+
+func (enqueuePanic) BeforeEnqueue(ctx context.Context, routineID, slot string, msg runtime.Message) error {
+	if routineID == "b" {
+		panic("enqueue bug")
+	}
+	return nil
+}
+
+// A BeforeEnqueue that panics on an emit fails the emitting job, named
+// after the hook.
+func TestHookPanicInEmitEnqueue(t *testing.T) {
+	f := runtime.NewFlow("hp")
+	mustAdd(t, f, "a", runtime.NewRoutine("a").Slot("in").Event("out").Logic(forward))
+	mustAdd(t, f, "b", runtime.NewRoutine("b").Slot("in").Logic(nop))
+	mustConnect(t, f, "a", "out", "b", "in")
+	r := runtime.New(runtime.WithHooks(enqueuePanic{}))
+	mustRegister(t, r, f)
+	job, err := postErr(t, r, "hp", "a", runtime.Message{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantPanic(t, waitJob(t, job), "BeforeEnqueue", "a")
+	closeWithin(t, r, 5*time.Second)
 }
