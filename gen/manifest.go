@@ -257,9 +257,15 @@ func (t *mType) parseLine(word, rest string) error {
 		r = mRemoved{name, typ, n}
 		t.removed = append(t.removed, r)
 	case "named":
-		name, u, ok := strings.Cut(rest, " ")
-		if !ok || u == "" {
+		// The name of an instantiated generic type holds spaces
+		// (example.com/p.Pair[string, bool]): it ends at the first space
+		// outside its brackets.
+		name, u, ok := cutNamed(rest)
+		if !ok || name == "" || u == "" {
 			return fmt.Errorf("bad named line %q (named PATH.NAME TYPE)", rest)
+		}
+		if len(t.named) > 0 && t.named[len(t.named)-1].name >= name {
+			return fmt.Errorf("named %s out of order or given twice", name)
 		}
 		t.named = append(t.named, mNamed{name, u})
 	default:
@@ -269,3 +275,33 @@ func (t *mType) parseLine(word, rest string) error {
 }
 
 func isIdent(s string) bool { return token.IsIdentifier(s) }
+
+// cutNamed splits s, which starts with a named type spelled as
+// types.TypeString spells it (PATH.NAME, PATH.NAME[ARGS], or either behind
+// a *), around the space that ends that type: the first space outside
+// brackets, parentheses, braces and quoted struct tags. found is false when
+// the type runs to the end of s.
+//
+// The type arguments of an instantiated generic type hold spaces of their
+// own (example.com/p.Pair[string, func(a int, b int)]) and a quoted tag in
+// them may hold any bracket, so a plain cut at the first space would split
+// inside the name.
+func cutNamed(s string) (typ, rest string, found bool) {
+	depth, quoted := 0, false
+	for i := 0; i < len(s); i++ {
+		switch ch := s[i]; {
+		case quoted && ch == '\\':
+			i++
+		case ch == '"':
+			quoted = !quoted
+		case quoted:
+		case ch == '{' || ch == '(' || ch == '[':
+			depth++
+		case ch == '}' || ch == ')' || ch == ']':
+			depth--
+		case ch == ' ' && depth == 0:
+			return s[:i], s[i+1:], true
+		}
+	}
+	return s, "", false
+}

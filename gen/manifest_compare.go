@@ -313,8 +313,13 @@ func structFields(u string) (fields []structField, ok bool) {
 		if name, rest, ok := strings.Cut(text, " "); ok && isIdent(name) && !strings.HasPrefix(rest, "\"") {
 			f.name, f.rest = name, rest
 		} else {
-			typ, _, _ := strings.Cut(text, " ")
+			// Embedded: named after its type, without package path or
+			// type arguments (example.com/p.Pair[string, int] is Pair).
+			typ, _, _ := cutNamed(text)
 			typ = strings.TrimPrefix(typ, "*")
+			if i := strings.IndexByte(typ, '['); i >= 0 {
+				typ = typ[:i]
+			}
 			f.name = typ[strings.LastIndexByte(typ, '.')+1:]
 		}
 		fields = append(fields, f)

@@ -21,6 +21,8 @@ state A
 	field x struct{A int "json:\"a b\""}
 	removed in 3: Old []example.com/p.Origin
 	named example.com/p.Origin struct{Host string; Port int}
+	named example.com/p.Pair[string, func(a int, b int)] struct{Key string; Val func(a int, b int)}
+	named example.com/p.Pair[struct{A int "json:\"] x\""}, chan<- int] struct{Key struct{A int "json:\"] x\""}; Val chan<- int}
 
 state B
 	version 1
@@ -55,6 +57,11 @@ func TestManifestRoundTrip(t *testing.T) {
 	if a.version != 3 || a.since != 2 || !a.shared || a.removed[0] != (mRemoved{"Old", "[]example.com/p.Origin", 3}) || a.fields[1].typ != `struct{A int "json:\"a b\""}` {
 		t.Errorf("parsed %+v", a)
 	}
+	// The name of an instantiated generic type holds spaces and, in a
+	// quoted tag, brackets: it ends at the first space outside them.
+	if n := a.named[2]; n.name != `example.com/p.Pair[struct{A int "json:\"] x\""}, chan<- int]` || n.underlying != `struct{Key struct{A int "json:\"] x\""}; Val chan<- int}` {
+		t.Errorf("parsed named %q as %q", n.name, n.underlying)
+	}
 }
 
 // TestManifestParseErrors checks that a damaged manifest is refused at the
@@ -83,13 +90,15 @@ func TestManifestParseErrors(t *testing.T) {
 		{edit("removed in 3: ", "removed 3: "), 14, "bad removed line"},
 		{edit("\tnamed example.com/p.Origin struct{Host string; Port int}\n", "\tnamed example.com/p.Origin\n"), 15, "bad named line"},
 		{edit("\tnamed ", "\tcolour "), 15, `unknown line "colour`},
-		{edit("state B\n", "state A\n"), 17, "state A: out of order or given twice"},
-		{edit("state B\n", "state B C\n"), 17, `state "B C": want NAME or NAME (removed in version N)`},
-		{edit("state B\n", "state 1B\n"), 17, `state "1B": not a type name`},
-		{edit("package example.com/p\n", ""), 29, "missing package line"},
-		{edit("state C (removed in version 4)", "state C (removed in 4)"), 24, "want NAME or NAME (removed in version N)"},
-		{edit("state C (removed in version 4)", "state C (removed in version 0)"), 24, "want NAME or NAME (removed in version N)"},
-		{edit("\tversion 1\n", "version 1\n"), 18, `unexpected "version 1"`},
+		{edit("\tnamed example.com/p.Pair[string,", "\tnamed example.com/p.A[string,"), 16, "named example.com/p.A[string, func(a int, b int)] out of order or given twice"},
+		{edit("\tnamed example.com/p.Pair[string, func(a int, b int)] struct", "\tnamed example.com/p.Pair[string, func(a int, b int)]struct"), 16, "bad named line"},
+		{edit("state B\n", "state A\n"), 19, "state A: out of order or given twice"},
+		{edit("state B\n", "state B C\n"), 19, `state "B C": want NAME or NAME (removed in version N)`},
+		{edit("state B\n", "state 1B\n"), 19, `state "1B": not a type name`},
+		{edit("package example.com/p\n", ""), 31, "missing package line"},
+		{edit("state C (removed in version 4)", "state C (removed in 4)"), 26, "want NAME or NAME (removed in version N)"},
+		{edit("state C (removed in version 4)", "state C (removed in version 0)"), 26, "want NAME or NAME (removed in version N)"},
+		{edit("\tversion 1\n", "version 1\n"), 20, `unexpected "version 1"`},
 	} {
 		_, err := parseManifest([]byte(c.src))
 		le, ok := err.(*lineError)
@@ -102,13 +111,15 @@ func TestManifestParseErrors(t *testing.T) {
 // TestStructFields checks the split of a struct type's spelling into its
 // fields, through nested types, signatures and quoted tags.
 func TestStructFields(t *testing.T) {
-	got, ok := structFields(`struct{example.com/p.Base; *example.com/p.Ptr; A int "json:\"a;b\""; F func(int; string) (x, y); S struct{X int; Y []string}; M map[string][2]int}`)
+	got, ok := structFields(`struct{example.com/p.Base; *example.com/p.Ptr; example.com/p.Pair[string, example.com/q.T]; *example.com/p.Gen[struct{A int "json:\"] b\""}] "tag"; A int "json:\"a;b\""; F func(int; string) (x, y); S struct{X int; Y []string}; M map[string][2]int}`)
 	if !ok {
 		t.Fatal("not a struct")
 	}
 	want := []structField{
 		{"example.com/p.Base", "Base", "example.com/p.Base"},
 		{"*example.com/p.Ptr", "Ptr", "*example.com/p.Ptr"},
+		{"example.com/p.Pair[string, example.com/q.T]", "Pair", "example.com/p.Pair[string, example.com/q.T]"},
+		{`*example.com/p.Gen[struct{A int "json:\"] b\""}] "tag"`, "Gen", `*example.com/p.Gen[struct{A int "json:\"] b\""}] "tag"`},
 		{`A int "json:\"a;b\""`, "A", `int "json:\"a;b\""`},
 		{"F func(int; string) (x, y)", "F", "func(int; string) (x, y)"},
 		{"S struct{X int; Y []string}", "S", "struct{X int; Y []string}"},

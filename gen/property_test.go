@@ -20,12 +20,13 @@ var (
 // of random packages (random field types: nested slices, maps, arrays,
 // pointers, anonymous structs, local named types that are recursive or
 // mutually recursive, a library's exported recursive type, its unexported
-// types behind exported fields, a generic type, time.Time), generates
-// their accessors, and then requires that the module vets, that a second
-// run finds nothing stale, and that, for every state type, Store and the
-// setters keep no slice or map of their argument, Load returns an equal
-// value that shares no slice or map with the stored one, and every getter
-// returns a value that shares none either. One test binary checks every package.
+// types behind exported fields, generic types whose instantiated names hold
+// spaces, time.Time), generates their accessors, and then requires that
+// the module vets, that a second run finds nothing stale, and that, for
+// every state type, Store and the setters keep no slice or map of their
+// argument, Load returns an equal value that shares no slice or map with
+// the stored one, and every getter returns a value that shares none
+// either. One test binary checks every package.
 // Reproduce a failure with -prop.seed; grow it with -prop.pkgs.
 func TestRandomPackages(t *testing.T) {
 	t.Parallel()
@@ -156,12 +157,15 @@ func (g *propGen) typ(depth int) string {
 	case 10:
 		return "lib.Holder"
 	case 11:
-		// A generic type; its argument spells without a space, as the
-		// manifest cannot yet read back a named type whose name holds
-		// one, such as lib.Pair[string, bool] (reported to its owner).
-		arg := [...]string{"[]int", "map[string][]string", "[2][]byte", "lib.Node", "int"}[g.r.IntN(5)]
+		// A generic type, whose instantiated name may hold spaces
+		// (lib.Pair[string, []int], lib.Box[struct{ A []int }]): the
+		// manifest must read such names back.
+		arg := [...]string{"[]int", "map[string][]string", "[2][]byte", "lib.Node", "int", "struct{ A []int }", "lib.Pair[int, bool]"}[g.r.IntN(7)]
 		if len(g.named) > 0 && g.r.IntN(2) == 0 {
 			arg = g.named[g.r.IntN(len(g.named))]
+		}
+		if g.r.IntN(2) == 0 {
+			return "lib.Pair[string, " + arg + "]"
 		}
 		return "lib.Box[" + arg + "]"
 	case 12:
@@ -171,7 +175,7 @@ func (g *propGen) typ(depth int) string {
 }
 
 // propLib is a library the random packages use: an exported recursive
-// type, unexported types behind exported fields and a generic type.
+// type, unexported types behind exported fields and generic types.
 const propLib = `// Package lib holds types from another package.
 package lib
 
@@ -195,6 +199,12 @@ type Holder struct {
 
 // Box is generic.
 type Box[V any] struct {
+	Val V
+}
+
+// Pair is generic in two types: its instantiated names hold a space.
+type Pair[K comparable, V any] struct {
+	Key K
 	Val V
 }
 `

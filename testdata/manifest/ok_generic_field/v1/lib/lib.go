@@ -1,0 +1,8 @@
+// Package lib holds a generic type that state fields instantiate.
+package lib
+
+// Pair is a key and its value.
+type Pair[K comparable, V any] struct {
+	Key K
+	Val V
+}
