@@ -330,7 +330,7 @@ func constEqual(x, y *ssa.Const) (eq, ok bool) {
 // in it on the way to the load: a function with a defer keeps its results
 // in locals and returns them with `rundefers; t = *res; return t`, so
 // `return errNoJob` stores the sentinel first. It follows the load's block
-// back through single predecessors.
+// back through the predecessor the walk came by, then single predecessors.
 func (w *walker) stored(v ssa.Value, n node) ssa.Value {
 	u, ok := v.(*ssa.UnOp)
 	if !ok || u.Op != token.MUL {
@@ -351,10 +351,14 @@ func (w *walker) stored(v ssa.Value, n node) ssa.Value {
 				return st.Val
 			}
 		}
-		if len(b.Preds) != 1 {
+		switch {
+		case len(b.Preds) == 1:
+			b = b.Preds[0]
+		case b == n.b && n.pred >= 0 && n.pred < len(b.Preds):
+			b = b.Preds[n.pred] // the edge the walk came by
+		default:
 			return v
 		}
-		b = b.Preds[0]
 		end = len(b.Instrs)
 	}
 	return v

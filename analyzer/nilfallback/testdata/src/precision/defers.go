@@ -168,3 +168,37 @@ func deferredNamedNil(ctx context.Context) (err error) {
 	s0.seen["x"]++
 	return nil
 }
+
+// The named result is set in a branch and returned after the merge.
+func namedSetInBranch(ctx context.Context) (err error) {
+	s0.mu.Lock()
+	defer s0.mu.Unlock()
+	job, ok := runtime.JobFromContext(ctx)
+	if !ok {
+		err = errNoJob
+	} else {
+		job.Trace("r", "a", nil)
+	}
+	return
+}
+
+func namedSetInBranchNoDefer(ctx context.Context) (err error) {
+	job, ok := runtime.JobFromContext(ctx)
+	if !ok {
+		err = fmt.Errorf("branch: %w", runtime.ErrNoJob)
+	} else {
+		job.Trace("r", "a", nil)
+	}
+	return err
+}
+
+func namedClearedInBranch(ctx context.Context) (err error) {
+	defer log.Println("x")
+	job, ok := runtime.JobFromContext(ctx) // want `nilfallback: runtime.JobFromContext falls back when the job is missing`
+	if !ok {
+		err = nil
+	} else {
+		job.Trace("r", "a", nil)
+	}
+	return
+}
