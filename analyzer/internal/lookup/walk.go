@@ -43,7 +43,9 @@ type local struct {
 	fails bool
 	ret   bool // ends in a return
 	test  *ssa.If
-	succs []node
+
+	retInstr *ssa.Return // judged after the walk (see walk)
+	succs    []node
 }
 
 // Walk decides whether every path from just after l.Call fails when l is
@@ -87,6 +89,20 @@ func (e *Env) walk(fn *ssa.Function, l *Lookup, a Assume, start node, startIdx i
 			}
 		}
 	}
+	// Returns are judged once every way in is known: a phi whose block
+	// this walk enters by one edge only has that edge's value here.
+	w.entered = map[*ssa.BasicBlock]map[int]bool{}
+	for _, n := range order {
+		if w.entered[n.b] == nil {
+			w.entered[n.b] = map[int]bool{}
+		}
+		w.entered[n.b][n.pred] = true
+	}
+	for _, n := range order {
+		if lc := w.locals[n]; lc.retInstr != nil {
+			lc.fails = w.returnFails(lc.retInstr, n)
+		}
+	}
 	val := map[node]bool{}
 	for _, n := range order {
 		val[n] = true
@@ -128,6 +144,7 @@ type walker struct {
 	a              Assume
 	locals         map[node]*local
 	valuePositions []bool
+	entered        map[*ssa.BasicBlock]map[int]bool // the edges the walk entered blocks by
 }
 
 func (w *walker) scan(n node, from int) *local {
@@ -140,7 +157,7 @@ func (w *walker) scan(n node, from int) *local {
 				return &local{done: true, fails: true}
 			}
 		case *ssa.Return:
-			return &local{done: true, fails: w.returnFails(instr, n), ret: true}
+			return &local{done: true, ret: true, retInstr: instr}
 		case *ssa.If:
 			switch w.cond(instr.Cond, n, 0) {
 			case condTrue:
@@ -244,7 +261,7 @@ func (w *walker) returnFails(ret *ssa.Return, n node) bool {
 	if len(res) == 0 {
 		return false
 	}
-	last := w.stored(w.resolve(res[len(res)-1], n), n)
+	last := w.stored(w.resolvePath(res[len(res)-1], n), n)
 	if types.Identical(last.Type(), errorType) {
 		return w.env.nonNil(w.l, w.a, last, map[ssa.Value]bool{})
 	}
@@ -257,7 +274,7 @@ func (w *walker) returnFails(ret *ssa.Return, n node) bool {
 		return w.l.IsStatus(last) || isFalse(last)
 	}
 	for i, v := range res {
-		v = w.stored(w.resolve(v, n), n)
+		v = w.stored(w.resolvePath(v, n), n)
 		if w.l.IsValue(v) || w.l.IsStatus(v) {
 			return true
 		}
@@ -297,12 +314,19 @@ func (w *walker) compare(b *ssa.BinOp, n node) condKind {
 		}
 		return condFalse
 	}
-	if w.l == nil {
-		return condUnknown
-	}
 	if xok {
 		x, ky = y, kx
 	} else if !yok {
+		return condUnknown
+	}
+	// err = errNoJob on the way here; if err != nil {…}
+	if ky.IsNil() && w.env.nonNil(w.l, w.a, x, map[ssa.Value]bool{}) {
+		if b.Op == token.NEQ {
+			return condTrue
+		}
+		return condFalse
+	}
+	if w.l == nil {
 		return condUnknown
 	}
 	missingIfEqual, ok := w.l.missingIfEqual(x, ky)
@@ -360,6 +384,29 @@ func (w *walker) stored(v ssa.Value, n node) ssa.Value {
 			return v
 		}
 		end = len(b.Instrs)
+	}
+	return v
+}
+
+// resolvePath is resolve, then, for a phi of a block the walk entered by
+// one edge only, that edge's value, repeatedly.
+func (w *walker) resolvePath(v ssa.Value, n node) ssa.Value {
+	v = w.resolve(v, n)
+	for range 8 {
+		phi, ok := v.(*ssa.Phi)
+		if !ok {
+			return v
+		}
+		in := w.entered[phi.Block()]
+		if len(in) != 1 {
+			return v
+		}
+		for p := range in {
+			if p < 0 || p >= len(phi.Edges) {
+				return v
+			}
+			v = phi.Edges[p]
+		}
 	}
 	return v
 }

@@ -52,3 +52,43 @@ func viaVariableFallsBack(ctx context.Context) {
 	}
 	job.Trace("r", "a", nil)
 }
+
+// An error variable set on the missing path and tested after.
+func errVariable(ctx context.Context) error {
+	var err error
+	job, ok := runtime.JobFromContext(ctx)
+	if !ok {
+		err = fmt.Errorf("err variable: %w", runtime.ErrNoJob)
+	}
+	if err != nil {
+		return err
+	}
+	job.Trace("r", "a", nil)
+	return nil
+}
+
+func errVariableSentinel(ctx context.Context) error {
+	var err error
+	ec, ok := runtime.ExecFromContext(ctx)
+	if !ok {
+		err = errNoRoutine
+	}
+	if err == nil {
+		ec.Job.Trace(ec.RoutineID, "a", nil)
+	}
+	return err
+}
+
+// A flag set on the missing path and tested after.
+func missingFlag(ctx context.Context) error {
+	missing := false
+	job, ok := runtime.JobFromContext(ctx)
+	if !ok {
+		missing = true
+	}
+	if missing {
+		return errNoJob
+	}
+	job.Trace("r", "a", nil)
+	return nil
+}
