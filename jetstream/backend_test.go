@@ -266,6 +266,12 @@ func TestLostServerNeverHangs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for runs.Load() == 0 { // running here, so that Shutdown has a job to hand back
+		if ctx.Err() != nil {
+			t.Fatal("the job never started")
+		}
+		time.Sleep(time.Millisecond)
+	}
 	s.Shutdown()
 	bounded := func(what string, f func(ctx context.Context) error) {
 		t.Helper()
@@ -290,6 +296,7 @@ func TestLostServerNeverHangs(t *testing.T) {
 		_, err := rt.Lookup(ctx, "x")
 		return err
 	})
+	bounded("Shutdown", rt.Shutdown) // its job still runs: handed back
 }
 
 func TestNewBackendOptions(t *testing.T) {

@@ -78,16 +78,13 @@ func (s *watchSet) loop(b *Backend) {
 	ctx := b.bgCtx
 	tick := time.NewTicker(pollEvery)
 	defer tick.Stop()
+	// The watcher lives as long as its ctx, the backend's, which Close
+	// ends: no Stop here, which asks the server and could wait on a lost
+	// one.
 	var kw jetstream.KeyWatcher
 	var updates <-chan jetstream.KeyValueEntry
-	defer func() {
-		if kw != nil {
-			_ = kw.Stop()
-		}
-	}()
 	for {
-		if kw == nil {
-			// The watcher lives as long as its ctx: the backend's.
+		if kw == nil && b.nc.IsConnected() { // else a request that may outlive Close
 			w, err := b.records.WatchAll(ctx, jetstream.UpdatesOnly(), jetstream.IgnoreDeletes())
 			if err == nil {
 				kw, updates = w, w.Updates()

@@ -35,7 +35,9 @@ func (r *Runtime) Shutdown(ctx context.Context) error {
 		_ = r.waitLocal(context.Background())
 	}
 	if first {
-		if err := r.closeBackend(context.Background()); err != nil {
+		// Within ctx too: what the Backend has not written by then is
+		// handed back and runs again elsewhere.
+		if err := r.closeBackend(ctx); err != nil {
 			r.logRuntimeErr("backend close failed", err)
 		}
 		r.stopAll()
