@@ -1,7 +1,6 @@
 package golangci_test
 
 import (
-	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/routigen/routigen/analyzer"
+	"github.com/routigen/routigen/internal/e2e"
 )
 
 // golangciVersion is the golangci-lint release the real build uses; the
@@ -129,7 +129,11 @@ func lintModule(t *testing.T, root string) string {
 	if err := os.CopyFS(dir, os.DirFS(filepath.Join("testdata", "lintmod"))); err != nil {
 		t.Fatal(err)
 	}
-	env := fallThroughProxy(t)
+	proxy, err := e2e.FallThroughProxy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := []string{proxy}
 	goIn(t, dir, env, "mod", "edit", "-replace=github.com/routigen/routigen="+root)
 	goIn(t, dir, env, "mod", "tidy")
 	goIn(t, dir, env, "generate", "./...")
@@ -139,30 +143,14 @@ func lintModule(t *testing.T, root string) string {
 	return dir
 }
 
-// fallThroughProxy returns the environment for resolving this checkout's
-// module paths through a replace: a proxy that answers 403 (not 404) for
-// unknown paths must be allowed to fall through to "off", which then lets
-// the replacement stand.
-func fallThroughProxy(t *testing.T) []string {
-	t.Helper()
-	proxy := strings.TrimSpace(goIn(t, "", nil, "env", "GOPROXY"))
-	return []string{"GOPROXY=" + strings.TrimSuffix(proxy, ",direct") + "|off"}
-}
-
 // wantComments returns "file:line check" for every `// want CHECK` comment
-// of the module's Go files, sorted.
+// of the module's loop package, sorted.
 func wantComments(t *testing.T, dir string) []string {
 	t.Helper()
-	re := regexp.MustCompile(`// want (\w+)$`)
 	var want []string
 	files, _ := filepath.Glob(filepath.Join(dir, "loop", "*.go"))
 	for _, f := range files {
-		sc := bufio.NewScanner(strings.NewReader(readFile(t, f)))
-		for line := 1; sc.Scan(); line++ {
-			if m := re.FindStringSubmatch(sc.Text()); m != nil {
-				want = append(want, fmt.Sprintf("loop/%s:%d %s", filepath.Base(f), line, m[1]))
-			}
-		}
+		want = append(want, e2e.WantComments(readFile(t, f), "loop/"+filepath.Base(f))...)
 	}
 	slices.Sort(want)
 	return want
@@ -200,7 +188,7 @@ func golangciRun(t *testing.T, bin, dir string, args ...string) []string {
 	}
 	var got []string
 	for _, is := range report.Issues {
-		check := namedCheck(is.Text)
+		check := e2e.NamedCheck(is.Text)
 		if is.FromLinter != "routigen" || check == "" {
 			t.Errorf("%s:%d: from %q, names no single check exactly once: %q", is.Pos.Filename, is.Pos.Line, is.FromLinter, is.Text)
 		}
@@ -208,25 +196,6 @@ func golangciRun(t *testing.T, bin, dir string, args ...string) []string {
 	}
 	slices.Sort(got)
 	return got
-}
-
-// namedCheck returns the check a message names, or "" unless exactly one
-// check's name occurs in it, exactly once.
-func namedCheck(text string) string {
-	var named []string
-	for _, a := range analyzer.All() {
-		switch strings.Count(text, a.Name) {
-		case 0:
-		case 1:
-			named = append(named, a.Name)
-		default:
-			return ""
-		}
-	}
-	if len(named) != 1 {
-		return ""
-	}
-	return named[0]
 }
 
 // goIn runs the go command in dir (the test's directory when empty) and

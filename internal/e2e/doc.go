@@ -1,5 +1,6 @@
 // Package e2e holds the test that does what the README says, command by
-// command, so that the README cannot drift from what works.
+// command, so that the README cannot drift from what works, and the helpers
+// it shares with the real golangci-lint build test of analyzer/golangci.
 //
 // # What runs
 //
@@ -16,6 +17,13 @@
 // checkout with the exit status the README states. Every command shown in
 // the README's sh blocks and Examples section, and every command line of
 // `routigen help`, must be one of those the test runs.
+//
+// # Helpers
+//
+// NamedCheck holds a diagnostic to the rule every driver keeps (its text
+// names exactly one check, once), WantComments reads the expected findings
+// from `// want CHECK` comments, and FallThroughProxy is the GOPROXY under
+// which a replace directive to this checkout resolves (see below).
 //
 // # Running it
 //

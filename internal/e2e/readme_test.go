@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"os"
@@ -11,8 +10,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/routigen/routigen/analyzer"
 )
 
 // The README's commands, verbatim. The test fails when the README shows a
@@ -112,7 +109,11 @@ func TestREADME(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc := parseMarkdown(string(src))
-	u := &user{t: t, dir: filepath.Join(t.TempDir(), "tour"), env: fallThroughProxy(t), ran: map[string]bool{}}
+	proxy, err := FallThroughProxy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &user{t: t, dir: filepath.Join(t.TempDir(), "tour"), env: []string{proxy}, ran: map[string]bool{}}
 	if err := os.Mkdir(u.dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -264,7 +265,7 @@ func (u *user) badCode() {
 	u.run(generate, 0)
 	u.run(check, 0)
 	u.write("loop/bad.go", badGo)
-	want := wantComments(badGo, "loop/bad.go")
+	want := WantComments(badGo, "loop/bad.go")
 
 	u.findings(lint, 3, want)
 	u.findings(vet, 1, want)
@@ -300,7 +301,7 @@ func (u *user) findings(cmd string, code int, want []string) {
 			u.t.Errorf("%s: not a diagnostic: %q", cmd, line)
 			continue
 		}
-		name := namedCheck(m[3])
+		name := NamedCheck(m[3])
 		if name == "" {
 			u.t.Errorf("%s: %q does not name exactly one check exactly once", cmd, line)
 		}
@@ -378,50 +379,4 @@ func (u *user) repo(root string, doc markdown) {
 			u.t.Errorf("the README no longer shows %q: drop it from repoCommands", c)
 		}
 	}
-}
-
-// fallThroughProxy lets a proxy that answers 403 for this checkout's
-// unpublished module paths fall through to "off", so that the replace
-// directive stands.
-func fallThroughProxy(t *testing.T) []string {
-	t.Helper()
-	out, err := exec.Command("go", "env", "GOPROXY").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return []string{"GOPROXY=" + strings.TrimSuffix(strings.TrimSpace(string(out)), ",direct") + "|off"}
-}
-
-// wantComments returns "file:line check" for every `// want CHECK` comment
-// of src, sorted.
-func wantComments(src, file string) []string {
-	re := regexp.MustCompile(`// want (\w+)$`)
-	var want []string
-	sc := bufio.NewScanner(strings.NewReader(src))
-	for line := 1; sc.Scan(); line++ {
-		if m := re.FindStringSubmatch(sc.Text()); m != nil {
-			want = append(want, fmt.Sprintf("%s:%d %s", file, line, m[1]))
-		}
-	}
-	slices.Sort(want)
-	return want
-}
-
-// namedCheck returns the check a message names, or "" unless exactly one
-// check's name occurs in it, exactly once.
-func namedCheck(text string) string {
-	var named []string
-	for _, a := range analyzer.All() {
-		switch strings.Count(text, a.Name) {
-		case 0:
-		case 1:
-			named = append(named, a.Name)
-		default:
-			return ""
-		}
-	}
-	if len(named) != 1 {
-		return ""
-	}
-	return named[0]
 }
