@@ -8,6 +8,7 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -92,7 +93,38 @@ func encodeMessage(b []byte, m runtime.Message, where string) ([]byte, error) {
 	return encodeValue(b, m, where)
 }
 
-func encodeValue(b []byte, v any, path string) ([]byte, error) {
+// encodeValue appends v to b. root names v in errors ("data", "result").
+func encodeValue(b []byte, v any, root string) ([]byte, error) {
+	out, err := encode(b, v)
+	if err != nil {
+		return nil, err.at(root)
+	}
+	return out, nil
+}
+
+// encodeError is a value that cannot be encoded, and where: the path is
+// built only on the way out of a failed encoding, never on success.
+type encodeError struct {
+	steps []string // innermost first: [2], ["key"]
+	err   error
+}
+
+func (e *encodeError) step(s string) *encodeError {
+	e.steps = append(e.steps, s)
+	return e
+}
+
+// at formats the error with its path from root: data["list"][1]: ...
+func (e *encodeError) at(root string) error {
+	var sb strings.Builder
+	sb.WriteString(root)
+	for i := len(e.steps) - 1; i >= 0; i-- {
+		sb.WriteString(e.steps[i])
+	}
+	return fmt.Errorf("%s: %w", sb.String(), e.err)
+}
+
+func encode(b []byte, v any) ([]byte, *encodeError) {
 	switch v := v.(type) {
 	case nil:
 		return append(b, tagNil), nil
@@ -132,7 +164,7 @@ func encodeValue(b []byte, v any, path string) ([]byte, error) {
 	case time.Time:
 		t, err := v.MarshalBinary()
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+			return nil, &encodeError{err: err}
 		}
 		return appendString(append(b, tagTime), string(t)), nil
 	case time.Duration:
@@ -140,20 +172,20 @@ func encodeValue(b []byte, v any, path string) ([]byte, error) {
 	case []any:
 		b = binary.AppendUvarint(append(b, tagSlice), uint64(len(v)))
 		for i, e := range v {
-			var err error
-			if b, err = encodeValue(b, e, fmt.Sprintf("%s[%d]", path, i)); err != nil {
-				return nil, err
+			var err *encodeError
+			if b, err = encode(b, e); err != nil {
+				return nil, err.step(fmt.Sprintf("[%d]", i))
 			}
 		}
 		return b, nil
 	case map[string]any:
-		return encodeMap(append(b, tagMap), v, path)
+		return encodeMap(append(b, tagMap), v)
 	case []map[string]any:
 		b = binary.AppendUvarint(append(b, tagMessages), uint64(len(v)))
 		for i, m := range v {
-			var err error
-			if b, err = encodeMap(b, m, fmt.Sprintf("%s[%d]", path, i)); err != nil {
-				return nil, err
+			var err *encodeError
+			if b, err = encodeMap(b, m); err != nil {
+				return nil, err.step(fmt.Sprintf("[%d]", i))
 			}
 		}
 		return b, nil
@@ -182,18 +214,18 @@ func encodeValue(b []byte, v any, path string) ([]byte, error) {
 		}
 		return b, nil
 	}
-	return encodeNamed(b, v, path)
+	return encodeNamed(b, v)
 }
 
 // encodeMap writes the entries of m in key order, so one message always
 // encodes to the same bytes.
-func encodeMap(b []byte, m map[string]any, path string) ([]byte, error) {
+func encodeMap(b []byte, m map[string]any) ([]byte, *encodeError) {
 	b = binary.AppendUvarint(b, uint64(len(m)))
 	for _, k := range sortedKeys(m) {
 		b = appendString(b, k)
-		var err error
-		if b, err = encodeValue(b, m[k], fmt.Sprintf("%s[%q]", path, k)); err != nil {
-			return nil, err
+		var err *encodeError
+		if b, err = encode(b, m[k]); err != nil {
+			return nil, err.step(fmt.Sprintf("[%q]", k))
 		}
 	}
 	return b, nil
@@ -208,21 +240,21 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-func encodeNamed(b []byte, v any, path string) ([]byte, error) {
+func encodeNamed(b []byte, v any) ([]byte, *encodeError) {
 	t := reflect.TypeOf(v)
 	switch t.Kind() {
 	case reflect.Func, reflect.Chan, reflect.UnsafePointer:
-		return nil, fmt.Errorf("%s: a %s (%s) cannot cross nodes", path, t.Kind(), t)
+		return nil, &encodeError{err: fmt.Errorf("a %s (%s) cannot cross nodes", t.Kind(), t)}
 	}
 	registry.RLock()
 	name, ok := registry.byType[t]
 	registry.RUnlock()
 	if !ok {
-		return nil, fmt.Errorf("%s: type %s is not registered: call jetstream.RegisterType[%s]() on every node", path, t, t)
+		return nil, &encodeError{err: fmt.Errorf("type %s is not registered: call jetstream.RegisterType[%s]() on every node", t, t)}
 	}
 	j, err := json.Marshal(v)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, &encodeError{err: err}
 	}
 	return appendString(appendString(append(b, tagNamed), name), string(j)), nil
 }
