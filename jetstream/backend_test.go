@@ -526,3 +526,32 @@ func TestExecWorkerAcrossNodes(t *testing.T) {
 		t.Errorf("the default worker shares state with an Exec worker: %v, result %#v", err, job.Result())
 	}
 }
+
+// Stored worker state that cannot be read fails the worker's jobs, saying
+// so, and stays as it is: never overwritten, never silently dropped.
+func TestUnreadableStateFailsJobs(t *testing.T) {
+	s := testServer(t)
+	p := newPrefix()
+	var runs atomic.Int64
+	rt, b := testNode(t, s, p)
+	ctx := timeout(t, 20*time.Second)
+	key := token(runtime.DefaultWorkerID("count"))
+	if _, err := b.state.Put(ctx, key, []byte{formatV1, 200}); err != nil {
+		t.Fatal(err)
+	}
+	register(t, rt, countFlow(t, &runs, nil))
+	job, err := rt.Post(ctx, "count", "count", "in", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := job.Wait(ctx); err == nil || !strings.Contains(err.Error(), "worker state") {
+		t.Errorf("job over unreadable state: %v, want an error about the worker state", err)
+	}
+	if runs.Load() != 0 {
+		t.Error("the job ran over state it could not read")
+	}
+	e, err := b.state.Get(ctx, key)
+	if err != nil || string(e.Value()) != string([]byte{formatV1, 200}) {
+		t.Errorf("the stored state changed: %v %v", e, err)
+	}
+}

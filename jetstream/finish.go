@@ -22,6 +22,9 @@ type finishItem struct {
 	msg      jetstream.Msg
 	outcome  runtime.Outcome
 	released bool
+	// skipState: the worker's state was not loaded; writing it could only
+	// overwrite the stored one.
+	skipState bool
 }
 
 // finisher writes what ended jobs leave to write, on a few goroutines of
@@ -130,7 +133,9 @@ func (f *finisher) finish(it finishItem) {
 		return
 	}
 	o := it.outcome
-	if err := w.saveState(b.bgCtx); err != nil {
+	if it.skipState {
+		// nothing to write
+	} else if err := w.saveState(b.bgCtx); err != nil {
 		var se *stateError
 		switch {
 		case errors.As(err, &se):

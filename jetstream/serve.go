@@ -151,7 +151,16 @@ func (w *served) handle(msg jetstream.Msg) {
 		return
 	}
 	if err := w.ensureState(); err != nil {
-		_ = msg.NakWithDelay(b.cfg.ackWait / 2)
+		var se *stateError
+		if errors.As(err, &se) {
+			// The stored state cannot be read here: the job fails saying
+			// so, and the stored value stays as it is.
+			w.track(spec.ID, msg)
+			b.fin.push(finishItem{w: w, spec: spec, msg: msg, skipState: true, outcome: runtime.Outcome{
+				Status: runtime.JobFailed, Err: fmt.Errorf("jetstream: worker %q: %w", w.id, err), CompletedAt: time.Now()}})
+			return
+		}
+		_ = msg.NakWithDelay(b.cfg.ackWait / 2) // the server: later
 		return
 	}
 	if b.wasCancelled(spec.ID) {
@@ -165,13 +174,9 @@ func (w *served) handle(msg jetstream.Msg) {
 			return
 		}
 	}
-	w.mu.Lock()
-	if _, running := w.inflight[spec.ID]; running {
-		w.mu.Unlock()
+	if !w.track(spec.ID, msg) {
 		return // delivered again while it runs here: its ack covers both
 	}
-	w.inflight[spec.ID] = msg
-	w.mu.Unlock()
 	_, err = b.node.Run(spec, attempt, func(job *runtime.JobContext, released bool) {
 		b.fin.push(finishItem{w: w, spec: spec, msg: msg, released: released, outcome: runtime.Outcome{
 			Status: job.Status(), Err: job.Err(), Result: job.Result(), CompletedAt: job.CompletedAt()}})
@@ -185,6 +190,17 @@ func (w *served) handle(msg jetstream.Msg) {
 		b.fin.push(finishItem{w: w, spec: spec, msg: msg, outcome: runtime.Outcome{
 			Status: runtime.JobFailed, Err: err, CompletedAt: time.Now()}})
 	}
+}
+
+// track notes a job running here, unacknowledged; false if it is already.
+func (w *served) track(jobID string, msg jetstream.Msg) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if _, running := w.inflight[jobID]; running {
+		return false
+	}
+	w.inflight[jobID] = msg
+	return true
 }
 
 func (w *served) untrack(jobID string) {
@@ -234,12 +250,12 @@ func (w *served) ensureState() error {
 			return nil
 		}
 		if snap, routines, err = decodeState(e.Value()); err != nil {
-			return err
+			return &stateError{err}
 		}
 		rev = e.Revision()
 	}
 	if err := b.node.LoadWorker(w.flow, w.id, snap); err != nil {
-		return err
+		return &stateError{err}
 	}
 	w.rev, w.routines, w.lost, w.dirty = rev, routines, false, false
 	w.loaded.Store(true)
