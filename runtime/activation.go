@@ -181,7 +181,12 @@ func (r *Runtime) retry(a *activation, err error) attemptOutcome {
 func (r *Runtime) end(a *activation) *activation {
 	jr, n := a.jr, a.n
 	a.done.Store(true)
-	local := a.next.Swap(nil) // after done: see Emit
+	var local *activation
+	// After done: see Emit. An Emit that keeps an activation from now on
+	// sees done and takes it back, so an empty next needs no Swap.
+	if a.next.Load() != nil {
+		local = a.next.Swap(nil)
+	}
 
 	st := &jr.insts[n.idx]
 	jr.mu.Lock()

@@ -106,6 +106,7 @@ func (r *Runtime) dropWorker(w *worker) {
 	r.mu.Lock()
 	if r.defaults[w.plan.id] == w {
 		delete(r.defaults, w.plan.id)
+		r.lastTarget.Store(nil)
 	}
 	delete(r.workers, w.state.id)
 	r.mu.Unlock()

@@ -488,3 +488,43 @@ func TestMixedSlotsInOneRoutine(t *testing.T) {
 		}
 	}
 }
+
+// Post remembers its last target (see postTarget): posts that alternate
+// between flows, routines and slots must each still reach their own.
+func TestPostAlternatingTargets(t *testing.T) {
+	var got recorder[string]
+	rec := func(ctx context.Context, in runtime.Input) error {
+		ec, err := runtime.RequireExec(ctx)
+		if err != nil {
+			return err
+		}
+		for _, s := range in.Slots() {
+			for range in.Slot(s) {
+				got.add(ec.FlowID + "." + ec.RoutineID + "." + s)
+			}
+		}
+		return nil
+	}
+	r := newRuntime(t)
+	for _, id := range []string{"f1", "f2"} {
+		f := runtime.NewFlow(id)
+		mustAdd(t, f, "a", runtime.NewRoutine("a").Slot("x").Slot("y").Logic(rec))
+		mustAdd(t, f, "b", runtime.NewRoutine("b").Slot("x").Logic(rec))
+		mustRegister(t, r, f)
+	}
+	var want []string
+	for i := range 4 {
+		for _, tgt := range [][3]string{{"f1", "a", "x"}, {"f1", "a", "x"}, {"f2", "a", "x"}, {"f1", "b", "x"}, {"f1", "a", "y"}} {
+			if err := waitJob(t, mustPost(t, r, tgt[0], tgt[1], tgt[2], runtime.Message{"i": i})); err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, strings.Join(tgt[:], "."))
+		}
+		if _, err := r.Post(context.Background(), "f1", "a", "z", nil); !errors.Is(err, runtime.ErrUnknownSlot) {
+			t.Errorf("post to an unknown slot after a cached target: %v", err)
+		}
+	}
+	if g := got.get(); !slices.Equal(g, want) {
+		t.Errorf("posts reached %v, want %v", g, want)
+	}
+}

@@ -168,6 +168,11 @@ func (r *Runtime) beforeHooks(ctx context.Context, jr *jobRun, n *node, si int, 
 }
 
 func (r *Runtime) resolve(flowID, routineID, slot, workerID string) (*worker, *node, int, error) {
+	if workerID == "" {
+		if t := r.lastTarget.Load(); t != nil && t.flowID == flowID && t.routineID == routineID && t.slot == slot {
+			return t.w, t.n, t.si, nil
+		}
+	}
 	r.mu.RLock()
 	w, n, si, err := r.resolveLocked(flowID, routineID, slot, workerID, false)
 	r.mu.RUnlock()
@@ -178,6 +183,19 @@ func (r *Runtime) resolve(flowID, routineID, slot, workerID string) (*worker, *n
 		r.mu.Unlock()
 	}
 	return w, n, si, err
+}
+
+// postTarget is what a post without OnWorker last resolved to. Posts to the
+// same routine and slot in a row (the common case) find it without the
+// registry's lock and two map lookups. It only names a flow's default worker
+// and is set under r.mu, so dropWorker, which clears it under r.mu, never
+// leaves a dropped worker in it; whether the runtime is closed or the worker
+// stopped, Post checks either way.
+type postTarget struct {
+	flowID, routineID, slot string
+	w                       *worker
+	n                       *node
+	si                      int
 }
 
 // resolveLocked looks up a post's target. Without create it returns a nil
@@ -203,6 +221,9 @@ func (r *Runtime) resolveLocked(flowID, routineID, slot, workerID string, create
 		if w = r.defaults[flowID]; w == nil && create {
 			w = r.newWorkerLocked(p, "")
 			r.defaults[flowID] = w
+		}
+		if w != nil {
+			r.lastTarget.Store(&postTarget{flowID: flowID, routineID: routineID, slot: slot, w: w, n: n, si: si})
 		}
 	} else {
 		w = r.workers[workerID]

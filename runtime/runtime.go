@@ -38,6 +38,8 @@ type Runtime struct {
 
 	// pool is set once, on the first Post; Post reads it without mu.
 	pool atomic.Pointer[pool]
+	// lastTarget caches Post's lookup; see postTarget.
+	lastTarget atomic.Pointer[postTarget]
 
 	// mu guards the registry: flows and workers. Posts only read it.
 	mu       sync.RWMutex
@@ -162,6 +164,7 @@ func (r *Runtime) Register(f *Flow) error {
 	if err := r.serveFlow(p.id); err != nil {
 		r.mu.Lock()
 		delete(r.flows, p.id)
+		r.lastTarget.Store(nil)
 		r.mu.Unlock()
 		return err
 	}
