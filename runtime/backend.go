@@ -87,8 +87,11 @@ func WithBackend(b Backend) Option { return func(r *Runtime) { r.backend = b } }
 func WithNodeID(id string) Option { return func(r *Runtime) { r.nodeID = id } }
 
 // PostOnly makes a node that posts jobs and observes them but runs none: a
-// front end beside worker nodes. It needs a Backend.
+// front end beside worker nodes. It needs a Backend: without one, every
+// Post fails (there is nowhere else to run the job).
 func PostOnly() Option { return func(r *Runtime) { r.postOnly = true } }
+
+var errPostOnlyAlone = errors.New("runtime: post: a post-only runtime needs a Backend (WithBackend) to run its jobs elsewhere")
 
 // Node is the runtime as its Backend sees it: where delivered jobs run and
 // where worker state is saved from and loaded into.

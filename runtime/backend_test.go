@@ -443,3 +443,16 @@ func TestBackendCancelRemoteJob(t *testing.T) {
 		t.Fatal("the run on the other node was not cancelled")
 	}
 }
+
+// A post-only runtime without a Backend has nowhere to run a job: Post
+// says so rather than running it here.
+func TestPostOnlyWithoutBackend(t *testing.T) {
+	rt := runtime.New(runtime.PostOnly())
+	defer rt.Close()
+	if err := rt.Register(countingFlow(t, nil)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rt.Post(context.Background(), "counting", "count", "in", nil); err == nil || !strings.Contains(err.Error(), "Backend") {
+		t.Errorf("Post on a post-only runtime without a Backend: %v", err)
+	}
+}

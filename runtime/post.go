@@ -67,6 +67,9 @@ func (r *Runtime) post(ctx context.Context, flowID, routineID, slot string, data
 	if r.backend != nil {
 		return r.postRemote(ctx, flowID, routineID, slot, data, typ, o)
 	}
+	if r.postOnly {
+		return nil, errPostOnlyAlone
+	}
 	// Backpressure: a burst of posts from outside waits for the pool to
 	// catch up. Posts from logic never wait (the pool would wait on itself).
 	if p := r.pool.Load(); p != nil {
