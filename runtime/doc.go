@@ -269,4 +269,19 @@
 // routine_id, flow_id and worker_id attributes. The trace
 // ([JobContext.TraceLog], bounded by [WithTraceLimit]) records what the
 // runtime did about errors, retries and drops, and whatever logic traces.
+//
+// # Backends: several processes, durable jobs
+//
+// Everything above runs in memory, in one process: that is [New] without
+// options. [WithBackend] makes a runtime one node of a cluster instead:
+// [Runtime.Post] hands the job to the [Backend], which stores it and
+// delivers it to a node serving its worker ([Node.Run]); the [JobContext]
+// Post returns is a view that the job's recorded outcome completes, on any
+// node, and [Runtime.Lookup] finds a job posted anywhere. A job runs whole
+// on one node, as described above; worker state is persisted through the
+// [StateCodec] generated code passes to [WorkerCell]; a job whose node
+// dies runs again elsewhere with [ExecContext.Attempt] > 1. [PostOnly]
+// makes a node that runs no jobs, [WithNodeID] names a node. Package
+// github.com/routigen/routigen/jetstream (a module of its own) is the
+// Backend over NATS JetStream; its documentation states the guarantees.
 package runtime
