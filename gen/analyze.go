@@ -49,7 +49,7 @@ func (w *pkgWork) errorf(pos token.Position, format string, args ...any) {
 }
 
 // process validates and renders the loaded packages.
-func process(lps []*packages.Package, cfg Config) *Result {
+func process(lps []*packages.Package, cfg Config, cache *renderCache) *Result {
 	slices.SortFunc(lps, func(a, b *packages.Package) int { return cmp.Compare(a.PkgPath, b.PkgPath) })
 	res := &Result{}
 	var works []*pkgWork
@@ -72,11 +72,42 @@ func process(lps []*packages.Package, cfg Config) *Result {
 		// triggers.
 		w.lp.Syntax = nil
 	}
+	keys := cachedRenders(works, cache)
 	renderAll(works)
+	if cache != nil {
+		for i, w := range works {
+			if keys[i] != "" && w.out.Content != nil {
+				cache.put(keys[i], w.out.Content)
+			}
+		}
+		cache.trim()
+	}
 	for _, w := range works {
 		w.out.Errors = sortErrors(w.out.Errors)
 	}
 	return res
+}
+
+// cachedRenders takes from the cache the generated file of every package
+// whose rendering it knows to yield the file on disk, and returns the cache
+// keys of the others (by index of works; "" for none).
+func cachedRenders(works []*pkgWork, cache *renderCache) []string {
+	keys := make([]string, len(works))
+	if cache == nil {
+		return keys
+	}
+	for i, w := range works {
+		if len(w.out.Errors) > 0 || len(w.types) == 0 {
+			continue
+		}
+		key := cache.key(w)
+		if cache.hit(key, w.out.Existing) {
+			w.out.Content = w.out.Existing
+			continue
+		}
+		keys[i] = key
+	}
+	return keys
 }
 
 // analyze runs the phases of one package, each reporting into the

@@ -95,6 +95,21 @@
 // The output is gofmt-clean and byte-identical on every run: types, fields
 // and imports are emitted in a fixed order and no map order reaches it.
 //
+// # Render cache
+//
+// Rendering (jennifer, then go/format) is most of a run's own CPU, and on
+// every run but the first it renders what is already on disk. With
+// Config.CacheDir (the command: DefaultCacheDir), a package whose
+// rendering inputs hash to a key recorded by an earlier run, and whose
+// file on disk hashes to the output recorded under it, is not rendered:
+// its Content is the file (cache.go). The key covers everything rendering
+// is a function of: the generator (its executable's build ID), the bytes
+// the loader parsed, the language version and sizes, every dependency
+// (from source the same way, else by its export data), GODEBUG and the
+// stored shape. Unknown inputs mean no key. Only a run that writes uses
+// it: check renders every package and compares bytes, so no cache entry,
+// right or wrong, can make a stale file pass.
+//
 // # Manifest
 //
 // Each package with state types also gets ManifestName (routigen.manifest),

@@ -35,6 +35,11 @@ type Config struct {
 	// shape of state types in their manifest (ManifestName) instead of
 	// reporting them as errors; they are listed in Package.Accepted.
 	AllowBreaking bool
+	// CacheDir is the directory of the render cache ("": none), which lets
+	// a run skip rendering a package whose inputs and generated file are
+	// what an earlier run rendered and wrote (see DefaultCacheDir). Give
+	// none to a run that checks files: only rendering proves a file current.
+	CacheDir string
 }
 
 // Error is one problem of a run, at a file:line:col position when it has
@@ -233,11 +238,12 @@ func Generate(ctx context.Context, cfg Config, patterns ...string) (*Result, err
 	if len(patterns) == 0 {
 		patterns = []string{"."}
 	}
-	pkgs, err := load(ctx, cfg, patterns)
+	cache := newRenderCache(cfg.CacheDir)
+	pkgs, err := load(ctx, cfg, patterns, cache)
 	if err != nil {
 		return nil, err
 	}
-	res := process(pkgs, cfg)
+	res := process(pkgs, cfg, cache)
 	stray := strayFiles(cfg.Dir, patterns, res.Packages)
 	if len(pkgs) == 0 {
 		// Loading hides a failing go command: ask it (see goList). A

@@ -29,13 +29,22 @@ const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedSyntax | 
 // go command: no go.mod, a go.mod that needs updating and the like give no
 // package and no error. An empty load is therefore asked again of the go
 // command itself (goList), whose message is the error.
-func load(ctx context.Context, cfg Config, patterns []string) ([]*packages.Package, error) {
+//
+// With a render cache, the loader keeps what the cache keys need (compiled
+// file names, the import graph, export files, modules and sizes, all of
+// which this mode computes anyway: the go command runs exactly as without)
+// and parses through the cache, which hashes the bytes it parses.
+func load(ctx context.Context, cfg Config, patterns []string, cache *renderCache) ([]*packages.Package, error) {
 	lc := &packages.Config{
 		Context:    ctx,
 		Mode:       loadMode,
 		Dir:        cfg.Dir,
 		Env:        cfg.Env,
 		BuildFlags: buildFlags(cfg),
+	}
+	if cache != nil {
+		lc.Mode |= packages.NeedCompiledGoFiles | packages.NeedImports | packages.NeedExportFile | packages.NeedModule | packages.NeedTypesSizes
+		lc.ParseFile = cache.parseFile
 	}
 	pkgs, err := packages.Load(lc, patterns...)
 	if err != nil {

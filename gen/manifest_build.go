@@ -125,11 +125,17 @@ func reachNamed(t types.Type, seen map[string]string) []string {
 
 // selfEncoding reports whether values of t encode themselves, through
 // MarshalJSON or MarshalText (on t or *t), as time.Time does.
+//
+// It looks the two methods up rather than building method sets: it runs
+// for every named type every stored field reaches.
 func selfEncoding(t types.Type) bool {
 	for _, tt := range []types.Type{t, types.NewPointer(t)} {
-		ms := types.NewMethodSet(tt)
-		if hasMethod(ms, "MarshalJSON") || hasMethod(ms, "MarshalText") {
-			return true
+		for _, name := range []string{"MarshalJSON", "MarshalText"} {
+			if obj, index, _ := types.LookupFieldOrMethod(tt, false, nil, name); index != nil {
+				if _, ok := obj.(*types.Func); ok {
+					return true
+				}
+			}
 		}
 	}
 	return false

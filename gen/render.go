@@ -37,8 +37,8 @@ func renderAll(works []*pkgWork) {
 	sem := make(chan struct{}, goruntime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
 	for _, w := range works {
-		if len(w.out.Errors) > 0 || len(w.types) == 0 {
-			continue
+		if len(w.out.Errors) > 0 || len(w.types) == 0 || w.out.Content != nil {
+			continue // nothing to render, or taken from the cache
 		}
 		sem <- struct{}{}
 		wg.Go(func() {

@@ -38,6 +38,9 @@ func generate(ctx context.Context, cmd string, args []string, stdout, stderr io.
 		}
 		fmt.Fprintf(stderr, "usage: routigen %s %s [packages]\n", cmd, flags)
 		fs.PrintDefaults()
+		if cmd == "gen" {
+			fmt.Fprintf(stderr, "gen skips rendering packages whose inputs and file are unchanged, through a cache\nin $%s (default: routigen in the user cache directory; off: no cache).\n", gen.CacheEnv)
+		}
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -51,6 +54,10 @@ func generate(ctx context.Context, cmd string, args []string, stdout, stderr io.
 		return exitFail
 	}
 	cfg := gen.Config{AllowBreaking: allowBreaking}
+	if cmd == "gen" {
+		// check renders every file: only that proves a file current.
+		cfg.CacheDir = gen.DefaultCacheDir(os.Getenv)
+	}
 	if *tags != "" {
 		cfg.Tags = []string{*tags}
 	}

@@ -295,3 +295,35 @@ func TestExplainChecks(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderCacheEnv checks that gen keeps its render cache where
+// ROUTIGENCACHE says, that "off" turns it off, and that check never uses
+// it: check renders every file, so a cache cannot make it pass.
+func TestRenderCacheEnv(t *testing.T) {
+	dir := gentest.NewModule(t, "example.com/cachenv", map[string][]byte{"p/p.go": []byte(pkgSrc)})
+	t.Chdir(dir)
+	cache := filepath.Join(t.TempDir(), "cache")
+	t.Setenv(gen.CacheEnv, cache)
+	routigen(t, "check", "./p").want(t, exitFail, "check (missing)")
+	if _, err := os.Stat(cache); err == nil {
+		t.Fatal("check created the render cache")
+	}
+	t.Setenv(gen.CacheEnv, "off")
+	routigen(t, "gen", "./p").want(t, exitOK, "gen (cache off)")
+	if _, err := os.Stat(cache); err == nil {
+		t.Fatal("gen used the render cache with ROUTIGENCACHE=off")
+	}
+	os.Remove(filepath.Join("p", gen.FileName))
+	t.Setenv(gen.CacheEnv, cache)
+	routigen(t, "gen", "./p").want(t, exitOK, "gen")
+	entries, _ := filepath.Glob(filepath.Join(cache, "*", "*"))
+	if len(entries) != 1 {
+		t.Fatalf("render cache entries after gen: %q, want one", entries)
+	}
+	before, _ := os.ReadFile(entries[0])
+	routigen(t, "gen", "./p").want(t, exitOK, "gen (again)")
+	routigen(t, "check", "./p").want(t, exitOK, "check (current)")
+	if after, _ := os.ReadFile(entries[0]); !bytes.Equal(before, after) {
+		t.Error("a run with nothing to render changed the cache entry")
+	}
+}

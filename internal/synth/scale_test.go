@@ -2,6 +2,8 @@ package synth
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"regexp"
 	"syscall"
 	"testing"
@@ -67,9 +69,15 @@ func checkResult(tb testing.TB, r *gen.Result, n int, count bool) {
 //
 // The generator's iteration is what the command does: gen.Generate (load,
 // analyze, render, compare with disk) and Result.Commit, with the files
-// already current as they are on every run but the first. The x-load
-// metric is the generator's time over the bare load's; load-ms/op and
-// gen-ms/op are per iteration, ns/op is their sum.
+// already current as they are on every run but the first. Each shape runs
+// three ways: cache=none renders every package (as check does); cache=cold
+// starts every iteration with an empty render cache (the first gen after a
+// change of every package: render, then record); cache=warm keeps the cache
+// of the earlier runs (every later gen: nothing to render).
+// The x-load metric is the generator's wall time over the bare load's,
+// cpu-x-load the same for CPU time (user+system of the process and of the
+// go commands it ran); load-ms/op and gen-ms/op are per iteration, ns/op
+// is their sum.
 //
 //	go test -run '^$' -bench BenchmarkGenerate -benchtime 10x ./internal/synth/
 func BenchmarkGenerate(b *testing.B) {
@@ -94,56 +102,71 @@ func BenchmarkGenerate(b *testing.B) {
 			return files
 		}, "./...", 100},
 	} {
-		b.Run(bc.name, func(b *testing.B) {
-			dir := b.TempDir()
-			if err := Write(dir, bc.files(b)); err != nil {
-				b.Fatal(err)
-			}
-			ctx := context.Background()
-			lc := &packages.Config{Context: ctx, Mode: genLoadMode, Dir: dir, BuildFlags: genBuildFlags}
-			bareLoad := func() {
-				pkgs, err := packages.Load(lc, bc.pattern)
-				if err != nil || len(pkgs) != bc.pkgs {
-					b.Fatalf("bare load: %d packages, %v", len(pkgs), err)
-				}
-			}
-			generate := func() {
-				r, err := gen.Generate(ctx, gen.Config{Dir: dir}, bc.pattern)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if err := r.Err(); err != nil || len(r.Packages) != bc.pkgs {
-					b.Fatalf("generate: %d packages, %v", len(r.Packages), err)
-				}
-				if _, err := r.Commit(); err != nil {
-					b.Fatal(err)
-				}
-			}
-			// The first run writes the files; both then find the go
-			// command's caches warm.
-			generate()
-			bareLoad()
-			var load, full, loadCPU, fullCPU time.Duration
-			for b.Loop() {
-				t0, c0 := time.Now(), cpuTime()
-				bareLoad()
-				t1, c1 := time.Now(), cpuTime()
-				generate()
-				load += t1.Sub(t0)
-				full += time.Since(t1)
-				loadCPU += c1 - c0
-				fullCPU += cpuTime() - c1
-			}
-			ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) / float64(b.N) }
-			b.ReportMetric(ms(load), "load-ms/op")
-			b.ReportMetric(ms(full), "gen-ms/op")
-			b.ReportMetric(float64(full)/float64(load), "x-load")
-			// CPU time (this process and the go commands it ran): on a
-			// machine shared with other work, wall time measures the
-			// contention too; CPU time does not.
-			b.ReportMetric(float64(fullCPU)/float64(loadCPU), "cpu-x-load")
-		})
+		for _, cache := range []string{"none", "cold", "warm"} {
+			b.Run(bc.name+"/cache="+cache, func(b *testing.B) {
+				benchGenerate(b, bc.files(b), bc.pattern, bc.pkgs, cache)
+			})
+		}
 	}
+}
+
+func benchGenerate(b *testing.B, files []File, pattern string, pkgs int, cache string) {
+	dir := b.TempDir()
+	if err := Write(dir, files); err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	lc := &packages.Config{Context: ctx, Mode: genLoadMode, Dir: dir, BuildFlags: genBuildFlags}
+	bareLoad := func() {
+		ps, err := packages.Load(lc, pattern)
+		if err != nil || len(ps) != pkgs {
+			b.Fatalf("bare load: %d packages, %v", len(ps), err)
+		}
+	}
+	cacheDir := ""
+	if cache != "none" {
+		cacheDir = filepath.Join(b.TempDir(), "cache")
+	}
+	generate := func() {
+		r, err := gen.Generate(ctx, gen.Config{Dir: dir, CacheDir: cacheDir}, pattern)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := r.Err(); err != nil || len(r.Packages) != pkgs {
+			b.Fatalf("generate: %d packages, %v", len(r.Packages), err)
+		}
+		if _, err := r.Commit(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	// The first run writes the files (and fills the cache); both then find
+	// the go command's caches warm.
+	generate()
+	bareLoad()
+	var load, full, loadCPU, fullCPU time.Duration
+	for b.Loop() {
+		if cache == "cold" {
+			b.StopTimer()
+			os.RemoveAll(cacheDir)
+			b.StartTimer()
+		}
+		t0, c0 := time.Now(), cpuTime()
+		bareLoad()
+		t1, c1 := time.Now(), cpuTime()
+		generate()
+		load += t1.Sub(t0)
+		full += time.Since(t1)
+		loadCPU += c1 - c0
+		fullCPU += cpuTime() - c1
+	}
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) / float64(b.N) }
+	b.ReportMetric(ms(load), "load-ms/op")
+	b.ReportMetric(ms(full), "gen-ms/op")
+	b.ReportMetric(float64(full)/float64(load), "x-load")
+	// CPU time (this process and the go commands it ran): on a machine
+	// shared with other work, wall time measures the contention too; CPU
+	// time does not.
+	b.ReportMetric(float64(fullCPU)/float64(loadCPU), "cpu-x-load")
 }
 
 // cpuTime is the user and system time of this process and of its waited-for
