@@ -126,7 +126,42 @@ type plan struct {
 	onDrop    DropMode
 	// runs recycles the scheduling state of finished jobs (not their
 	// JobContext, which users keep): less garbage per job.
-	runs sync.Pool
+	runs runList
+}
+
+// runList is a bounded free list of jobRuns. Not a sync.Pool: jobs are
+// posted on one goroutine and retired on another, usually on another P,
+// and a sync.Pool's Get then misses its own P's cache and steals from the
+// other's on every job; a short critical section is cheaper.
+type runList struct {
+	mu   sync.Mutex
+	free []*jobRun
+}
+
+// maxFreeRuns bounds the recycled jobRuns a plan keeps (a few hundred
+// bytes each): about as many jobs as Post lets queue up before it waits,
+// not the most ever seen in flight.
+const maxFreeRuns = 256
+
+func (l *runList) get() *jobRun {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := len(l.free)
+	if n == 0 {
+		return nil
+	}
+	jr := l.free[n-1]
+	l.free[n-1] = nil
+	l.free = l.free[:n-1]
+	return jr
+}
+
+func (l *runList) put(jr *jobRun) {
+	l.mu.Lock()
+	if len(l.free) < maxFreeRuns {
+		l.free = append(l.free, jr)
+	}
+	l.mu.Unlock()
 }
 
 // node is one routine instance of a plan.

@@ -17,3 +17,30 @@ func TestJobBlockFitsItsSizeClass(t *testing.T) {
 			n, class, unsafe.Sizeof(JobContext{}), unsafe.Sizeof(activation{}))
 	}
 }
+
+// The free list of a plan's jobRuns keeps at most maxFreeRuns of them and
+// hands each out once.
+func TestRunListBounded(t *testing.T) {
+	var l runList
+	if l.get() != nil {
+		t.Fatal("get on an empty list returned a jobRun")
+	}
+	runs := make([]*jobRun, maxFreeRuns+10)
+	for i := range runs {
+		runs[i] = new(jobRun)
+		l.put(runs[i])
+	}
+	if n := len(l.free); n != maxFreeRuns {
+		t.Errorf("list keeps %d jobRuns, want %d", n, maxFreeRuns)
+	}
+	seen := map[*jobRun]bool{}
+	for jr := l.get(); jr != nil; jr = l.get() {
+		if seen[jr] {
+			t.Fatal("a jobRun came out twice")
+		}
+		seen[jr] = true
+	}
+	if len(seen) != maxFreeRuns {
+		t.Errorf("got %d jobRuns back, want %d", len(seen), maxFreeRuns)
+	}
+}

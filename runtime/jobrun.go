@@ -110,7 +110,7 @@ func newJobRun(r *Runtime, w *worker, id string, metadata Message) *jobRun {
 	if !r.hasHooks {
 		job.status = JobRunning // nobody has seen it yet: no lock needed
 	}
-	if jr, ok := p.runs.Get().(*jobRun); ok {
+	if jr := p.runs.get(); jr != nil {
 		// Recycled: its queues are empty and its flags clear (see recycle);
 		// gen was bumped there.
 		job.run = jr
@@ -452,7 +452,7 @@ func (jr *jobRun) retire() {
 	if stop {
 		w.stop()
 	}
-	p.runs.Put(jr)
+	p.runs.put(jr)
 }
 
 // recycleLocked readies a quiet jobRun for another job of the same plan.
