@@ -16,7 +16,15 @@ import (
 //
 //	cd jetstream && go test -run '^$' -bench . -benchtime 20000x
 
-func linear3(b *testing.B) *runtime.Flow {
+func linear3(b testing.TB) *runtime.Flow {
+	f, err := linear3Flow()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return f
+}
+
+func linear3Flow() (*runtime.Flow, error) {
 	stage := runtime.NewRoutine("stage").Slot("in").Event("out").Logic(func(ctx context.Context, in runtime.Input) error {
 		m := in.Slot("in")[0]
 		return runtime.Emit(ctx, "out", runtime.Message{"v": m["v"].(int)*2 + 1})
@@ -33,10 +41,10 @@ func linear3(b *testing.B) *runtime.Flow {
 	for _, err := range []error{f.Add("s1", stage), f.Add("s2", stage), f.Add("s3", last),
 		f.Connect("s1", "out", "s2", "in"), f.Connect("s2", "out", "s3", "in")} {
 		if err != nil {
-			b.Fatal(err)
+			return nil, err
 		}
 	}
-	return f
+	return f, nil
 }
 
 type benchTarget struct {
@@ -52,6 +60,21 @@ var benchTargets = []benchTarget{
 	}},
 	{"jetstream-embedded", func(b *testing.B) *runtime.Runtime {
 		rt, _ := testNode(b, testServer(b), newPrefix())
+		return rt
+	}},
+	// A post-only node in the benchmark's process, three node processes
+	// over TCP: the flow's default worker runs on one of them at a time.
+	{"jetstream-3-node-processes", func(b *testing.B) *runtime.Runtime {
+		s, err := StartServer(ServerConfig{StoreDir: b.TempDir(), Port: -1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(s.Shutdown)
+		p := newPrefix()
+		for range 3 {
+			startProc(b, envRole+"=node", envURL+"="+s.ClientURL(), envPrefix+"="+p, envFlow+"=linear3")
+		}
+		rt, _ := testNode(b, s, p, runtime.PostOnly())
 		return rt
 	}},
 }

@@ -26,6 +26,7 @@ const (
 	envPrefix = "ROUTIGEN_JS_PREFIX" // backend prefix
 	envDie    = "ROUTIGEN_JS_DIE"    // in-logic | after-record: where a node kills itself, once
 	envServer = "ROUTIGEN_JS_SERVER" // server: name,storedir,clientport,clusterport,routes...
+	envFlow   = "ROUTIGEN_JS_FLOW"   // node: linear3 for the benchmark's flow, else faultFlow
 )
 
 func TestMain(m *testing.M) {
@@ -91,7 +92,14 @@ func runNodeProcess() {
 		os.Exit(2)
 	}
 	rt := runtime.New(runtime.WithBackend(b))
-	if err := rt.Register(faultFlow(die)); err != nil {
+	f := faultFlow(die)
+	if os.Getenv(envFlow) == "linear3" {
+		if f, err = linear3Flow(); err != nil {
+			fmt.Fprintln(os.Stderr, "node:", err)
+			os.Exit(2)
+		}
+	}
+	if err := rt.Register(f); err != nil {
 		fmt.Fprintln(os.Stderr, "node:", err)
 		os.Exit(2)
 	}
@@ -126,7 +134,7 @@ type proc struct {
 	cmd *exec.Cmd
 }
 
-func startProc(t *testing.T, env ...string) *proc {
+func startProc(t testing.TB, env ...string) *proc {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), env...)
