@@ -5,9 +5,30 @@
 // `routigen lint`, `go vet -vettool` and the golangci-lint plugin.
 //
 // Shared machinery lives in analyzer/internal: suppress (reporting, generated
-// files and //routigen:ignore), accessors (facts on generated accessors),
-// rtapi (matching the runtime API), flow (SSA data flow) and docs (each
-// check's Doc comes from its doc.go).
+// files, //routigen:ignore and bad directives), accessors (facts on
+// generated accessors), rtapi (matching the runtime API), ssabuild (SSA and
+// the syntax of SSA positions, built once per package for all checks),
+// lookup and flow (control and data flow in SSA) and docs (each check's Doc
+// comes from its doc.go).
+//
+// # One voice across drivers
+//
+// Every diagnostic names its check exactly once, in front: "jobdata: ...".
+// go vet and `routigen lint` print messages as they are, so the name is in
+// the message (suppress.Reporter puts it there); golangci-lint prints
+// "ANALYZER: MESSAGE" for an analyzer whose name is not the linter's, so
+// the plugin (analyzer/golangci) takes the message's own off again. The
+// name is the one a //routigen:ignore must spell.
+//
+// # Facts
+//
+// What a check learns about a function travels to the packages that call
+// it as facts, unexported as x/tools' printf keeps its own: nilfallback's
+// lookup helpers, functions that always return an error and functions
+// that only log an error or ok; jobdata's functions that write into a map
+// parameter; lostupdate's functions that call a setter parameter with a
+// value from a getter parameter. Facts that any package may need are found
+// from syntax, so a package that never touches the runtime pays no SSA.
 package analyzer
 
 import (
