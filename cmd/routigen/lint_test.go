@@ -323,6 +323,11 @@ func testLint(t *testing.T, bin, dir string) {
 	}); !slices.Equal(got, want) {
 		t.Errorf("routigen lint ./app reported\n%s\nwant %q", stderr, want)
 	}
+	// -c N shows the offending line with N lines of context.
+	_, stderr, _, _ = runIn(dir, bin, "lint", "-c", "0", "-workerkey", "./app")
+	if !strings.Contains(stderr, "app/app.go:17:6: workerkey: ") || !strings.Contains(stderr, "\n17\t\t_ = ec.Worker.RoutineState(\"cache\")\n") {
+		t.Errorf("routigen lint -c 0 shows no line:\n%s", stderr)
+	}
 	// A package that does not load: go vet's message, exit 1.
 	_, stderr, code, _ = runIn(dir, bin, "lint", "./nosuch/...")
 	if code != 1 || !strings.Contains(stderr, "nosuch") {
