@@ -248,7 +248,8 @@ func emit(ctx context.Context, event string, payload any, typ reflect.Type) erro
 		return fmt.Errorf("runtime: emit: routine %q has no event %q: %w", a.n.id, event, ErrUnknownEvent)
 	}
 	if out.typ != typ {
-		return fmt.Errorf("runtime: emit: routine %q: event %q carries %s, not %s: %w", a.n.id, event, typeName(out.typ), typeName(typ), ErrPayloadType)
+		has, given := typeNames(out.typ, typ)
+		return fmt.Errorf("runtime: emit: routine %q: event %q carries %s, not %s: %w", a.n.id, event, has, given, ErrPayloadType)
 	}
 	r := a.jr.rt
 	if !r.hasHooks {

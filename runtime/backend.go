@@ -274,7 +274,8 @@ func (r *Runtime) postRemote(ctx context.Context, flowID, routineID, slot string
 	_, n, si, err := r.resolveLocked(flowID, routineID, slot, "", false)
 	if err == nil {
 		if got := n.def.slots[si].typ; got != typ {
-			err = fmt.Errorf("runtime: post: slot %s.%s takes %s, not %s: %w", routineID, slot, typeName(got), typeName(typ), ErrPayloadType)
+			takes, given := typeNames(got, typ)
+			err = fmt.Errorf("runtime: post: slot %s.%s takes %s, not %s: %w", routineID, slot, takes, given, ErrPayloadType)
 		}
 	}
 	if err == nil && o.worker != "" {

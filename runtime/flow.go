@@ -95,8 +95,9 @@ func (c connection) checkTypes(event, slot reflect.Type) error {
 	if event == slot {
 		return nil
 	}
+	carries, takes := typeNames(event, slot)
 	return fmt.Errorf("connect %s.%s -> %s.%s: the event carries %s, the slot takes %s: %w",
-		c.from, c.event, c.to, c.slot, typeName(event), typeName(slot), ErrPayloadType)
+		c.from, c.event, c.to, c.slot, carries, takes, ErrPayloadType)
 }
 
 // OnError sets the flow's default error handler, for routines that set none.

@@ -69,6 +69,24 @@ func typeName(t reflect.Type) string {
 	return t.String()
 }
 
+// typeNames names two payload types that differ, for an error about the
+// one meeting the other: by their package paths when their short names
+// are the same (model.Order from two packages named model).
+func typeNames(a, b reflect.Type) (string, string) {
+	na, nb := typeName(a), typeName(b)
+	if na == nb {
+		na, nb = qualifiedName(a), qualifiedName(b)
+	}
+	return na, nb
+}
+
+func qualifiedName(t reflect.Type) string {
+	if t != nil && t.Name() != "" && t.PkgPath() != "" {
+		return t.PkgPath() + "." + t.Name()
+	}
+	return typeName(t)
+}
+
 // Name returns the slot name.
 func (p In[T]) Name() string { return p.name }
 
@@ -100,7 +118,8 @@ func (p In[T]) From(in Input) []T {
 		panic(fmt.Sprintf("runtime: routine %q has no slot %q", in.kind(), p.name))
 	}
 	if got := in.def.slots[i].typ; got != p.typ {
-		panic(fmt.Sprintf("runtime: routine %q: slot %q carries %s, not %s", in.kind(), p.name, typeName(got), typeName(p.typ)))
+		has, want := typeNames(got, p.typ)
+		panic(fmt.Sprintf("runtime: routine %q: slot %q carries %s, not %s", in.kind(), p.name, has, want))
 	}
 	if p.typ == nil {
 		// T is Message: the untyped messages are already a []T.

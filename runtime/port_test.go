@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	htmltemplate "html/template"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	texttemplate "text/template"
 
 	"github.com/routigen/routigen/runtime"
 )
@@ -526,5 +528,18 @@ func TestPostAlternatingTargets(t *testing.T) {
 	}
 	if g := got.get(); !slices.Equal(g, want) {
 		t.Errorf("posts reached %v, want %v", g, want)
+	}
+}
+
+// Two types of one short name (template.Template of text/template and of
+// html/template) are told apart in the error by their package paths.
+func TestConnectNamesSameNamedTypesByPackage(t *testing.T) {
+	f := runtime.NewFlow("templates")
+	mustAdd(t, f, "a", runtime.NewRoutine("a").Out(runtime.NewOut[texttemplate.Template]("out")).Logic(nop))
+	mustAdd(t, f, "b", runtime.NewRoutine("b").In(runtime.NewIn[htmltemplate.Template]("in")).Logic(nop))
+	err := f.Connect("a", "out", "b", "in")
+	if !errors.Is(err, runtime.ErrPayloadType) ||
+		!strings.Contains(err.Error(), "carries text/template.Template, the slot takes html/template.Template") {
+		t.Errorf("Connect: %v", err)
 	}
 }

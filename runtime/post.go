@@ -84,7 +84,8 @@ func (r *Runtime) post(ctx context.Context, flowID, routineID, slot string, data
 		return nil, err
 	}
 	if got := n.def.slots[si].typ; got != typ {
-		return nil, fmt.Errorf("runtime: post: slot %s.%s takes %s, not %s: %w", routineID, slot, typeName(got), typeName(typ), ErrPayloadType)
+		takes, given := typeNames(got, typ)
+		return nil, fmt.Errorf("runtime: post: slot %s.%s takes %s, not %s: %w", routineID, slot, takes, given, ErrPayloadType)
 	}
 	jr := newJobRun(r, w, o.jobID, o.metadata)
 	if o.jobID == "" {
