@@ -65,6 +65,7 @@ type renderCache struct {
 	parsed sync.Map // file name -> [sha256.Size]byte of the bytes parsed
 	ids    map[*packages.Package]string
 	now    time.Time
+	made   bool // dir exists
 }
 
 // cacheFormat names the key's layout; a change of it is a change of keys.
@@ -176,9 +177,11 @@ func (c *renderCache) sourceHashes(p *packages.Package) [][sha256.Size]byte {
 	return out
 }
 
-// entry returns the cache file of key.
+// entry returns the cache file of key. Entries are one small file each,
+// in one directory: a run that renders every package writes one per
+// package, and a directory per shard would double its system calls.
 func (c *renderCache) entry(key string) string {
-	return filepath.Join(c.dir, key[:2], key)
+	return filepath.Join(c.dir, key)
 }
 
 // hit reports whether the entry of key says that rendering yields exactly
@@ -203,21 +206,38 @@ func (c *renderCache) hit(key string, existing []byte) bool {
 	return true
 }
 
-// put records that rendering with key yields content. A cache that cannot
-// be written is no error: the next run renders again.
+// put records that rendering with key yields content, through a temporary
+// file and a rename (a reader sees the whole entry or none). A cache that
+// cannot be written is no error: the next run renders again.
 func (c *renderCache) put(key string, content []byte) {
 	if key == "" {
 		return
 	}
-	file := c.entry(key)
-	if err := os.MkdirAll(filepath.Dir(file), 0o777); err != nil {
-		return
+	if !c.made {
+		if os.MkdirAll(c.dir, 0o777) != nil {
+			return
+		}
+		c.made = true
 	}
 	sum := sha256.Sum256(content)
-	writeAtomic(file, []byte(hex.EncodeToString(sum[:])+"\n"))
+	tmp, err := os.CreateTemp(c.dir, ".entry.*"+tempSuffix)
+	if err != nil {
+		return
+	}
+	_, err = tmp.WriteString(hex.EncodeToString(sum[:]) + "\n")
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), c.entry(key))
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
 }
 
-// trimAge is how long an entry that no run used stays in the cache.
+// trimAge is how long an entry that no run used stays in the cache (and a
+// temporary file an interrupted run left).
 const trimAge = 30 * 24 * time.Hour
 
 // trim removes, at most once a day, the entries no run used for trimAge.
@@ -226,17 +246,10 @@ func (c *renderCache) trim() {
 	if fi, err := os.Stat(mark); err == nil && c.now.Sub(fi.ModTime()) < 24*time.Hour {
 		return
 	}
-	shards, _ := os.ReadDir(c.dir)
-	for _, s := range shards {
-		if !s.IsDir() || len(s.Name()) != 2 {
-			continue
-		}
-		dir := filepath.Join(c.dir, s.Name())
-		entries, _ := os.ReadDir(dir)
-		for _, e := range entries {
-			if fi, err := e.Info(); err == nil && c.now.Sub(fi.ModTime()) > trimAge {
-				os.Remove(filepath.Join(dir, e.Name()))
-			}
+	entries, _ := os.ReadDir(c.dir)
+	for _, e := range entries {
+		if fi, err := e.Info(); err == nil && fi.Mode().IsRegular() && c.now.Sub(fi.ModTime()) > trimAge {
+			os.Remove(filepath.Join(c.dir, e.Name()))
 		}
 	}
 	if os.MkdirAll(c.dir, 0o777) == nil {

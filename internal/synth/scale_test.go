@@ -79,7 +79,7 @@ func checkResult(tb testing.TB, r *gen.Result, n int, count bool) {
 // go commands it ran); load-ms/op and gen-ms/op are per iteration, ns/op
 // is their sum.
 //
-//	go test -run '^$' -bench BenchmarkGenerate -benchtime 10x ./internal/synth/
+//	go test -run '^$' -bench 'BenchmarkGenerate/(gogenerate|module)' -benchtime 10x ./internal/synth/
 func BenchmarkGenerate(b *testing.B) {
 	for _, bc := range []struct {
 		name    string
@@ -101,6 +101,15 @@ func BenchmarkGenerate(b *testing.B) {
 			}
 			return files
 		}, "./...", 100},
+		// No target: the old one-package shape, kept to show how rendering
+		// grows with the structs of one package.
+		{"onepackage/structs=1000", func(b *testing.B) []File {
+			files, err := StatePackage(StateOptions{Structs: 1000, RepoRoot: repoRoot(b)})
+			if err != nil {
+				b.Fatal(err)
+			}
+			return files
+		}, ".", 1},
 	} {
 		for _, cache := range []string{"none", "cold", "warm"} {
 			b.Run(bc.name+"/cache="+cache, func(b *testing.B) {
