@@ -54,11 +54,12 @@ func DefaultCacheDir(getenv func(string) string) string {
 // read again), the package's language version and type sizes, the
 // identity of every dependency (by the same rule when it was loaded from
 // source, else by the content-addressed name or the bytes of its export
-// data, transitively), GODEBUG, and the stored shape (the manifest the run
-// computed, which the codecs spell out). An entry is used only when the
-// file on disk hashes to the output hash it records, so a hand-edited or
-// missing file is rendered again. Anything unknown (no build ID, a
-// dependency without export data) means no key: the package is rendered.
+// data, transitively), GODEBUG and GOEXPERIMENT, and the stored shape
+// (the manifest the run computed, which the codecs spell out). An entry is
+// used only when the file on disk hashes to the output hash it records, so
+// a hand-edited or missing file is rendered again. Anything unknown (no
+// build ID, a dependency without export data) means no key: the package is
+// rendered.
 type renderCache struct {
 	dir    string
 	gen    string   // the generator's identity
@@ -99,7 +100,8 @@ func (c *renderCache) key(w *pkgWork) string {
 		return ""
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00", cacheFormat, c.gen, os.Getenv("GODEBUG"), id)
+	// GODEBUG and GOEXPERIMENT are read by go/types in this process.
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00", cacheFormat, c.gen, os.Getenv("GODEBUG"), os.Getenv("GOEXPERIMENT"), id)
 	h.Write(w.shape.format())
 	return hex.EncodeToString(h.Sum(nil))
 }
