@@ -7,6 +7,7 @@ replace github.com/routigen/routigen => ../
 require (
 	github.com/nats-io/nats-server/v2 v2.15.2
 	github.com/nats-io/nats.go v1.55.0
+	github.com/routigen/routigen v0.2.0
 )
 
 require github.com/google/uuid v1.6.0 // indirect
@@ -19,7 +20,6 @@ require (
 	github.com/nats-io/jwt/v2 v2.8.2 // indirect
 	github.com/nats-io/nkeys v0.4.16 // indirect
 	github.com/nats-io/nuid v1.0.1 // indirect
-	github.com/routigen/routigen v0.0.0-00010101000000-000000000000
 	golang.org/x/crypto v0.58.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
 	golang.org/x/time v0.16.0 // indirect
