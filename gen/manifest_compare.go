@@ -155,9 +155,10 @@ func (d *typeDiff) storage() {
 			c.name, o.scope, d.was(), c.scope, d.now)
 	}
 	if o.shared != c.shared {
-		fix := "restore the shared option"
+		// The fix undoes the change: back to what the manifest recorded.
+		fix := "remove the shared option"
 		if o.shared {
-			fix = "remove the shared option"
+			fix = "restore the shared option"
 		}
 		d.at(pos, fix, "%s: sharing changed from %s (%s) to %s (%s): values stored per %s are not found per %s",
 			c.name, o.sharing(), d.was(), c.sharing(), d.now, nsWord(o.shared), nsWord(c.shared))
