@@ -443,3 +443,19 @@ func testLintFix(t *testing.T, bin, dir string) {
 		t.Errorf("routigen lint -fix did not apply the Update fix:\n%s\n%s", src, stderr)
 	}
 }
+
+// The line before the unfixed diagnostics agrees in number with them.
+func TestUnfixedSummary(t *testing.T) {
+	for _, c := range []struct {
+		fixable, total, unfixed int
+		verb, want              string
+	}{
+		{1, 5, 4, "fixed", "routigen lint: 1 of 5 diagnostics fixed; these 4 have no suggested fix and need a change by hand:"},
+		{1, 2, 1, "in the diff", "routigen lint: 1 of 2 diagnostics in the diff; this one has no suggested fix and needs a change by hand:"},
+		{0, 1, 1, "fixed", "routigen lint: 0 of 1 diagnostics fixed; this one has no suggested fix and needs a change by hand:"},
+	} {
+		if got := unfixedSummary(c.fixable, c.total, c.unfixed, c.verb); got != c.want {
+			t.Errorf("unfixedSummary(%d, %d, %d, %q) = %q, want %q", c.fixable, c.total, c.unfixed, c.verb, got, c.want)
+		}
+	}
+}

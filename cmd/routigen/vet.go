@@ -287,8 +287,7 @@ func vetFix(o *lintOptions, self string, diags []diagnostic, stdout, stderr io.W
 		if o.diff {
 			verb = "in the diff"
 		}
-		fmt.Fprintf(stderr, "routigen lint: %d of %d diagnostics %s; these %d have no suggested fix and need a change by hand:\n",
-			fixable, len(diags), verb, len(unfixed))
+		fmt.Fprintln(stderr, unfixedSummary(fixable, len(diags), len(unfixed), verb))
 		printDiagnostics(stderr, unfixed, o.context)
 		return exitFindings
 	}
@@ -296,4 +295,14 @@ func vetFix(o *lintOptions, self string, diags []diagnostic, stdout, stderr io.W
 		return exitFindings
 	}
 	return exitOK
+}
+
+// unfixedSummary is the line -fix prints before the diagnostics it could not
+// fix, in singular or plural as their number asks.
+func unfixedSummary(fixable, total, unfixed int, verb string) string {
+	rest := fmt.Sprintf("these %d have no suggested fix and need", unfixed)
+	if unfixed == 1 {
+		rest = "this one has no suggested fix and needs"
+	}
+	return fmt.Sprintf("routigen lint: %d of %d diagnostics %s; %s a change by hand:", fixable, total, verb, rest)
 }
