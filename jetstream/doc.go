@@ -70,11 +70,15 @@
 // job); Runtime.Wait covers this node's posts and the jobs running here;
 // TimeInterval throttles are per owning node; the view a Post or Lookup
 // returns is pending until the job's record appears, and its TraceLog is
-// empty. A job is cancelled cluster-wide only by JobContext.Cancel (on any
-// view of it: it is recorded cancelled, unless it ended already, and the
-// node running it ends its run) or by WithTimeout, which ends it wherever
-// it runs. Shutdown whose ctx ends first hands this node's running jobs
-// back for another node instead of failing them.
+// empty. WithJobID makes Post idempotent here, and Lookup finds ended jobs
+// too (while their records live: RecordTTL), where the in-memory runtime
+// rejects the id of a running job (ErrDuplicate), runs an id whose job ended
+// anew, and looks up only the jobs running in the process. A job is
+// cancelled cluster-wide only by JobContext.Cancel (on any view of it: it is
+// recorded cancelled, unless it ended already, and the node running it ends
+// its run) or by WithTimeout, which ends it wherever it runs. Shutdown whose
+// ctx ends first hands this node's running jobs back for another node
+// instead of failing them.
 //
 // # Messages and results across nodes
 //

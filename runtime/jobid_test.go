@@ -2,6 +2,7 @@ package runtime_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/google/uuid"
@@ -56,4 +57,29 @@ func TestJobIDs(t *testing.T) {
 	for _, r := range rts {
 		waitAll(t, r)
 	}
+}
+
+// Without a Backend, Lookup finds the jobs running on this runtime, whatever
+// their id, and wraps ErrUnknownJob for an id no job ever had.
+func TestLookupInMemory(t *testing.T) {
+	block := make(chan struct{})
+	r := newRuntime(t)
+	f := runtime.NewFlow("look")
+	mustAdd(t, f, "b", runtime.NewRoutine("b").Slot("in").Logic(func(ctx context.Context, in runtime.Input) error {
+		<-block
+		return nil
+	}))
+	mustRegister(t, r, f)
+	named := mustPost(t, r, "look", "b", "in", nil, runtime.WithJobID("named"))
+	random := mustPost(t, r, "look", "b", "in", nil)
+	for _, want := range []*runtime.JobContext{named, random} {
+		got, err := r.Lookup(context.Background(), want.ID())
+		if err != nil || got != want {
+			t.Errorf("Lookup(%q) = %v, %v; want the running job", want.ID(), got, err)
+		}
+	}
+	if got, err := r.Lookup(context.Background(), "nope"); !errors.Is(err, runtime.ErrUnknownJob) || got != nil {
+		t.Errorf("Lookup(nope) = %v, %v; want ErrUnknownJob", got, err)
+	}
+	close(block)
 }
