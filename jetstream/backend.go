@@ -25,6 +25,9 @@ type Backend struct {
 	subject string // prefix of job subjects: P.jobs
 
 	node *runtime.Node
+	// learned holds the flows whose typed payloads are registered (see
+	// learnTypes).
+	learned sync.Map
 
 	mu        sync.Mutex
 	workers   map[string]*served   // by worker id
@@ -134,6 +137,7 @@ func (b *Backend) Open(node *runtime.Node) {
 // record does not exist (it ran, however long ago) and, atomically, no
 // message waits on its subject (it is queued or running, however long).
 func (b *Backend) Submit(ctx context.Context, s *runtime.JobSpec) error {
+	b.learnTypes(s.FlowID)
 	body, err := encodeSpec(s)
 	if err != nil {
 		return fmt.Errorf("jetstream: job %q: %w", s.ID, err)

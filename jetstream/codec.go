@@ -59,7 +59,8 @@ var registry struct {
 }
 
 // RegisterType lets values of T (for instance a struct carried in a
-// Message, or a typed payload) cross nodes: they travel as JSON under T's
+// Message, or a result; the payload types of a registered flow's typed
+// ports need no registration) cross nodes: they travel as JSON under T's
 // name and decode into T again. Every node must register the same types;
 // registering one twice is harmless. Fields of T keep their types; an
 // interface-typed field inside T decodes as JSON decodes it.
@@ -75,6 +76,21 @@ func registerType(t reflect.Type) {
 	}
 	registry.byName[name] = t
 	registry.byType[t] = name
+}
+
+// learnTypes registers the payload types of the typed ports of flowID (as
+// the node registered it: runtime.Node.PayloadTypes), once per flow, so that
+// the poster encodes a typed payload and the serving node decodes it without
+// a RegisterType of their own. Registering a type twice is harmless, so
+// concurrent first calls may both register.
+func (b *Backend) learnTypes(flowID string) {
+	if _, done := b.learned.Load(flowID); done || b.node == nil {
+		return
+	}
+	for _, t := range b.node.PayloadTypes(flowID) {
+		registerType(t)
+	}
+	b.learned.Store(flowID, struct{}{})
 }
 
 func typeName(t reflect.Type) string {

@@ -84,9 +84,10 @@
 //
 // Entry messages, metadata and results travel through a type-preserving
 // codec: an int stays an int, an int64 an int64, a []string a []string,
-// and a typed slot's payload keeps its Go type. Other types (a struct in a
-// Message, a typed payload) are registered on every node with
-// RegisterType. A value that cannot cross (a func, a chan, an unregistered
+// and a typed slot's payload keeps its Go type: the payload types of the
+// typed ports (NewIn, NewOut) of a flow are learned from the flow every node
+// registers. Other types (a struct in a Message, a result of another type)
+// are registered on every node with RegisterType. A value that cannot cross (a func, a chan, an unregistered
 // type) is an error at Post naming the key; a result that cannot cross
 // fails its job saying so.
 //

@@ -53,6 +53,7 @@ var errLostOwnership = errors.New("another node owns the worker now")
 // Serve implements runtime.Backend: it joins the durable consumer of
 // workerID, creating it on first use, until ctx ends.
 func (b *Backend) Serve(ctx context.Context, flowID, workerID string) error {
+	b.learnTypes(flowID)
 	b.mu.Lock()
 	if b.closed {
 		b.mu.Unlock()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"reflect"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -101,6 +102,36 @@ type Node struct {
 
 // ID returns the node id (WithNodeID).
 func (n *Node) ID() string { return n.r.nodeID }
+
+// PayloadTypes returns the payload types of the typed slots and events
+// (NewIn, NewOut) of the flow registered as flowID, each once, in
+// declaration order; nil for an unknown flow or one with only Message
+// ports. Every node registers the flows it posts to or serves, so a
+// Backend whose codec must know a type by name before it decodes one learns
+// them here: typed payloads cross nodes without registration of their own.
+func (n *Node) PayloadTypes(flowID string) []reflect.Type {
+	n.r.mu.Lock()
+	p := n.r.flows[flowID]
+	n.r.mu.Unlock()
+	if p == nil {
+		return nil
+	}
+	var out []reflect.Type
+	add := func(t reflect.Type) {
+		if t != nil && !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	for _, nd := range p.nodes {
+		for _, s := range nd.def.slots {
+			add(s.typ)
+		}
+		for _, e := range nd.def.events {
+			add(e.typ)
+		}
+	}
+	return out
+}
 
 // DefaultWorkerID is the id of the default worker of flowID under a
 // Backend: the same on every node, so that it is one logical worker.

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -454,5 +456,26 @@ func TestPostOnlyWithoutBackend(t *testing.T) {
 	}
 	if _, err := rt.Post(context.Background(), "counting", "count", "in", nil); err == nil || !strings.Contains(err.Error(), "Backend") {
 		t.Errorf("Post on a post-only runtime without a Backend: %v", err)
+	}
+}
+
+// PayloadTypes lists the types of a registered flow's typed ports, each
+// once, in declaration order; nothing for Message ports or unknown flows.
+func TestNodePayloadTypes(t *testing.T) {
+	b := newLoop().backend()
+	r := runtime.New(runtime.WithBackend(b), runtime.PostOnly())
+	defer r.Close()
+	type order struct{ ID int }
+	ints, orders := runtime.NewIn[int]("n"), runtime.NewIn[order]("o")
+	f := runtime.NewFlow("typed")
+	mustAdd(t, f, "a", runtime.NewRoutine("a").In(ints).In(orders).Slot("raw").Out(runtime.NewOut[string]("s")).Event("e").Logic(nop))
+	mustAdd(t, f, "b", runtime.NewRoutine("b").In(runtime.NewIn[order]("again")).Logic(nop))
+	mustRegister(t, r, f)
+	want := []reflect.Type{reflect.TypeFor[int](), reflect.TypeFor[order](), reflect.TypeFor[string]()}
+	if got := b.node.PayloadTypes("typed"); !slices.Equal(got, want) {
+		t.Errorf("PayloadTypes = %v, want %v", got, want)
+	}
+	if got := b.node.PayloadTypes("nope"); got != nil {
+		t.Errorf("PayloadTypes of an unknown flow = %v", got)
 	}
 }
