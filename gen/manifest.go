@@ -286,7 +286,12 @@ func isIdent(s string) bool { return token.IsIdentifier(s) }
 // own (example.com/p.Pair[string, func(a int, b int)]) and a quoted tag in
 // them may hold any bracket, so a plain cut at the first space would split
 // inside the name.
-func cutNamed(s string) (typ, rest string, found bool) {
+func cutNamed(s string) (typ, rest string, found bool) { return cutTop(s, ' ') }
+
+// cutTop cuts s around the first sep outside brackets, parentheses, braces
+// and quoted struct tags, as strings.Cut does; found is false when there is
+// none.
+func cutTop(s string, sep byte) (before, after string, found bool) {
 	depth, quoted := 0, false
 	for i := 0; i < len(s); i++ {
 		switch ch := s[i]; {
@@ -299,7 +304,7 @@ func cutNamed(s string) (typ, rest string, found bool) {
 			depth++
 		case ch == '}' || ch == ')' || ch == ']':
 			depth--
-		case ch == ' ' && depth == 0:
+		case ch == sep && depth == 0:
 			return s[:i], s[i+1:], true
 		}
 	}

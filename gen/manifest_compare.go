@@ -305,7 +305,6 @@ func structFields(u string) (fields []structField, ok bool) {
 		return nil, false
 	}
 	inner = strings.TrimSuffix(inner, "}")
-	depth, quoted, start := 0, false, 0
 	add := func(text string) {
 		if text == "" {
 			return
@@ -325,22 +324,10 @@ func structFields(u string) (fields []structField, ok bool) {
 		}
 		fields = append(fields, f)
 	}
-	for i := 0; i < len(inner); i++ {
-		switch ch := inner[i]; {
-		case quoted && ch == '\\':
-			i++
-		case ch == '"':
-			quoted = !quoted
-		case quoted:
-		case ch == '{' || ch == '(' || ch == '[':
-			depth++
-		case ch == '}' || ch == ')' || ch == ']':
-			depth--
-		case ch == ';' && depth == 0:
-			add(strings.TrimSpace(inner[start:i]))
-			start = i + 1
-		}
+	for rest, more := inner, true; more; {
+		var field string
+		field, rest, more = cutTop(rest, ';')
+		add(strings.TrimSpace(field))
 	}
-	add(strings.TrimSpace(inner[start:]))
 	return fields, true
 }
