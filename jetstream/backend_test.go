@@ -407,15 +407,22 @@ func TestShutdownHandsJobsBack(t *testing.T) {
 	}
 }
 
-// WithTimeout ends a job on whichever node runs it.
-func TestWithTimeoutAcrossNodes(t *testing.T) {
+// holdPair starts a post-only front node and a back node that runs
+// holdFlow, which reports each first attempt on started.
+func holdPair(t testing.TB) (front, back *runtime.Runtime, started <-chan struct{}) {
 	s := testServer(t)
 	p := newPrefix()
-	started := make(chan struct{}, 1)
-	front, _ := testNode(t, s, p, runtime.PostOnly())
-	back, _ := testNode(t, s, p)
-	register(t, front, holdFlow(t, started))
-	register(t, back, holdFlow(t, started))
+	ch := make(chan struct{}, 1)
+	front, _ = testNode(t, s, p, runtime.PostOnly())
+	back, _ = testNode(t, s, p)
+	register(t, front, holdFlow(t, ch))
+	register(t, back, holdFlow(t, ch))
+	return front, back, ch
+}
+
+// WithTimeout ends a job on whichever node runs it.
+func TestWithTimeoutAcrossNodes(t *testing.T) {
+	front, _, _ := holdPair(t)
 	ctx := timeout(t, 20*time.Second)
 	job, err := front.Post(ctx, "hold", "hold", "in", nil, runtime.WithTimeout(100*time.Millisecond))
 	if err != nil {
@@ -429,13 +436,7 @@ func TestWithTimeoutAcrossNodes(t *testing.T) {
 
 // Cancel on a view ends the job on the node running it, cluster-wide.
 func TestCancelAcrossNodes(t *testing.T) {
-	s := testServer(t)
-	p := newPrefix()
-	started := make(chan struct{}, 1)
-	front, _ := testNode(t, s, p, runtime.PostOnly())
-	back, _ := testNode(t, s, p)
-	register(t, front, holdFlow(t, started))
-	register(t, back, holdFlow(t, started))
+	front, back, started := holdPair(t)
 	ctx := timeout(t, 20*time.Second)
 	job, err := front.Post(ctx, "hold", "hold", "in", nil)
 	if err != nil {
