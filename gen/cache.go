@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"go/ast"
-	"go/parser"
 	"go/token"
 	"io"
 	"os"
@@ -89,7 +88,7 @@ func newRenderCache(dir string) *renderCache {
 // records the hash of the bytes it parses.
 func (c *renderCache) parseFile(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {
 	c.parsed.Store(filename, sha256.Sum256(src))
-	return parser.ParseFile(fset, filename, src, parser.AllErrors|parser.ParseComments)
+	return parseSource(fset, filename, src)
 }
 
 // key returns the cache key of w's rendering, or "" when some input has no

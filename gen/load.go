@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
 	"go/token"
 	"os"
 	"os/exec"
@@ -42,6 +44,7 @@ func load(ctx context.Context, cfg Config, patterns []string, cache *renderCache
 		Env:        cfg.Env,
 		BuildFlags: buildFlags(cfg),
 	}
+	lc.ParseFile = parseSource
 	if cache != nil {
 		lc.Mode |= packages.NeedCompiledGoFiles | packages.NeedImports | packages.NeedExportFile | packages.NeedModule | packages.NeedTypesSizes
 		lc.ParseFile = cache.parseFile
@@ -51,6 +54,21 @@ func load(ctx context.Context, cfg Config, patterns []string, cache *renderCache
 		return nil, fmt.Errorf("routigen: load %s: %w", strings.Join(patterns, " "), err)
 	}
 	return pkgs, nil
+}
+
+// parseSource is the loader's parse (packages.Config.ParseFile), with one
+// difference: a routigen_gen.go of ours that does not parse is seen as its
+// package clause alone. Files written before the "//go:build !routigen"
+// line existed, or edited by hand, are not excluded by the build tag; the
+// run replaces them, so their syntax must not stop the load that does it.
+func parseSource(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {
+	f, err := parser.ParseFile(fset, filename, src, parser.AllErrors|parser.ParseComments)
+	if err != nil && filepath.Base(filename) == FileName && IsGenerated(src) {
+		if clause, cerr := parser.ParseFile(fset, filename, src, parser.PackageClauseOnly); cerr == nil {
+			return clause, nil
+		}
+	}
+	return f, err
 }
 
 // buildFlags are the go command's flags of a run.
