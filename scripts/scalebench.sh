@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # scalebench.sh — every figure of docs/perf/scale.md in one go: the generator
-# benchmark (routigen next to a bare packages.Load, N=100, 1000, 10000) and
+# benchmark (routigen next to a bare packages.Load: go:generate of one package,
+# ./... over 100 packages, one package of 1,000 structs; each uncached, with a
+# cold and with a warm render cache) and
 # scripts/vetbench.sh for each M. Prints everything; redirect to keep it.
 #
 # usage: scripts/scalebench.sh [-s REV] [-x GEN_ITERS] [-r REPS] [-c COLD_REPS] [M ...]
