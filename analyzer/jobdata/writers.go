@@ -5,10 +5,11 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"slices"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/routigen/routigen/analyzer/internal/paramfacts"
 )
 
 // writesParams marks a function that writes into some of its map
@@ -29,61 +30,18 @@ func (f *writesParams) String() string { return fmt.Sprintf("writes map paramete
 // It reads syntax only, so that a package that never touches job data does
 // not pay for SSA.
 func exportWriters(pass *analysis.Pass) map[*types.Func][]int {
-	type decl struct {
-		fn     *types.Func
-		body   *ast.BlockStmt
-		params []*types.Var // map-typed, never reassigned
-		index  map[*types.Var]int
-	}
-	var decls []decl
-	for _, f := range pass.Files {
-		for _, d := range f.Decls {
-			fd, ok := d.(*ast.FuncDecl)
-			if !ok || fd.Body == nil {
-				continue
-			}
-			fn, ok := pass.TypesInfo.Defs[fd.Name].(*types.Func)
-			if !ok {
-				continue
-			}
-			dc := decl{fn: fn, body: fd.Body, index: map[*types.Var]int{}}
-			ps := fn.Signature().Params()
-			for i := range ps.Len() {
-				if _, isMap := ps.At(i).Type().Underlying().(*types.Map); isMap {
-					dc.params = append(dc.params, ps.At(i))
-					dc.index[ps.At(i)] = i
-				}
-			}
-			if len(dc.params) > 0 {
-				dc.params = slices.DeleteFunc(dc.params, func(p *types.Var) bool { return reassigned(pass, fd.Body, p) })
-			}
-			if len(dc.params) > 0 {
-				decls = append(decls, dc)
-			}
-		}
-	}
-	writers := map[*types.Func][]int{}
-	writes := func(fn *types.Func, i int) bool {
-		if idx, ok := writers[fn]; ok {
-			return slices.Contains(idx, i)
-		}
+	params := paramfacts.Params(pass, func(fd *ast.FuncDecl, v *types.Var) bool {
+		_, isMap := v.Type().Underlying().(*types.Map)
+		return isMap && !reassigned(pass, fd.Body, v) // reassigned: it may write into another map
+	})
+	imported := func(fn *types.Func) []int {
 		var f writesParams
-		return fn.Pkg() != pass.Pkg && pass.ImportObjectFact(fn, &f) && slices.Contains(f.Params, i)
+		pass.ImportObjectFact(fn, &f)
+		return f.Params
 	}
-	for changed := true; changed; {
-		changed = false
-		for _, d := range decls {
-			for _, p := range d.params {
-				i := d.index[p]
-				if slices.Contains(writers[d.fn], i) || !writesInto(pass, d.body, p, writes) {
-					continue
-				}
-				writers[d.fn] = append(writers[d.fn], i)
-				slices.Sort(writers[d.fn])
-				changed = true
-			}
-		}
-	}
+	writers := paramfacts.Fixpoint(pass, params, imported, func(p paramfacts.Param, writes paramfacts.Marked) bool {
+		return writesInto(pass, p.Body, p.Var, writes)
+	})
 	for fn, idx := range writers {
 		pass.ExportObjectFact(fn, &writesParams{Params: idx})
 	}
@@ -119,7 +77,7 @@ func reassigned(pass *analysis.Pass, body *ast.BlockStmt, v *types.Var) bool {
 }
 
 // writesInto reports whether body writes into the map parameter v.
-func writesInto(pass *analysis.Pass, body *ast.BlockStmt, v *types.Var, writes func(*types.Func, int) bool) bool {
+func writesInto(pass *analysis.Pass, body *ast.BlockStmt, v *types.Var, writes paramfacts.Marked) bool {
 	found := false
 	ast.Inspect(body, func(n ast.Node) bool {
 		switch n := n.(type) {

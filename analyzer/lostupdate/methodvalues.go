@@ -10,6 +10,7 @@ import (
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/routigen/routigen/analyzer/internal/flow"
+	"github.com/routigen/routigen/analyzer/internal/paramfacts"
 )
 
 // splitsUpdate marks a function that takes a getter and a setter as
@@ -32,35 +33,25 @@ func (f *splitsUpdate) String() string {
 // package pays no SSA), exports the fact and returns them.
 func exportSplitters(pass *analysis.Pass) map[*types.Func]splitsUpdate {
 	out := map[*types.Func]splitsUpdate{}
-	for _, f := range pass.Files {
-		for _, d := range f.Decls {
-			fd, ok := d.(*ast.FuncDecl)
-			if !ok || fd.Body == nil {
-				continue
+	for fn, fd := range paramfacts.Funcs(pass) {
+		getters, setters := map[*types.Var]int{}, map[*types.Var]int{}
+		ps := fn.Signature().Params()
+		for i := range ps.Len() {
+			sig, ok := ps.At(i).Type().Underlying().(*types.Signature)
+			switch {
+			case !ok:
+			case sig.Params().Len() == 0 && sig.Results().Len() == 1:
+				getters[ps.At(i)] = i
+			case sig.Params().Len() == 1 && sig.Results().Len() == 0:
+				setters[ps.At(i)] = i
 			}
-			fn, ok := pass.TypesInfo.Defs[fd.Name].(*types.Func)
-			if !ok {
-				continue
-			}
-			getters, setters := map[*types.Var]int{}, map[*types.Var]int{}
-			ps := fn.Signature().Params()
-			for i := range ps.Len() {
-				sig, ok := ps.At(i).Type().Underlying().(*types.Signature)
-				switch {
-				case !ok:
-				case sig.Params().Len() == 0 && sig.Results().Len() == 1:
-					getters[ps.At(i)] = i
-				case sig.Params().Len() == 1 && sig.Results().Len() == 0:
-					setters[ps.At(i)] = i
-				}
-			}
-			if len(getters) == 0 || len(setters) == 0 {
-				continue
-			}
-			if s, ok := splitIn(pass, fd.Body, getters, setters); ok {
-				out[fn] = s
-				pass.ExportObjectFact(fn, &s)
-			}
+		}
+		if len(getters) == 0 || len(setters) == 0 {
+			continue
+		}
+		if s, ok := splitIn(pass, fd.Body, getters, setters); ok {
+			out[fn] = s
+			pass.ExportObjectFact(fn, &s)
 		}
 	}
 	return out

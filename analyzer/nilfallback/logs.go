@@ -10,6 +10,8 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
 	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/routigen/routigen/analyzer/internal/paramfacts"
 )
 
 // logsOnly marks a function that does nothing with some of its error or
@@ -30,53 +32,23 @@ func (f *logsOnly) String() string { return fmt.Sprintf("only logs parameters %v
 // an error or bool parameter, exports the fact and records them in c.
 func (c *checker) exportLogsOnly() {
 	pass := c.pass
-	type param struct {
-		fn   *types.Func
-		body *ast.BlockStmt
-		v    *types.Var
-		i    int
-	}
-	var params []param
-	for _, f := range pass.Files {
-		for _, d := range f.Decls {
-			fd, ok := d.(*ast.FuncDecl)
-			if !ok || fd.Body == nil {
-				continue
-			}
-			fn, ok := pass.TypesInfo.Defs[fd.Name].(*types.Func)
-			if !ok {
-				continue
-			}
-			ps := fn.Signature().Params()
-			for i := range ps.Len() {
-				t := ps.At(i).Type()
-				if b, ok := t.Underlying().(*types.Basic); (ok && b.Kind() == types.Bool) || types.Identical(t, errorType) {
-					params = append(params, param{fn, fd.Body, ps.At(i), i})
-				}
-			}
-		}
-	}
-	logs := func(fn *types.Func, i int) bool {
-		if slices.Contains(c.logsOnly[fn], i) {
-			return true
-		}
-		var f logsOnly
-		return fn.Pkg() != pass.Pkg && pass.ImportObjectFact(fn, &f) && slices.Contains(f.Params, i)
-	}
-	for changed := true; changed; {
-		changed = false
-		for _, p := range params {
-			if slices.Contains(c.logsOnly[p.fn], p.i) || !onlyLogged(pass, p.body, p.v, logs) {
-				continue
-			}
-			c.logsOnly[p.fn] = append(c.logsOnly[p.fn], p.i)
-			slices.Sort(c.logsOnly[p.fn])
-			changed = true
-		}
-	}
+	params := paramfacts.Params(pass, func(_ *ast.FuncDecl, v *types.Var) bool {
+		b, ok := v.Type().Underlying().(*types.Basic)
+		return (ok && b.Kind() == types.Bool) || types.Identical(v.Type(), errorType)
+	})
+	c.logsOnly = paramfacts.Fixpoint(pass, params, c.importedLogsOnly, func(p paramfacts.Param, logs paramfacts.Marked) bool {
+		return onlyLogged(pass, p.Body, p.Var, logs)
+	})
 	for fn, idx := range c.logsOnly {
 		pass.ExportObjectFact(fn, &logsOnly{Params: idx})
 	}
+}
+
+// importedLogsOnly returns the parameters another package's fn only logs.
+func (c *checker) importedLogsOnly(fn *types.Func) []int {
+	var f logsOnly
+	c.pass.ImportObjectFact(fn, &f)
+	return f.Params
 }
 
 var errorType = types.Universe.Lookup("error").Type()
@@ -85,7 +57,7 @@ var errorType = types.Universe.Lookup("error").Type()
 // printing call (fmt.Print*/Fprint*, log.Print*, log/slog; also through
 // v.Error()) or of a function that only logs that parameter, and there is
 // at least one.
-func onlyLogged(pass *analysis.Pass, body *ast.BlockStmt, v *types.Var, logs func(*types.Func, int) bool) bool {
+func onlyLogged(pass *analysis.Pass, body *ast.BlockStmt, v *types.Var, logs paramfacts.Marked) bool {
 	uses, ok := 0, true
 	var stack []ast.Node
 	ast.Inspect(body, func(n ast.Node) bool {
@@ -109,7 +81,7 @@ func onlyLogged(pass *analysis.Pass, body *ast.BlockStmt, v *types.Var, logs fun
 
 // loggedAt reports whether the identifier at the top of stack is an
 // argument of a logging call, or the receiver of an Error() call that is.
-func loggedAt(pass *analysis.Pass, stack []ast.Node, logs func(*types.Func, int) bool) bool {
+func loggedAt(pass *analysis.Pass, stack []ast.Node, logs paramfacts.Marked) bool {
 	i := len(stack) - 1
 	arg := stack[i].(ast.Expr)
 	i--
@@ -177,9 +149,8 @@ func (c *checker) onlyLogsSSA(fn *ssa.Function, i int) bool {
 	if !ok {
 		return false
 	}
-	if slices.Contains(c.logsOnly[obj], i) {
-		return true
+	if idx, ok := c.logsOnly[obj]; ok || obj.Pkg() == c.pass.Pkg {
+		return slices.Contains(idx, i)
 	}
-	var f logsOnly
-	return obj.Pkg() != c.pass.Pkg && c.pass.ImportObjectFact(obj, &f) && slices.Contains(f.Params, i)
+	return slices.Contains(c.importedLogsOnly(obj), i)
 }

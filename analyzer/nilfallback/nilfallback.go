@@ -71,7 +71,6 @@ func run(pass *analysis.Pass) (any, error) {
 		helperObj: map[*types.Func]lookup.Callee{},
 		alwaysErr: map[*ssa.Function]bool{},
 		src:       pass.ResultOf[ssabuild.Analyzer].(*ssabuild.Result),
-		logsOnly:  map[*types.Func][]int{},
 	}
 	acc := pass.ResultOf[accessors.Analyzer].(*accessors.Result)
 	c.env = &lookup.Env{Accessors: acc, Helper: c.helper, AlwaysErr: c.isAlwaysErr, OnlyLogs: c.onlyLogsSSA}
