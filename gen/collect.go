@@ -98,7 +98,7 @@ func (w *pkgWork) collectFields(t *stateType, locks lockFinder) {
 			continue
 		}
 		if why := w.plan.problem(fld.Type()); why != "" {
-			w.errorf(fpos, "field %s of %s: %s; Load could not return a copy that shares no slice or map, so hold it through a pointer (copies share pointer targets) or use a type routigen can copy", fld.Name(), t.name, why)
+			w.errorf(fpos, "field %s of %s: %s; Load could not return a copy that shares no slice or map, so use a type routigen can copy: its slices and maps reached through exported fields of exported types, or any field of this package's types", fld.Name(), t.name, why)
 			continue
 		}
 		if where := w.constrainedType(fld.Type()); where != "" {

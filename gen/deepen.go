@@ -12,52 +12,77 @@ import (
 // (needsDeep), and which it cannot copy that deeply (problem). Validation
 // and rendering share it, so a field that passes validation renders.
 type copyPlan struct {
-	path     string // the package's import path
-	deep     map[types.Type]bool
+	path     string                 // the package's import path
+	holding  [3]map[types.Type]bool // per walk: answers of holds
 	problems map[types.Type]string
 }
 
 func newCopyPlan(path string) *copyPlan {
-	return &copyPlan{path: path, deep: map[types.Type]bool{}, problems: map[types.Type]string{}}
+	c := &copyPlan{path: path, problems: map[types.Type]string{}}
+	for i := range c.holding {
+		c.holding[i] = map[types.Type]bool{}
+	}
+	return c
 }
+
+// walk says which edges holds follows from a type to the types it holds.
+type walk int
+
+const (
+	// walkCopy follows what the copy follows: arrays, slices, maps,
+	// pointers and the reachable fields of structs.
+	walkCopy walk = iota
+	// walkAll follows every field and pointer: does anything below hold
+	// a slice or map at all.
+	walkAll
+	// walkValue follows every field but no pointer: what an unreachable
+	// field holds by value. Pointers in fields the code cannot select
+	// (time.Time's location) are not followed: the copy shares them.
+	walkValue
+)
 
 // needsDeep reports whether a copy of a value of type t can share a slice
 // or map with the original: t holds a slice or map directly or through
-// arrays and the reachable fields of structs. Pointers, interfaces, funcs
+// arrays, pointers and the reachable fields of structs. Interfaces, funcs
 // and channels are not followed.
 func (c *copyPlan) needsDeep(t types.Type) bool {
-	return c.holds(t, c.reachable, map[types.Type]bool{})
+	return c.holds(t, walkCopy, nil)
 }
 
-// holds reports whether t holds a slice or map through arrays and the
-// struct fields that follow accepts.
-func (c *copyPlan) holds(t types.Type, follow func(*types.Var) bool, onStack map[types.Type]bool) bool {
+// holds reports whether a slice or map is reachable from t along the
+// edges of w. It is graph reachability, so one walk marks each type once;
+// only the answer for the walk's root is complete enough to cache.
+func (c *copyPlan) holds(t types.Type, w walk, seen map[types.Type]bool) bool {
 	t = types.Unalias(t)
-	cache := follow != nil && len(onStack) == 0
-	if v, ok := c.deep[t]; ok && cache {
-		return v
+	root := seen == nil
+	if root {
+		if v, ok := c.holding[w][t]; ok {
+			return v
+		}
+		seen = map[types.Type]bool{}
 	}
-	if onStack[t] {
-		return false // a cycle adds nothing the rest of the walk does not see
+	if seen[t] {
+		return false // already walked (or being walked) in this walk
 	}
-	onStack[t] = true
-	defer delete(onStack, t)
+	seen[t] = true
 	var v bool
 	switch u := t.Underlying().(type) {
 	case *types.Slice, *types.Map:
 		v = true
 	case *types.Array:
-		v = c.holds(u.Elem(), follow, onStack)
+		v = c.holds(u.Elem(), w, seen)
+	case *types.Pointer:
+		v = w != walkValue && c.holds(u.Elem(), w, seen)
 	case *types.Struct:
 		for f := range u.Fields() {
-			if (follow == nil || follow(f)) && c.holds(f.Type(), follow, onStack) {
+			if (w != walkCopy || c.reachable(f)) && c.holds(f.Type(), w, seen) {
 				v = true
 				break
 			}
 		}
 	}
-	if cache {
-		c.deep[t] = v // only complete answers are cached
+	if root {
+		c.holding[w][t] = v
 	}
 	return v
 }
@@ -74,11 +99,12 @@ func (c *copyPlan) nameable(n *types.Named) bool {
 
 // problem says why a value of type t cannot be copied so that the copy
 // shares no slice or map with it, or is "": a field the code cannot
-// select holds one (an unexported field of another package's type), or a
-// recursive type the code cannot name (an unexported type of another
-// package) holds one, and only a named helper could walk it.
+// select holds one by value (an unexported field of another package's
+// type), a recursive type the code cannot name (an unexported type of
+// another package) holds one, and only a named helper could walk it, or a
+// pointer leads to one and the code cannot name its type to copy it.
 func (c *copyPlan) problem(t types.Type) string {
-	if !c.needsDeep(t) && !c.holds(t, nil, map[types.Type]bool{}) {
+	if !c.holds(t, walkAll, nil) {
 		return ""
 	}
 	return c.problemOn(t, nil)
@@ -116,10 +142,15 @@ func (c *copyPlan) problemUnder(t types.Type, stack []*types.Named) string {
 		return c.problemOn(u.Elem(), stack)
 	case *types.Array:
 		return c.problemOn(u.Elem(), stack)
+	case *types.Pointer:
+		if c.needsDeep(u.Elem()) && !c.expressible(t, map[types.Type]bool{}) {
+			return "it holds " + types.TypeString(t, (*types.Package).Name) + ", a pointer whose type routigen cannot name to copy what it points to"
+		}
+		return c.problemOn(u.Elem(), stack)
 	case *types.Struct:
 		for f := range u.Fields() {
 			if !c.reachable(f) {
-				if c.holds(f.Type(), nil, map[types.Type]bool{}) {
+				if c.holds(f.Type(), walkValue, nil) {
 					return "it holds the unexported field " + f.Name() + " of " + types.TypeString(t, (*types.Package).Name) + ", which holds a slice or map that routigen cannot reach to copy"
 				}
 				continue
@@ -132,18 +163,84 @@ func (c *copyPlan) problemUnder(t types.Type, stack []*types.Named) string {
 	return ""
 }
 
+// expressible reports whether the generated code can spell type t: every
+// named type in it is nameable and every field of a struct literal in it
+// selectable.
+func (c *copyPlan) expressible(t types.Type, seen map[types.Type]bool) bool {
+	if seen[t] {
+		return true
+	}
+	seen[t] = true
+	switch u := t.(type) {
+	case *types.Alias:
+		return (u.Obj().Pkg() == nil || u.Obj().Exported() || isLocal(u.Obj(), c.path)) && c.expressibleList(u.TypeArgs(), seen)
+	case *types.Named:
+		return (u.Obj().Pkg() == nil || c.nameable(u)) && c.expressibleList(u.TypeArgs(), seen)
+	case *types.Pointer:
+		return c.expressible(u.Elem(), seen)
+	case *types.Slice:
+		return c.expressible(u.Elem(), seen)
+	case *types.Array:
+		return c.expressible(u.Elem(), seen)
+	case *types.Chan:
+		return c.expressible(u.Elem(), seen)
+	case *types.Map:
+		return c.expressible(u.Key(), seen) && c.expressible(u.Elem(), seen)
+	case *types.Struct:
+		for f := range u.Fields() {
+			if !c.reachable(f) || !c.expressible(f.Type(), seen) {
+				return false
+			}
+		}
+	case *types.Signature:
+		for _, tup := range []*types.Tuple{u.Params(), u.Results()} {
+			for v := range tup.Variables() {
+				if !c.expressible(v.Type(), seen) {
+					return false
+				}
+			}
+		}
+	case *types.Interface:
+		for m := range u.ExplicitMethods() {
+			if !m.Exported() && !isLocal(m, c.path) || !c.expressible(m.Type(), seen) {
+				return false
+			}
+		}
+		for e := range u.EmbeddedTypes() {
+			if !c.expressible(e, seen) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func (c *copyPlan) expressibleList(l *types.TypeList, seen map[types.Type]bool) bool {
+	for t := range l.Types() {
+		if !c.expressible(t, seen) {
+			return false
+		}
+	}
+	return true
+}
+
 func qualified(n *types.Named) string {
 	return n.Obj().Pkg().Name() + "." + n.Obj().Name()
 }
 
 // deepener emits the statements that make a variable own every slice and
-// map it holds. Recursive types go through local closures.
+// map it holds. Recursive types go through local closures. Pointers whose
+// targets hold a slice or map are replaced by pointers to deepened copies
+// of their targets, remembered in one memo per top-level copy (original
+// pointer to copy), so a cycle ends and two pointers to one target still
+// point to one copy.
 type deepener struct {
 	r        *renderer
 	depth    int
 	stack    []types.Type          // named types being expanded inline
 	closures map[types.Type]string // recursive named type -> closure name
 	order    []types.Type
+	memo     *string // the memo's name, once a pointer needs it
 }
 
 // deepen returns statements that replace, in the addressable expression x
@@ -153,7 +250,7 @@ func (r *renderer) deepen(x *jen.Statement, t types.Type) []jen.Code {
 	if !r.plan.needsDeep(t) {
 		return nil
 	}
-	d := &deepener{r: r, closures: map[types.Type]string{}}
+	d := &deepener{r: r, closures: map[types.Type]string{}, memo: new(string)}
 	body := d.emit(x, t)
 	// Closures for recursive types. Emitting a closure body can discover
 	// further recursive types, and closures call each other in any
@@ -163,12 +260,17 @@ func (r *renderer) deepen(x *jen.Statement, t types.Type) []jen.Code {
 		nt := d.order[i]
 		name := d.closures[nt]
 		p := r.local("p" + strconv.Itoa(i))
-		inner := &deepener{r: r, closures: d.closures, stack: []types.Type{nt}, depth: d.depth + 1}
+		inner := &deepener{r: r, closures: d.closures, stack: []types.Type{nt}, depth: d.depth + 1, memo: d.memo}
 		fb := inner.emitUnder(jen.Parens(jen.Op("*").Id(p)), nt)
 		d.order = append(d.order, inner.order...)
 		d.depth = inner.depth
 		decls = append(decls, jen.Var().Id(name).Func().Params(jen.Op("*").Add(r.typ(nt))))
 		defs = append(defs, jen.Id(name).Op("=").Func().Params(jen.Id(p).Op("*").Add(r.typ(nt))).Block(fb...))
+	}
+	if *d.memo != "" {
+		// Made on the first non-nil pointer, so a copy that meets none
+		// allocates nothing for it.
+		decls = append([]jen.Code{jen.Var().Id(*d.memo).Map(jen.Any()).Any()}, decls...)
 	}
 	return append(append(decls, defs...), body...)
 }
@@ -229,6 +331,8 @@ func (d *deepener) emitUnder(x *jen.Statement, t types.Type) []jen.Code {
 		inner := d.emit(x.Clone().Index(jen.Id(i)), u.Elem())
 		d.depth--
 		return []jen.Code{jen.For(jen.Id(i).Op(":=").Range().Add(x.Clone())).Block(inner...)}
+	case *types.Pointer:
+		return d.emitPointer(x, t, u.Elem())
 	case *types.Struct:
 		var out []jen.Code
 		for f := range u.Fields() {
@@ -240,4 +344,38 @@ func (d *deepener) emitUnder(x *jen.Statement, t types.Type) []jen.Code {
 		return out
 	}
 	return nil
+}
+
+// emitPointer points x, of pointer type t, at a deepened copy of its
+// target, the one copy the memo holds for that target:
+//
+//	if o := x; o != nil {
+//		if memo == nil { memo = map[any]any{} }
+//		if c, ok := memo[o]; ok { x = c.(t) } else { n := *o; x = &n; memo[o] = x; deepen n }
+//	}
+//
+// The copy is remembered before it is deepened, so a cycle back to it
+// ends there.
+func (d *deepener) emitPointer(x *jen.Statement, t, elem types.Type) []jen.Code {
+	r := d.r
+	if *d.memo == "" {
+		*d.memo = r.local("memo")
+	}
+	memo := jen.Id(*d.memo)
+	sfx := strconv.Itoa(d.depth)
+	o, c, n, ok := r.local("o"+sfx), r.local("c"+sfx), r.local("n"+sfx), r.local("ok")
+	d.depth++
+	inner := d.emit(jen.Id(n), elem)
+	d.depth--
+	fresh := append([]jen.Code{
+		jen.Id(n).Op(":=").Op("*").Id(o),
+		x.Clone().Op("=").Op("&").Id(n),
+		memo.Clone().Index(jen.Id(o)).Op("=").Add(x.Clone()),
+	}, inner...)
+	return []jen.Code{jen.If(jen.Id(o).Op(":=").Add(x.Clone()), jen.Id(o).Op("!=").Nil()).Block(
+		jen.If(memo.Clone().Op("==").Nil()).Block(memo.Clone().Op("=").Map(jen.Any()).Any().Values()),
+		jen.If(jen.List(jen.Id(c), jen.Id(ok)).Op(":=").Add(memo.Clone()).Index(jen.Id(o)), jen.Id(ok)).Block(
+			x.Clone().Op("=").Id(c).Assert(r.typ(t)),
+		).Else().Block(fresh...),
+	)}
 }

@@ -19,14 +19,15 @@ var (
 // TestRandomPackages is the generator's property test: it writes a module
 // of random packages (random field types: nested slices, maps, arrays,
 // pointers, anonymous structs, local named types that are recursive or
-// mutually recursive, a library's exported recursive type, its unexported
-// types behind exported fields, generic types whose instantiated names hold
-// spaces, time.Time), generates their accessors, and then requires that
-// the module vets, that a second run finds nothing stale, and that, for
-// every state type, Store and the setters keep no slice or map of their
-// argument, Load returns an equal value that shares no slice or map with
-// the stored one, and every getter returns a value that shares none
-// either. One test binary checks every package.
+// mutually recursive, also through pointers, a library's exported recursive
+// type, its unexported types behind exported fields, generic types whose
+// instantiated names hold spaces, time.Time), generates their accessors,
+// and then requires that the module vets, that a second run finds nothing
+// stale, and that, for every state type, Store and the setters keep no
+// slice or map of their argument, Load returns an equal value that shares
+// no slice or map with the stored one, even behind pointers, and every
+// getter returns a value that shares none either. One test binary checks
+// every package.
 // Reproduce a failure with -prop.seed; grow it with -prop.pkgs.
 func TestRandomPackages(t *testing.T) {
 	t.Parallel()
@@ -98,6 +99,10 @@ func (g *propGen) file() []byte {
 		if g.r.IntN(2) == 0 {
 			fmt.Fprintf(&g.decls, "\tSelf []%s\n", name)
 		}
+		if g.r.IntN(2) == 0 {
+			// Recursive through a pointer, maybe a slice of them.
+			fmt.Fprintf(&g.decls, "\tNext %s*%s\n", [...]string{"", "[]"}[g.r.IntN(2)], name)
+		}
 		if i > 0 && g.r.IntN(2) == 0 {
 			fmt.Fprintf(&g.decls, "\tPrev map[string]L%d\n", i-1)
 		}
@@ -149,13 +154,13 @@ func (g *propGen) typ(depth int) string {
 		return "struct {\n\t\tX " + g.typ(depth+1) + "\n\t\tY " + g.typ(depth+1) + "\n\t}"
 	case 7, 8:
 		if len(g.named) > 0 {
-			return g.named[g.r.IntN(len(g.named))]
+			return [...]string{"", "", "*"}[g.r.IntN(3)] + g.named[g.r.IntN(len(g.named))]
 		}
 		return "[]byte"
 	case 9:
 		return "lib.Node"
 	case 10:
-		return "lib.Holder"
+		return [...]string{"", "*"}[g.r.IntN(2)] + "lib.Holder"
 	case 11:
 		// A generic type, whose instantiated name may hold spaces
 		// (lib.Pair[string, []int], lib.Box[struct{ A []int }]): the
@@ -351,22 +356,37 @@ func Fill(v reflect.Value, depth int) {
 }
 
 // Shared returns the path of a slice or map that a and b (values of one
-// type) share, or "". Pointers, interfaces, funcs and channels are shared
-// by design and not followed.
+// type) share, or "", looking through pointers (a shared pointer is fine
+// as long as nothing below it holds a slice or map). Interfaces, funcs
+// and channels are shared by design and not followed.
 func Shared(a, b reflect.Value, path string) string {
+	return shared(a, b, path, map[[2]unsafe.Pointer]bool{})
+}
+
+func shared(a, b reflect.Value, path string, seen map[[2]unsafe.Pointer]bool) string {
 	switch a.Kind() {
+	case reflect.Pointer:
+		if a.IsNil() || b.IsNil() {
+			return ""
+		}
+		pair := [2]unsafe.Pointer{a.UnsafePointer(), b.UnsafePointer()}
+		if seen[pair] {
+			return "" // a cycle: walked already
+		}
+		seen[pair] = true
+		return shared(a.Elem(), b.Elem(), "(*"+path+")", seen)
 	case reflect.Slice:
 		if a.Len() > 0 && b.Len() > 0 && a.Pointer() == b.Pointer() {
 			return path
 		}
 		for i := range min(a.Len(), b.Len()) {
-			if p := Shared(a.Index(i), b.Index(i), fmt.Sprintf("%s[%d]", path, i)); p != "" {
+			if p := shared(a.Index(i), b.Index(i), fmt.Sprintf("%s[%d]", path, i), seen); p != "" {
 				return p
 			}
 		}
 	case reflect.Array:
 		for i := range a.Len() {
-			if p := Shared(a.Index(i), b.Index(i), fmt.Sprintf("%s[%d]", path, i)); p != "" {
+			if p := shared(a.Index(i), b.Index(i), fmt.Sprintf("%s[%d]", path, i), seen); p != "" {
 				return p
 			}
 		}
@@ -376,14 +396,14 @@ func Shared(a, b reflect.Value, path string) string {
 		}
 		for _, k := range a.MapKeys() {
 			if bv := b.MapIndex(k); bv.IsValid() {
-				if p := Shared(a.MapIndex(k), bv, fmt.Sprintf("%s[%v]", path, k)); p != "" {
+				if p := shared(a.MapIndex(k), bv, fmt.Sprintf("%s[%v]", path, k), seen); p != "" {
 					return p
 				}
 			}
 		}
 	case reflect.Struct:
 		for i := range a.NumField() {
-			if p := Shared(a.Field(i), b.Field(i), path+"."+a.Type().Field(i).Name); p != "" {
+			if p := shared(a.Field(i), b.Field(i), path+"."+a.Type().Field(i).Name, seen); p != "" {
 				return p
 			}
 		}

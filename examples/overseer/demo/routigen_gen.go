@@ -43,8 +43,9 @@ func (a BatchStateAccessor) SetBatches(v int) {
 }
 
 // Load returns a copy of the whole BatchState, unexported and untracked fields
-// included, that shares no slice or map with the stored value. Pointers,
-// interfaces, funcs and channels are copied as they are.
+// included, that shares no slice or map with the stored value. Pointers to
+// what holds a slice or map point to copies (cycles and aliasing kept); other
+// pointers, interfaces, funcs and channels are copied as they are.
 func (a BatchStateAccessor) Load() BatchState {
 	s := a.cell.RLock()
 	defer a.cell.RUnlock()
@@ -128,8 +129,9 @@ func (a CountdownStateAccessor) SetStarted(v time.Time) {
 }
 
 // Load returns a copy of the whole CountdownState, unexported and untracked
-// fields included, that shares no slice or map with the stored value.
-// Pointers, interfaces, funcs and channels are copied as they are.
+// fields included, that shares no slice or map with the stored value. Pointers
+// to what holds a slice or map point to copies (cycles and aliasing kept);
+// other pointers, interfaces, funcs and channels are copied as they are.
 func (a CountdownStateAccessor) Load() CountdownState {
 	s := a.cell.RLock()
 	defer a.cell.RUnlock()
@@ -189,8 +191,9 @@ func (a CounterStateAccessor) SetCount(v int64) {
 }
 
 // Load returns a copy of the whole CounterState, unexported and untracked
-// fields included, that shares no slice or map with the stored value.
-// Pointers, interfaces, funcs and channels are copied as they are.
+// fields included, that shares no slice or map with the stored value. Pointers
+// to what holds a slice or map point to copies (cycles and aliasing kept);
+// other pointers, interfaces, funcs and channels are copied as they are.
 func (a CounterStateAccessor) Load() CounterState {
 	s := a.cell.RLock()
 	defer a.cell.RUnlock()
@@ -266,8 +269,9 @@ func (a LoopStateAccessor) SetIteration(v int) {
 }
 
 // Load returns a copy of the whole LoopState, unexported and untracked fields
-// included, that shares no slice or map with the stored value. Pointers,
-// interfaces, funcs and channels are copied as they are.
+// included, that shares no slice or map with the stored value. Pointers to
+// what holds a slice or map point to copies (cycles and aliasing kept); other
+// pointers, interfaces, funcs and channels are copied as they are.
 func (a LoopStateAccessor) Load() LoopState {
 	s := a.cell.RLock()
 	defer a.cell.RUnlock()
@@ -335,8 +339,9 @@ func (a SinkStateAccessor) SetItems(v []any) {
 }
 
 // Load returns a copy of the whole SinkState, unexported and untracked fields
-// included, that shares no slice or map with the stored value. Pointers,
-// interfaces, funcs and channels are copied as they are.
+// included, that shares no slice or map with the stored value. Pointers to
+// what holds a slice or map point to copies (cycles and aliasing kept); other
+// pointers, interfaces, funcs and channels are copied as they are.
 func (a SinkStateAccessor) Load() SinkState {
 	s := a.cell.RLock()
 	defer a.cell.RUnlock()

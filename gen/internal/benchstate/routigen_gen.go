@@ -93,8 +93,9 @@ func (a LoopAccessor) SetSeen(v map[string]int) {
 }
 
 // Load returns a copy of the whole Loop, unexported and untracked fields
-// included, that shares no slice or map with the stored value. Pointers,
-// interfaces, funcs and channels are copied as they are.
+// included, that shares no slice or map with the stored value. Pointers to
+// what holds a slice or map point to copies (cycles and aliasing kept); other
+// pointers, interfaces, funcs and channels are copied as they are.
 func (a LoopAccessor) Load() Loop {
 	s := a.cell.RLock()
 	defer a.cell.RUnlock()
@@ -158,8 +159,9 @@ func (a StatsAccessor) SetJobs(v int64) {
 }
 
 // Load returns a copy of the whole Stats, unexported and untracked fields
-// included, that shares no slice or map with the stored value. Pointers,
-// interfaces, funcs and channels are copied as they are.
+// included, that shares no slice or map with the stored value. Pointers to
+// what holds a slice or map point to copies (cycles and aliasing kept); other
+// pointers, interfaces, funcs and channels are copied as they are.
 func (a StatsAccessor) Load() Stats {
 	s := a.cell.RLock()
 	defer a.cell.RUnlock()

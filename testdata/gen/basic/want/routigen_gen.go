@@ -62,8 +62,9 @@ func (a CounterAccessor) SetNames(v map[string]int) {
 }
 
 // Load returns a copy of the whole Counter, unexported and untracked fields
-// included, that shares no slice or map with the stored value. Pointers,
-// interfaces, funcs and channels are copied as they are.
+// included, that shares no slice or map with the stored value. Pointers to
+// what holds a slice or map point to copies (cycles and aliasing kept); other
+// pointers, interfaces, funcs and channels are copied as they are.
 func (a CounterAccessor) Load() Counter {
 	s := a.cell.RLock()
 	defer a.cell.RUnlock()
@@ -162,8 +163,9 @@ func (a LoopStateAccessor) SetHistory(v []string) {
 }
 
 // Load returns a copy of the whole LoopState, unexported and untracked fields
-// included, that shares no slice or map with the stored value. Pointers,
-// interfaces, funcs and channels are copied as they are.
+// included, that shares no slice or map with the stored value. Pointers to
+// what holds a slice or map point to copies (cycles and aliasing kept); other
+// pointers, interfaces, funcs and channels are copied as they are.
 func (a LoopStateAccessor) Load() LoopState {
 	s := a.cell.RLock()
 	defer a.cell.RUnlock()
@@ -226,8 +228,9 @@ func (a SessionAccessor) SetUserID(v string) {
 }
 
 // Load returns a copy of the whole Session, unexported and untracked fields
-// included, that shares no slice or map with the stored value. Pointers,
-// interfaces, funcs and channels are copied as they are.
+// included, that shares no slice or map with the stored value. Pointers to
+// what holds a slice or map point to copies (cycles and aliasing kept); other
+// pointers, interfaces, funcs and channels are copied as they are.
 func (a SessionAccessor) Load() Session {
 	s := a.cell.RLock()
 	defer a.cell.RUnlock()
@@ -287,8 +290,9 @@ func (a TotalsAccessor) SetJobs(v int) {
 }
 
 // Load returns a copy of the whole Totals, unexported and untracked fields
-// included, that shares no slice or map with the stored value. Pointers,
-// interfaces, funcs and channels are copied as they are.
+// included, that shares no slice or map with the stored value. Pointers to
+// what holds a slice or map point to copies (cycles and aliasing kept); other
+// pointers, interfaces, funcs and channels are copied as they are.
 func (a TotalsAccessor) Load() Totals {
 	s := a.cell.RLock()
 	defer a.cell.RUnlock()

@@ -59,32 +59,96 @@ func (a FlatAccessor) SetWhen(v time.Time) {
 	a.cell.Unlock()
 }
 
-// P returns the P field.
+// P returns a copy of the P field that shares no slice or map with the stored
+// value.
 func (a FlatAccessor) P() *Inner {
-	v := a.cell.RLock().P
-	a.cell.RUnlock()
+	s := a.cell.RLock()
+	defer a.cell.RUnlock()
+	v := s.P
+	var memo map[any]any
+	if o0 := v; o0 != nil {
+		if memo == nil {
+			memo = map[any]any{}
+		}
+		if c0, ok := memo[o0]; ok {
+			v = c0.(*Inner)
+		} else {
+			n0 := *o0
+			v = &n0
+			memo[o0] = v
+			n0.X = slices.Clone(n0.X)
+			n0.z = maps.Clone(n0.z)
+		}
+	}
 	return v
 }
 
-// SetP sets the P field.
+// SetP stores a copy of v, sharing no slice or map with it, as the P field.
 func (a FlatAccessor) SetP(v *Inner) {
-	a.cell.Lock().P = v
-	a.cell.Unlock()
+	var memo map[any]any
+	if o0 := v; o0 != nil {
+		if memo == nil {
+			memo = map[any]any{}
+		}
+		if c0, ok := memo[o0]; ok {
+			v = c0.(*Inner)
+		} else {
+			n0 := *o0
+			v = &n0
+			memo[o0] = v
+			n0.X = slices.Clone(n0.X)
+			n0.z = maps.Clone(n0.z)
+		}
+	}
+	s := a.cell.Lock()
+	defer a.cell.Unlock()
+	s.P = v
 }
 
 // Load returns a copy of the whole Flat, unexported and untracked fields
-// included, that shares no slice or map with the stored value. Pointers,
-// interfaces, funcs and channels are copied as they are.
+// included, that shares no slice or map with the stored value. Pointers to
+// what holds a slice or map point to copies (cycles and aliasing kept); other
+// pointers, interfaces, funcs and channels are copied as they are.
 func (a FlatAccessor) Load() Flat {
 	s := a.cell.RLock()
 	defer a.cell.RUnlock()
 	v := *s
+	var memo map[any]any
+	if o0 := v.P; o0 != nil {
+		if memo == nil {
+			memo = map[any]any{}
+		}
+		if c0, ok := memo[o0]; ok {
+			v.P = c0.(*Inner)
+		} else {
+			n0 := *o0
+			v.P = &n0
+			memo[o0] = v.P
+			n0.X = slices.Clone(n0.X)
+			n0.z = maps.Clone(n0.z)
+		}
+	}
 	return v
 }
 
 // Store replaces the stored Flat with a copy of v that shares no slice or map
 // with it.
 func (a FlatAccessor) Store(v Flat) {
+	var memo map[any]any
+	if o0 := v.P; o0 != nil {
+		if memo == nil {
+			memo = map[any]any{}
+		}
+		if c0, ok := memo[o0]; ok {
+			v.P = c0.(*Inner)
+		} else {
+			n0 := *o0
+			v.P = &n0
+			memo[o0] = v.P
+			n0.X = slices.Clone(n0.X)
+			n0.z = maps.Clone(n0.z)
+		}
+	}
 	s := a.cell.Lock()
 	defer a.cell.Unlock()
 	*s = v
@@ -569,30 +633,96 @@ func (a KindsAccessor) SetPlain(v Plain) {
 	a.cell.Unlock()
 }
 
-// PtrI returns the PtrI field.
+// PtrI returns a copy of the PtrI field that shares no slice or map with the
+// stored value.
 func (a KindsAccessor) PtrI() *Inner {
-	v := a.cell.RLock().PtrI
-	a.cell.RUnlock()
+	s := a.cell.RLock()
+	defer a.cell.RUnlock()
+	v := s.PtrI
+	var memo map[any]any
+	if o0 := v; o0 != nil {
+		if memo == nil {
+			memo = map[any]any{}
+		}
+		if c0, ok := memo[o0]; ok {
+			v = c0.(*Inner)
+		} else {
+			n0 := *o0
+			v = &n0
+			memo[o0] = v
+			n0.X = slices.Clone(n0.X)
+			n0.z = maps.Clone(n0.z)
+		}
+	}
 	return v
 }
 
-// SetPtrI sets the PtrI field.
+// SetPtrI stores a copy of v, sharing no slice or map with it, as the PtrI
+// field.
 func (a KindsAccessor) SetPtrI(v *Inner) {
-	a.cell.Lock().PtrI = v
-	a.cell.Unlock()
+	var memo map[any]any
+	if o0 := v; o0 != nil {
+		if memo == nil {
+			memo = map[any]any{}
+		}
+		if c0, ok := memo[o0]; ok {
+			v = c0.(*Inner)
+		} else {
+			n0 := *o0
+			v = &n0
+			memo[o0] = v
+			n0.X = slices.Clone(n0.X)
+			n0.z = maps.Clone(n0.z)
+		}
+	}
+	s := a.cell.Lock()
+	defer a.cell.Unlock()
+	s.PtrI = v
 }
 
-// PtrS returns the PtrS field.
+// PtrS returns a copy of the PtrS field that shares no slice or map with the
+// stored value.
 func (a KindsAccessor) PtrS() *[]int {
-	v := a.cell.RLock().PtrS
-	a.cell.RUnlock()
+	s := a.cell.RLock()
+	defer a.cell.RUnlock()
+	v := s.PtrS
+	var memo map[any]any
+	if o0 := v; o0 != nil {
+		if memo == nil {
+			memo = map[any]any{}
+		}
+		if c0, ok := memo[o0]; ok {
+			v = c0.(*[]int)
+		} else {
+			n0 := *o0
+			v = &n0
+			memo[o0] = v
+			n0 = slices.Clone(n0)
+		}
+	}
 	return v
 }
 
-// SetPtrS sets the PtrS field.
+// SetPtrS stores a copy of v, sharing no slice or map with it, as the PtrS
+// field.
 func (a KindsAccessor) SetPtrS(v *[]int) {
-	a.cell.Lock().PtrS = v
-	a.cell.Unlock()
+	var memo map[any]any
+	if o0 := v; o0 != nil {
+		if memo == nil {
+			memo = map[any]any{}
+		}
+		if c0, ok := memo[o0]; ok {
+			v = c0.(*[]int)
+		} else {
+			n0 := *o0
+			v = &n0
+			memo[o0] = v
+			n0 = slices.Clone(n0)
+		}
+	}
+	s := a.cell.Lock()
+	defer a.cell.Unlock()
+	s.PtrS = v
 }
 
 // Any returns the Any field.
@@ -760,6 +890,7 @@ func (a KindsAccessor) Tree() Node {
 	s := a.cell.RLock()
 	defer a.cell.RUnlock()
 	v := s.Tree
+	var memo map[any]any
 	var deepen0 func(*Node)
 	deepen0 = func(p0 *Node) {
 		(*p0).Kids = slices.Clone((*p0).Kids)
@@ -771,6 +902,19 @@ func (a KindsAccessor) Tree() Node {
 			deepen0(&e1)
 			(*p0).Attrs[k1] = e1
 		}
+		if o1 := (*p0).Next; o1 != nil {
+			if memo == nil {
+				memo = map[any]any{}
+			}
+			if c1, ok := memo[o1]; ok {
+				(*p0).Next = c1.(*Node)
+			} else {
+				n1 := *o1
+				(*p0).Next = &n1
+				memo[o1] = (*p0).Next
+				deepen0(&n1)
+			}
+		}
 	}
 	v.Kids = slices.Clone(v.Kids)
 	for i0 := range v.Kids {
@@ -780,6 +924,19 @@ func (a KindsAccessor) Tree() Node {
 	for k0, e0 := range v.Attrs {
 		deepen0(&e0)
 		v.Attrs[k0] = e0
+	}
+	if o0 := v.Next; o0 != nil {
+		if memo == nil {
+			memo = map[any]any{}
+		}
+		if c0, ok := memo[o0]; ok {
+			v.Next = c0.(*Node)
+		} else {
+			n0 := *o0
+			v.Next = &n0
+			memo[o0] = v.Next
+			deepen0(&n0)
+		}
 	}
 	return v
 }
@@ -787,6 +944,7 @@ func (a KindsAccessor) Tree() Node {
 // SetTree stores a copy of v, sharing no slice or map with it, as the Tree
 // field.
 func (a KindsAccessor) SetTree(v Node) {
+	var memo map[any]any
 	var deepen0 func(*Node)
 	deepen0 = func(p0 *Node) {
 		(*p0).Kids = slices.Clone((*p0).Kids)
@@ -798,6 +956,19 @@ func (a KindsAccessor) SetTree(v Node) {
 			deepen0(&e1)
 			(*p0).Attrs[k1] = e1
 		}
+		if o1 := (*p0).Next; o1 != nil {
+			if memo == nil {
+				memo = map[any]any{}
+			}
+			if c1, ok := memo[o1]; ok {
+				(*p0).Next = c1.(*Node)
+			} else {
+				n1 := *o1
+				(*p0).Next = &n1
+				memo[o1] = (*p0).Next
+				deepen0(&n1)
+			}
+		}
 	}
 	v.Kids = slices.Clone(v.Kids)
 	for i0 := range v.Kids {
@@ -807,6 +978,19 @@ func (a KindsAccessor) SetTree(v Node) {
 	for k0, e0 := range v.Attrs {
 		deepen0(&e0)
 		v.Attrs[k0] = e0
+	}
+	if o0 := v.Next; o0 != nil {
+		if memo == nil {
+			memo = map[any]any{}
+		}
+		if c0, ok := memo[o0]; ok {
+			v.Next = c0.(*Node)
+		} else {
+			n0 := *o0
+			v.Next = &n0
+			memo[o0] = v.Next
+			deepen0(&n0)
+		}
 	}
 	s := a.cell.Lock()
 	defer a.cell.Unlock()
@@ -846,12 +1030,14 @@ func (a KindsAccessor) SetPtr(v *Ptr) {
 }
 
 // Load returns a copy of the whole Kinds, unexported and untracked fields
-// included, that shares no slice or map with the stored value. Pointers,
-// interfaces, funcs and channels are copied as they are.
+// included, that shares no slice or map with the stored value. Pointers to
+// what holds a slice or map point to copies (cycles and aliasing kept); other
+// pointers, interfaces, funcs and channels are copied as they are.
 func (a KindsAccessor) Load() Kinds {
 	s := a.cell.RLock()
 	defer a.cell.RUnlock()
 	v := *s
+	var memo map[any]any
 	var deepen0 func(*Node)
 	deepen0 = func(p0 *Node) {
 		(*p0).Kids = slices.Clone((*p0).Kids)
@@ -862,6 +1048,19 @@ func (a KindsAccessor) Load() Kinds {
 		for k1, e1 := range (*p0).Attrs {
 			deepen0(&e1)
 			(*p0).Attrs[k1] = e1
+		}
+		if o1 := (*p0).Next; o1 != nil {
+			if memo == nil {
+				memo = map[any]any{}
+			}
+			if c1, ok := memo[o1]; ok {
+				(*p0).Next = c1.(*Node)
+			} else {
+				n1 := *o1
+				(*p0).Next = &n1
+				memo[o1] = (*p0).Next
+				deepen0(&n1)
+			}
 		}
 	}
 	v.Bytes = slices.Clone(v.Bytes)
@@ -893,6 +1092,33 @@ func (a KindsAccessor) Load() Kinds {
 	v.Pair.Val = slices.Clone(v.Pair.Val)
 	v.Inner.X = slices.Clone(v.Inner.X)
 	v.Inner.z = maps.Clone(v.Inner.z)
+	if o0 := v.PtrI; o0 != nil {
+		if memo == nil {
+			memo = map[any]any{}
+		}
+		if c0, ok := memo[o0]; ok {
+			v.PtrI = c0.(*Inner)
+		} else {
+			n0 := *o0
+			v.PtrI = &n0
+			memo[o0] = v.PtrI
+			n0.X = slices.Clone(n0.X)
+			n0.z = maps.Clone(n0.z)
+		}
+	}
+	if o0 := v.PtrS; o0 != nil {
+		if memo == nil {
+			memo = map[any]any{}
+		}
+		if c0, ok := memo[o0]; ok {
+			v.PtrS = c0.(*[]int)
+		} else {
+			n0 := *o0
+			v.PtrS = &n0
+			memo[o0] = v.PtrS
+			n0 = slices.Clone(n0)
+		}
+	}
 	v.Anon.A = slices.Clone(v.Anon.A)
 	v.Tree.Kids = slices.Clone(v.Tree.Kids)
 	for i0 := range v.Tree.Kids {
@@ -902,6 +1128,19 @@ func (a KindsAccessor) Load() Kinds {
 	for k0, e0 := range v.Tree.Attrs {
 		deepen0(&e0)
 		v.Tree.Attrs[k0] = e0
+	}
+	if o0 := v.Tree.Next; o0 != nil {
+		if memo == nil {
+			memo = map[any]any{}
+		}
+		if c0, ok := memo[o0]; ok {
+			v.Tree.Next = c0.(*Node)
+		} else {
+			n0 := *o0
+			v.Tree.Next = &n0
+			memo[o0] = v.Tree.Next
+			deepen0(&n0)
+		}
 	}
 	v.Origin.Hops = slices.Clone(v.Origin.Hops)
 	v.lower = slices.Clone(v.lower)
@@ -912,6 +1151,7 @@ func (a KindsAccessor) Load() Kinds {
 // Store replaces the stored Kinds with a copy of v that shares no slice or map
 // with it.
 func (a KindsAccessor) Store(v Kinds) {
+	var memo map[any]any
 	var deepen0 func(*Node)
 	deepen0 = func(p0 *Node) {
 		(*p0).Kids = slices.Clone((*p0).Kids)
@@ -922,6 +1162,19 @@ func (a KindsAccessor) Store(v Kinds) {
 		for k1, e1 := range (*p0).Attrs {
 			deepen0(&e1)
 			(*p0).Attrs[k1] = e1
+		}
+		if o1 := (*p0).Next; o1 != nil {
+			if memo == nil {
+				memo = map[any]any{}
+			}
+			if c1, ok := memo[o1]; ok {
+				(*p0).Next = c1.(*Node)
+			} else {
+				n1 := *o1
+				(*p0).Next = &n1
+				memo[o1] = (*p0).Next
+				deepen0(&n1)
+			}
 		}
 	}
 	v.Bytes = slices.Clone(v.Bytes)
@@ -953,6 +1206,33 @@ func (a KindsAccessor) Store(v Kinds) {
 	v.Pair.Val = slices.Clone(v.Pair.Val)
 	v.Inner.X = slices.Clone(v.Inner.X)
 	v.Inner.z = maps.Clone(v.Inner.z)
+	if o0 := v.PtrI; o0 != nil {
+		if memo == nil {
+			memo = map[any]any{}
+		}
+		if c0, ok := memo[o0]; ok {
+			v.PtrI = c0.(*Inner)
+		} else {
+			n0 := *o0
+			v.PtrI = &n0
+			memo[o0] = v.PtrI
+			n0.X = slices.Clone(n0.X)
+			n0.z = maps.Clone(n0.z)
+		}
+	}
+	if o0 := v.PtrS; o0 != nil {
+		if memo == nil {
+			memo = map[any]any{}
+		}
+		if c0, ok := memo[o0]; ok {
+			v.PtrS = c0.(*[]int)
+		} else {
+			n0 := *o0
+			v.PtrS = &n0
+			memo[o0] = v.PtrS
+			n0 = slices.Clone(n0)
+		}
+	}
 	v.Anon.A = slices.Clone(v.Anon.A)
 	v.Tree.Kids = slices.Clone(v.Tree.Kids)
 	for i0 := range v.Tree.Kids {
@@ -962,6 +1242,19 @@ func (a KindsAccessor) Store(v Kinds) {
 	for k0, e0 := range v.Tree.Attrs {
 		deepen0(&e0)
 		v.Tree.Attrs[k0] = e0
+	}
+	if o0 := v.Tree.Next; o0 != nil {
+		if memo == nil {
+			memo = map[any]any{}
+		}
+		if c0, ok := memo[o0]; ok {
+			v.Tree.Next = c0.(*Node)
+		} else {
+			n0 := *o0
+			v.Tree.Next = &n0
+			memo[o0] = v.Tree.Next
+			deepen0(&n0)
+		}
 	}
 	v.Origin.Hops = slices.Clone(v.Origin.Hops)
 	v.lower = slices.Clone(v.lower)
