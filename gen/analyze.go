@@ -113,8 +113,8 @@ func cachedRenders(works []*pkgWork, cache *renderCache) []string {
 // analyze runs the phases of one package, each reporting into the
 // package's errors and going on: locate the generated file, triage the
 // load errors, collect the state types (and annotations the build leaves
-// out), attribute type errors to them, then check the generated file and
-// the generated names.
+// out), attribute type errors to them, then check the generated file, the
+// generated names and the stored names.
 func analyze(lp *packages.Package) *pkgWork {
 	w := locate(lp)
 	w.triage()
@@ -129,6 +129,8 @@ func analyze(lp *packages.Package) *pkgWork {
 	}
 	w.checkFile()
 	w.checkNames()
+	checkStoredNames(w)
+	checkCodecNames(w)
 	return w
 }
 
@@ -206,6 +208,11 @@ func (w *pkgWork) triage() {
 			// that needs updating, a missing module): not something
 			// the generated file explains.
 			w.out.Errors = append(w.out.Errors, &Error{Pos: parsePos(e.Pos), Msg: e.Msg + " (fix the package so that it loads, then run routigen again)", importFail: true})
+		case e.Kind == packages.TypeError && strings.HasPrefix(e.Msg, "\t") && len(w.typeErrs) > 0:
+			// go/types continues an error in a second one ("\tother
+			// declaration of S"): one error, so it is one line.
+			prev := &w.typeErrs[len(w.typeErrs)-1]
+			prev.Msg += " (" + strings.TrimSpace(e.Msg) + " at " + shortPos(parsePos(e.Pos)) + ")"
 		case e.Kind == packages.TypeError:
 			w.typeErrs = append(w.typeErrs, e)
 		case e.Kind == packages.ListError && e.Pos == "" && strings.HasPrefix(e.Msg, "# "):

@@ -27,13 +27,45 @@ type srcField struct {
 	reach  []string // the named types its type reaches, expanded in the manifest
 }
 
+// checkStoredNames reports two fields of one type with the same stored
+// name (a field's own name, or the one its routigen:"name=NAME" tag
+// gives). It runs with the other checks of the declarations, so that it is
+// reported beside their errors, not only when there are none.
+func checkStoredNames(w *pkgWork) {
+	for _, t := range w.types {
+		at := map[string]int{} // stored name -> field index
+		for i := range t.st.NumFields() {
+			fld := t.st.Field(i)
+			stored := storedName(fld.Name(), t.st.Tag(i))
+			j, dup := at[stored]
+			if !dup {
+				at[stored] = i
+				continue
+			}
+			o := t.st.Field(j)
+			w.errorf(w.lp.Fset.Position(fld.Pos()), "field %s of %s is stored as %s, like field %s (%s); give one of them another routigen:\"name=NAME\"",
+				fld.Name(), t.name, stored, o.Name(), shortPos(w.lp.Fset.Position(o.Pos())))
+		}
+	}
+}
+
+// storedName is the name a field is stored under: its own, or the one its
+// tag gives. A tag that does not parse is reported where tags are checked.
+func storedName(field, tag string) string {
+	if v, ok := reflect.StructTag(tag).Lookup(directive.TagKey); ok {
+		if t, err := directive.ParseFieldTag(v); err == nil && t.Name != "" {
+			return t.Name
+		}
+	}
+	return field
+}
+
 // qualifyPath spells every package by its import path, so that a type
 // string names one type wherever it is read.
 func qualifyPath(p *types.Package) string { return p.Path() }
 
 // buildManifest returns the stored shape that w's source declares, with
-// version 0 (reconcile numbers it). It reports two fields of one type with
-// the same stored name.
+// version 0 (reconcile numbers it).
 func buildManifest(w *pkgWork) *manifest {
 	m := &manifest{pkg: w.out.Path}
 	for _, t := range w.types {
@@ -47,16 +79,9 @@ func buildManifest(w *pkgWork) *manifest {
 		named := map[string]string{}
 		for i := range t.st.NumFields() {
 			fld := t.st.Field(i)
-			f := &srcField{stored: fld.Name(), goName: fld.Name(), typ: fld.Type(), pos: w.lp.Fset.Position(fld.Pos())}
-			if v, ok := reflect.StructTag(t.st.Tag(i)).Lookup(directive.TagKey); ok {
-				if tag, err := directive.ParseFieldTag(v); err == nil && tag.Name != "" {
-					f.stored = tag.Name
-				}
-			}
-			if o, dup := e.src.fields[f.stored]; dup {
-				w.errorf(f.pos, "field %s of %s is stored as %s, like field %s (%s); give one of them another routigen:\"name=NAME\"",
-					f.goName, t.name, f.stored, o.goName, shortPos(o.pos))
-				continue
+			f := &srcField{stored: storedName(fld.Name(), t.st.Tag(i)), goName: fld.Name(), typ: fld.Type(), pos: w.lp.Fset.Position(fld.Pos())}
+			if _, dup := e.src.fields[f.stored]; dup {
+				continue // checkStoredNames reported it
 			}
 			e.src.fields[f.stored] = f
 			f.reach = reachNamed(fld.Type(), named)

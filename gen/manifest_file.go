@@ -46,7 +46,6 @@ func manifestStep(w *pkgWork, allow bool) {
 		}
 		old = m
 	}
-	checkCodecNames(w)
 	cur := buildManifest(w)
 	if len(w.out.Errors) > 0 {
 		return

@@ -1,0 +1,6 @@
+package p
+
+type S struct{ B int }
+
+//routigen:state scope=job
+type S struct{ A int }
