@@ -44,10 +44,19 @@ func explain(args []string, stdout, stderr io.Writer) int {
 		explainManifest(stdout)
 		return exitOK
 	}
-	name := strings.TrimPrefix(strings.TrimPrefix(args[0], directive.Prefix), "//")
+	// A directive may be named as written in source (//routigen:state),
+	// without its slashes (routigen:state) or bare (state); an option
+	// (scope, shared, key) by itself, which explains its directive.
+	name := strings.TrimPrefix(strings.TrimPrefix(args[0], "//"), strings.TrimPrefix(directive.Prefix, "//"))
 	if s, ok := directive.Lookup(name); ok {
 		explainDirective(stdout, s)
 		return exitOK
+	}
+	for _, s := range directive.Directives {
+		if _, ok := s.Option(name); ok {
+			explainDirective(stdout, s)
+			return exitOK
+		}
 	}
 	for _, a := range checks {
 		if a.Name == name {

@@ -236,10 +236,18 @@ func TestExplainComplete(t *testing.T) {
 				has("option value", v)
 			}
 		}
-		one := routigen(t, "explain", d.Name)
-		one.want(t, exitOK, "explain "+d.Name)
-		if !strings.Contains(one.stdout, d.Usage) {
-			t.Errorf("explain %s lacks its usage", d.Name)
+		// The directive as written in source, without its slashes, bare,
+		// and by each of its options.
+		names := []string{directive.Prefix + d.Name, strings.TrimPrefix(directive.Prefix, "//") + d.Name, d.Name}
+		for _, o := range d.Options {
+			names = append(names, o.Name)
+		}
+		for _, name := range names {
+			one := routigen(t, "explain", name)
+			one.want(t, exitOK, "explain "+name)
+			if !strings.Contains(one.stdout, d.Usage) {
+				t.Errorf("explain %s lacks the usage of %s", name, d.Name)
+			}
 		}
 	}
 	for _, a := range analyzer.All() {

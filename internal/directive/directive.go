@@ -189,7 +189,7 @@ func parseOptions(spec Spec, pos token.Pos, text string) (map[string]string, err
 			at = pos + token.Pos(f.off)
 		}
 		k, v, hasValue := strings.Cut(f.text, "=")
-		o, ok := spec.option(k)
+		o, ok := spec.Option(k)
 		switch {
 		case !ok:
 			return nil, errorf(at, "unknown option %q (options: %s; see routigen explain %s)", f.text, spec.optionList(), spec.Name)
@@ -219,8 +219,8 @@ func hasOption(opts map[string]string, name string) bool {
 	return ok
 }
 
-// option returns the option of s named name.
-func (s Spec) option(name string) (Option, bool) {
+// Option returns the option of s named name.
+func (s Spec) Option(name string) (Option, bool) {
 	for _, o := range s.Options {
 		if o.Name == name {
 			return o, true
