@@ -143,7 +143,7 @@ func (c *copyPlan) problemUnder(t types.Type, stack []*types.Named) string {
 	case *types.Array:
 		return c.problemOn(u.Elem(), stack)
 	case *types.Pointer:
-		if c.needsDeep(u.Elem()) && !c.expressible(t, map[types.Type]bool{}) {
+		if c.needsDeep(u.Elem()) && !c.expressible(types.NewPointer(u.Elem()), map[types.Type]bool{}) {
 			return "it holds " + types.TypeString(t, (*types.Package).Name) + ", a pointer whose type routigen cannot name to copy what it points to"
 		}
 		return c.problemOn(u.Elem(), stack)
@@ -351,13 +351,19 @@ func (d *deepener) emitUnder(x *jen.Statement, t types.Type) []jen.Code {
 //
 //	if o := x; o != nil {
 //		if memo == nil { memo = map[any]any{} }
-//		if c, ok := memo[o]; ok { x = c.(t) } else { n := *o; x = &n; memo[o] = x; deepen n }
+//		if c, ok := memo[o]; ok { x = c.(*E) } else { n := *o; memo[o] = &n; x = &n; deepen n }
 //	}
 //
 // The copy is remembered before it is deepened, so a cycle back to it
-// ends there.
+// ends there. The memo holds *E even when t is a named pointer type (o is
+// converted), so pointers of both types to one target share one copy.
 func (d *deepener) emitPointer(x *jen.Statement, t, elem types.Type) []jen.Code {
 	r := d.r
+	ptr := r.typ(types.NewPointer(elem))
+	orig := x.Clone()
+	if _, named := t.(*types.Named); named {
+		orig = jen.Parens(ptr.Clone()).Call(x.Clone())
+	}
 	if *d.memo == "" {
 		*d.memo = r.local("memo")
 	}
@@ -369,13 +375,13 @@ func (d *deepener) emitPointer(x *jen.Statement, t, elem types.Type) []jen.Code 
 	d.depth--
 	fresh := append([]jen.Code{
 		jen.Id(n).Op(":=").Op("*").Id(o),
+		memo.Clone().Index(jen.Id(o)).Op("=").Op("&").Id(n),
 		x.Clone().Op("=").Op("&").Id(n),
-		memo.Clone().Index(jen.Id(o)).Op("=").Add(x.Clone()),
 	}, inner...)
-	return []jen.Code{jen.If(jen.Id(o).Op(":=").Add(x.Clone()), jen.Id(o).Op("!=").Nil()).Block(
+	return []jen.Code{jen.If(jen.Id(o).Op(":=").Add(orig), jen.Id(o).Op("!=").Nil()).Block(
 		jen.If(memo.Clone().Op("==").Nil()).Block(memo.Clone().Op("=").Map(jen.Any()).Any().Values()),
 		jen.If(jen.List(jen.Id(c), jen.Id(ok)).Op(":=").Add(memo.Clone()).Index(jen.Id(o)), jen.Id(ok)).Block(
-			x.Clone().Op("=").Id(c).Assert(r.typ(t)),
+			x.Clone().Op("=").Id(c).Assert(ptr),
 		).Else().Block(fresh...),
 	)}
 }

@@ -74,8 +74,8 @@ func (a FlatAccessor) P() *Inner {
 			v = c0.(*Inner)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v = &n0
-			memo[o0] = v
 			n0.X = slices.Clone(n0.X)
 			n0.z = maps.Clone(n0.z)
 		}
@@ -94,8 +94,8 @@ func (a FlatAccessor) SetP(v *Inner) {
 			v = c0.(*Inner)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v = &n0
-			memo[o0] = v
 			n0.X = slices.Clone(n0.X)
 			n0.z = maps.Clone(n0.z)
 		}
@@ -122,8 +122,8 @@ func (a FlatAccessor) Load() Flat {
 			v.P = c0.(*Inner)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v.P = &n0
-			memo[o0] = v.P
 			n0.X = slices.Clone(n0.X)
 			n0.z = maps.Clone(n0.z)
 		}
@@ -143,8 +143,8 @@ func (a FlatAccessor) Store(v Flat) {
 			v.P = c0.(*Inner)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v.P = &n0
-			memo[o0] = v.P
 			n0.X = slices.Clone(n0.X)
 			n0.z = maps.Clone(n0.z)
 		}
@@ -648,8 +648,8 @@ func (a KindsAccessor) PtrI() *Inner {
 			v = c0.(*Inner)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v = &n0
-			memo[o0] = v
 			n0.X = slices.Clone(n0.X)
 			n0.z = maps.Clone(n0.z)
 		}
@@ -669,8 +669,8 @@ func (a KindsAccessor) SetPtrI(v *Inner) {
 			v = c0.(*Inner)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v = &n0
-			memo[o0] = v
 			n0.X = slices.Clone(n0.X)
 			n0.z = maps.Clone(n0.z)
 		}
@@ -695,8 +695,8 @@ func (a KindsAccessor) PtrS() *[]int {
 			v = c0.(*[]int)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v = &n0
-			memo[o0] = v
 			n0 = slices.Clone(n0)
 		}
 	}
@@ -715,8 +715,8 @@ func (a KindsAccessor) SetPtrS(v *[]int) {
 			v = c0.(*[]int)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v = &n0
-			memo[o0] = v
 			n0 = slices.Clone(n0)
 		}
 	}
@@ -910,8 +910,8 @@ func (a KindsAccessor) Tree() Node {
 				(*p0).Next = c1.(*Node)
 			} else {
 				n1 := *o1
+				memo[o1] = &n1
 				(*p0).Next = &n1
-				memo[o1] = (*p0).Next
 				deepen0(&n1)
 			}
 		}
@@ -933,8 +933,8 @@ func (a KindsAccessor) Tree() Node {
 			v.Next = c0.(*Node)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v.Next = &n0
-			memo[o0] = v.Next
 			deepen0(&n0)
 		}
 	}
@@ -964,8 +964,8 @@ func (a KindsAccessor) SetTree(v Node) {
 				(*p0).Next = c1.(*Node)
 			} else {
 				n1 := *o1
+				memo[o1] = &n1
 				(*p0).Next = &n1
-				memo[o1] = (*p0).Next
 				deepen0(&n1)
 			}
 		}
@@ -987,8 +987,8 @@ func (a KindsAccessor) SetTree(v Node) {
 			v.Next = c0.(*Node)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v.Next = &n0
-			memo[o0] = v.Next
 			deepen0(&n0)
 		}
 	}
@@ -1057,8 +1057,8 @@ func (a KindsAccessor) Load() Kinds {
 				(*p0).Next = c1.(*Node)
 			} else {
 				n1 := *o1
+				memo[o1] = &n1
 				(*p0).Next = &n1
-				memo[o1] = (*p0).Next
 				deepen0(&n1)
 			}
 		}
@@ -1100,8 +1100,8 @@ func (a KindsAccessor) Load() Kinds {
 			v.PtrI = c0.(*Inner)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v.PtrI = &n0
-			memo[o0] = v.PtrI
 			n0.X = slices.Clone(n0.X)
 			n0.z = maps.Clone(n0.z)
 		}
@@ -1114,8 +1114,8 @@ func (a KindsAccessor) Load() Kinds {
 			v.PtrS = c0.(*[]int)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v.PtrS = &n0
-			memo[o0] = v.PtrS
 			n0 = slices.Clone(n0)
 		}
 	}
@@ -1137,8 +1137,8 @@ func (a KindsAccessor) Load() Kinds {
 			v.Tree.Next = c0.(*Node)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v.Tree.Next = &n0
-			memo[o0] = v.Tree.Next
 			deepen0(&n0)
 		}
 	}
@@ -1171,8 +1171,8 @@ func (a KindsAccessor) Store(v Kinds) {
 				(*p0).Next = c1.(*Node)
 			} else {
 				n1 := *o1
+				memo[o1] = &n1
 				(*p0).Next = &n1
-				memo[o1] = (*p0).Next
 				deepen0(&n1)
 			}
 		}
@@ -1214,8 +1214,8 @@ func (a KindsAccessor) Store(v Kinds) {
 			v.PtrI = c0.(*Inner)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v.PtrI = &n0
-			memo[o0] = v.PtrI
 			n0.X = slices.Clone(n0.X)
 			n0.z = maps.Clone(n0.z)
 		}
@@ -1228,8 +1228,8 @@ func (a KindsAccessor) Store(v Kinds) {
 			v.PtrS = c0.(*[]int)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v.PtrS = &n0
-			memo[o0] = v.PtrS
 			n0 = slices.Clone(n0)
 		}
 	}
@@ -1251,8 +1251,8 @@ func (a KindsAccessor) Store(v Kinds) {
 			v.Tree.Next = c0.(*Node)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v.Tree.Next = &n0
-			memo[o0] = v.Tree.Next
 			deepen0(&n0)
 		}
 	}

@@ -21,6 +21,14 @@ type Node struct {
 	Tags map[string][]string
 }
 
+// NodeP is a named pointer type.
+type NodeP *Node
+
+// Extra is embedded by pointer.
+type Extra struct {
+	Notes []string
+}
+
 // Plain holds no slice or map: pointers to it stay shared.
 type Plain struct {
 	N int
@@ -41,4 +49,7 @@ type State struct {
 	ByKey map[string]*Cfg
 	List  []*Cfg
 	PP    **Cfg
+	Named NodeP
+	Anon  *struct{ Bytes []byte }
+	*Extra
 }

@@ -28,6 +28,9 @@ func newState() State {
 		ByKey: map[string]*Cfg{"k": newCfg("byKey")},
 		List:  []*Cfg{newCfg("list"), nil},
 		PP:    &cfg,
+		Named: shared,
+		Anon:  &struct{ Bytes []byte }{[]byte("anon")},
+		Extra: &Extra{Notes: []string{"extra"}},
 	}
 }
 
@@ -41,6 +44,8 @@ func scribble(v State) {
 	v.ByKey["k"].Names[0] = "scribbled"
 	v.List[0].Attrs["x"] = 9
 	(*v.PP).Names[0] = "scribbled"
+	v.Anon.Bytes[0] = 'X'
+	v.Notes[0] = "scribbled"
 }
 
 // checkIntact fails unless v holds what newState built.
@@ -60,6 +65,9 @@ func checkIntact(t *testing.T, v State) {
 	}
 	if v.ByKey["k"].Names[0] != "byKey" || len(v.List[0].Attrs) != 1 || (*v.PP).Names[0] != "pp" {
 		t.Errorf("ByKey, List or PP changed: %v %v %v", *v.ByKey["k"], *v.List[0], **v.PP)
+	}
+	if string(v.Anon.Bytes) != "anon" || v.Notes[0] != "extra" {
+		t.Errorf("Anon or Extra changed: %q %v", v.Anon.Bytes, v.Notes)
 	}
 }
 
@@ -108,6 +116,9 @@ func TestCyclesAndAliasing(t *testing.T) {
 		}
 		if v.A == in.A {
 			t.Error("A's copy is the stored node")
+		}
+		if (*Node)(v.Named) != v.A {
+			t.Error("Named and A point to one node, their copies to two")
 		}
 	}
 	ring := a.Ring()

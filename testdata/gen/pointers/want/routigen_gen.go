@@ -46,8 +46,8 @@ func (a StateAccessor) Cfg() *Cfg {
 			v = c0.(*Cfg)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v = &n0
-			memo[o0] = v
 			n0.Names = slices.Clone(n0.Names)
 			n0.Attrs = maps.Clone(n0.Attrs)
 		}
@@ -67,8 +67,8 @@ func (a StateAccessor) SetCfg(v *Cfg) {
 			v = c0.(*Cfg)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v = &n0
-			memo[o0] = v
 			n0.Names = slices.Clone(n0.Names)
 			n0.Attrs = maps.Clone(n0.Attrs)
 		}
@@ -97,8 +97,8 @@ func (a StateAccessor) Tree() *Node {
 					(*p0).Kids[i1] = c2.(*Node)
 				} else {
 					n2 := *o2
+					memo[o2] = &n2
 					(*p0).Kids[i1] = &n2
-					memo[o2] = (*p0).Kids[i1]
 					deepen0(&n2)
 				}
 			}
@@ -111,8 +111,8 @@ func (a StateAccessor) Tree() *Node {
 				(*p0).Next = c1.(*Node)
 			} else {
 				n1 := *o1
+				memo[o1] = &n1
 				(*p0).Next = &n1
-				memo[o1] = (*p0).Next
 				deepen0(&n1)
 			}
 		}
@@ -130,8 +130,8 @@ func (a StateAccessor) Tree() *Node {
 			v = c0.(*Node)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v = &n0
-			memo[o0] = v
 			n0.Kids = slices.Clone(n0.Kids)
 			for i1 := range n0.Kids {
 				if o2 := n0.Kids[i1]; o2 != nil {
@@ -142,8 +142,8 @@ func (a StateAccessor) Tree() *Node {
 						n0.Kids[i1] = c2.(*Node)
 					} else {
 						n2 := *o2
+						memo[o2] = &n2
 						n0.Kids[i1] = &n2
-						memo[o2] = n0.Kids[i1]
 						deepen0(&n2)
 					}
 				}
@@ -156,8 +156,8 @@ func (a StateAccessor) Tree() *Node {
 					n0.Next = c1.(*Node)
 				} else {
 					n1 := *o1
+					memo[o1] = &n1
 					n0.Next = &n1
-					memo[o1] = n0.Next
 					deepen0(&n1)
 				}
 			}
@@ -187,8 +187,8 @@ func (a StateAccessor) SetTree(v *Node) {
 					(*p0).Kids[i1] = c2.(*Node)
 				} else {
 					n2 := *o2
+					memo[o2] = &n2
 					(*p0).Kids[i1] = &n2
-					memo[o2] = (*p0).Kids[i1]
 					deepen0(&n2)
 				}
 			}
@@ -201,8 +201,8 @@ func (a StateAccessor) SetTree(v *Node) {
 				(*p0).Next = c1.(*Node)
 			} else {
 				n1 := *o1
+				memo[o1] = &n1
 				(*p0).Next = &n1
-				memo[o1] = (*p0).Next
 				deepen0(&n1)
 			}
 		}
@@ -220,8 +220,8 @@ func (a StateAccessor) SetTree(v *Node) {
 			v = c0.(*Node)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v = &n0
-			memo[o0] = v
 			n0.Kids = slices.Clone(n0.Kids)
 			for i1 := range n0.Kids {
 				if o2 := n0.Kids[i1]; o2 != nil {
@@ -232,8 +232,8 @@ func (a StateAccessor) SetTree(v *Node) {
 						n0.Kids[i1] = c2.(*Node)
 					} else {
 						n2 := *o2
+						memo[o2] = &n2
 						n0.Kids[i1] = &n2
-						memo[o2] = n0.Kids[i1]
 						deepen0(&n2)
 					}
 				}
@@ -246,8 +246,8 @@ func (a StateAccessor) SetTree(v *Node) {
 					n0.Next = c1.(*Node)
 				} else {
 					n1 := *o1
+					memo[o1] = &n1
 					n0.Next = &n1
-					memo[o1] = n0.Next
 					deepen0(&n1)
 				}
 			}
@@ -282,8 +282,8 @@ func (a StateAccessor) Ring() *Node {
 					(*p0).Kids[i1] = c2.(*Node)
 				} else {
 					n2 := *o2
+					memo[o2] = &n2
 					(*p0).Kids[i1] = &n2
-					memo[o2] = (*p0).Kids[i1]
 					deepen0(&n2)
 				}
 			}
@@ -296,8 +296,8 @@ func (a StateAccessor) Ring() *Node {
 				(*p0).Next = c1.(*Node)
 			} else {
 				n1 := *o1
+				memo[o1] = &n1
 				(*p0).Next = &n1
-				memo[o1] = (*p0).Next
 				deepen0(&n1)
 			}
 		}
@@ -315,8 +315,8 @@ func (a StateAccessor) Ring() *Node {
 			v = c0.(*Node)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v = &n0
-			memo[o0] = v
 			n0.Kids = slices.Clone(n0.Kids)
 			for i1 := range n0.Kids {
 				if o2 := n0.Kids[i1]; o2 != nil {
@@ -327,8 +327,8 @@ func (a StateAccessor) Ring() *Node {
 						n0.Kids[i1] = c2.(*Node)
 					} else {
 						n2 := *o2
+						memo[o2] = &n2
 						n0.Kids[i1] = &n2
-						memo[o2] = n0.Kids[i1]
 						deepen0(&n2)
 					}
 				}
@@ -341,8 +341,8 @@ func (a StateAccessor) Ring() *Node {
 					n0.Next = c1.(*Node)
 				} else {
 					n1 := *o1
+					memo[o1] = &n1
 					n0.Next = &n1
-					memo[o1] = n0.Next
 					deepen0(&n1)
 				}
 			}
@@ -372,8 +372,8 @@ func (a StateAccessor) SetRing(v *Node) {
 					(*p0).Kids[i1] = c2.(*Node)
 				} else {
 					n2 := *o2
+					memo[o2] = &n2
 					(*p0).Kids[i1] = &n2
-					memo[o2] = (*p0).Kids[i1]
 					deepen0(&n2)
 				}
 			}
@@ -386,8 +386,8 @@ func (a StateAccessor) SetRing(v *Node) {
 				(*p0).Next = c1.(*Node)
 			} else {
 				n1 := *o1
+				memo[o1] = &n1
 				(*p0).Next = &n1
-				memo[o1] = (*p0).Next
 				deepen0(&n1)
 			}
 		}
@@ -405,8 +405,8 @@ func (a StateAccessor) SetRing(v *Node) {
 			v = c0.(*Node)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v = &n0
-			memo[o0] = v
 			n0.Kids = slices.Clone(n0.Kids)
 			for i1 := range n0.Kids {
 				if o2 := n0.Kids[i1]; o2 != nil {
@@ -417,8 +417,8 @@ func (a StateAccessor) SetRing(v *Node) {
 						n0.Kids[i1] = c2.(*Node)
 					} else {
 						n2 := *o2
+						memo[o2] = &n2
 						n0.Kids[i1] = &n2
-						memo[o2] = n0.Kids[i1]
 						deepen0(&n2)
 					}
 				}
@@ -431,8 +431,8 @@ func (a StateAccessor) SetRing(v *Node) {
 					n0.Next = c1.(*Node)
 				} else {
 					n1 := *o1
+					memo[o1] = &n1
 					n0.Next = &n1
-					memo[o1] = n0.Next
 					deepen0(&n1)
 				}
 			}
@@ -467,8 +467,8 @@ func (a StateAccessor) A() *Node {
 					(*p0).Kids[i1] = c2.(*Node)
 				} else {
 					n2 := *o2
+					memo[o2] = &n2
 					(*p0).Kids[i1] = &n2
-					memo[o2] = (*p0).Kids[i1]
 					deepen0(&n2)
 				}
 			}
@@ -481,8 +481,8 @@ func (a StateAccessor) A() *Node {
 				(*p0).Next = c1.(*Node)
 			} else {
 				n1 := *o1
+				memo[o1] = &n1
 				(*p0).Next = &n1
-				memo[o1] = (*p0).Next
 				deepen0(&n1)
 			}
 		}
@@ -500,8 +500,8 @@ func (a StateAccessor) A() *Node {
 			v = c0.(*Node)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v = &n0
-			memo[o0] = v
 			n0.Kids = slices.Clone(n0.Kids)
 			for i1 := range n0.Kids {
 				if o2 := n0.Kids[i1]; o2 != nil {
@@ -512,8 +512,8 @@ func (a StateAccessor) A() *Node {
 						n0.Kids[i1] = c2.(*Node)
 					} else {
 						n2 := *o2
+						memo[o2] = &n2
 						n0.Kids[i1] = &n2
-						memo[o2] = n0.Kids[i1]
 						deepen0(&n2)
 					}
 				}
@@ -526,8 +526,8 @@ func (a StateAccessor) A() *Node {
 					n0.Next = c1.(*Node)
 				} else {
 					n1 := *o1
+					memo[o1] = &n1
 					n0.Next = &n1
-					memo[o1] = n0.Next
 					deepen0(&n1)
 				}
 			}
@@ -556,8 +556,8 @@ func (a StateAccessor) SetA(v *Node) {
 					(*p0).Kids[i1] = c2.(*Node)
 				} else {
 					n2 := *o2
+					memo[o2] = &n2
 					(*p0).Kids[i1] = &n2
-					memo[o2] = (*p0).Kids[i1]
 					deepen0(&n2)
 				}
 			}
@@ -570,8 +570,8 @@ func (a StateAccessor) SetA(v *Node) {
 				(*p0).Next = c1.(*Node)
 			} else {
 				n1 := *o1
+				memo[o1] = &n1
 				(*p0).Next = &n1
-				memo[o1] = (*p0).Next
 				deepen0(&n1)
 			}
 		}
@@ -589,8 +589,8 @@ func (a StateAccessor) SetA(v *Node) {
 			v = c0.(*Node)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v = &n0
-			memo[o0] = v
 			n0.Kids = slices.Clone(n0.Kids)
 			for i1 := range n0.Kids {
 				if o2 := n0.Kids[i1]; o2 != nil {
@@ -601,8 +601,8 @@ func (a StateAccessor) SetA(v *Node) {
 						n0.Kids[i1] = c2.(*Node)
 					} else {
 						n2 := *o2
+						memo[o2] = &n2
 						n0.Kids[i1] = &n2
-						memo[o2] = n0.Kids[i1]
 						deepen0(&n2)
 					}
 				}
@@ -615,8 +615,8 @@ func (a StateAccessor) SetA(v *Node) {
 					n0.Next = c1.(*Node)
 				} else {
 					n1 := *o1
+					memo[o1] = &n1
 					n0.Next = &n1
-					memo[o1] = n0.Next
 					deepen0(&n1)
 				}
 			}
@@ -651,8 +651,8 @@ func (a StateAccessor) B() *Node {
 					(*p0).Kids[i1] = c2.(*Node)
 				} else {
 					n2 := *o2
+					memo[o2] = &n2
 					(*p0).Kids[i1] = &n2
-					memo[o2] = (*p0).Kids[i1]
 					deepen0(&n2)
 				}
 			}
@@ -665,8 +665,8 @@ func (a StateAccessor) B() *Node {
 				(*p0).Next = c1.(*Node)
 			} else {
 				n1 := *o1
+				memo[o1] = &n1
 				(*p0).Next = &n1
-				memo[o1] = (*p0).Next
 				deepen0(&n1)
 			}
 		}
@@ -684,8 +684,8 @@ func (a StateAccessor) B() *Node {
 			v = c0.(*Node)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v = &n0
-			memo[o0] = v
 			n0.Kids = slices.Clone(n0.Kids)
 			for i1 := range n0.Kids {
 				if o2 := n0.Kids[i1]; o2 != nil {
@@ -696,8 +696,8 @@ func (a StateAccessor) B() *Node {
 						n0.Kids[i1] = c2.(*Node)
 					} else {
 						n2 := *o2
+						memo[o2] = &n2
 						n0.Kids[i1] = &n2
-						memo[o2] = n0.Kids[i1]
 						deepen0(&n2)
 					}
 				}
@@ -710,8 +710,8 @@ func (a StateAccessor) B() *Node {
 					n0.Next = c1.(*Node)
 				} else {
 					n1 := *o1
+					memo[o1] = &n1
 					n0.Next = &n1
-					memo[o1] = n0.Next
 					deepen0(&n1)
 				}
 			}
@@ -740,8 +740,8 @@ func (a StateAccessor) SetB(v *Node) {
 					(*p0).Kids[i1] = c2.(*Node)
 				} else {
 					n2 := *o2
+					memo[o2] = &n2
 					(*p0).Kids[i1] = &n2
-					memo[o2] = (*p0).Kids[i1]
 					deepen0(&n2)
 				}
 			}
@@ -754,8 +754,8 @@ func (a StateAccessor) SetB(v *Node) {
 				(*p0).Next = c1.(*Node)
 			} else {
 				n1 := *o1
+				memo[o1] = &n1
 				(*p0).Next = &n1
-				memo[o1] = (*p0).Next
 				deepen0(&n1)
 			}
 		}
@@ -773,8 +773,8 @@ func (a StateAccessor) SetB(v *Node) {
 			v = c0.(*Node)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v = &n0
-			memo[o0] = v
 			n0.Kids = slices.Clone(n0.Kids)
 			for i1 := range n0.Kids {
 				if o2 := n0.Kids[i1]; o2 != nil {
@@ -785,8 +785,8 @@ func (a StateAccessor) SetB(v *Node) {
 						n0.Kids[i1] = c2.(*Node)
 					} else {
 						n2 := *o2
+						memo[o2] = &n2
 						n0.Kids[i1] = &n2
-						memo[o2] = n0.Kids[i1]
 						deepen0(&n2)
 					}
 				}
@@ -799,8 +799,8 @@ func (a StateAccessor) SetB(v *Node) {
 					n0.Next = c1.(*Node)
 				} else {
 					n1 := *o1
+					memo[o1] = &n1
 					n0.Next = &n1
-					memo[o1] = n0.Next
 					deepen0(&n1)
 				}
 			}
@@ -831,8 +831,8 @@ func (a StateAccessor) Nil() *Cfg {
 			v = c0.(*Cfg)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v = &n0
-			memo[o0] = v
 			n0.Names = slices.Clone(n0.Names)
 			n0.Attrs = maps.Clone(n0.Attrs)
 		}
@@ -852,8 +852,8 @@ func (a StateAccessor) SetNil(v *Cfg) {
 			v = c0.(*Cfg)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v = &n0
-			memo[o0] = v
 			n0.Names = slices.Clone(n0.Names)
 			n0.Attrs = maps.Clone(n0.Attrs)
 		}
@@ -906,8 +906,8 @@ func (a StateAccessor) ByKey() map[string]*Cfg {
 				e0 = c1.(*Cfg)
 			} else {
 				n1 := *o1
+				memo[o1] = &n1
 				e0 = &n1
-				memo[o1] = e0
 				n1.Names = slices.Clone(n1.Names)
 				n1.Attrs = maps.Clone(n1.Attrs)
 			}
@@ -931,8 +931,8 @@ func (a StateAccessor) SetByKey(v map[string]*Cfg) {
 				e0 = c1.(*Cfg)
 			} else {
 				n1 := *o1
+				memo[o1] = &n1
 				e0 = &n1
-				memo[o1] = e0
 				n1.Names = slices.Clone(n1.Names)
 				n1.Attrs = maps.Clone(n1.Attrs)
 			}
@@ -961,8 +961,8 @@ func (a StateAccessor) List() []*Cfg {
 				v[i0] = c1.(*Cfg)
 			} else {
 				n1 := *o1
+				memo[o1] = &n1
 				v[i0] = &n1
-				memo[o1] = v[i0]
 				n1.Names = slices.Clone(n1.Names)
 				n1.Attrs = maps.Clone(n1.Attrs)
 			}
@@ -985,8 +985,8 @@ func (a StateAccessor) SetList(v []*Cfg) {
 				v[i0] = c1.(*Cfg)
 			} else {
 				n1 := *o1
+				memo[o1] = &n1
 				v[i0] = &n1
-				memo[o1] = v[i0]
 				n1.Names = slices.Clone(n1.Names)
 				n1.Attrs = maps.Clone(n1.Attrs)
 			}
@@ -1012,8 +1012,8 @@ func (a StateAccessor) PP() **Cfg {
 			v = c0.(**Cfg)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v = &n0
-			memo[o0] = v
 			if o1 := n0; o1 != nil {
 				if memo == nil {
 					memo = map[any]any{}
@@ -1022,8 +1022,8 @@ func (a StateAccessor) PP() **Cfg {
 					n0 = c1.(*Cfg)
 				} else {
 					n1 := *o1
+					memo[o1] = &n1
 					n0 = &n1
-					memo[o1] = n0
 					n1.Names = slices.Clone(n1.Names)
 					n1.Attrs = maps.Clone(n1.Attrs)
 				}
@@ -1044,8 +1044,8 @@ func (a StateAccessor) SetPP(v **Cfg) {
 			v = c0.(**Cfg)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v = &n0
-			memo[o0] = v
 			if o1 := n0; o1 != nil {
 				if memo == nil {
 					memo = map[any]any{}
@@ -1054,8 +1054,8 @@ func (a StateAccessor) SetPP(v **Cfg) {
 					n0 = c1.(*Cfg)
 				} else {
 					n1 := *o1
+					memo[o1] = &n1
 					n0 = &n1
-					memo[o1] = n0
 					n1.Names = slices.Clone(n1.Names)
 					n1.Attrs = maps.Clone(n1.Attrs)
 				}
@@ -1065,6 +1065,289 @@ func (a StateAccessor) SetPP(v **Cfg) {
 	s := a.cell.Lock()
 	defer a.cell.Unlock()
 	s.PP = v
+}
+
+// Named returns a copy of the Named field that shares no slice or map with the
+// stored value.
+func (a StateAccessor) Named() NodeP {
+	s := a.cell.RLock()
+	defer a.cell.RUnlock()
+	v := s.Named
+	var memo map[any]any
+	var deepen0 func(*Node)
+	deepen0 = func(p0 *Node) {
+		(*p0).Kids = slices.Clone((*p0).Kids)
+		for i1 := range (*p0).Kids {
+			if o2 := (*p0).Kids[i1]; o2 != nil {
+				if memo == nil {
+					memo = map[any]any{}
+				}
+				if c2, ok := memo[o2]; ok {
+					(*p0).Kids[i1] = c2.(*Node)
+				} else {
+					n2 := *o2
+					memo[o2] = &n2
+					(*p0).Kids[i1] = &n2
+					deepen0(&n2)
+				}
+			}
+		}
+		if o1 := (*p0).Next; o1 != nil {
+			if memo == nil {
+				memo = map[any]any{}
+			}
+			if c1, ok := memo[o1]; ok {
+				(*p0).Next = c1.(*Node)
+			} else {
+				n1 := *o1
+				memo[o1] = &n1
+				(*p0).Next = &n1
+				deepen0(&n1)
+			}
+		}
+		(*p0).Tags = maps.Clone((*p0).Tags)
+		for k1, e1 := range (*p0).Tags {
+			e1 = slices.Clone(e1)
+			(*p0).Tags[k1] = e1
+		}
+	}
+	if o0 := (*Node)(v); o0 != nil {
+		if memo == nil {
+			memo = map[any]any{}
+		}
+		if c0, ok := memo[o0]; ok {
+			v = c0.(*Node)
+		} else {
+			n0 := *o0
+			memo[o0] = &n0
+			v = &n0
+			n0.Kids = slices.Clone(n0.Kids)
+			for i1 := range n0.Kids {
+				if o2 := n0.Kids[i1]; o2 != nil {
+					if memo == nil {
+						memo = map[any]any{}
+					}
+					if c2, ok := memo[o2]; ok {
+						n0.Kids[i1] = c2.(*Node)
+					} else {
+						n2 := *o2
+						memo[o2] = &n2
+						n0.Kids[i1] = &n2
+						deepen0(&n2)
+					}
+				}
+			}
+			if o1 := n0.Next; o1 != nil {
+				if memo == nil {
+					memo = map[any]any{}
+				}
+				if c1, ok := memo[o1]; ok {
+					n0.Next = c1.(*Node)
+				} else {
+					n1 := *o1
+					memo[o1] = &n1
+					n0.Next = &n1
+					deepen0(&n1)
+				}
+			}
+			n0.Tags = maps.Clone(n0.Tags)
+			for k1, e1 := range n0.Tags {
+				e1 = slices.Clone(e1)
+				n0.Tags[k1] = e1
+			}
+		}
+	}
+	return v
+}
+
+// SetNamed stores a copy of v, sharing no slice or map with it, as the Named
+// field.
+func (a StateAccessor) SetNamed(v NodeP) {
+	var memo map[any]any
+	var deepen0 func(*Node)
+	deepen0 = func(p0 *Node) {
+		(*p0).Kids = slices.Clone((*p0).Kids)
+		for i1 := range (*p0).Kids {
+			if o2 := (*p0).Kids[i1]; o2 != nil {
+				if memo == nil {
+					memo = map[any]any{}
+				}
+				if c2, ok := memo[o2]; ok {
+					(*p0).Kids[i1] = c2.(*Node)
+				} else {
+					n2 := *o2
+					memo[o2] = &n2
+					(*p0).Kids[i1] = &n2
+					deepen0(&n2)
+				}
+			}
+		}
+		if o1 := (*p0).Next; o1 != nil {
+			if memo == nil {
+				memo = map[any]any{}
+			}
+			if c1, ok := memo[o1]; ok {
+				(*p0).Next = c1.(*Node)
+			} else {
+				n1 := *o1
+				memo[o1] = &n1
+				(*p0).Next = &n1
+				deepen0(&n1)
+			}
+		}
+		(*p0).Tags = maps.Clone((*p0).Tags)
+		for k1, e1 := range (*p0).Tags {
+			e1 = slices.Clone(e1)
+			(*p0).Tags[k1] = e1
+		}
+	}
+	if o0 := (*Node)(v); o0 != nil {
+		if memo == nil {
+			memo = map[any]any{}
+		}
+		if c0, ok := memo[o0]; ok {
+			v = c0.(*Node)
+		} else {
+			n0 := *o0
+			memo[o0] = &n0
+			v = &n0
+			n0.Kids = slices.Clone(n0.Kids)
+			for i1 := range n0.Kids {
+				if o2 := n0.Kids[i1]; o2 != nil {
+					if memo == nil {
+						memo = map[any]any{}
+					}
+					if c2, ok := memo[o2]; ok {
+						n0.Kids[i1] = c2.(*Node)
+					} else {
+						n2 := *o2
+						memo[o2] = &n2
+						n0.Kids[i1] = &n2
+						deepen0(&n2)
+					}
+				}
+			}
+			if o1 := n0.Next; o1 != nil {
+				if memo == nil {
+					memo = map[any]any{}
+				}
+				if c1, ok := memo[o1]; ok {
+					n0.Next = c1.(*Node)
+				} else {
+					n1 := *o1
+					memo[o1] = &n1
+					n0.Next = &n1
+					deepen0(&n1)
+				}
+			}
+			n0.Tags = maps.Clone(n0.Tags)
+			for k1, e1 := range n0.Tags {
+				e1 = slices.Clone(e1)
+				n0.Tags[k1] = e1
+			}
+		}
+	}
+	s := a.cell.Lock()
+	defer a.cell.Unlock()
+	s.Named = v
+}
+
+// Anon returns a copy of the Anon field that shares no slice or map with the
+// stored value.
+func (a StateAccessor) Anon() *struct {
+	Bytes []byte
+} {
+	s := a.cell.RLock()
+	defer a.cell.RUnlock()
+	v := s.Anon
+	var memo map[any]any
+	if o0 := v; o0 != nil {
+		if memo == nil {
+			memo = map[any]any{}
+		}
+		if c0, ok := memo[o0]; ok {
+			v = c0.(*struct {
+				Bytes []byte
+			})
+		} else {
+			n0 := *o0
+			memo[o0] = &n0
+			v = &n0
+			n0.Bytes = slices.Clone(n0.Bytes)
+		}
+	}
+	return v
+}
+
+// SetAnon stores a copy of v, sharing no slice or map with it, as the Anon
+// field.
+func (a StateAccessor) SetAnon(v *struct {
+	Bytes []byte
+}) {
+	var memo map[any]any
+	if o0 := v; o0 != nil {
+		if memo == nil {
+			memo = map[any]any{}
+		}
+		if c0, ok := memo[o0]; ok {
+			v = c0.(*struct {
+				Bytes []byte
+			})
+		} else {
+			n0 := *o0
+			memo[o0] = &n0
+			v = &n0
+			n0.Bytes = slices.Clone(n0.Bytes)
+		}
+	}
+	s := a.cell.Lock()
+	defer a.cell.Unlock()
+	s.Anon = v
+}
+
+// Extra returns a copy of the Extra field that shares no slice or map with the
+// stored value.
+func (a StateAccessor) Extra() *Extra {
+	s := a.cell.RLock()
+	defer a.cell.RUnlock()
+	v := s.Extra
+	var memo map[any]any
+	if o0 := v; o0 != nil {
+		if memo == nil {
+			memo = map[any]any{}
+		}
+		if c0, ok := memo[o0]; ok {
+			v = c0.(*Extra)
+		} else {
+			n0 := *o0
+			memo[o0] = &n0
+			v = &n0
+			n0.Notes = slices.Clone(n0.Notes)
+		}
+	}
+	return v
+}
+
+// SetExtra stores a copy of v, sharing no slice or map with it, as the Extra
+// field.
+func (a StateAccessor) SetExtra(v *Extra) {
+	var memo map[any]any
+	if o0 := v; o0 != nil {
+		if memo == nil {
+			memo = map[any]any{}
+		}
+		if c0, ok := memo[o0]; ok {
+			v = c0.(*Extra)
+		} else {
+			n0 := *o0
+			memo[o0] = &n0
+			v = &n0
+			n0.Notes = slices.Clone(n0.Notes)
+		}
+	}
+	s := a.cell.Lock()
+	defer a.cell.Unlock()
+	s.Extra = v
 }
 
 // Load returns a copy of the whole State, unexported and untracked fields
@@ -1088,8 +1371,8 @@ func (a StateAccessor) Load() State {
 					(*p0).Kids[i1] = c2.(*Node)
 				} else {
 					n2 := *o2
+					memo[o2] = &n2
 					(*p0).Kids[i1] = &n2
-					memo[o2] = (*p0).Kids[i1]
 					deepen0(&n2)
 				}
 			}
@@ -1102,8 +1385,8 @@ func (a StateAccessor) Load() State {
 				(*p0).Next = c1.(*Node)
 			} else {
 				n1 := *o1
+				memo[o1] = &n1
 				(*p0).Next = &n1
-				memo[o1] = (*p0).Next
 				deepen0(&n1)
 			}
 		}
@@ -1121,8 +1404,8 @@ func (a StateAccessor) Load() State {
 			v.Cfg = c0.(*Cfg)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v.Cfg = &n0
-			memo[o0] = v.Cfg
 			n0.Names = slices.Clone(n0.Names)
 			n0.Attrs = maps.Clone(n0.Attrs)
 		}
@@ -1135,8 +1418,8 @@ func (a StateAccessor) Load() State {
 			v.Tree = c0.(*Node)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v.Tree = &n0
-			memo[o0] = v.Tree
 			n0.Kids = slices.Clone(n0.Kids)
 			for i1 := range n0.Kids {
 				if o2 := n0.Kids[i1]; o2 != nil {
@@ -1147,8 +1430,8 @@ func (a StateAccessor) Load() State {
 						n0.Kids[i1] = c2.(*Node)
 					} else {
 						n2 := *o2
+						memo[o2] = &n2
 						n0.Kids[i1] = &n2
-						memo[o2] = n0.Kids[i1]
 						deepen0(&n2)
 					}
 				}
@@ -1161,8 +1444,8 @@ func (a StateAccessor) Load() State {
 					n0.Next = c1.(*Node)
 				} else {
 					n1 := *o1
+					memo[o1] = &n1
 					n0.Next = &n1
-					memo[o1] = n0.Next
 					deepen0(&n1)
 				}
 			}
@@ -1181,8 +1464,8 @@ func (a StateAccessor) Load() State {
 			v.Ring = c0.(*Node)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v.Ring = &n0
-			memo[o0] = v.Ring
 			n0.Kids = slices.Clone(n0.Kids)
 			for i1 := range n0.Kids {
 				if o2 := n0.Kids[i1]; o2 != nil {
@@ -1193,8 +1476,8 @@ func (a StateAccessor) Load() State {
 						n0.Kids[i1] = c2.(*Node)
 					} else {
 						n2 := *o2
+						memo[o2] = &n2
 						n0.Kids[i1] = &n2
-						memo[o2] = n0.Kids[i1]
 						deepen0(&n2)
 					}
 				}
@@ -1207,8 +1490,8 @@ func (a StateAccessor) Load() State {
 					n0.Next = c1.(*Node)
 				} else {
 					n1 := *o1
+					memo[o1] = &n1
 					n0.Next = &n1
-					memo[o1] = n0.Next
 					deepen0(&n1)
 				}
 			}
@@ -1227,8 +1510,8 @@ func (a StateAccessor) Load() State {
 			v.A = c0.(*Node)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v.A = &n0
-			memo[o0] = v.A
 			n0.Kids = slices.Clone(n0.Kids)
 			for i1 := range n0.Kids {
 				if o2 := n0.Kids[i1]; o2 != nil {
@@ -1239,8 +1522,8 @@ func (a StateAccessor) Load() State {
 						n0.Kids[i1] = c2.(*Node)
 					} else {
 						n2 := *o2
+						memo[o2] = &n2
 						n0.Kids[i1] = &n2
-						memo[o2] = n0.Kids[i1]
 						deepen0(&n2)
 					}
 				}
@@ -1253,8 +1536,8 @@ func (a StateAccessor) Load() State {
 					n0.Next = c1.(*Node)
 				} else {
 					n1 := *o1
+					memo[o1] = &n1
 					n0.Next = &n1
-					memo[o1] = n0.Next
 					deepen0(&n1)
 				}
 			}
@@ -1273,8 +1556,8 @@ func (a StateAccessor) Load() State {
 			v.B = c0.(*Node)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v.B = &n0
-			memo[o0] = v.B
 			n0.Kids = slices.Clone(n0.Kids)
 			for i1 := range n0.Kids {
 				if o2 := n0.Kids[i1]; o2 != nil {
@@ -1285,8 +1568,8 @@ func (a StateAccessor) Load() State {
 						n0.Kids[i1] = c2.(*Node)
 					} else {
 						n2 := *o2
+						memo[o2] = &n2
 						n0.Kids[i1] = &n2
-						memo[o2] = n0.Kids[i1]
 						deepen0(&n2)
 					}
 				}
@@ -1299,8 +1582,8 @@ func (a StateAccessor) Load() State {
 					n0.Next = c1.(*Node)
 				} else {
 					n1 := *o1
+					memo[o1] = &n1
 					n0.Next = &n1
-					memo[o1] = n0.Next
 					deepen0(&n1)
 				}
 			}
@@ -1319,8 +1602,8 @@ func (a StateAccessor) Load() State {
 			v.Nil = c0.(*Cfg)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v.Nil = &n0
-			memo[o0] = v.Nil
 			n0.Names = slices.Clone(n0.Names)
 			n0.Attrs = maps.Clone(n0.Attrs)
 		}
@@ -1335,8 +1618,8 @@ func (a StateAccessor) Load() State {
 				e0 = c1.(*Cfg)
 			} else {
 				n1 := *o1
+				memo[o1] = &n1
 				e0 = &n1
-				memo[o1] = e0
 				n1.Names = slices.Clone(n1.Names)
 				n1.Attrs = maps.Clone(n1.Attrs)
 			}
@@ -1353,8 +1636,8 @@ func (a StateAccessor) Load() State {
 				v.List[i0] = c1.(*Cfg)
 			} else {
 				n1 := *o1
+				memo[o1] = &n1
 				v.List[i0] = &n1
-				memo[o1] = v.List[i0]
 				n1.Names = slices.Clone(n1.Names)
 				n1.Attrs = maps.Clone(n1.Attrs)
 			}
@@ -1368,8 +1651,8 @@ func (a StateAccessor) Load() State {
 			v.PP = c0.(**Cfg)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v.PP = &n0
-			memo[o0] = v.PP
 			if o1 := n0; o1 != nil {
 				if memo == nil {
 					memo = map[any]any{}
@@ -1378,12 +1661,86 @@ func (a StateAccessor) Load() State {
 					n0 = c1.(*Cfg)
 				} else {
 					n1 := *o1
+					memo[o1] = &n1
 					n0 = &n1
-					memo[o1] = n0
 					n1.Names = slices.Clone(n1.Names)
 					n1.Attrs = maps.Clone(n1.Attrs)
 				}
 			}
+		}
+	}
+	if o0 := (*Node)(v.Named); o0 != nil {
+		if memo == nil {
+			memo = map[any]any{}
+		}
+		if c0, ok := memo[o0]; ok {
+			v.Named = c0.(*Node)
+		} else {
+			n0 := *o0
+			memo[o0] = &n0
+			v.Named = &n0
+			n0.Kids = slices.Clone(n0.Kids)
+			for i1 := range n0.Kids {
+				if o2 := n0.Kids[i1]; o2 != nil {
+					if memo == nil {
+						memo = map[any]any{}
+					}
+					if c2, ok := memo[o2]; ok {
+						n0.Kids[i1] = c2.(*Node)
+					} else {
+						n2 := *o2
+						memo[o2] = &n2
+						n0.Kids[i1] = &n2
+						deepen0(&n2)
+					}
+				}
+			}
+			if o1 := n0.Next; o1 != nil {
+				if memo == nil {
+					memo = map[any]any{}
+				}
+				if c1, ok := memo[o1]; ok {
+					n0.Next = c1.(*Node)
+				} else {
+					n1 := *o1
+					memo[o1] = &n1
+					n0.Next = &n1
+					deepen0(&n1)
+				}
+			}
+			n0.Tags = maps.Clone(n0.Tags)
+			for k1, e1 := range n0.Tags {
+				e1 = slices.Clone(e1)
+				n0.Tags[k1] = e1
+			}
+		}
+	}
+	if o0 := v.Anon; o0 != nil {
+		if memo == nil {
+			memo = map[any]any{}
+		}
+		if c0, ok := memo[o0]; ok {
+			v.Anon = c0.(*struct {
+				Bytes []byte
+			})
+		} else {
+			n0 := *o0
+			memo[o0] = &n0
+			v.Anon = &n0
+			n0.Bytes = slices.Clone(n0.Bytes)
+		}
+	}
+	if o0 := v.Extra; o0 != nil {
+		if memo == nil {
+			memo = map[any]any{}
+		}
+		if c0, ok := memo[o0]; ok {
+			v.Extra = c0.(*Extra)
+		} else {
+			n0 := *o0
+			memo[o0] = &n0
+			v.Extra = &n0
+			n0.Notes = slices.Clone(n0.Notes)
 		}
 	}
 	return v
@@ -1405,8 +1762,8 @@ func (a StateAccessor) Store(v State) {
 					(*p0).Kids[i1] = c2.(*Node)
 				} else {
 					n2 := *o2
+					memo[o2] = &n2
 					(*p0).Kids[i1] = &n2
-					memo[o2] = (*p0).Kids[i1]
 					deepen0(&n2)
 				}
 			}
@@ -1419,8 +1776,8 @@ func (a StateAccessor) Store(v State) {
 				(*p0).Next = c1.(*Node)
 			} else {
 				n1 := *o1
+				memo[o1] = &n1
 				(*p0).Next = &n1
-				memo[o1] = (*p0).Next
 				deepen0(&n1)
 			}
 		}
@@ -1438,8 +1795,8 @@ func (a StateAccessor) Store(v State) {
 			v.Cfg = c0.(*Cfg)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v.Cfg = &n0
-			memo[o0] = v.Cfg
 			n0.Names = slices.Clone(n0.Names)
 			n0.Attrs = maps.Clone(n0.Attrs)
 		}
@@ -1452,8 +1809,8 @@ func (a StateAccessor) Store(v State) {
 			v.Tree = c0.(*Node)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v.Tree = &n0
-			memo[o0] = v.Tree
 			n0.Kids = slices.Clone(n0.Kids)
 			for i1 := range n0.Kids {
 				if o2 := n0.Kids[i1]; o2 != nil {
@@ -1464,8 +1821,8 @@ func (a StateAccessor) Store(v State) {
 						n0.Kids[i1] = c2.(*Node)
 					} else {
 						n2 := *o2
+						memo[o2] = &n2
 						n0.Kids[i1] = &n2
-						memo[o2] = n0.Kids[i1]
 						deepen0(&n2)
 					}
 				}
@@ -1478,8 +1835,8 @@ func (a StateAccessor) Store(v State) {
 					n0.Next = c1.(*Node)
 				} else {
 					n1 := *o1
+					memo[o1] = &n1
 					n0.Next = &n1
-					memo[o1] = n0.Next
 					deepen0(&n1)
 				}
 			}
@@ -1498,8 +1855,8 @@ func (a StateAccessor) Store(v State) {
 			v.Ring = c0.(*Node)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v.Ring = &n0
-			memo[o0] = v.Ring
 			n0.Kids = slices.Clone(n0.Kids)
 			for i1 := range n0.Kids {
 				if o2 := n0.Kids[i1]; o2 != nil {
@@ -1510,8 +1867,8 @@ func (a StateAccessor) Store(v State) {
 						n0.Kids[i1] = c2.(*Node)
 					} else {
 						n2 := *o2
+						memo[o2] = &n2
 						n0.Kids[i1] = &n2
-						memo[o2] = n0.Kids[i1]
 						deepen0(&n2)
 					}
 				}
@@ -1524,8 +1881,8 @@ func (a StateAccessor) Store(v State) {
 					n0.Next = c1.(*Node)
 				} else {
 					n1 := *o1
+					memo[o1] = &n1
 					n0.Next = &n1
-					memo[o1] = n0.Next
 					deepen0(&n1)
 				}
 			}
@@ -1544,8 +1901,8 @@ func (a StateAccessor) Store(v State) {
 			v.A = c0.(*Node)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v.A = &n0
-			memo[o0] = v.A
 			n0.Kids = slices.Clone(n0.Kids)
 			for i1 := range n0.Kids {
 				if o2 := n0.Kids[i1]; o2 != nil {
@@ -1556,8 +1913,8 @@ func (a StateAccessor) Store(v State) {
 						n0.Kids[i1] = c2.(*Node)
 					} else {
 						n2 := *o2
+						memo[o2] = &n2
 						n0.Kids[i1] = &n2
-						memo[o2] = n0.Kids[i1]
 						deepen0(&n2)
 					}
 				}
@@ -1570,8 +1927,8 @@ func (a StateAccessor) Store(v State) {
 					n0.Next = c1.(*Node)
 				} else {
 					n1 := *o1
+					memo[o1] = &n1
 					n0.Next = &n1
-					memo[o1] = n0.Next
 					deepen0(&n1)
 				}
 			}
@@ -1590,8 +1947,8 @@ func (a StateAccessor) Store(v State) {
 			v.B = c0.(*Node)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v.B = &n0
-			memo[o0] = v.B
 			n0.Kids = slices.Clone(n0.Kids)
 			for i1 := range n0.Kids {
 				if o2 := n0.Kids[i1]; o2 != nil {
@@ -1602,8 +1959,8 @@ func (a StateAccessor) Store(v State) {
 						n0.Kids[i1] = c2.(*Node)
 					} else {
 						n2 := *o2
+						memo[o2] = &n2
 						n0.Kids[i1] = &n2
-						memo[o2] = n0.Kids[i1]
 						deepen0(&n2)
 					}
 				}
@@ -1616,8 +1973,8 @@ func (a StateAccessor) Store(v State) {
 					n0.Next = c1.(*Node)
 				} else {
 					n1 := *o1
+					memo[o1] = &n1
 					n0.Next = &n1
-					memo[o1] = n0.Next
 					deepen0(&n1)
 				}
 			}
@@ -1636,8 +1993,8 @@ func (a StateAccessor) Store(v State) {
 			v.Nil = c0.(*Cfg)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v.Nil = &n0
-			memo[o0] = v.Nil
 			n0.Names = slices.Clone(n0.Names)
 			n0.Attrs = maps.Clone(n0.Attrs)
 		}
@@ -1652,8 +2009,8 @@ func (a StateAccessor) Store(v State) {
 				e0 = c1.(*Cfg)
 			} else {
 				n1 := *o1
+				memo[o1] = &n1
 				e0 = &n1
-				memo[o1] = e0
 				n1.Names = slices.Clone(n1.Names)
 				n1.Attrs = maps.Clone(n1.Attrs)
 			}
@@ -1670,8 +2027,8 @@ func (a StateAccessor) Store(v State) {
 				v.List[i0] = c1.(*Cfg)
 			} else {
 				n1 := *o1
+				memo[o1] = &n1
 				v.List[i0] = &n1
-				memo[o1] = v.List[i0]
 				n1.Names = slices.Clone(n1.Names)
 				n1.Attrs = maps.Clone(n1.Attrs)
 			}
@@ -1685,8 +2042,8 @@ func (a StateAccessor) Store(v State) {
 			v.PP = c0.(**Cfg)
 		} else {
 			n0 := *o0
+			memo[o0] = &n0
 			v.PP = &n0
-			memo[o0] = v.PP
 			if o1 := n0; o1 != nil {
 				if memo == nil {
 					memo = map[any]any{}
@@ -1695,12 +2052,86 @@ func (a StateAccessor) Store(v State) {
 					n0 = c1.(*Cfg)
 				} else {
 					n1 := *o1
+					memo[o1] = &n1
 					n0 = &n1
-					memo[o1] = n0
 					n1.Names = slices.Clone(n1.Names)
 					n1.Attrs = maps.Clone(n1.Attrs)
 				}
 			}
+		}
+	}
+	if o0 := (*Node)(v.Named); o0 != nil {
+		if memo == nil {
+			memo = map[any]any{}
+		}
+		if c0, ok := memo[o0]; ok {
+			v.Named = c0.(*Node)
+		} else {
+			n0 := *o0
+			memo[o0] = &n0
+			v.Named = &n0
+			n0.Kids = slices.Clone(n0.Kids)
+			for i1 := range n0.Kids {
+				if o2 := n0.Kids[i1]; o2 != nil {
+					if memo == nil {
+						memo = map[any]any{}
+					}
+					if c2, ok := memo[o2]; ok {
+						n0.Kids[i1] = c2.(*Node)
+					} else {
+						n2 := *o2
+						memo[o2] = &n2
+						n0.Kids[i1] = &n2
+						deepen0(&n2)
+					}
+				}
+			}
+			if o1 := n0.Next; o1 != nil {
+				if memo == nil {
+					memo = map[any]any{}
+				}
+				if c1, ok := memo[o1]; ok {
+					n0.Next = c1.(*Node)
+				} else {
+					n1 := *o1
+					memo[o1] = &n1
+					n0.Next = &n1
+					deepen0(&n1)
+				}
+			}
+			n0.Tags = maps.Clone(n0.Tags)
+			for k1, e1 := range n0.Tags {
+				e1 = slices.Clone(e1)
+				n0.Tags[k1] = e1
+			}
+		}
+	}
+	if o0 := v.Anon; o0 != nil {
+		if memo == nil {
+			memo = map[any]any{}
+		}
+		if c0, ok := memo[o0]; ok {
+			v.Anon = c0.(*struct {
+				Bytes []byte
+			})
+		} else {
+			n0 := *o0
+			memo[o0] = &n0
+			v.Anon = &n0
+			n0.Bytes = slices.Clone(n0.Bytes)
+		}
+	}
+	if o0 := v.Extra; o0 != nil {
+		if memo == nil {
+			memo = map[any]any{}
+		}
+		if c0, ok := memo[o0]; ok {
+			v.Extra = c0.(*Extra)
+		} else {
+			n0 := *o0
+			memo[o0] = &n0
+			v.Extra = &n0
+			n0.Notes = slices.Clone(n0.Notes)
 		}
 	}
 	s := a.cell.Lock()
