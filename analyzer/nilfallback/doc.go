@@ -53,9 +53,16 @@
 // even after a checked lookup (which never yields an empty ID), so a
 // default for it (key := "default"; if ec.RoutineID != "" {…}) is reported.
 //
-// Where the rewrite is mechanical — job, _ := runtime.JobFromContext(ctx)
-// in a function that returns an error — a suggested fix uses
-// runtime.RequireJob and returns its error. A deliberate fallback is kept with
+// Where the rewrite is mechanical, in a function whose last result is an
+// error, a suggested fix makes the lookup fail fast: job, _ :=
+// runtime.JobFromContext(ctx) becomes runtime.RequireJob with a return of
+// its error; an if that follows the lookup at once, tests exactly err != nil
+// and only returns a nil error (return nil, return x, nil) returns err
+// instead; and job, ok := runtime.JobFromContext(ctx) followed by such an
+// if !ok becomes runtime.RequireJob and err != nil, when ok is used nowhere
+// else and the name err is free there. Anything more — other work in the
+// branch, code between the lookup and the if, a wider test — gets no fix,
+// as a fix must be exactly right. A deliberate fallback is kept with
 // //routigen:ignore nilfallback <reason>.
 //
 // Facts. Three facts carry what the check learns about a function to the

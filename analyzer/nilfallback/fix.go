@@ -52,16 +52,8 @@ func (c *checker) fix(fn *ssa.Function, l *lookup.Lookup, call *ast.CallExpr) []
 	default:
 		return nil
 	}
-	// The function the statement is in must be fn itself.
-outer:
-	for _, n := range path[3:] {
-		switch n.(type) {
-		case *ast.FuncLit, *ast.FuncDecl:
-			if n != fn.Syntax() {
-				return nil
-			}
-			break outer
-		}
+	if !inFunc(path[3:], fn) { // the statement is in fn itself
+		return nil
 	}
 	info := c.pass.TypesInfo
 	// `v, err :=` assigns an err of the same scope, or shadows one of an
@@ -84,31 +76,12 @@ outer:
 		}
 	}
 	var edits []analysis.TextEdit
-	var newName string
-	switch l.Callee.Name {
-	case "runtime.JobFromContext":
-		newName = "RequireJob"
-	case "runtime.ExecFromContext":
-		newName = "RequireExec"
+	rename, newName, ok := c.renameLookup(l, call)
+	if !ok {
+		return nil
 	}
 	if newName != "" {
-		var id *ast.Ident
-		switch f := ast.Unparen(call.Fun).(type) {
-		case *ast.SelectorExpr:
-			if x, ok := f.X.(*ast.Ident); ok {
-				if _, ok := info.Uses[x].(*types.PkgName); ok {
-					id = f.Sel
-				}
-			}
-		case *ast.Ident:
-			if fn, ok := info.Uses[f].(*types.Func); ok && fn.Pkg() != nil && fn.Pkg().Path() == rtapi.Path {
-				id = f // dot import
-			}
-		}
-		if id == nil {
-			return nil
-		}
-		edits = append(edits, analysis.TextEdit{Pos: id.Pos(), End: id.End(), NewText: []byte(newName)})
+		edits = append(edits, rename)
 	}
 	res := fn.Signature.Results()
 	var zeros []string
@@ -134,6 +107,40 @@ outer:
 		msg = "Use runtime." + newName + " and return its error"
 	}
 	return []analysis.SuggestedFix{{Message: msg, TextEdits: edits}}
+}
+
+// renameLookup returns the edit that turns l's call of
+// runtime.JobFromContext or ExecFromContext into one of RequireJob or
+// RequireExec, and that new name; newName is "" for any other lookup, which
+// keeps its name. ok is false when the call's name cannot be edited (a
+// function value).
+func (c *checker) renameLookup(l *lookup.Lookup, call *ast.CallExpr) (edit analysis.TextEdit, newName string, ok bool) {
+	switch l.Callee.Name {
+	case "runtime.JobFromContext":
+		newName = "RequireJob"
+	case "runtime.ExecFromContext":
+		newName = "RequireExec"
+	default:
+		return analysis.TextEdit{}, "", true
+	}
+	info := c.pass.TypesInfo
+	var id *ast.Ident
+	switch f := ast.Unparen(call.Fun).(type) {
+	case *ast.SelectorExpr:
+		if x, ok := f.X.(*ast.Ident); ok {
+			if _, ok := info.Uses[x].(*types.PkgName); ok {
+				id = f.Sel
+			}
+		}
+	case *ast.Ident:
+		if fn, ok := info.Uses[f].(*types.Func); ok && fn.Pkg() != nil && fn.Pkg().Path() == rtapi.Path {
+			id = f // dot import
+		}
+	}
+	if id == nil {
+		return analysis.TextEdit{}, "", false
+	}
+	return analysis.TextEdit{Pos: id.Pos(), End: id.End(), NewText: []byte(newName)}, newName, true
 }
 
 // line returns the white space that starts the line of as, and the end of

@@ -277,6 +277,7 @@ func (c *checker) check(fn *ssa.Function, l *lookup.Lookup) (analysis.Diagnostic
 		if p := test.Cond.Pos(); p.IsValid() {
 			d.Related = []analysis.RelatedInformation{{Pos: p, Message: "the missing case is tested here, and " + how}}
 		}
+		d.SuggestedFixes = c.returnFix(fn, l, call)
 	}
 	return d, true
 }

@@ -15,7 +15,7 @@ func TestNilfallback(t *testing.T) {
 }
 
 func TestSuggestedFixes(t *testing.T) {
-	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), nilfallback.Analyzer, "fix")
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), nilfallback.Analyzer, "fix", "fixret")
 }
 
 func TestDoc(t *testing.T) {

@@ -120,6 +120,15 @@ func Lost(ctx context.Context) string {
 	job, _ := runtime.JobFromContext(ctx)
 	return job.ID()
 }
+
+func Fallback(ctx context.Context) error {
+	job, err := runtime.RequireJob(ctx)
+	if err != nil {
+		return nil
+	}
+	_ = job.ID()
+	return nil
+}
 `,
 	// A dependency of app with a finding of its own.
 	"dep/dep.go": `package dep
@@ -142,6 +151,7 @@ var wantLint = []string{
 	"app/app.go:17 workerkey",
 	"app/app.go:22 lostupdate",
 	"app/app.go:41 nilfallback",
+	"app/app.go:46 nilfallback",
 	"dep/dep.go:5 jobdata",
 }
 
@@ -246,7 +256,8 @@ func diagLines(t *testing.T, out string) []string {
 	t.Helper()
 	var got []string
 	for line := range strings.SplitSeq(out, "\n") {
-		if strings.HasPrefix(line, "#") || strings.TrimSpace(line) == "" || strings.HasPrefix(line, "routigen lint: ") {
+		if strings.HasPrefix(line, "#") || strings.TrimSpace(line) == "" || strings.HasPrefix(line, "routigen lint: ") ||
+			strings.Contains(line, ": \t") { // go vet prints related information indented
 			continue
 		}
 		posn, check := diagLine(t, line)
@@ -417,8 +428,11 @@ func testLintFix(t *testing.T, bin, dir string) {
 	if !strings.Contains(stdout, "+\tc.Update(func(s *state.Counter) { s.Count++ })") {
 		t.Errorf("routigen lint -fix -diff printed no Update fix:\n%s\n%s", stdout, stderr)
 	}
+	if !strings.Contains(stdout, "-\t\treturn nil\n+\t\treturn err\n") {
+		t.Errorf("routigen lint -fix -diff printed no nilfallback fix:\n%s\n%s", stdout, stderr)
+	}
 	unfixed := []string{"app/app.go:16 jobdata", "app/app.go:17 workerkey", "app/app.go:41 nilfallback", "dep/dep.go:5 jobdata"}
-	if !strings.Contains(stderr, "routigen lint: 1 of 5 diagnostics in the diff; these 4 have no suggested fix") ||
+	if !strings.Contains(stderr, "routigen lint: 2 of 6 diagnostics in the diff; these 4 have no suggested fix") ||
 		!slices.Equal(diagLines(t, stderr), unfixed) {
 		t.Errorf("routigen lint -fix -diff: want the 4 unfixed diagnostics %q reported, got\n%s", unfixed, stderr)
 	}
@@ -431,7 +445,7 @@ func testLintFix(t *testing.T, bin, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if code != 3 || !strings.Contains(stderr, "routigen lint: 1 of 5 diagnostics fixed; these 4 have no suggested fix") ||
+	if code != 3 || !strings.Contains(stderr, "routigen lint: 2 of 6 diagnostics fixed; these 4 have no suggested fix") ||
 		!slices.Equal(diagLines(t, stderr), unfixed) {
 		t.Errorf("routigen lint -fix: exit %d, want 3 and the unfixed diagnostics\n%s", code, stderr)
 	}
@@ -441,6 +455,9 @@ func testLintFix(t *testing.T, bin, dir string) {
 	}
 	if !strings.Contains(string(src), "c.Update(func(s *state.Counter) { s.Count++ })\n\treturn nil\n}\n\nfunc Fine") {
 		t.Errorf("routigen lint -fix did not apply the Update fix:\n%s\n%s", src, stderr)
+	}
+	if !strings.Contains(string(src), "job, err := runtime.RequireJob(ctx)\n\tif err != nil {\n\t\treturn err\n\t}\n\t_ = job.ID()") {
+		t.Errorf("routigen lint -fix did not apply the nilfallback fix:\n%s\n%s", src, stderr)
 	}
 }
 
