@@ -15,10 +15,11 @@ type copyPlan struct {
 	path     string                 // the package's import path
 	holding  [3]map[types.Type]bool // per walk: answers of holds
 	problems map[types.Type]string
+	cyclic   map[*types.Named]bool // answers of recursive
 }
 
 func newCopyPlan(path string) *copyPlan {
-	c := &copyPlan{path: path, problems: map[types.Type]string{}}
+	c := &copyPlan{path: path, problems: map[types.Type]string{}, cyclic: map[*types.Named]bool{}}
 	for i := range c.holding {
 		c.holding[i] = map[types.Type]bool{}
 	}
@@ -85,6 +86,49 @@ func (c *copyPlan) holds(t types.Type, w walk, seen map[types.Type]bool) bool {
 		c.holding[w][t] = v
 	}
 	return v
+}
+
+// recursive reports whether the deep copy of n meets n again below it:
+// n reaches itself along the edges the copy follows. The copy of such a
+// type goes through one closure per type, which it calls for every value
+// of the type it meets, n itself included.
+func (c *copyPlan) recursive(n *types.Named) bool {
+	if v, ok := c.cyclic[n]; ok {
+		return v
+	}
+	v := c.needsDeep(n) && c.reaches(n.Underlying(), n, map[types.Type]bool{})
+	c.cyclic[n] = v
+	return v
+}
+
+// reaches reports whether target is reachable from t along the edges of
+// walkCopy.
+func (c *copyPlan) reaches(t types.Type, target *types.Named, seen map[types.Type]bool) bool {
+	t = types.Unalias(t)
+	if types.Identical(t, target) {
+		return true
+	}
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	switch u := t.Underlying().(type) {
+	case *types.Slice:
+		return c.reaches(u.Elem(), target, seen)
+	case *types.Map:
+		return c.reaches(u.Elem(), target, seen)
+	case *types.Array:
+		return c.reaches(u.Elem(), target, seen)
+	case *types.Pointer:
+		return c.reaches(u.Elem(), target, seen)
+	case *types.Struct:
+		for f := range u.Fields() {
+			if c.reachable(f) && c.reaches(f.Type(), target, seen) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // reachable reports whether the generated code may select field f.
@@ -237,7 +281,6 @@ func qualified(n *types.Named) string {
 type deepener struct {
 	r        *renderer
 	depth    int
-	stack    []types.Type          // named types being expanded inline
 	closures map[types.Type]string // recursive named type -> closure name
 	order    []types.Type
 	memo     *string // the memo's name, once a pointer needs it
@@ -260,7 +303,7 @@ func (r *renderer) deepen(x *jen.Statement, t types.Type) []jen.Code {
 		nt := d.order[i]
 		name := d.closures[nt]
 		p := r.local("p" + strconv.Itoa(i))
-		inner := &deepener{r: r, closures: d.closures, stack: []types.Type{nt}, depth: d.depth + 1, memo: d.memo}
+		inner := &deepener{r: r, closures: d.closures, depth: d.depth + 1, memo: d.memo}
 		fb := inner.emitUnder(jen.Parens(jen.Op("*").Id(p)), nt)
 		d.order = append(d.order, inner.order...)
 		d.depth = inner.depth
@@ -280,24 +323,30 @@ func (d *deepener) emit(x *jen.Statement, t types.Type) []jen.Code {
 	if !d.r.plan.needsDeep(t) {
 		return nil
 	}
-	if n, ok := t.(*types.Named); ok {
-		for _, s := range d.stack {
-			if types.Identical(s, n) {
-				name, ok := d.closures[n]
-				if !ok {
-					// copyPlan.problem rejects the fields where n
-					// cannot be named.
-					name = d.r.local("deepen" + strconv.Itoa(len(d.closures)))
-					d.closures[n] = name
-					d.order = append(d.order, n)
-				}
-				return []jen.Code{jen.Id(name).Call(jen.Op("&").Add(x.Clone()))}
-			}
-		}
-		d.stack = append(d.stack, n)
-		defer func() { d.stack = d.stack[:len(d.stack)-1] }()
+	if n, ok := t.(*types.Named); ok && d.r.plan.recursive(n) {
+		// One closure per recursive type, not an expansion per path
+		// through a web of such types.
+		return []jen.Code{jen.Id(d.closure(n)).Call(jen.Op("&").Add(x.Clone()))}
 	}
 	return d.emitUnder(x, t)
+}
+
+// closure returns the name of the closure that deepens values of the
+// recursive type n, adding it to the ones deepen defines.
+func (d *deepener) closure(n *types.Named) string {
+	if name, ok := d.closures[n]; ok {
+		return name
+	}
+	for o, name := range d.closures {
+		if types.Identical(o, n) {
+			return name // at most one: a name is only added after this
+		}
+	}
+	// copyPlan.problem rejects the fields where n cannot be named.
+	name := d.r.local("deepen" + strconv.Itoa(len(d.closures)))
+	d.closures[n] = name
+	d.order = append(d.order, n)
+	return name
 }
 
 // emitUnder expands t's underlying type.

@@ -47,10 +47,7 @@ func (a StateAccessor) ByName() map[string]S {
 		}
 		(*p0).Recs = slices.Clone((*p0).Recs)
 		for i1 := range (*p0).Recs {
-			(*p0).Recs[i1].Kids = slices.Clone((*p0).Recs[i1].Kids)
-			for i2 := range (*p0).Recs[i1].Kids {
-				deepen1(&(*p0).Recs[i1].Kids[i2])
-			}
+			deepen1(&(*p0).Recs[i1])
 		}
 	}
 	deepen1 = func(p1 *Rec) {
@@ -61,18 +58,7 @@ func (a StateAccessor) ByName() map[string]S {
 	}
 	v = maps.Clone(v)
 	for k0, e0 := range v {
-		e0.More = maps.Clone(e0.More)
-		for k1, e1 := range e0.More {
-			deepen0(&e1)
-			e0.More[k1] = e1
-		}
-		e0.Recs = slices.Clone(e0.Recs)
-		for i1 := range e0.Recs {
-			e0.Recs[i1].Kids = slices.Clone(e0.Recs[i1].Kids)
-			for i2 := range e0.Recs[i1].Kids {
-				deepen1(&e0.Recs[i1].Kids[i2])
-			}
-		}
+		deepen0(&e0)
 		v[k0] = e0
 	}
 	return v
@@ -91,10 +77,7 @@ func (a StateAccessor) SetByName(v map[string]S) {
 		}
 		(*p0).Recs = slices.Clone((*p0).Recs)
 		for i1 := range (*p0).Recs {
-			(*p0).Recs[i1].Kids = slices.Clone((*p0).Recs[i1].Kids)
-			for i2 := range (*p0).Recs[i1].Kids {
-				deepen1(&(*p0).Recs[i1].Kids[i2])
-			}
+			deepen1(&(*p0).Recs[i1])
 		}
 	}
 	deepen1 = func(p1 *Rec) {
@@ -105,18 +88,7 @@ func (a StateAccessor) SetByName(v map[string]S) {
 	}
 	v = maps.Clone(v)
 	for k0, e0 := range v {
-		e0.More = maps.Clone(e0.More)
-		for k1, e1 := range e0.More {
-			deepen0(&e1)
-			e0.More[k1] = e1
-		}
-		e0.Recs = slices.Clone(e0.Recs)
-		for i1 := range e0.Recs {
-			e0.Recs[i1].Kids = slices.Clone(e0.Recs[i1].Kids)
-			for i2 := range e0.Recs[i1].Kids {
-				deepen1(&e0.Recs[i1].Kids[i2])
-			}
-		}
+		deepen0(&e0)
 		v[k0] = e0
 	}
 	s := a.cell.Lock()
@@ -137,10 +109,7 @@ func (a StateAccessor) Root() Rec {
 			deepen0(&(*p0).Kids[i1])
 		}
 	}
-	v.Kids = slices.Clone(v.Kids)
-	for i0 := range v.Kids {
-		deepen0(&v.Kids[i0])
-	}
+	deepen0(&v)
 	return v
 }
 
@@ -154,10 +123,7 @@ func (a StateAccessor) SetRoot(v Rec) {
 			deepen0(&(*p0).Kids[i1])
 		}
 	}
-	v.Kids = slices.Clone(v.Kids)
-	for i0 := range v.Kids {
-		deepen0(&v.Kids[i0])
-	}
+	deepen0(&v)
 	s := a.cell.Lock()
 	defer a.cell.Unlock()
 	s.Root = v
@@ -176,10 +142,7 @@ func (a StateAccessor) Ext() ext.Node {
 			deepen0(&(*p0).Kids[i1])
 		}
 	}
-	v.Kids = slices.Clone(v.Kids)
-	for i0 := range v.Kids {
-		deepen0(&v.Kids[i0])
-	}
+	deepen0(&v)
 	return v
 }
 
@@ -193,10 +156,7 @@ func (a StateAccessor) SetExt(v ext.Node) {
 			deepen0(&(*p0).Kids[i1])
 		}
 	}
-	v.Kids = slices.Clone(v.Kids)
-	for i0 := range v.Kids {
-		deepen0(&v.Kids[i0])
-	}
+	deepen0(&v)
 	s := a.cell.Lock()
 	defer a.cell.Unlock()
 	s.Ext = v
@@ -246,10 +206,7 @@ func (a StateAccessor) Load() State {
 		}
 		(*p0).Recs = slices.Clone((*p0).Recs)
 		for i1 := range (*p0).Recs {
-			(*p0).Recs[i1].Kids = slices.Clone((*p0).Recs[i1].Kids)
-			for i2 := range (*p0).Recs[i1].Kids {
-				deepen1(&(*p0).Recs[i1].Kids[i2])
-			}
+			deepen1(&(*p0).Recs[i1])
 		}
 	}
 	deepen1 = func(p1 *Rec) {
@@ -266,28 +223,11 @@ func (a StateAccessor) Load() State {
 	}
 	v.ByName = maps.Clone(v.ByName)
 	for k0, e0 := range v.ByName {
-		e0.More = maps.Clone(e0.More)
-		for k1, e1 := range e0.More {
-			deepen0(&e1)
-			e0.More[k1] = e1
-		}
-		e0.Recs = slices.Clone(e0.Recs)
-		for i1 := range e0.Recs {
-			e0.Recs[i1].Kids = slices.Clone(e0.Recs[i1].Kids)
-			for i2 := range e0.Recs[i1].Kids {
-				deepen1(&e0.Recs[i1].Kids[i2])
-			}
-		}
+		deepen0(&e0)
 		v.ByName[k0] = e0
 	}
-	v.Root.Kids = slices.Clone(v.Root.Kids)
-	for i0 := range v.Root.Kids {
-		deepen1(&v.Root.Kids[i0])
-	}
-	v.Ext.Kids = slices.Clone(v.Ext.Kids)
-	for i0 := range v.Ext.Kids {
-		deepen2(&v.Ext.Kids[i0])
-	}
+	deepen1(&v.Root)
+	deepen2(&v.Ext)
 	v.Held.Items = slices.Clone(v.Held.Items)
 	for i0 := range v.Held.Items {
 		v.Held.Items[i0].Tags = slices.Clone(v.Held.Items[i0].Tags)
@@ -309,10 +249,7 @@ func (a StateAccessor) Store(v State) {
 		}
 		(*p0).Recs = slices.Clone((*p0).Recs)
 		for i1 := range (*p0).Recs {
-			(*p0).Recs[i1].Kids = slices.Clone((*p0).Recs[i1].Kids)
-			for i2 := range (*p0).Recs[i1].Kids {
-				deepen1(&(*p0).Recs[i1].Kids[i2])
-			}
+			deepen1(&(*p0).Recs[i1])
 		}
 	}
 	deepen1 = func(p1 *Rec) {
@@ -329,28 +266,11 @@ func (a StateAccessor) Store(v State) {
 	}
 	v.ByName = maps.Clone(v.ByName)
 	for k0, e0 := range v.ByName {
-		e0.More = maps.Clone(e0.More)
-		for k1, e1 := range e0.More {
-			deepen0(&e1)
-			e0.More[k1] = e1
-		}
-		e0.Recs = slices.Clone(e0.Recs)
-		for i1 := range e0.Recs {
-			e0.Recs[i1].Kids = slices.Clone(e0.Recs[i1].Kids)
-			for i2 := range e0.Recs[i1].Kids {
-				deepen1(&e0.Recs[i1].Kids[i2])
-			}
-		}
+		deepen0(&e0)
 		v.ByName[k0] = e0
 	}
-	v.Root.Kids = slices.Clone(v.Root.Kids)
-	for i0 := range v.Root.Kids {
-		deepen1(&v.Root.Kids[i0])
-	}
-	v.Ext.Kids = slices.Clone(v.Ext.Kids)
-	for i0 := range v.Ext.Kids {
-		deepen2(&v.Ext.Kids[i0])
-	}
+	deepen1(&v.Root)
+	deepen2(&v.Ext)
 	v.Held.Items = slices.Clone(v.Held.Items)
 	for i0 := range v.Held.Items {
 		v.Held.Items[i0].Tags = slices.Clone(v.Held.Items[i0].Tags)

@@ -916,28 +916,7 @@ func (a KindsAccessor) Tree() Node {
 			}
 		}
 	}
-	v.Kids = slices.Clone(v.Kids)
-	for i0 := range v.Kids {
-		deepen0(&v.Kids[i0])
-	}
-	v.Attrs = maps.Clone(v.Attrs)
-	for k0, e0 := range v.Attrs {
-		deepen0(&e0)
-		v.Attrs[k0] = e0
-	}
-	if o0 := v.Next; o0 != nil {
-		if memo == nil {
-			memo = map[any]any{}
-		}
-		if c0, ok := memo[o0]; ok {
-			v.Next = c0.(*Node)
-		} else {
-			n0 := *o0
-			memo[o0] = &n0
-			v.Next = &n0
-			deepen0(&n0)
-		}
-	}
+	deepen0(&v)
 	return v
 }
 
@@ -970,28 +949,7 @@ func (a KindsAccessor) SetTree(v Node) {
 			}
 		}
 	}
-	v.Kids = slices.Clone(v.Kids)
-	for i0 := range v.Kids {
-		deepen0(&v.Kids[i0])
-	}
-	v.Attrs = maps.Clone(v.Attrs)
-	for k0, e0 := range v.Attrs {
-		deepen0(&e0)
-		v.Attrs[k0] = e0
-	}
-	if o0 := v.Next; o0 != nil {
-		if memo == nil {
-			memo = map[any]any{}
-		}
-		if c0, ok := memo[o0]; ok {
-			v.Next = c0.(*Node)
-		} else {
-			n0 := *o0
-			memo[o0] = &n0
-			v.Next = &n0
-			deepen0(&n0)
-		}
-	}
+	deepen0(&v)
 	s := a.cell.Lock()
 	defer a.cell.Unlock()
 	s.Tree = v
@@ -1120,28 +1078,7 @@ func (a KindsAccessor) Load() Kinds {
 		}
 	}
 	v.Anon.A = slices.Clone(v.Anon.A)
-	v.Tree.Kids = slices.Clone(v.Tree.Kids)
-	for i0 := range v.Tree.Kids {
-		deepen0(&v.Tree.Kids[i0])
-	}
-	v.Tree.Attrs = maps.Clone(v.Tree.Attrs)
-	for k0, e0 := range v.Tree.Attrs {
-		deepen0(&e0)
-		v.Tree.Attrs[k0] = e0
-	}
-	if o0 := v.Tree.Next; o0 != nil {
-		if memo == nil {
-			memo = map[any]any{}
-		}
-		if c0, ok := memo[o0]; ok {
-			v.Tree.Next = c0.(*Node)
-		} else {
-			n0 := *o0
-			memo[o0] = &n0
-			v.Tree.Next = &n0
-			deepen0(&n0)
-		}
-	}
+	deepen0(&v.Tree)
 	v.Origin.Hops = slices.Clone(v.Origin.Hops)
 	v.lower = slices.Clone(v.lower)
 	v.Skipped = slices.Clone(v.Skipped)
@@ -1234,28 +1171,7 @@ func (a KindsAccessor) Store(v Kinds) {
 		}
 	}
 	v.Anon.A = slices.Clone(v.Anon.A)
-	v.Tree.Kids = slices.Clone(v.Tree.Kids)
-	for i0 := range v.Tree.Kids {
-		deepen0(&v.Tree.Kids[i0])
-	}
-	v.Tree.Attrs = maps.Clone(v.Tree.Attrs)
-	for k0, e0 := range v.Tree.Attrs {
-		deepen0(&e0)
-		v.Tree.Attrs[k0] = e0
-	}
-	if o0 := v.Tree.Next; o0 != nil {
-		if memo == nil {
-			memo = map[any]any{}
-		}
-		if c0, ok := memo[o0]; ok {
-			v.Tree.Next = c0.(*Node)
-		} else {
-			n0 := *o0
-			memo[o0] = &n0
-			v.Tree.Next = &n0
-			deepen0(&n0)
-		}
-	}
+	deepen0(&v.Tree)
 	v.Origin.Hops = slices.Clone(v.Origin.Hops)
 	v.lower = slices.Clone(v.lower)
 	v.Skipped = slices.Clone(v.Skipped)

@@ -132,40 +132,7 @@ func (a StateAccessor) Tree() *Node {
 			n0 := *o0
 			memo[o0] = &n0
 			v = &n0
-			n0.Kids = slices.Clone(n0.Kids)
-			for i1 := range n0.Kids {
-				if o2 := n0.Kids[i1]; o2 != nil {
-					if memo == nil {
-						memo = map[any]any{}
-					}
-					if c2, ok := memo[o2]; ok {
-						n0.Kids[i1] = c2.(*Node)
-					} else {
-						n2 := *o2
-						memo[o2] = &n2
-						n0.Kids[i1] = &n2
-						deepen0(&n2)
-					}
-				}
-			}
-			if o1 := n0.Next; o1 != nil {
-				if memo == nil {
-					memo = map[any]any{}
-				}
-				if c1, ok := memo[o1]; ok {
-					n0.Next = c1.(*Node)
-				} else {
-					n1 := *o1
-					memo[o1] = &n1
-					n0.Next = &n1
-					deepen0(&n1)
-				}
-			}
-			n0.Tags = maps.Clone(n0.Tags)
-			for k1, e1 := range n0.Tags {
-				e1 = slices.Clone(e1)
-				n0.Tags[k1] = e1
-			}
+			deepen0(&n0)
 		}
 	}
 	return v
@@ -222,40 +189,7 @@ func (a StateAccessor) SetTree(v *Node) {
 			n0 := *o0
 			memo[o0] = &n0
 			v = &n0
-			n0.Kids = slices.Clone(n0.Kids)
-			for i1 := range n0.Kids {
-				if o2 := n0.Kids[i1]; o2 != nil {
-					if memo == nil {
-						memo = map[any]any{}
-					}
-					if c2, ok := memo[o2]; ok {
-						n0.Kids[i1] = c2.(*Node)
-					} else {
-						n2 := *o2
-						memo[o2] = &n2
-						n0.Kids[i1] = &n2
-						deepen0(&n2)
-					}
-				}
-			}
-			if o1 := n0.Next; o1 != nil {
-				if memo == nil {
-					memo = map[any]any{}
-				}
-				if c1, ok := memo[o1]; ok {
-					n0.Next = c1.(*Node)
-				} else {
-					n1 := *o1
-					memo[o1] = &n1
-					n0.Next = &n1
-					deepen0(&n1)
-				}
-			}
-			n0.Tags = maps.Clone(n0.Tags)
-			for k1, e1 := range n0.Tags {
-				e1 = slices.Clone(e1)
-				n0.Tags[k1] = e1
-			}
+			deepen0(&n0)
 		}
 	}
 	s := a.cell.Lock()
@@ -317,40 +251,7 @@ func (a StateAccessor) Ring() *Node {
 			n0 := *o0
 			memo[o0] = &n0
 			v = &n0
-			n0.Kids = slices.Clone(n0.Kids)
-			for i1 := range n0.Kids {
-				if o2 := n0.Kids[i1]; o2 != nil {
-					if memo == nil {
-						memo = map[any]any{}
-					}
-					if c2, ok := memo[o2]; ok {
-						n0.Kids[i1] = c2.(*Node)
-					} else {
-						n2 := *o2
-						memo[o2] = &n2
-						n0.Kids[i1] = &n2
-						deepen0(&n2)
-					}
-				}
-			}
-			if o1 := n0.Next; o1 != nil {
-				if memo == nil {
-					memo = map[any]any{}
-				}
-				if c1, ok := memo[o1]; ok {
-					n0.Next = c1.(*Node)
-				} else {
-					n1 := *o1
-					memo[o1] = &n1
-					n0.Next = &n1
-					deepen0(&n1)
-				}
-			}
-			n0.Tags = maps.Clone(n0.Tags)
-			for k1, e1 := range n0.Tags {
-				e1 = slices.Clone(e1)
-				n0.Tags[k1] = e1
-			}
+			deepen0(&n0)
 		}
 	}
 	return v
@@ -407,40 +308,7 @@ func (a StateAccessor) SetRing(v *Node) {
 			n0 := *o0
 			memo[o0] = &n0
 			v = &n0
-			n0.Kids = slices.Clone(n0.Kids)
-			for i1 := range n0.Kids {
-				if o2 := n0.Kids[i1]; o2 != nil {
-					if memo == nil {
-						memo = map[any]any{}
-					}
-					if c2, ok := memo[o2]; ok {
-						n0.Kids[i1] = c2.(*Node)
-					} else {
-						n2 := *o2
-						memo[o2] = &n2
-						n0.Kids[i1] = &n2
-						deepen0(&n2)
-					}
-				}
-			}
-			if o1 := n0.Next; o1 != nil {
-				if memo == nil {
-					memo = map[any]any{}
-				}
-				if c1, ok := memo[o1]; ok {
-					n0.Next = c1.(*Node)
-				} else {
-					n1 := *o1
-					memo[o1] = &n1
-					n0.Next = &n1
-					deepen0(&n1)
-				}
-			}
-			n0.Tags = maps.Clone(n0.Tags)
-			for k1, e1 := range n0.Tags {
-				e1 = slices.Clone(e1)
-				n0.Tags[k1] = e1
-			}
+			deepen0(&n0)
 		}
 	}
 	s := a.cell.Lock()
@@ -502,40 +370,7 @@ func (a StateAccessor) A() *Node {
 			n0 := *o0
 			memo[o0] = &n0
 			v = &n0
-			n0.Kids = slices.Clone(n0.Kids)
-			for i1 := range n0.Kids {
-				if o2 := n0.Kids[i1]; o2 != nil {
-					if memo == nil {
-						memo = map[any]any{}
-					}
-					if c2, ok := memo[o2]; ok {
-						n0.Kids[i1] = c2.(*Node)
-					} else {
-						n2 := *o2
-						memo[o2] = &n2
-						n0.Kids[i1] = &n2
-						deepen0(&n2)
-					}
-				}
-			}
-			if o1 := n0.Next; o1 != nil {
-				if memo == nil {
-					memo = map[any]any{}
-				}
-				if c1, ok := memo[o1]; ok {
-					n0.Next = c1.(*Node)
-				} else {
-					n1 := *o1
-					memo[o1] = &n1
-					n0.Next = &n1
-					deepen0(&n1)
-				}
-			}
-			n0.Tags = maps.Clone(n0.Tags)
-			for k1, e1 := range n0.Tags {
-				e1 = slices.Clone(e1)
-				n0.Tags[k1] = e1
-			}
+			deepen0(&n0)
 		}
 	}
 	return v
@@ -591,40 +426,7 @@ func (a StateAccessor) SetA(v *Node) {
 			n0 := *o0
 			memo[o0] = &n0
 			v = &n0
-			n0.Kids = slices.Clone(n0.Kids)
-			for i1 := range n0.Kids {
-				if o2 := n0.Kids[i1]; o2 != nil {
-					if memo == nil {
-						memo = map[any]any{}
-					}
-					if c2, ok := memo[o2]; ok {
-						n0.Kids[i1] = c2.(*Node)
-					} else {
-						n2 := *o2
-						memo[o2] = &n2
-						n0.Kids[i1] = &n2
-						deepen0(&n2)
-					}
-				}
-			}
-			if o1 := n0.Next; o1 != nil {
-				if memo == nil {
-					memo = map[any]any{}
-				}
-				if c1, ok := memo[o1]; ok {
-					n0.Next = c1.(*Node)
-				} else {
-					n1 := *o1
-					memo[o1] = &n1
-					n0.Next = &n1
-					deepen0(&n1)
-				}
-			}
-			n0.Tags = maps.Clone(n0.Tags)
-			for k1, e1 := range n0.Tags {
-				e1 = slices.Clone(e1)
-				n0.Tags[k1] = e1
-			}
+			deepen0(&n0)
 		}
 	}
 	s := a.cell.Lock()
@@ -686,40 +488,7 @@ func (a StateAccessor) B() *Node {
 			n0 := *o0
 			memo[o0] = &n0
 			v = &n0
-			n0.Kids = slices.Clone(n0.Kids)
-			for i1 := range n0.Kids {
-				if o2 := n0.Kids[i1]; o2 != nil {
-					if memo == nil {
-						memo = map[any]any{}
-					}
-					if c2, ok := memo[o2]; ok {
-						n0.Kids[i1] = c2.(*Node)
-					} else {
-						n2 := *o2
-						memo[o2] = &n2
-						n0.Kids[i1] = &n2
-						deepen0(&n2)
-					}
-				}
-			}
-			if o1 := n0.Next; o1 != nil {
-				if memo == nil {
-					memo = map[any]any{}
-				}
-				if c1, ok := memo[o1]; ok {
-					n0.Next = c1.(*Node)
-				} else {
-					n1 := *o1
-					memo[o1] = &n1
-					n0.Next = &n1
-					deepen0(&n1)
-				}
-			}
-			n0.Tags = maps.Clone(n0.Tags)
-			for k1, e1 := range n0.Tags {
-				e1 = slices.Clone(e1)
-				n0.Tags[k1] = e1
-			}
+			deepen0(&n0)
 		}
 	}
 	return v
@@ -775,40 +544,7 @@ func (a StateAccessor) SetB(v *Node) {
 			n0 := *o0
 			memo[o0] = &n0
 			v = &n0
-			n0.Kids = slices.Clone(n0.Kids)
-			for i1 := range n0.Kids {
-				if o2 := n0.Kids[i1]; o2 != nil {
-					if memo == nil {
-						memo = map[any]any{}
-					}
-					if c2, ok := memo[o2]; ok {
-						n0.Kids[i1] = c2.(*Node)
-					} else {
-						n2 := *o2
-						memo[o2] = &n2
-						n0.Kids[i1] = &n2
-						deepen0(&n2)
-					}
-				}
-			}
-			if o1 := n0.Next; o1 != nil {
-				if memo == nil {
-					memo = map[any]any{}
-				}
-				if c1, ok := memo[o1]; ok {
-					n0.Next = c1.(*Node)
-				} else {
-					n1 := *o1
-					memo[o1] = &n1
-					n0.Next = &n1
-					deepen0(&n1)
-				}
-			}
-			n0.Tags = maps.Clone(n0.Tags)
-			for k1, e1 := range n0.Tags {
-				e1 = slices.Clone(e1)
-				n0.Tags[k1] = e1
-			}
+			deepen0(&n0)
 		}
 	}
 	s := a.cell.Lock()
@@ -1121,40 +857,7 @@ func (a StateAccessor) Named() NodeP {
 			n0 := *o0
 			memo[o0] = &n0
 			v = &n0
-			n0.Kids = slices.Clone(n0.Kids)
-			for i1 := range n0.Kids {
-				if o2 := n0.Kids[i1]; o2 != nil {
-					if memo == nil {
-						memo = map[any]any{}
-					}
-					if c2, ok := memo[o2]; ok {
-						n0.Kids[i1] = c2.(*Node)
-					} else {
-						n2 := *o2
-						memo[o2] = &n2
-						n0.Kids[i1] = &n2
-						deepen0(&n2)
-					}
-				}
-			}
-			if o1 := n0.Next; o1 != nil {
-				if memo == nil {
-					memo = map[any]any{}
-				}
-				if c1, ok := memo[o1]; ok {
-					n0.Next = c1.(*Node)
-				} else {
-					n1 := *o1
-					memo[o1] = &n1
-					n0.Next = &n1
-					deepen0(&n1)
-				}
-			}
-			n0.Tags = maps.Clone(n0.Tags)
-			for k1, e1 := range n0.Tags {
-				e1 = slices.Clone(e1)
-				n0.Tags[k1] = e1
-			}
+			deepen0(&n0)
 		}
 	}
 	return v
@@ -1211,40 +914,7 @@ func (a StateAccessor) SetNamed(v NodeP) {
 			n0 := *o0
 			memo[o0] = &n0
 			v = &n0
-			n0.Kids = slices.Clone(n0.Kids)
-			for i1 := range n0.Kids {
-				if o2 := n0.Kids[i1]; o2 != nil {
-					if memo == nil {
-						memo = map[any]any{}
-					}
-					if c2, ok := memo[o2]; ok {
-						n0.Kids[i1] = c2.(*Node)
-					} else {
-						n2 := *o2
-						memo[o2] = &n2
-						n0.Kids[i1] = &n2
-						deepen0(&n2)
-					}
-				}
-			}
-			if o1 := n0.Next; o1 != nil {
-				if memo == nil {
-					memo = map[any]any{}
-				}
-				if c1, ok := memo[o1]; ok {
-					n0.Next = c1.(*Node)
-				} else {
-					n1 := *o1
-					memo[o1] = &n1
-					n0.Next = &n1
-					deepen0(&n1)
-				}
-			}
-			n0.Tags = maps.Clone(n0.Tags)
-			for k1, e1 := range n0.Tags {
-				e1 = slices.Clone(e1)
-				n0.Tags[k1] = e1
-			}
+			deepen0(&n0)
 		}
 	}
 	s := a.cell.Lock()
@@ -1420,40 +1090,7 @@ func (a StateAccessor) Load() State {
 			n0 := *o0
 			memo[o0] = &n0
 			v.Tree = &n0
-			n0.Kids = slices.Clone(n0.Kids)
-			for i1 := range n0.Kids {
-				if o2 := n0.Kids[i1]; o2 != nil {
-					if memo == nil {
-						memo = map[any]any{}
-					}
-					if c2, ok := memo[o2]; ok {
-						n0.Kids[i1] = c2.(*Node)
-					} else {
-						n2 := *o2
-						memo[o2] = &n2
-						n0.Kids[i1] = &n2
-						deepen0(&n2)
-					}
-				}
-			}
-			if o1 := n0.Next; o1 != nil {
-				if memo == nil {
-					memo = map[any]any{}
-				}
-				if c1, ok := memo[o1]; ok {
-					n0.Next = c1.(*Node)
-				} else {
-					n1 := *o1
-					memo[o1] = &n1
-					n0.Next = &n1
-					deepen0(&n1)
-				}
-			}
-			n0.Tags = maps.Clone(n0.Tags)
-			for k1, e1 := range n0.Tags {
-				e1 = slices.Clone(e1)
-				n0.Tags[k1] = e1
-			}
+			deepen0(&n0)
 		}
 	}
 	if o0 := v.Ring; o0 != nil {
@@ -1466,40 +1103,7 @@ func (a StateAccessor) Load() State {
 			n0 := *o0
 			memo[o0] = &n0
 			v.Ring = &n0
-			n0.Kids = slices.Clone(n0.Kids)
-			for i1 := range n0.Kids {
-				if o2 := n0.Kids[i1]; o2 != nil {
-					if memo == nil {
-						memo = map[any]any{}
-					}
-					if c2, ok := memo[o2]; ok {
-						n0.Kids[i1] = c2.(*Node)
-					} else {
-						n2 := *o2
-						memo[o2] = &n2
-						n0.Kids[i1] = &n2
-						deepen0(&n2)
-					}
-				}
-			}
-			if o1 := n0.Next; o1 != nil {
-				if memo == nil {
-					memo = map[any]any{}
-				}
-				if c1, ok := memo[o1]; ok {
-					n0.Next = c1.(*Node)
-				} else {
-					n1 := *o1
-					memo[o1] = &n1
-					n0.Next = &n1
-					deepen0(&n1)
-				}
-			}
-			n0.Tags = maps.Clone(n0.Tags)
-			for k1, e1 := range n0.Tags {
-				e1 = slices.Clone(e1)
-				n0.Tags[k1] = e1
-			}
+			deepen0(&n0)
 		}
 	}
 	if o0 := v.A; o0 != nil {
@@ -1512,40 +1116,7 @@ func (a StateAccessor) Load() State {
 			n0 := *o0
 			memo[o0] = &n0
 			v.A = &n0
-			n0.Kids = slices.Clone(n0.Kids)
-			for i1 := range n0.Kids {
-				if o2 := n0.Kids[i1]; o2 != nil {
-					if memo == nil {
-						memo = map[any]any{}
-					}
-					if c2, ok := memo[o2]; ok {
-						n0.Kids[i1] = c2.(*Node)
-					} else {
-						n2 := *o2
-						memo[o2] = &n2
-						n0.Kids[i1] = &n2
-						deepen0(&n2)
-					}
-				}
-			}
-			if o1 := n0.Next; o1 != nil {
-				if memo == nil {
-					memo = map[any]any{}
-				}
-				if c1, ok := memo[o1]; ok {
-					n0.Next = c1.(*Node)
-				} else {
-					n1 := *o1
-					memo[o1] = &n1
-					n0.Next = &n1
-					deepen0(&n1)
-				}
-			}
-			n0.Tags = maps.Clone(n0.Tags)
-			for k1, e1 := range n0.Tags {
-				e1 = slices.Clone(e1)
-				n0.Tags[k1] = e1
-			}
+			deepen0(&n0)
 		}
 	}
 	if o0 := v.B; o0 != nil {
@@ -1558,40 +1129,7 @@ func (a StateAccessor) Load() State {
 			n0 := *o0
 			memo[o0] = &n0
 			v.B = &n0
-			n0.Kids = slices.Clone(n0.Kids)
-			for i1 := range n0.Kids {
-				if o2 := n0.Kids[i1]; o2 != nil {
-					if memo == nil {
-						memo = map[any]any{}
-					}
-					if c2, ok := memo[o2]; ok {
-						n0.Kids[i1] = c2.(*Node)
-					} else {
-						n2 := *o2
-						memo[o2] = &n2
-						n0.Kids[i1] = &n2
-						deepen0(&n2)
-					}
-				}
-			}
-			if o1 := n0.Next; o1 != nil {
-				if memo == nil {
-					memo = map[any]any{}
-				}
-				if c1, ok := memo[o1]; ok {
-					n0.Next = c1.(*Node)
-				} else {
-					n1 := *o1
-					memo[o1] = &n1
-					n0.Next = &n1
-					deepen0(&n1)
-				}
-			}
-			n0.Tags = maps.Clone(n0.Tags)
-			for k1, e1 := range n0.Tags {
-				e1 = slices.Clone(e1)
-				n0.Tags[k1] = e1
-			}
+			deepen0(&n0)
 		}
 	}
 	if o0 := v.Nil; o0 != nil {
@@ -1679,40 +1217,7 @@ func (a StateAccessor) Load() State {
 			n0 := *o0
 			memo[o0] = &n0
 			v.Named = &n0
-			n0.Kids = slices.Clone(n0.Kids)
-			for i1 := range n0.Kids {
-				if o2 := n0.Kids[i1]; o2 != nil {
-					if memo == nil {
-						memo = map[any]any{}
-					}
-					if c2, ok := memo[o2]; ok {
-						n0.Kids[i1] = c2.(*Node)
-					} else {
-						n2 := *o2
-						memo[o2] = &n2
-						n0.Kids[i1] = &n2
-						deepen0(&n2)
-					}
-				}
-			}
-			if o1 := n0.Next; o1 != nil {
-				if memo == nil {
-					memo = map[any]any{}
-				}
-				if c1, ok := memo[o1]; ok {
-					n0.Next = c1.(*Node)
-				} else {
-					n1 := *o1
-					memo[o1] = &n1
-					n0.Next = &n1
-					deepen0(&n1)
-				}
-			}
-			n0.Tags = maps.Clone(n0.Tags)
-			for k1, e1 := range n0.Tags {
-				e1 = slices.Clone(e1)
-				n0.Tags[k1] = e1
-			}
+			deepen0(&n0)
 		}
 	}
 	if o0 := v.Anon; o0 != nil {
@@ -1811,40 +1316,7 @@ func (a StateAccessor) Store(v State) {
 			n0 := *o0
 			memo[o0] = &n0
 			v.Tree = &n0
-			n0.Kids = slices.Clone(n0.Kids)
-			for i1 := range n0.Kids {
-				if o2 := n0.Kids[i1]; o2 != nil {
-					if memo == nil {
-						memo = map[any]any{}
-					}
-					if c2, ok := memo[o2]; ok {
-						n0.Kids[i1] = c2.(*Node)
-					} else {
-						n2 := *o2
-						memo[o2] = &n2
-						n0.Kids[i1] = &n2
-						deepen0(&n2)
-					}
-				}
-			}
-			if o1 := n0.Next; o1 != nil {
-				if memo == nil {
-					memo = map[any]any{}
-				}
-				if c1, ok := memo[o1]; ok {
-					n0.Next = c1.(*Node)
-				} else {
-					n1 := *o1
-					memo[o1] = &n1
-					n0.Next = &n1
-					deepen0(&n1)
-				}
-			}
-			n0.Tags = maps.Clone(n0.Tags)
-			for k1, e1 := range n0.Tags {
-				e1 = slices.Clone(e1)
-				n0.Tags[k1] = e1
-			}
+			deepen0(&n0)
 		}
 	}
 	if o0 := v.Ring; o0 != nil {
@@ -1857,40 +1329,7 @@ func (a StateAccessor) Store(v State) {
 			n0 := *o0
 			memo[o0] = &n0
 			v.Ring = &n0
-			n0.Kids = slices.Clone(n0.Kids)
-			for i1 := range n0.Kids {
-				if o2 := n0.Kids[i1]; o2 != nil {
-					if memo == nil {
-						memo = map[any]any{}
-					}
-					if c2, ok := memo[o2]; ok {
-						n0.Kids[i1] = c2.(*Node)
-					} else {
-						n2 := *o2
-						memo[o2] = &n2
-						n0.Kids[i1] = &n2
-						deepen0(&n2)
-					}
-				}
-			}
-			if o1 := n0.Next; o1 != nil {
-				if memo == nil {
-					memo = map[any]any{}
-				}
-				if c1, ok := memo[o1]; ok {
-					n0.Next = c1.(*Node)
-				} else {
-					n1 := *o1
-					memo[o1] = &n1
-					n0.Next = &n1
-					deepen0(&n1)
-				}
-			}
-			n0.Tags = maps.Clone(n0.Tags)
-			for k1, e1 := range n0.Tags {
-				e1 = slices.Clone(e1)
-				n0.Tags[k1] = e1
-			}
+			deepen0(&n0)
 		}
 	}
 	if o0 := v.A; o0 != nil {
@@ -1903,40 +1342,7 @@ func (a StateAccessor) Store(v State) {
 			n0 := *o0
 			memo[o0] = &n0
 			v.A = &n0
-			n0.Kids = slices.Clone(n0.Kids)
-			for i1 := range n0.Kids {
-				if o2 := n0.Kids[i1]; o2 != nil {
-					if memo == nil {
-						memo = map[any]any{}
-					}
-					if c2, ok := memo[o2]; ok {
-						n0.Kids[i1] = c2.(*Node)
-					} else {
-						n2 := *o2
-						memo[o2] = &n2
-						n0.Kids[i1] = &n2
-						deepen0(&n2)
-					}
-				}
-			}
-			if o1 := n0.Next; o1 != nil {
-				if memo == nil {
-					memo = map[any]any{}
-				}
-				if c1, ok := memo[o1]; ok {
-					n0.Next = c1.(*Node)
-				} else {
-					n1 := *o1
-					memo[o1] = &n1
-					n0.Next = &n1
-					deepen0(&n1)
-				}
-			}
-			n0.Tags = maps.Clone(n0.Tags)
-			for k1, e1 := range n0.Tags {
-				e1 = slices.Clone(e1)
-				n0.Tags[k1] = e1
-			}
+			deepen0(&n0)
 		}
 	}
 	if o0 := v.B; o0 != nil {
@@ -1949,40 +1355,7 @@ func (a StateAccessor) Store(v State) {
 			n0 := *o0
 			memo[o0] = &n0
 			v.B = &n0
-			n0.Kids = slices.Clone(n0.Kids)
-			for i1 := range n0.Kids {
-				if o2 := n0.Kids[i1]; o2 != nil {
-					if memo == nil {
-						memo = map[any]any{}
-					}
-					if c2, ok := memo[o2]; ok {
-						n0.Kids[i1] = c2.(*Node)
-					} else {
-						n2 := *o2
-						memo[o2] = &n2
-						n0.Kids[i1] = &n2
-						deepen0(&n2)
-					}
-				}
-			}
-			if o1 := n0.Next; o1 != nil {
-				if memo == nil {
-					memo = map[any]any{}
-				}
-				if c1, ok := memo[o1]; ok {
-					n0.Next = c1.(*Node)
-				} else {
-					n1 := *o1
-					memo[o1] = &n1
-					n0.Next = &n1
-					deepen0(&n1)
-				}
-			}
-			n0.Tags = maps.Clone(n0.Tags)
-			for k1, e1 := range n0.Tags {
-				e1 = slices.Clone(e1)
-				n0.Tags[k1] = e1
-			}
+			deepen0(&n0)
 		}
 	}
 	if o0 := v.Nil; o0 != nil {
@@ -2070,40 +1443,7 @@ func (a StateAccessor) Store(v State) {
 			n0 := *o0
 			memo[o0] = &n0
 			v.Named = &n0
-			n0.Kids = slices.Clone(n0.Kids)
-			for i1 := range n0.Kids {
-				if o2 := n0.Kids[i1]; o2 != nil {
-					if memo == nil {
-						memo = map[any]any{}
-					}
-					if c2, ok := memo[o2]; ok {
-						n0.Kids[i1] = c2.(*Node)
-					} else {
-						n2 := *o2
-						memo[o2] = &n2
-						n0.Kids[i1] = &n2
-						deepen0(&n2)
-					}
-				}
-			}
-			if o1 := n0.Next; o1 != nil {
-				if memo == nil {
-					memo = map[any]any{}
-				}
-				if c1, ok := memo[o1]; ok {
-					n0.Next = c1.(*Node)
-				} else {
-					n1 := *o1
-					memo[o1] = &n1
-					n0.Next = &n1
-					deepen0(&n1)
-				}
-			}
-			n0.Tags = maps.Clone(n0.Tags)
-			for k1, e1 := range n0.Tags {
-				e1 = slices.Clone(e1)
-				n0.Tags[k1] = e1
-			}
+			deepen0(&n0)
 		}
 	}
 	if o0 := v.Anon; o0 != nil {
