@@ -243,7 +243,8 @@ import (
 
 // Accessor checks the copies of an accessor of state type T: Store and
 // every setter keep none of their argument's slices or maps, Load returns
-// an equal value that shares none with the stored one, and so does every
+// an equal value that shares none with the stored one and keeps its
+// aliasing (two pointers to one target, cycles), and so does every
 // getter.
 func Accessor[T any](t *testing.T, a interface {
 	Load() T
@@ -259,6 +260,9 @@ func Accessor[T any](t *testing.T, a interface {
 	}
 	if p := Shared(reflect.ValueOf(v), reflect.ValueOf(l1), "v"); p != "" {
 		t.Errorf("Store kept the argument's %s", p)
+	}
+	if p := Split(reflect.ValueOf(v), reflect.ValueOf(l1), "v"); p != "" {
+		t.Errorf("Load() points to two copies of one target, one at %s", p)
 	}
 	if p := Shared(reflect.ValueOf(l1), reflect.ValueOf(l2), "Load()"); p != "" {
 		t.Errorf("two Loads share %s: Load returned the stored one", p)
@@ -297,8 +301,18 @@ func Accessor[T any](t *testing.T, a interface {
 }
 
 // Fill sets every level of v, down to a depth, with non-empty slices and
-// maps and non-zero values, unexported fields included.
+// maps and non-zero values, unexported fields included. Below the top, a
+// pointer points to the first target made for its type when there is one:
+// values hold aliases and cycles.
 func Fill(v reflect.Value, depth int) {
+	(&filler{made: map[reflect.Type]reflect.Value{}}).fill(v, depth)
+}
+
+type filler struct {
+	made map[reflect.Type]reflect.Value // pointer type -> first pointer
+}
+
+func (f *filler) fill(v reflect.Value, depth int) {
 	if !v.CanSet() {
 		v = reflect.NewAt(v.Type(), unsafe.Pointer(v.UnsafeAddr())).Elem()
 	}
@@ -317,12 +331,12 @@ func Fill(v reflect.Value, depth int) {
 		if depth < 4 {
 			v.Set(reflect.MakeSlice(v.Type(), 2, 2))
 			for i := range 2 {
-				Fill(v.Index(i), depth+1)
+				f.fill(v.Index(i), depth+1)
 			}
 		}
 	case reflect.Array:
 		for i := range v.Len() {
-			Fill(v.Index(i), depth+1)
+			f.fill(v.Index(i), depth+1)
 		}
 	case reflect.Map:
 		if depth < 4 {
@@ -336,21 +350,26 @@ func Fill(v reflect.Value, depth int) {
 					k.SetInt(int64(i))
 				}
 				e := reflect.New(v.Type().Elem()).Elem()
-				Fill(e, depth+1)
+				f.fill(e, depth+1)
 				v.SetMapIndex(k, e)
 			}
 		}
 	case reflect.Pointer:
-		if depth < 4 {
+		if p, ok := f.made[v.Type()]; ok && depth > 1 {
+			v.Set(p)
+		} else if depth < 4 {
 			v.Set(reflect.New(v.Type().Elem()))
-			Fill(v.Elem(), depth+1)
+			if !ok {
+				f.made[v.Type()] = v
+			}
+			f.fill(v.Elem(), depth+1)
 		}
 	case reflect.Struct:
 		if v.Type().PkgPath() == "time" {
 			return // its internals are not ours to fill
 		}
 		for i := range v.NumField() {
-			Fill(v.Field(i), depth+1)
+			f.fill(v.Field(i), depth+1)
 		}
 	}
 }
@@ -404,6 +423,52 @@ func shared(a, b reflect.Value, path string, seen map[[2]unsafe.Pointer]bool) st
 	case reflect.Struct:
 		for i := range a.NumField() {
 			if p := shared(a.Field(i), b.Field(i), path+"."+a.Type().Field(i).Name, seen); p != "" {
+				return p
+			}
+		}
+	}
+	return ""
+}
+
+// Split returns the path of a pointer in b whose counterpart in a points
+// to a target that an earlier pointer of a points to too, while b's
+// two counterparts differ: the copy b split what a shares. Or "".
+func Split(a, b reflect.Value, path string) string {
+	return split(a, b, path, map[[2]any]unsafe.Pointer{})
+}
+
+func split(a, b reflect.Value, path string, seen map[[2]any]unsafe.Pointer) string {
+	switch a.Kind() {
+	case reflect.Pointer:
+		if a.IsNil() || b.IsNil() {
+			return ""
+		}
+		key := [2]any{a.Type(), a.UnsafePointer()}
+		if c, ok := seen[key]; ok {
+			if c != b.UnsafePointer() {
+				return path
+			}
+			return ""
+		}
+		seen[key] = b.UnsafePointer()
+		return split(a.Elem(), b.Elem(), "(*"+path+")", seen)
+	case reflect.Slice, reflect.Array:
+		for i := range min(a.Len(), b.Len()) {
+			if p := split(a.Index(i), b.Index(i), fmt.Sprintf("%s[%d]", path, i), seen); p != "" {
+				return p
+			}
+		}
+	case reflect.Map:
+		for _, k := range a.MapKeys() {
+			if bv := b.MapIndex(k); bv.IsValid() {
+				if p := split(a.MapIndex(k), bv, fmt.Sprintf("%s[%v]", path, k), seen); p != "" {
+					return p
+				}
+			}
+		}
+	case reflect.Struct:
+		for i := range a.NumField() {
+			if p := split(a.Field(i), b.Field(i), path+"."+a.Type().Field(i).Name, seen); p != "" {
 				return p
 			}
 		}
