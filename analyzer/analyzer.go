@@ -20,6 +20,18 @@
 // the plugin (analyzer/golangci) takes the message's own off again. The
 // name is the one a //routigen:ignore must spell.
 //
+// # Bad directives
+//
+// A bad //routigen: directive is reported by the checks too (SPEC §3), by
+// exactly one of those that run: a driver that knows which checks it runs
+// says so with SetEnabled, and the first of them in All's order (for an
+// ignore, the first it names) reports the directive. routigen as go vet's
+// tool reads go vet's -CHECK flags for it, and the golangci-lint plugin its
+// settings; any other driver gets one report per check it runs, so that a
+// bad directive is never lost. (Dropping a driver's extra copies instead
+// would work only in drivers we own: go vet prints each analyzer's.)
+// analyzer/internal/suppress documents the rule.
+//
 // # Facts
 //
 // What a check learns about a function travels to the packages that call
@@ -33,6 +45,8 @@ package analyzer
 
 import (
 	"golang.org/x/tools/go/analysis"
+
+	"github.com/routigen/routigen/analyzer/internal/suppress"
 
 	"github.com/routigen/routigen/analyzer/jobdata"
 	"github.com/routigen/routigen/analyzer/lostupdate"
@@ -50,3 +64,9 @@ func All() []*analysis.Analyzer {
 		lostupdate.Analyzer,
 	}
 }
+
+// SetEnabled tells the checks which of them this process runs (names as
+// in All; others are ignored), so that each bad //routigen: directive is
+// reported once, by the first of them (see the package doc). A driver
+// calls it before the analysis starts; nil forgets it.
+func SetEnabled(names []string) { suppress.SetEnabled(names) }

@@ -58,14 +58,18 @@ func New(settings any) (register.LinterPlugin, error) {
 }
 
 // BuildAnalyzers returns the enabled checks, in golangci-lint's voice (see
-// unprefixed).
+// unprefixed), and tells them which run, so that the first of them reports
+// each bad //routigen: directive, once (see package analyzer).
 func (p *Plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
 	var out []*analysis.Analyzer
+	var names []string
 	for _, a := range analyzer.All() {
 		if !slices.Contains(p.settings.Disable, a.Name) {
 			out = append(out, unprefixed(a))
+			names = append(names, a.Name)
 		}
 	}
+	analyzer.SetEnabled(names)
 	return out, nil
 }
 

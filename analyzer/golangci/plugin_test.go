@@ -1,6 +1,8 @@
 package golangci_test
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -8,6 +10,8 @@ import (
 	"github.com/golangci/plugin-module-register/register"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
+	"golang.org/x/tools/go/analysis/checker"
+	"golang.org/x/tools/go/packages"
 
 	"github.com/routigen/routigen/analyzer"
 	_ "github.com/routigen/routigen/analyzer/golangci"
@@ -95,5 +99,51 @@ func TestOneName(t *testing.T) {
 	}
 	if n != 2 {
 		t.Errorf("%d diagnostics, want 2", n)
+	}
+}
+
+// TestDirectiveOnce: whichever checks the settings disable, a bad
+// //routigen: directive is reported exactly once, by the first check that
+// runs, in golangci-lint's voice (no name in the message).
+func TestDirectiveOnce(t *testing.T) {
+	t.Cleanup(func() { analyzer.SetEnabled(nil) })
+	dir, err := filepath.Abs(analysistest.TestData())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := &packages.Config{
+		Mode: packages.LoadAllSyntax,
+		Dir:  dir,
+		Env:  append(os.Environ(), "GOPATH="+dir, "GO111MODULE=off", "GOWORK=off"),
+	}
+	pkgs, err := packages.Load(cfg, "directives")
+	if err != nil || packages.PrintErrors(pkgs) > 0 {
+		t.Fatalf("load: %v", err)
+	}
+	for _, c := range []struct {
+		disable []any
+		want    string
+	}{
+		{nil, "jobdata"},
+		{[]any{"jobdata"}, "nilfallback"},
+		{[]any{"jobdata", "nilfallback"}, "workerkey"},
+		{[]any{"jobdata", "nilfallback", "workerkey"}, "lostupdate"},
+		{[]any{"nilfallback", "workerkey", "lostupdate"}, "jobdata"},
+	} {
+		as := build(t, map[string]any{"disable": c.disable})
+		g, err := checker.Analyze(as, pkgs, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for act := range g.All() {
+			for _, d := range act.Diagnostics {
+				got = append(got, act.Analyzer.Name+": "+d.Message)
+			}
+		}
+		want := c.want + ": bad directive: unknown directive //routigen:stat "
+		if len(got) != 1 || !strings.HasPrefix(got[0], want) {
+			t.Errorf("disable %v: reported %q, want %q", c.disable, got, want)
+		}
 	}
 }

@@ -44,7 +44,10 @@
 // would refuse: a misplaced or malformed //routigen:state, an unknown
 // //routigen:NAME, and a comment that only looks like a directive — "//
 // routigen:state" with a space, "//Routigen:", "//routgen:" — which Go
-// reads as prose, so the type silently gets no accessors.
+// reads as prose, so the type silently gets no accessors. With jobdata
+// turned off (routigen lint -jobdata=false, or disabled in golangci-lint)
+// the next check that runs reports them, under its own name: each bad
+// directive is reported once, whichever checks run.
 //
 // Bad:
 //

@@ -11,3 +11,9 @@ import (
 func Test(t *testing.T) {
 	analysistest.Run(t, analysistest.TestData(), jobdata.Analyzer, "jobs", "mapx")
 }
+
+// TestDirectives: run on its own, with no driver's word on which checks
+// run, jobdata reports every bad //routigen: directive itself.
+func TestDirectives(t *testing.T) {
+	analysistest.Run(t, analysistest.TestData(), jobdata.Analyzer, "directives")
+}

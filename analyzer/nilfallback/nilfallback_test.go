@@ -33,3 +33,9 @@ func TestDoc(t *testing.T) {
 		t.Errorf("name %q, url %q", nilfallback.Analyzer.Name, nilfallback.Analyzer.URL)
 	}
 }
+
+// TestDirectives: run on its own, with no driver's word on which checks
+// run, nilfallback reports every bad //routigen: directive itself.
+func TestDirectives(t *testing.T) {
+	analysistest.Run(t, analysistest.TestData(), nilfallback.Analyzer, "directives")
+}

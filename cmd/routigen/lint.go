@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"golang.org/x/tools/go/analysis/unitchecker"
@@ -25,9 +26,53 @@ func isVetProtocol(args []string) bool {
 }
 
 // vetToolMain is routigen as the go command's vet tool: one package (a
-// unit) per process, facts and results cached by the go command.
+// unit) per process, facts and results cached by the go command. It tells
+// the checks which of them run, so that one of them reports each bad
+// directive (see package analyzer).
 func vetToolMain() {
+	analyzer.SetEnabled(enabledChecks(os.Args[1:]))
 	unitchecker.Main(analyzer.All()...)
+}
+
+// enabledChecks returns the checks the checker runs for its arguments, by
+// its rule: the checks named by -CHECK or -CHECK=true when there are any,
+// else every check but those turned off with -CHECK=false. The go command
+// passes flags as -name or -name=value; only the checks' own are read here,
+// anywhere among the arguments (the checker parses them all).
+func enabledChecks(args []string) []string {
+	set := map[string]bool{}
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		name, value, hasValue := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-"), "=")
+		if !strings.HasPrefix(a, "-") {
+			continue
+		}
+		on := true
+		if hasValue {
+			b, err := strconv.ParseBool(value)
+			if err != nil {
+				continue // the checker rejects it
+			}
+			on = b
+		}
+		set[name] = on
+	}
+	var only, all []string
+	for _, a := range analyzer.All() {
+		on, named := set[a.Name]
+		if named && on {
+			only = append(only, a.Name)
+		}
+		if !named || on {
+			all = append(all, a.Name)
+		}
+	}
+	if len(only) > 0 {
+		return only
+	}
+	return all
 }
 
 // lintOptions are the flags of `routigen lint`.

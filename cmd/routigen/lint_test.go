@@ -137,6 +137,14 @@ import "github.com/routigen/routigen/runtime"
 
 func Mark(job *runtime.JobContext) { job.SetData("dep", 1) }
 `,
+	// A bad directive: reported by the checks, once (SPEC §3).
+	"app/bad.go": `package app
+
+// Misspelt is annotated with a directive that does not exist.
+//
+//routigen:stat scope=job
+type Misspelt struct{ N int }
+`,
 	"app/dep.go": `package app
 
 import "example.com/m/dep"
@@ -152,6 +160,7 @@ var wantLint = []string{
 	"app/app.go:22 lostupdate",
 	"app/app.go:41 nilfallback",
 	"app/app.go:46 nilfallback",
+	"app/bad.go:5 jobdata",
 	"dep/dep.go:5 jobdata",
 }
 
@@ -278,6 +287,7 @@ func TestDrivers(t *testing.T) {
 	t.Run("lint", func(t *testing.T) { testLint(t, bin, dir) })
 	t.Run("json", func(t *testing.T) { testLintJSON(t, bin, dir) })
 	t.Run("help", func(t *testing.T) { testLintHelp(t, bin, dir) })
+	t.Run("directives", func(t *testing.T) { testLintDirectives(t, bin, dir) })
 	t.Run("fix", func(t *testing.T) { testLintFix(t, bin, dir) }) // last: edits the module
 }
 
@@ -318,11 +328,11 @@ func testLint(t *testing.T, bin, dir string) {
 	}
 	// One check on its own, and one left out.
 	_, stderr, code, _ = runIn(dir, bin, "lint", "-workerkey", "./...")
-	if got := diagLines(t, stderr); code != 3 || !slices.Equal(got, []string{"app/app.go:17 workerkey"}) {
+	if got := diagLines(t, stderr); code != 3 || !slices.Equal(got, []string{"app/app.go:17 workerkey", "app/bad.go:5 workerkey"}) {
 		t.Errorf("routigen lint -workerkey: exit %d\n%s", code, stderr)
 	}
 	_, stderr, _, _ = runIn(dir, bin, "lint", "-workerkey=false", "./...")
-	if got := diagLines(t, stderr); len(got) != len(wantLint)-1 || slices.Contains(got, "app/app.go:17 workerkey") {
+	if got := diagLines(t, stderr); len(got) != len(wantLint)-1 || slices.Contains(got, "app/app.go:17 workerkey") || !slices.Contains(got, "app/bad.go:5 jobdata") {
 		t.Errorf("routigen lint -workerkey=false:\n%s", stderr)
 	}
 	// Only the named packages' findings, even when the go command's vet
@@ -343,6 +353,39 @@ func testLint(t *testing.T, bin, dir string) {
 	_, stderr, code, _ = runIn(dir, bin, "lint", "./nosuch/...")
 	if code != 1 || !strings.Contains(stderr, "nosuch") {
 		t.Errorf("routigen lint ./nosuch/...: exit %d, want 1\n%s", code, stderr)
+	}
+}
+
+// testLintDirectives: a bad directive is reported whichever checks run —
+// each one left out, each one alone — exactly once, naming one check: the
+// first that runs (SPEC §3), by routigen lint and by go vet -vettool.
+func testLintDirectives(t *testing.T, bin, dir string) {
+	bad := func(t *testing.T, out string) []string {
+		var lines []string
+		for _, l := range diagLines(t, out) {
+			if strings.HasPrefix(l, "app/bad.go:") {
+				lines = append(lines, l)
+			}
+		}
+		return lines
+	}
+	for i, c := range checkNames {
+		first := checkNames[0]
+		if i == 0 {
+			first = checkNames[1]
+		}
+		_, stderr, _, _ := runIn(dir, bin, "lint", "-"+c+"=false", "./...")
+		if got, want := bad(t, stderr), []string{"app/bad.go:5 " + first}; !slices.Equal(got, want) {
+			t.Errorf("routigen lint -%s=false: bad directive reported as %q, want %q\n%s", c, got, want, stderr)
+		}
+		_, stderr, _, _ = runIn(dir, bin, "lint", "-"+c, "./app")
+		if got, want := bad(t, stderr), []string{"app/bad.go:5 " + c}; !slices.Equal(got, want) {
+			t.Errorf("routigen lint -%s: bad directive reported as %q, want %q\n%s", c, got, want, stderr)
+		}
+	}
+	_, stderr, _, _ := runIn(dir, "go", "vet", "-vettool="+bin, "-jobdata=false", "-nilfallback=false", "./...")
+	if got, want := bad(t, stderr), []string{"app/bad.go:5 workerkey"}; !slices.Equal(got, want) {
+		t.Errorf("go vet -vettool -jobdata=false -nilfallback=false: bad directive reported as %q, want %q\n%s", got, want, stderr)
 	}
 }
 
@@ -431,10 +474,10 @@ func testLintFix(t *testing.T, bin, dir string) {
 	if !strings.Contains(stdout, "-\t\treturn nil\n+\t\treturn err\n") {
 		t.Errorf("routigen lint -fix -diff printed no nilfallback fix:\n%s\n%s", stdout, stderr)
 	}
-	unfixed := []string{"app/app.go:16 jobdata", "app/app.go:17 workerkey", "app/app.go:41 nilfallback", "dep/dep.go:5 jobdata"}
-	if !strings.Contains(stderr, "routigen lint: 2 of 6 diagnostics in the diff; these 4 have no suggested fix") ||
+	unfixed := []string{"app/app.go:16 jobdata", "app/app.go:17 workerkey", "app/app.go:41 nilfallback", "app/bad.go:5 jobdata", "dep/dep.go:5 jobdata"}
+	if !strings.Contains(stderr, "routigen lint: 2 of 7 diagnostics in the diff; these 5 have no suggested fix") ||
 		!slices.Equal(diagLines(t, stderr), unfixed) {
-		t.Errorf("routigen lint -fix -diff: want the 4 unfixed diagnostics %q reported, got\n%s", unfixed, stderr)
+		t.Errorf("routigen lint -fix -diff: want the 5 unfixed diagnostics %q reported, got\n%s", unfixed, stderr)
 	}
 	if after, _ := os.ReadFile(filepath.Join(dir, "app/app.go")); !bytes.Equal(before, after) {
 		t.Error("routigen lint -fix -diff changed app.go")
@@ -445,7 +488,7 @@ func testLintFix(t *testing.T, bin, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if code != 3 || !strings.Contains(stderr, "routigen lint: 2 of 6 diagnostics fixed; these 4 have no suggested fix") ||
+	if code != 3 || !strings.Contains(stderr, "routigen lint: 2 of 7 diagnostics fixed; these 5 have no suggested fix") ||
 		!slices.Equal(diagLines(t, stderr), unfixed) {
 		t.Errorf("routigen lint -fix: exit %d, want 3 and the unfixed diagnostics\n%s", code, stderr)
 	}
@@ -473,6 +516,32 @@ func TestUnfixedSummary(t *testing.T) {
 	} {
 		if got := unfixedSummary(c.fixable, c.total, c.unfixed, c.verb); got != c.want {
 			t.Errorf("unfixedSummary(%d, %d, %d, %q) = %q, want %q", c.fixable, c.total, c.unfixed, c.verb, got, c.want)
+		}
+	}
+}
+
+// The checks the vet tool tells the analyzers run follow the checker's
+// rule for -CHECK flags.
+func TestEnabledChecks(t *testing.T) {
+	all := []string{"jobdata", "nilfallback", "workerkey", "lostupdate"}
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"/tmp/vet.cfg"}, all},
+		{[]string{"-V=full"}, all},
+		{[]string{"-json", "-c=2", "/tmp/vet.cfg"}, all},
+		{[]string{"-jobdata=false", "/tmp/vet.cfg"}, []string{"nilfallback", "workerkey", "lostupdate"}},
+		{[]string{"--workerkey=0", "-lostupdate=f", "x.cfg"}, []string{"jobdata", "nilfallback"}},
+		{[]string{"-lostupdate", "x.cfg"}, []string{"lostupdate"}},
+		{[]string{"-lostupdate=true", "-jobdata=T", "-nilfallback=false", "x.cfg"}, []string{"jobdata", "lostupdate"}},
+		{[]string{"-workerkey=false", "-workerkey=true", "x.cfg"}, []string{"workerkey"}}, // the last one counts
+		{[]string{"-jobdata=maybe", "x.cfg"}, all},                                        // the checker rejects it
+		{[]string{"-printf=false", "x.cfg"}, all},
+		{[]string{"--", "-jobdata=false"}, all},
+	} {
+		if got := enabledChecks(c.args); !slices.Equal(got, c.want) {
+			t.Errorf("enabledChecks(%q) = %q, want %q", c.args, got, c.want)
 		}
 	}
 }

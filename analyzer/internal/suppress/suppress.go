@@ -9,14 +9,39 @@
 //   - An ignore that names a check but suppresses nothing for it is itself
 //     reported, by that check.
 //   - A malformed ignore (no reason, no or empty check names) and an ignore
-//     that names an unknown check are reported once per run of all checks:
-//     by the first known check the directive names, in the order of Checks,
-//     or by the first of Checks (jobdata) when it names none. A malformed
+//     that names an unknown check are reported by one check, the
+//     directive's owner (see # Who reports a bad directive). A malformed
 //     ignore suppresses nothing.
 //   - Every other bad directive — a misplaced or malformed //routigen:state,
 //     an unknown //routigen:NAME, a comment that only looks like a directive
-//     ("// routigen:state", "//routgen:ignore") — is reported by the first
-//     of Checks (jobdata), through internal/directive as gen reports it.
+//     ("// routigen:state", "//routgen:ignore") — is reported by its owner
+//     too, through internal/directive as gen reports it.
+//
+// # Who reports a bad directive
+//
+// A bad directive is no check's finding in particular, yet SPEC §3 wants
+// it reported by the checks, with one check's name in front, whichever
+// checks run: `routigen lint -jobdata=false` and a golangci-lint
+// configuration that disables a check must not go silent about it. Every
+// check can therefore report every bad directive, and which one does is
+// decided from the checks that run in this process:
+//
+//   - A driver that knows which checks run says so with SetEnabled before
+//     the analysis starts: routigen as go vet's tool (and so `routigen
+//     lint`, which runs go vet) reads the -CHECK flags go vet hands it, as
+//     the checker does; the golangci-lint plugin passes the checks its
+//     settings leave enabled. Then exactly one check reports each bad
+//     directive: for an ignore, the first check in Checks order that it
+//     names and that runs; otherwise (and for every other bad directive)
+//     the first check in Checks order that runs. One line per directive,
+//     in every driver we ship, with any set of checks enabled.
+//   - Without SetEnabled (analysistest, a driver of someone else's), a
+//     check cannot know what else runs, so each check reports as if it
+//     ran alone: a bad directive is never lost, and a driver running
+//     several checks prints it once per check, each line naming one.
+//
+// The alternative, every check reporting and the driver de-duplicating,
+// works only in drivers we own: go vet prints each analyzer's copy.
 //
 // Usage, in a check's run function:
 //
@@ -39,6 +64,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/tools/go/analysis"
 
@@ -52,6 +78,50 @@ var Checks = []string{"jobdata", "nilfallback", "workerkey", "lostupdate"}
 // Known reports whether name is a routigen check.
 func Known(name string) bool { return slices.Contains(Checks, name) }
 
+// enabled holds the checks that run in this process, in Checks order, once
+// a driver has said which (SetEnabled); nil until then.
+var enabled atomic.Pointer[[]string]
+
+// SetEnabled records which checks run in this process, for the ownership
+// of bad directives (see the package doc). Names that are not checks are
+// ignored. Drivers call it before the analysis starts; nil forgets it.
+func SetEnabled(names []string) {
+	if names == nil {
+		enabled.Store(nil)
+		return
+	}
+	run := []string{}
+	for _, c := range Checks {
+		if slices.Contains(names, c) {
+			run = append(run, c)
+		}
+	}
+	enabled.Store(&run)
+}
+
+// running returns the checks that run with this one, in Checks order: the
+// driver's word, or this check alone when no driver said.
+func (r *Reporter) running() []string {
+	if p := enabled.Load(); p != nil {
+		return *p
+	}
+	return []string{r.name}
+}
+
+// owns reports whether this check reports a bad directive that names the
+// checks names (none for a directive other than an ignore): the first
+// check in Checks order that it names and that runs, or else the first
+// check that runs.
+func (r *Reporter) owns(names []string) bool {
+	run := r.running()
+	for _, c := range Checks {
+		if slices.Contains(names, c) && slices.Contains(run, c) {
+			return c == r.name
+		}
+	}
+	return len(run) > 0 && run[0] == r.name
+}
+
 // Reporter reports one check's diagnostics through the suppression rules.
 type Reporter struct {
 	pass      *analysis.Pass
@@ -59,7 +129,7 @@ type Reporter struct {
 	generated map[*token.File]bool
 	ignores   map[lineKey][]*ignore // by the line they apply to
 	all       []*ignore             // in source order
-	bad       []*directive.Error    // bad directives other than ignore, for Checks[0]
+	bad       []*directive.Error    // bad directives other than ignore, when this check owns them
 	finished  bool
 }
 
@@ -93,7 +163,7 @@ func New(pass *analysis.Pass) *Reporter {
 			r.generated[tf] = true
 			continue
 		}
-		if r.name == Checks[0] {
+		if r.owns(nil) {
 			r.bad = append(r.bad, badDirectives(f)...)
 		}
 		var src []byte // read lazily, to tell a trailing ignore from a lone one
@@ -209,7 +279,7 @@ func (r *Reporter) Finish() {
 	}
 	for _, ig := range r.all {
 		if ig.err != nil {
-			if r.reportsMalformed(namesOf(ig.comment.Text)) {
+			if r.owns(namesOf(ig.comment.Text)) {
 				msg := strings.TrimPrefix(ig.err.Error(), "routigen: ")
 				if rest, ok := strings.CutPrefix(msg, directive.Prefix+directive.NameIgnore); ok {
 					// "//routigen:ignore a,b: missing reason": the text is on the line.
@@ -228,7 +298,7 @@ func (r *Reporter) Finish() {
 				unknown = append(unknown, fmt.Sprintf("%q", c))
 			}
 		}
-		if len(unknown) > 0 && r.reportsMalformed(ig.checks) {
+		if len(unknown) > 0 && r.owns(ig.checks) {
 			r.report(analysis.Diagnostic{Pos: ig.comment.Pos(), End: ig.comment.End(),
 				Message: fmt.Sprintf("//routigen:ignore names unknown check %s (routigen explain lists the checks)",
 					strings.Join(unknown, ", "))})
@@ -238,20 +308,6 @@ func (r *Reporter) Finish() {
 				Message: "unused //routigen:ignore: this check reports nothing on the line; take its name out of the directive"})
 		}
 	}
-}
-
-// reportsMalformed reports whether this check is the one that reports a
-// malformed ignore naming names: the first known name in Checks order, or
-// Checks[0] when none is known.
-func (r *Reporter) reportsMalformed(names []string) bool {
-	owner := Checks[0]
-	for _, c := range Checks {
-		if slices.Contains(names, c) {
-			owner = c
-			break
-		}
-	}
-	return owner == r.name
 }
 
 // namesOf returns the check names a possibly malformed ignore names: the

@@ -59,14 +59,16 @@ func otherCheck() {
 }
 
 func noNames() {
-	// Reported by jobdata, the first check, not by this one.
+	// Run alone, with no driver's word on which checks run, this check
+	// reports it (run with jobdata, only jobdata would: TestOwnership).
+	// want +1 `workerkey: malformed ignore directive: missing check names and reason`
 	//routigen:ignore
 	good()
 }
 
 func onlyUnknown() {
-	// Reported by jobdata.
-	//routigen:ignore frobnicate some reason
+	// Reported by this check too, as it may run alone.
+	//routigen:ignore frobnicate some reason // want `workerkey: //routigen:ignore names unknown check "frobnicate"`
 	bad() // want "bad call"
 }
 

@@ -1,0 +1,43 @@
+// Package directives holds bad //routigen: directives, which nilfallback reports
+// when it runs on its own, and good ones, which it leaves alone.
+package directives
+
+// want +2 `^nilfallback: bad directive: unknown directive //routigen:stat `
+//
+//routigen:stat scope=job
+type A struct{ N int }
+
+// want +2 `^nilfallback: bad directive: //routigen:state: unknown scope "jobb"`
+//
+//routigen:state scope=jobb
+type B struct{ N int }
+
+// want +2 `^nilfallback: bad directive: "// routigen:" is not read as a directive`
+//
+// routigen:state scope=job
+type C struct{ N int }
+
+func f() int {
+	// want +1 `^nilfallback: malformed ignore directive: missing reason`
+	//routigen:ignore workerkey,jobdata
+	return 1
+}
+
+func g() int {
+	// want +1 `^nilfallback: //routigen:ignore names unknown check "jobbdata"`
+	//routigen:ignore jobbdata reason given
+	return 2
+}
+
+// Good directives: nothing to report. An ignore for another check is
+// that check's to judge.
+
+// D is fine.
+//
+//routigen:state scope=worker shared
+type D struct{ N int }
+
+func h() int {
+	//routigen:ignore jobdata another check's business
+	return 3
+}
