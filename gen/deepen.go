@@ -89,21 +89,28 @@ func (c *copyPlan) holds(t types.Type, w walk, seen map[types.Type]bool) bool {
 }
 
 // recursive reports whether the deep copy of n meets n again below it:
-// n reaches itself along the edges the copy follows. The copy of such a
-// type goes through one closure per type, which it calls for every value
-// of the type it meets, n itself included.
+// n reaches itself along the edges the copy follows.
 func (c *copyPlan) recursive(n *types.Named) bool {
 	if v, ok := c.cyclic[n]; ok {
 		return v
 	}
-	v := c.needsDeep(n) && c.reaches(n.Underlying(), n, map[types.Type]bool{})
+	v := c.needsDeep(n) && c.reaches(n.Underlying(), n, false, map[types.Type]bool{})
 	c.cyclic[n] = v
 	return v
 }
 
+// closes reports whether the copy deepens values of n with a closure: n
+// is recursive and the code can name it. The copy calls the closure for
+// every value of n it meets, n itself included, and expands every other
+// type inline; a recursive type it cannot name is fine as long as each
+// of its cycles passes through a type that closes.
+func (c *copyPlan) closes(n *types.Named) bool {
+	return c.recursive(n) && c.nameable(n)
+}
+
 // reaches reports whether target is reachable from t along the edges of
-// walkCopy.
-func (c *copyPlan) reaches(t types.Type, target *types.Named, seen map[types.Type]bool) bool {
+// walkCopy, passing through no type that closes if open.
+func (c *copyPlan) reaches(t types.Type, target *types.Named, open bool, seen map[types.Type]bool) bool {
 	t = types.Unalias(t)
 	if types.Identical(t, target) {
 		return true
@@ -112,18 +119,21 @@ func (c *copyPlan) reaches(t types.Type, target *types.Named, seen map[types.Typ
 		return false
 	}
 	seen[t] = true
+	if n, ok := t.(*types.Named); ok && open && c.closes(n) {
+		return false
+	}
 	switch u := t.Underlying().(type) {
 	case *types.Slice:
-		return c.reaches(u.Elem(), target, seen)
+		return c.reaches(u.Elem(), target, open, seen)
 	case *types.Map:
-		return c.reaches(u.Elem(), target, seen)
+		return c.reaches(u.Elem(), target, open, seen)
 	case *types.Array:
-		return c.reaches(u.Elem(), target, seen)
+		return c.reaches(u.Elem(), target, open, seen)
 	case *types.Pointer:
-		return c.reaches(u.Elem(), target, seen)
+		return c.reaches(u.Elem(), target, open, seen)
 	case *types.Struct:
 		for f := range u.Fields() {
-			if c.reachable(f) && c.reaches(f.Type(), target, seen) {
+			if c.reachable(f) && c.reaches(f.Type(), target, open, seen) {
 				return true
 			}
 		}
@@ -162,11 +172,13 @@ func (c *copyPlan) problemOn(t types.Type, stack []*types.Named) string {
 		}
 		for _, s := range stack {
 			if types.Identical(s, n) {
-				if c.needsDeep(n) && !c.nameable(n) {
-					return "it holds " + qualified(n) + ", a recursive type unexported in package " + n.Obj().Pkg().Path() + " that routigen cannot name to copy"
-				}
-				return ""
+				return "" // walked from where it is on the stack
 			}
+		}
+		if c.recursive(n) && !c.nameable(n) && c.reaches(n.Underlying(), n, true, map[types.Type]bool{}) {
+			// The copy expands n inline (it cannot name it for a
+			// closure), so it would expand n again and again.
+			return "it holds " + qualified(n) + ", a recursive type unexported in package " + n.Obj().Pkg().Path() + " that routigen cannot name to copy"
 		}
 		stack = append(stack, n)
 		why := c.problemUnder(n, stack)
@@ -323,7 +335,7 @@ func (d *deepener) emit(x *jen.Statement, t types.Type) []jen.Code {
 	if !d.r.plan.needsDeep(t) {
 		return nil
 	}
-	if n, ok := t.(*types.Named); ok && d.r.plan.recursive(n) {
+	if n, ok := t.(*types.Named); ok && d.r.plan.closes(n) {
 		// One closure per recursive type, not an expansion per path
 		// through a web of such types.
 		return []jen.Code{jen.Id(d.closure(n)).Call(jen.Op("&").Add(x.Clone()))}

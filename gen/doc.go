@@ -86,23 +86,26 @@
 // (one whose copy meets the type again) goes through one local closure,
 // called wherever the copy meets a value of it, so a web of such types
 // costs a closure each, not an expansion per path; the closures are all
-// declared before any is defined, as they may call each other. A non-nil
-// pointer whose target holds a slice or map is replaced by a pointer to a
-// deepened copy of the target; one memo per copy (map[any]any from original
-// pointer to copy, made on the first non-nil pointer) keeps cycles finite
-// and aliasing intact: two pointers to one target point to one copy. A
-// pointer into a slice element or a field gets a target of its own.
-// Pointers whose targets hold no slice or map stay shared (copying them
-// would not make the promise truer, and reads stay free), and so do
-// pointers in the unexported fields of other packages' types (time.Time's
-// location). The dynamic value of an interface is shared as it is, even a
-// slice or map in an `any` field, as are the targets of funcs and channels:
-// only the static type is followed. A field whose type holds a slice or map
-// the code cannot copy (an unexported field of another package's type, held
-// by value or behind a pointer; an unexported recursive type of another
-// package; a pointer to a type the code cannot name) is an error naming the
-// field; copyPlan (deepen.go) decides both, so what validates renders.
-// Reading a field whose type holds no slice or map allocates nothing.
+// declared before any is defined, as they may call each other. A recursive
+// type the code cannot name (an unexported one of another package) is
+// expanded inline instead, which is fine when each of its cycles passes
+// through a type it can name, and else an error. A non-nil pointer whose
+// target holds a slice or map is replaced by a pointer to a deepened copy
+// of the target; one memo per copy (map[any]any from original pointer to
+// copy, made on the first non-nil pointer) keeps cycles finite and aliasing
+// intact: two pointers to one target point to one copy. A pointer into a
+// slice element or a field gets a target of its own. Pointers whose targets
+// hold no slice or map stay shared (copying them would not make the promise
+// truer, and reads stay free), and so do pointers in the unexported fields
+// of other packages' types (time.Time's location). The dynamic value of an
+// interface is shared as it is, even a slice or map in an `any` field, as
+// are the targets of funcs and channels: only the static type is followed.
+// A field whose type holds a slice or map the code cannot copy (an
+// unexported field of another package's type, held by value or behind a
+// pointer; an unexported recursive type of another package; a pointer to a
+// type the code cannot name) is an error naming the field; copyPlan
+// (deepen.go) decides both, so what validates renders. Reading a field
+// whose type holds no slice or map allocates nothing.
 //
 // The output is gofmt-clean and byte-identical on every run: types, fields
 // and imports are emitted in a fixed order and no map order reaches it.

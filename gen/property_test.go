@@ -158,7 +158,7 @@ func (g *propGen) typ(depth int) string {
 		}
 		return "[]byte"
 	case 9:
-		return "lib.Node"
+		return [...]string{"lib.Node", "lib.Web"}[g.r.IntN(2)]
 	case 10:
 		return [...]string{"", "*"}[g.r.IntN(2)] + "lib.Holder"
 	case 11:
@@ -200,6 +200,18 @@ type item struct {
 type Holder struct {
 	Items []item
 	Index map[string]item
+}
+
+// Web is recursive only through the unexported web, which the copy
+// walks inline between calls of Web's closure.
+type Web struct {
+	Name  string
+	Links []web
+}
+
+type web struct {
+	Tags []string
+	Back map[string]*Web
 }
 
 // Box is generic.

@@ -25,4 +25,5 @@ type State struct {
 	Root   Rec
 	Ext    ext.Node
 	Held   ext.Holder
+	Web    ext.Web
 }

@@ -23,6 +23,7 @@ func TestLoadIsDeep(t *testing.T) {
 		Root: Rec{Kids: []Rec{{Kids: []Rec{{Name: "x"}}}}},
 		Ext:  ext.Node{Kids: []ext.Node{{Kids: []ext.Node{{Name: "e"}}}}},
 		Held: ext.NewHolder("t"),
+		Web:  ext.NewWeb("w", "kid"),
 	}
 	a.Store(in)
 	in.ByName["a"].Recs[0].Kids[0].Kids[0].Name = "changed by caller"
@@ -33,6 +34,7 @@ func TestLoadIsDeep(t *testing.T) {
 	out.Root.Kids[0].Kids[0].Name = "changed"
 	out.Ext.Kids[0].Kids[0].Name = "changed"
 	out.Held.SetTag("changed")
+	out.Web.SetKid("changed")
 	got := a.Load()
 	if n := got.ByName["a"].Recs[0].Kids[0].Kids[0].Name; n != "kk" {
 		t.Errorf("nested rec = %q, want kk", n)
@@ -45,6 +47,9 @@ func TestLoadIsDeep(t *testing.T) {
 	}
 	if n := got.Ext.Kids[0].Kids[0].Name; n != "e" {
 		t.Errorf("foreign grandchild = %q, want e", n)
+	}
+	if kid := got.Web.Kid(); kid != "kid" {
+		t.Errorf("web behind an unexported link = %q, want kid", kid)
 	}
 	if tag := got.Held.Tag(); tag != "t" {
 		t.Errorf("tag of an unexported foreign item = %q, want t", tag)

@@ -187,6 +187,47 @@ func (a StateAccessor) SetHeld(v ext.Holder) {
 	s.Held = v
 }
 
+// Web returns a copy of the Web field that shares no slice or map with the
+// stored value.
+func (a StateAccessor) Web() ext.Web {
+	s := a.cell.RLock()
+	defer a.cell.RUnlock()
+	v := s.Web
+	var deepen0 func(*ext.Web)
+	deepen0 = func(p0 *ext.Web) {
+		(*p0).Links = slices.Clone((*p0).Links)
+		for i1 := range (*p0).Links {
+			(*p0).Links[i1].Tags = slices.Clone((*p0).Links[i1].Tags)
+			(*p0).Links[i1].Back = slices.Clone((*p0).Links[i1].Back)
+			for i2 := range (*p0).Links[i1].Back {
+				deepen0(&(*p0).Links[i1].Back[i2])
+			}
+		}
+	}
+	deepen0(&v)
+	return v
+}
+
+// SetWeb stores a copy of v, sharing no slice or map with it, as the Web
+// field.
+func (a StateAccessor) SetWeb(v ext.Web) {
+	var deepen0 func(*ext.Web)
+	deepen0 = func(p0 *ext.Web) {
+		(*p0).Links = slices.Clone((*p0).Links)
+		for i1 := range (*p0).Links {
+			(*p0).Links[i1].Tags = slices.Clone((*p0).Links[i1].Tags)
+			(*p0).Links[i1].Back = slices.Clone((*p0).Links[i1].Back)
+			for i2 := range (*p0).Links[i1].Back {
+				deepen0(&(*p0).Links[i1].Back[i2])
+			}
+		}
+	}
+	deepen0(&v)
+	s := a.cell.Lock()
+	defer a.cell.Unlock()
+	s.Web = v
+}
+
 // Load returns a copy of the whole State, unexported and untracked fields
 // included, that shares no slice or map with the stored value. Pointers to
 // what holds a slice or map point to copies (cycles and aliasing kept); other
@@ -198,6 +239,7 @@ func (a StateAccessor) Load() State {
 	var deepen0 func(*S)
 	var deepen1 func(*Rec)
 	var deepen2 func(*ext.Node)
+	var deepen3 func(*ext.Web)
 	deepen0 = func(p0 *S) {
 		(*p0).More = maps.Clone((*p0).More)
 		for k1, e1 := range (*p0).More {
@@ -221,6 +263,16 @@ func (a StateAccessor) Load() State {
 			deepen2(&(*p2).Kids[i3])
 		}
 	}
+	deepen3 = func(p3 *ext.Web) {
+		(*p3).Links = slices.Clone((*p3).Links)
+		for i4 := range (*p3).Links {
+			(*p3).Links[i4].Tags = slices.Clone((*p3).Links[i4].Tags)
+			(*p3).Links[i4].Back = slices.Clone((*p3).Links[i4].Back)
+			for i5 := range (*p3).Links[i4].Back {
+				deepen3(&(*p3).Links[i4].Back[i5])
+			}
+		}
+	}
 	v.ByName = maps.Clone(v.ByName)
 	for k0, e0 := range v.ByName {
 		deepen0(&e0)
@@ -232,6 +284,7 @@ func (a StateAccessor) Load() State {
 	for i0 := range v.Held.Items {
 		v.Held.Items[i0].Tags = slices.Clone(v.Held.Items[i0].Tags)
 	}
+	deepen3(&v.Web)
 	return v
 }
 
@@ -241,6 +294,7 @@ func (a StateAccessor) Store(v State) {
 	var deepen0 func(*S)
 	var deepen1 func(*Rec)
 	var deepen2 func(*ext.Node)
+	var deepen3 func(*ext.Web)
 	deepen0 = func(p0 *S) {
 		(*p0).More = maps.Clone((*p0).More)
 		for k1, e1 := range (*p0).More {
@@ -264,6 +318,16 @@ func (a StateAccessor) Store(v State) {
 			deepen2(&(*p2).Kids[i3])
 		}
 	}
+	deepen3 = func(p3 *ext.Web) {
+		(*p3).Links = slices.Clone((*p3).Links)
+		for i4 := range (*p3).Links {
+			(*p3).Links[i4].Tags = slices.Clone((*p3).Links[i4].Tags)
+			(*p3).Links[i4].Back = slices.Clone((*p3).Links[i4].Back)
+			for i5 := range (*p3).Links[i4].Back {
+				deepen3(&(*p3).Links[i4].Back[i5])
+			}
+		}
+	}
 	v.ByName = maps.Clone(v.ByName)
 	for k0, e0 := range v.ByName {
 		deepen0(&e0)
@@ -275,6 +339,7 @@ func (a StateAccessor) Store(v State) {
 	for i0 := range v.Held.Items {
 		v.Held.Items[i0].Tags = slices.Clone(v.Held.Items[i0].Tags)
 	}
+	deepen3(&v.Web)
 	s := a.cell.Lock()
 	defer a.cell.Unlock()
 	*s = v
