@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/unitchecker"
 
 	"github.com/routigen/routigen/analyzer"
@@ -31,7 +32,38 @@ func isVetProtocol(args []string) bool {
 // directive (see package analyzer).
 func vetToolMain() {
 	analyzer.SetEnabled(enabledChecks(os.Args[1:]))
-	unitchecker.Main(analyzer.All()...)
+	flag.BoolVar(&testFiles, "test", true, "report diagnostics in _test.go files too (go vet checks tests; -test=false drops what they hold)")
+	var as []*analysis.Analyzer
+	for _, a := range analyzer.All() {
+		as = append(as, outsideTests(a))
+	}
+	unitchecker.Main(as...)
+}
+
+// testFiles is the vet tool's -test flag, the checker's: whether
+// diagnostics in _test.go files are reported. go vet always analyses a
+// package with its tests (facts and all); with -test=false the tool drops
+// what is reported in test files, and so go vet -fix does not touch them.
+var testFiles = true
+
+// outsideTests returns a copy of a that, when testFiles is false, drops
+// the diagnostics positioned in _test.go files.
+func outsideTests(a *analysis.Analyzer) *analysis.Analyzer {
+	w := *a
+	w.Run = func(pass *analysis.Pass) (any, error) {
+		if testFiles {
+			return a.Run(pass)
+		}
+		p := *pass
+		p.Report = func(d analysis.Diagnostic) {
+			if tf := pass.Fset.File(d.Pos); tf != nil && strings.HasSuffix(tf.Name(), "_test.go") {
+				return
+			}
+			pass.Report(d)
+		}
+		return a.Run(&p)
+	}
+	return &w
 }
 
 // enabledChecks returns the checks the checker runs for its arguments, by
@@ -78,6 +110,7 @@ func enabledChecks(args []string) []string {
 // lintOptions are the flags of `routigen lint`.
 type lintOptions struct {
 	json, fix, diff bool
+	test            optionalBool // -test=false: no diagnostics in _test.go files
 	tags            string
 	context         int
 	checks          map[string]*optionalBool // per-check enable flags, as the checker's
@@ -111,10 +144,10 @@ func (b *optionalBool) Set(s string) error {
 
 func (b *optionalBool) IsBoolFlag() bool { return true }
 
-const lintUsage = `usage: routigen lint [-json] [-fix [-diff]] [-c N] [-CHECK[=false]...] [-tags T] [packages]
+const lintUsage = `usage: routigen lint [-json] [-fix [-diff]] [-c N] [-test=false] [-CHECK[=false]...] [-tags T] [packages]
 
 Lint runs routigen's checks (%s) on the packages (default ".")
-and their tests, through the go command's vet driver: it builds and caches
+and their tests (unless -test=false), through the go command's vet driver: it builds and caches
 what go vet does, and reports what ` + "`go vet -vettool=$(go tool -n routigen)`" + ` reports,
 each diagnostic as "file:line:col: check: message" with paths relative to
 the current directory. ` + "`routigen explain CHECK`" + ` documents a check; a finding
@@ -139,6 +172,8 @@ func parseLint(args []string, stdout, stderr io.Writer) (*lintOptions, error) {
 	fs.BoolVar(&o.diff, "diff", false, "with -fix, print the fixes as a unified diff instead of applying them")
 	fs.IntVar(&o.context, "c", -1, "show the offending line with this many lines of context")
 	fs.StringVar(&o.tags, "tags", "", "build tags, as for go build")
+	o.test.value = true
+	fs.Var(&o.test, "test", "also report what _test.go files hold (default true; -test=false leaves them out, -fix too)")
 	var names []string
 	for _, a := range analyzer.All() {
 		b := new(optionalBool)

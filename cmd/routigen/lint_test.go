@@ -137,6 +137,32 @@ import "github.com/routigen/routigen/runtime"
 
 func Mark(job *runtime.JobContext) { job.SetData("dep", 1) }
 `,
+	// Findings in a test file, one with a fix: -test=false leaves them out.
+	"app/app_test.go": `package app
+
+import (
+	"context"
+	"testing"
+
+	"github.com/routigen/routigen/runtime"
+)
+
+func TestMark(t *testing.T) {
+	var job *runtime.JobContext
+	if job != nil {
+		job.SetData("test", 1)
+	}
+}
+
+func fallback(ctx context.Context) error {
+	job, err := runtime.RequireJob(ctx)
+	if err != nil {
+		return nil
+	}
+	_ = job.ID()
+	return nil
+}
+`,
 	// A bad directive: reported by the checks, once (SPEC §3).
 	"app/bad.go": `package app
 
@@ -160,6 +186,8 @@ var wantLint = []string{
 	"app/app.go:22 lostupdate",
 	"app/app.go:41 nilfallback",
 	"app/app.go:46 nilfallback",
+	"app/app_test.go:13 jobdata",
+	"app/app_test.go:18 nilfallback",
 	"app/bad.go:5 jobdata",
 	"dep/dep.go:5 jobdata",
 }
@@ -225,6 +253,11 @@ func runIn(dir string, name string, args ...string) (stdout, stderr string, code
 }
 
 var posnRE = regexp.MustCompile(`((?:app|dep|state)/[a-z_]+\.go):(\d+):\d+`)
+
+// withoutTests is want without the entries in _test.go files.
+func withoutTests(want []string) []string {
+	return slices.DeleteFunc(slices.Clone(want), func(s string) bool { return strings.Contains(s, "_test.go:") })
+}
 
 // key turns a position and an analyzer name into a wantLint entry.
 func key(posn, check string) string {
@@ -302,6 +335,11 @@ func testVetTool(t *testing.T, bin, dir string) {
 	if got := diagLines(t, stderr); !slices.Equal(got, wantLint) {
 		t.Errorf("go vet -vettool reported\n%s\nwant %q", stderr, wantLint)
 	}
+	// The checker's -test flag, through go vet.
+	_, stderr, _, _ = runIn(dir, "go", "vet", "-vettool="+bin, "-test=false", "./...")
+	if got, want := diagLines(t, stderr), withoutTests(wantLint); !slices.Equal(got, want) {
+		t.Errorf("go vet -vettool -test=false reported\n%s\nwant %q", stderr, want)
+	}
 }
 
 func testLint(t *testing.T, bin, dir string) {
@@ -325,6 +363,19 @@ func testLint(t *testing.T, bin, dir string) {
 	}
 	if !slices.IsSortedFunc(lines, func(a, b string) int { return strings.Compare(key(a, ""), key(b, "")) }) {
 		t.Errorf("routigen lint output not in position order:\n%s", stderr)
+	}
+	// -test=false leaves the test files out; -test keeps them.
+	_, stderr, code, _ = runIn(dir, bin, "lint", "-test=false", "./...")
+	if got, want := diagLines(t, stderr), withoutTests(wantLint); code != 3 || !slices.Equal(got, want) {
+		t.Errorf("routigen lint -test=false: exit %d, reported\n%s\nwant %q", code, stderr, want)
+	}
+	_, stderr, _, _ = runIn(dir, bin, "lint", "-test", "./...")
+	if got := diagLines(t, stderr); !slices.Equal(got, wantLint) {
+		t.Errorf("routigen lint -test: reported\n%s\nwant %q", stderr, wantLint)
+	}
+	stdout, _, _, _ = runIn(dir, bin, "lint", "-json", "-test=false", "./app")
+	if strings.Contains(stdout, "_test.go") || !strings.Contains(stdout, "app.go") {
+		t.Errorf("routigen lint -json -test=false printed:\n%s", stdout)
 	}
 	// One check on its own, and one left out.
 	_, stderr, code, _ = runIn(dir, bin, "lint", "-workerkey", "./...")
@@ -397,7 +448,7 @@ func testLintHelp(t *testing.T, bin, dir string) {
 	if code != 0 || stderr != "" {
 		t.Errorf("routigen lint -help: exit %d, stderr %q", code, stderr)
 	}
-	for _, want := range []string{"usage: routigen lint ", "-json", "-fix", "-diff", "-tags", "-nilfallback", "Exit status"} {
+	for _, want := range []string{"usage: routigen lint ", "-json", "-fix", "-diff", "-tags", "-test", "-nilfallback", "Exit status"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("routigen lint -help lacks %q:\n%s", want, stdout)
 		}
@@ -456,11 +507,16 @@ func testLintJSON(t *testing.T, bin, dir string) {
 }
 
 func testLintFix(t *testing.T, bin, dir string) {
-	// -fix -diff prints the fix, says what it could not fix, changes nothing.
-	before, err := os.ReadFile(filepath.Join(dir, "app/app.go"))
-	if err != nil {
-		t.Fatal(err)
+	// -fix -diff prints the fixes, says what it could not fix, changes nothing.
+	read := func(name string) string {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
 	}
+	before, beforeTest := read("app/app.go"), read("app/app_test.go")
 	stdout, stderr, code, err := runIn(dir, bin, "lint", "-fix", "-diff", "./...")
 	if err != nil {
 		t.Fatal(err)
@@ -471,36 +527,52 @@ func testLintFix(t *testing.T, bin, dir string) {
 	if !strings.Contains(stdout, "+\tc.Update(func(s *state.Counter) { s.Count++ })") {
 		t.Errorf("routigen lint -fix -diff printed no Update fix:\n%s\n%s", stdout, stderr)
 	}
-	if !strings.Contains(stdout, "-\t\treturn nil\n+\t\treturn err\n") {
-		t.Errorf("routigen lint -fix -diff printed no nilfallback fix:\n%s\n%s", stdout, stderr)
+	if strings.Count(stdout, "-\t\treturn nil\n+\t\treturn err\n") != 2 || !strings.Contains(stdout, "app_test.go") {
+		t.Errorf("routigen lint -fix -diff printed not both nilfallback fixes (app.go, app_test.go):\n%s\n%s", stdout, stderr)
 	}
-	unfixed := []string{"app/app.go:16 jobdata", "app/app.go:17 workerkey", "app/app.go:41 nilfallback", "app/bad.go:5 jobdata", "dep/dep.go:5 jobdata"}
-	if !strings.Contains(stderr, "routigen lint: 2 of 7 diagnostics in the diff; these 5 have no suggested fix") ||
+	unfixed := []string{"app/app.go:16 jobdata", "app/app.go:17 workerkey", "app/app.go:41 nilfallback",
+		"app/app_test.go:13 jobdata", "app/bad.go:5 jobdata", "dep/dep.go:5 jobdata"}
+	if !strings.Contains(stderr, "routigen lint: 3 of 9 diagnostics in the diff; these 6 have no suggested fix") ||
 		!slices.Equal(diagLines(t, stderr), unfixed) {
-		t.Errorf("routigen lint -fix -diff: want the 5 unfixed diagnostics %q reported, got\n%s", unfixed, stderr)
+		t.Errorf("routigen lint -fix -diff: want the 6 unfixed diagnostics %q reported, got\n%s", unfixed, stderr)
 	}
-	if after, _ := os.ReadFile(filepath.Join(dir, "app/app.go")); !bytes.Equal(before, after) {
-		t.Error("routigen lint -fix -diff changed app.go")
+	if read("app/app.go") != before || read("app/app_test.go") != beforeTest {
+		t.Error("routigen lint -fix -diff changed app.go or app_test.go")
 	}
 
-	// -fix applies the suggested fix and reports the rest.
-	_, stderr, code, err = runIn(dir, bin, "lint", "-fix", "./...")
+	// -test=false -fix applies the fixes outside test files and reports
+	// the rest outside them.
+	_, stderr, code, err = runIn(dir, bin, "lint", "-test=false", "-fix", "./...")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if code != 3 || !strings.Contains(stderr, "routigen lint: 2 of 7 diagnostics fixed; these 5 have no suggested fix") ||
-		!slices.Equal(diagLines(t, stderr), unfixed) {
-		t.Errorf("routigen lint -fix: exit %d, want 3 and the unfixed diagnostics\n%s", code, stderr)
+		!slices.Equal(diagLines(t, stderr), withoutTests(unfixed)) {
+		t.Errorf("routigen lint -test=false -fix: exit %d, want 3 and the unfixed diagnostics outside tests\n%s", code, stderr)
 	}
-	src, err := os.ReadFile(filepath.Join(dir, "app/app.go"))
+	src := read("app/app.go")
+	if !strings.Contains(src, "c.Update(func(s *state.Counter) { s.Count++ })\n\treturn nil\n}\n\nfunc Fine") {
+		t.Errorf("routigen lint -fix did not apply the Update fix:\n%s\n%s", src, stderr)
+	}
+	fixed := "job, err := runtime.RequireJob(ctx)\n\tif err != nil {\n\t\treturn err\n\t}\n\t_ = job.ID()"
+	if !strings.Contains(src, fixed) {
+		t.Errorf("routigen lint -fix did not apply the nilfallback fix:\n%s\n%s", src, stderr)
+	}
+	if read("app/app_test.go") != beforeTest {
+		t.Error("routigen lint -test=false -fix changed app_test.go")
+	}
+
+	// -fix (tests included) then fixes the test file too.
+	_, stderr, code, err = runIn(dir, bin, "lint", "-fix", "./...")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(src), "c.Update(func(s *state.Counter) { s.Count++ })\n\treturn nil\n}\n\nfunc Fine") {
-		t.Errorf("routigen lint -fix did not apply the Update fix:\n%s\n%s", src, stderr)
+	if code != 3 || !strings.Contains(stderr, "routigen lint: 1 of 7 diagnostics fixed; these 6 have no suggested fix") ||
+		!slices.Equal(diagLines(t, stderr), unfixed) {
+		t.Errorf("routigen lint -fix: exit %d, want 3 and the unfixed diagnostics\n%s", code, stderr)
 	}
-	if !strings.Contains(string(src), "job, err := runtime.RequireJob(ctx)\n\tif err != nil {\n\t\treturn err\n\t}\n\t_ = job.ID()") {
-		t.Errorf("routigen lint -fix did not apply the nilfallback fix:\n%s\n%s", src, stderr)
+	if !strings.Contains(read("app/app_test.go"), fixed) {
+		t.Errorf("routigen lint -fix did not fix app_test.go:\n%s", read("app/app_test.go"))
 	}
 }
 

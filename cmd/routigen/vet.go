@@ -58,6 +58,9 @@ func vetArgs(o *lintOptions, self string, extra ...string) []string {
 		args = append(args, "-tags="+o.tags)
 	}
 	args = append(args, extra...)
+	if o.test.set {
+		args = append(args, "-test="+strconv.FormatBool(o.test.value))
+	}
 	names := make([]string, 0, len(o.checks))
 	for name := range o.checks {
 		names = append(names, name)
