@@ -130,7 +130,7 @@ func checkMapWrites(pass *analysis.Pass, r *suppress.Reporter, writers map[*type
 						if k, ok := in.Key.(*ssa.Const); ok && k.Value != nil && k.Value.Kind() == constant.String {
 							what = fmt.Sprintf("this assignment to %q", constant.StringVal(k.Value))
 						}
-						r.Reportf(in.Pos(), "%s is lost: the map %s() returns is a copy of the job's data; %s", what, source, advice)
+						r.Reportf(in.Pos(), "%s is lost: the map %s() returns is %s; %s", what, source, copyOf(source), advice)
 					}
 				case ssa.CallInstruction:
 					c := in.Common()
@@ -150,16 +150,25 @@ func checkMapWrites(pass *analysis.Pass, r *suppress.Reporter, writers map[*type
 						target, what = call.Args[0], "maps."+call.Func.Name()
 					}
 					if target != nil && t.Derives(target) {
-						r.Reportf(c.Pos(), "this %s is lost: the map %s() returns is a copy of the job's data; %s", what, source, advice)
+						r.Reportf(c.Pos(), "this %s is lost: the map %s() returns is %s; %s", what, source, copyOf(source), advice)
 					}
 					if fn, arg := writtenArg(pass, c, writers, t); arg >= 0 {
-						r.Reportf(c.Pos(), "%s writes into its argument %d, the map %s() returns: a copy of the job's data, so the write is lost; %s",
-							fn.Name(), arg+1, source, advice)
+						r.Reportf(c.Pos(), "%s writes into its argument %d, the map %s() returns: %s, so the write is lost; %s",
+							fn.Name(), arg+1, source, copyOf(source), advice)
 					}
 				}
 			}
 		}
 	}
+}
+
+// copyOf says what the map the method source (Data or Metadata) returns
+// is a copy of.
+func copyOf(source string) string {
+	if source == "Metadata" {
+		return "a copy of the job's metadata"
+	}
+	return "a copy of the job's data"
 }
 
 // writtenArg returns the callee of c and the index of the first argument

@@ -59,7 +59,7 @@ func inClosure(job *runtime.JobContext) func() {
 // Writes into the copies Data and Metadata return.
 
 func copyWrites(job *runtime.JobContext) {
-	job.Data()["direct"] = 1 // want `this assignment to "direct" is lost: the map Data\(\) returns is a copy`
+	job.Data()["direct"] = 1 // want `this assignment to "direct" is lost: the map Data\(\) returns is a copy of the job's data;`
 	m := job.Data()
 	m["k"] = 1                // want `this assignment to "k" is lost`
 	m["n"] = m["n"].(int) + 1 // want `this assignment to "n" is lost`
@@ -67,8 +67,9 @@ func copyWrites(job *runtime.JobContext) {
 	delete(m, "k")            // want `this delete of "k" is lost: the map Data\(\) returns is a copy`
 	clear(m)                  // want `this clear is lost`
 	md := job.Metadata()
-	md["trace"] = "x"                      // want `the map Metadata\(\) returns is a copy`
-	maps.Copy(md, runtime.Message{"a": 1}) // want `this maps.Copy is lost`
+	md["trace"] = "x"                      // want `this assignment to "trace" is lost: the map Metadata\(\) returns is a copy of the job's metadata;`
+	maps.Copy(md, runtime.Message{"a": 1}) // want `this maps.Copy is lost: the map Metadata\(\) returns is a copy of the job's metadata;`
+	delete(md, "trace")                    // want `this delete of "trace" is lost: the map Metadata\(\) returns is a copy of the job's metadata;`
 }
 
 func aliases(job *runtime.JobContext, cond bool) {

@@ -10,7 +10,7 @@ type batch struct {
 
 func literalValue(job *runtime.JobContext, k string) {
 	b := batch{meta: job.Metadata(), extra: runtime.Message{}}
-	b.meta[k] = 1 // want `jobdata: this assignment is lost: the map Metadata\(\) returns is a copy`
+	b.meta[k] = 1 // want `jobdata: this assignment is lost: the map Metadata\(\) returns is a copy of the job's metadata;`
 	b.extra[k] = 1
 	b.n++
 }
