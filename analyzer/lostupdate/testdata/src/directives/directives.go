@@ -37,6 +37,16 @@ func g() int {
 //routigen:state scope=worker shared
 type D struct{ N int }
 
+// E is fine too: prose may say routing: state, or mention routigen: state
+// in passing, and other tools' directives are theirs.
+//
+//go:generate go tool routigen
+//routigen:state scope=job
+type E struct{ N int }
+
+// routing: state is not a directive misspelt, it is prose.
+type F struct{ N int }
+
 func h() int {
 	//routigen:ignore jobdata another check's business
 	return 3
