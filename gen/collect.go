@@ -101,6 +101,10 @@ func (w *pkgWork) collectFields(t *stateType, locks lockFinder) {
 			w.errorf(fpos, "field %s of %s: %s; Load could not return a copy that shares no slice or map, so use a type routigen can copy: its slices and maps reached through exported fields of exported types, or any field of this package's types", fld.Name(), t.name, why)
 			continue
 		}
+		if iface := w.plan.sharedInterface(fld.Type(), map[types.Type]bool{}); iface != "" {
+			w.errorf(fpos, "field %s of %s holds values of the interface type %s; Load cannot copy what an interface holds, so its copy could share a slice or map with the stored value: use a concrete type (of interfaces, only error is accepted)", fld.Name(), t.name, iface)
+			continue
+		}
 		if where := w.constrainedType(fld.Type()); where != "" {
 			w.errorf(fpos, "field %s of %s: %s; the generated code would not compile where that file is left out, so move the type to a file without a build constraint", fld.Name(), t.name, where)
 			continue

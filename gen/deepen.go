@@ -219,6 +219,49 @@ func (c *copyPlan) problemUnder(t types.Type, stack []*types.Named) string {
 	return ""
 }
 
+// sharedInterface returns the first interface type other than error that
+// the copy meets in t (through arrays, slices, maps, pointers and the
+// reachable fields of structs), spelled for a message, or "". The copy
+// cannot look into an interface value, so a slice or map it holds would
+// be shared; errors are immutable by convention, so they may be shared.
+func (c *copyPlan) sharedInterface(t types.Type, seen map[types.Type]bool) string {
+	t = types.Unalias(t)
+	if seen[t] {
+		return ""
+	}
+	seen[t] = true
+	var elems []types.Type
+	switch u := t.Underlying().(type) {
+	case *types.Interface:
+		if types.Identical(t, errorType) {
+			return ""
+		}
+		return types.TypeString(t, (*types.Package).Name)
+	case *types.Slice:
+		elems = append(elems, u.Elem())
+	case *types.Map:
+		elems = append(elems, u.Key(), u.Elem())
+	case *types.Array:
+		elems = append(elems, u.Elem())
+	case *types.Pointer:
+		elems = append(elems, u.Elem())
+	case *types.Struct:
+		for f := range u.Fields() {
+			if c.reachable(f) {
+				elems = append(elems, f.Type())
+			}
+		}
+	}
+	for _, e := range elems {
+		if why := c.sharedInterface(e, seen); why != "" {
+			return why
+		}
+	}
+	return ""
+}
+
+var errorType = types.Universe.Lookup("error").Type()
+
 // expressible reports whether the generated code can spell type t: every
 // named type in it is nameable and every field of a struct literal in it
 // selectable.

@@ -97,10 +97,13 @@
 // slice element or a field gets a target of its own. Pointers whose targets
 // hold no slice or map stay shared (copying them would not make the promise
 // truer, and reads stay free), and so do pointers in the unexported fields
-// of other packages' types (time.Time's location). The dynamic value of an
-// interface is shared as it is, even a slice or map in an `any` field, as
-// are the targets of funcs and channels: only the static type is followed.
-// A field whose type holds a slice or map the code cannot copy (an
+// of other packages' types (time.Time's location). The copy cannot look
+// into an interface value, so a field whose copy would meet one (`any`,
+// `[]any`, `map[string]any`, a struct or pointer target with such a field)
+// is an error naming the field; error values are the one exception, shared
+// because they are immutable by convention. Funcs and channels are shared:
+// they hold no slice or map of their own. A field whose type holds a slice
+// or map the code cannot copy (an
 // unexported field of another package's type, held by value or behind a
 // pointer; an unexported recursive type of another package; a pointer to a
 // type the code cannot name) is an error naming the field; copyPlan

@@ -281,7 +281,7 @@ func (r *renderer) stateType(t *stateType) []jen.Code {
 		fmt.Sprintf("Load returns a copy of the whole %s, unexported and untracked fields", t.name),
 		"included, that shares no slice or map with the stored value. Pointers to",
 		"what holds a slice or map point to copies (cycles and aliasing kept);",
-		"other pointers, interfaces, funcs and channels are copied as they are.",
+		"other pointers, error values, funcs and channels are copied as they are.",
 	)
 	body := rlock()
 	body = append(body, jen.Id(v).Op(":=").Op("*").Id(s))

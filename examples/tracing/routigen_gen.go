@@ -70,7 +70,7 @@ func (a RequestAccessor) SetAction(v string) {
 // Load returns a copy of the whole Request, unexported and untracked fields
 // included, that shares no slice or map with the stored value. Pointers to
 // what holds a slice or map point to copies (cycles and aliasing kept); other
-// pointers, interfaces, funcs and channels are copied as they are.
+// pointers, error values, funcs and channels are copied as they are.
 func (a RequestAccessor) Load() Request {
 	s := a.cell.RLock()
 	defer a.cell.RUnlock()

@@ -45,7 +45,7 @@ func (a BatchStateAccessor) SetBatches(v int) {
 // Load returns a copy of the whole BatchState, unexported and untracked fields
 // included, that shares no slice or map with the stored value. Pointers to
 // what holds a slice or map point to copies (cycles and aliasing kept); other
-// pointers, interfaces, funcs and channels are copied as they are.
+// pointers, error values, funcs and channels are copied as they are.
 func (a BatchStateAccessor) Load() BatchState {
 	s := a.cell.RLock()
 	defer a.cell.RUnlock()
@@ -131,7 +131,7 @@ func (a CountdownStateAccessor) SetStarted(v time.Time) {
 // Load returns a copy of the whole CountdownState, unexported and untracked
 // fields included, that shares no slice or map with the stored value. Pointers
 // to what holds a slice or map point to copies (cycles and aliasing kept);
-// other pointers, interfaces, funcs and channels are copied as they are.
+// other pointers, error values, funcs and channels are copied as they are.
 func (a CountdownStateAccessor) Load() CountdownState {
 	s := a.cell.RLock()
 	defer a.cell.RUnlock()
@@ -193,7 +193,7 @@ func (a CounterStateAccessor) SetCount(v int64) {
 // Load returns a copy of the whole CounterState, unexported and untracked
 // fields included, that shares no slice or map with the stored value. Pointers
 // to what holds a slice or map point to copies (cycles and aliasing kept);
-// other pointers, interfaces, funcs and channels are copied as they are.
+// other pointers, error values, funcs and channels are copied as they are.
 func (a CounterStateAccessor) Load() CounterState {
 	s := a.cell.RLock()
 	defer a.cell.RUnlock()
@@ -271,7 +271,7 @@ func (a LoopStateAccessor) SetIteration(v int) {
 // Load returns a copy of the whole LoopState, unexported and untracked fields
 // included, that shares no slice or map with the stored value. Pointers to
 // what holds a slice or map point to copies (cycles and aliasing kept); other
-// pointers, interfaces, funcs and channels are copied as they are.
+// pointers, error values, funcs and channels are copied as they are.
 func (a LoopStateAccessor) Load() LoopState {
 	s := a.cell.RLock()
 	defer a.cell.RUnlock()
@@ -321,7 +321,7 @@ func SinkStateOf(ctx context.Context) (SinkStateAccessor, error) {
 
 // Items returns a copy of the Items field that shares no slice or map with the
 // stored value.
-func (a SinkStateAccessor) Items() []any {
+func (a SinkStateAccessor) Items() []string {
 	s := a.cell.RLock()
 	defer a.cell.RUnlock()
 	v := s.Items
@@ -331,7 +331,7 @@ func (a SinkStateAccessor) Items() []any {
 
 // SetItems stores a copy of v, sharing no slice or map with it, as the Items
 // field.
-func (a SinkStateAccessor) SetItems(v []any) {
+func (a SinkStateAccessor) SetItems(v []string) {
 	v = slices.Clone(v)
 	s := a.cell.Lock()
 	defer a.cell.Unlock()
@@ -341,7 +341,7 @@ func (a SinkStateAccessor) SetItems(v []any) {
 // Load returns a copy of the whole SinkState, unexported and untracked fields
 // included, that shares no slice or map with the stored value. Pointers to
 // what holds a slice or map point to copies (cycles and aliasing kept); other
-// pointers, interfaces, funcs and channels are copied as they are.
+// pointers, error values, funcs and channels are copied as they are.
 func (a SinkStateAccessor) Load() SinkState {
 	s := a.cell.RLock()
 	defer a.cell.RUnlock()

@@ -545,7 +545,7 @@ func Sink() *runtime.Routine {
 			}
 			for _, msg := range in.Slot("input") {
 				var total int
-				st.Update(func(s *SinkState) { s.Items = append(s.Items, msg["value"]); total = len(s.Items) })
+				st.Update(func(s *SinkState) { s.Items = append(s.Items, fmt.Sprint(msg["value"])); total = len(s.Items) })
 				if err := record(ctx, ActionStored, runtime.Message{"value": msg["value"], "total": total}); err != nil {
 					return err
 				}

@@ -39,9 +39,11 @@ type LoopState struct {
 	Iteration int
 }
 
-// SinkState is what a data sink stored for the current job.
+// SinkState is what a data sink stored for the current job: each value,
+// as text (a message's values are untyped, and state holds no interface
+// values: routigen could not copy what they hold).
 //
 //routigen:state scope=job
 type SinkState struct {
-	Items []any
+	Items []string
 }

@@ -95,7 +95,7 @@ func (a LoopAccessor) SetSeen(v map[string]int) {
 // Load returns a copy of the whole Loop, unexported and untracked fields
 // included, that shares no slice or map with the stored value. Pointers to
 // what holds a slice or map point to copies (cycles and aliasing kept); other
-// pointers, interfaces, funcs and channels are copied as they are.
+// pointers, error values, funcs and channels are copied as they are.
 func (a LoopAccessor) Load() Loop {
 	s := a.cell.RLock()
 	defer a.cell.RUnlock()
@@ -161,7 +161,7 @@ func (a StatsAccessor) SetJobs(v int64) {
 // Load returns a copy of the whole Stats, unexported and untracked fields
 // included, that shares no slice or map with the stored value. Pointers to
 // what holds a slice or map point to copies (cycles and aliasing kept); other
-// pointers, interfaces, funcs and channels are copied as they are.
+// pointers, error values, funcs and channels are copied as they are.
 func (a StatsAccessor) Load() Stats {
 	s := a.cell.RLock()
 	defer a.cell.RUnlock()

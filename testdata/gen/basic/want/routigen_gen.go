@@ -64,7 +64,7 @@ func (a CounterAccessor) SetNames(v map[string]int) {
 // Load returns a copy of the whole Counter, unexported and untracked fields
 // included, that shares no slice or map with the stored value. Pointers to
 // what holds a slice or map point to copies (cycles and aliasing kept); other
-// pointers, interfaces, funcs and channels are copied as they are.
+// pointers, error values, funcs and channels are copied as they are.
 func (a CounterAccessor) Load() Counter {
 	s := a.cell.RLock()
 	defer a.cell.RUnlock()
@@ -165,7 +165,7 @@ func (a LoopStateAccessor) SetHistory(v []string) {
 // Load returns a copy of the whole LoopState, unexported and untracked fields
 // included, that shares no slice or map with the stored value. Pointers to
 // what holds a slice or map point to copies (cycles and aliasing kept); other
-// pointers, interfaces, funcs and channels are copied as they are.
+// pointers, error values, funcs and channels are copied as they are.
 func (a LoopStateAccessor) Load() LoopState {
 	s := a.cell.RLock()
 	defer a.cell.RUnlock()
@@ -230,7 +230,7 @@ func (a SessionAccessor) SetUserID(v string) {
 // Load returns a copy of the whole Session, unexported and untracked fields
 // included, that shares no slice or map with the stored value. Pointers to
 // what holds a slice or map point to copies (cycles and aliasing kept); other
-// pointers, interfaces, funcs and channels are copied as they are.
+// pointers, error values, funcs and channels are copied as they are.
 func (a SessionAccessor) Load() Session {
 	s := a.cell.RLock()
 	defer a.cell.RUnlock()
@@ -292,7 +292,7 @@ func (a TotalsAccessor) SetJobs(v int) {
 // Load returns a copy of the whole Totals, unexported and untracked fields
 // included, that shares no slice or map with the stored value. Pointers to
 // what holds a slice or map point to copies (cycles and aliasing kept); other
-// pointers, interfaces, funcs and channels are copied as they are.
+// pointers, error values, funcs and channels are copied as they are.
 func (a TotalsAccessor) Load() Totals {
 	s := a.cell.RLock()
 	defer a.cell.RUnlock()

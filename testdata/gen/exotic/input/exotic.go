@@ -1,5 +1,7 @@
-// Package exotic holds anonymous struct and interface field types that gofmt
-// lays out over several aligned lines.
+// Package exotic holds anonymous struct and interface types that gofmt lays
+// out over several aligned lines. Interface values are not state routigen
+// can copy (see err_interface), so the interfaces here are what funcs
+// return: funcs are not looked into.
 package exotic
 
 import (
@@ -14,7 +16,7 @@ type Base struct{ ID int }
 //
 //routigen:state scope=job
 type Exotic struct {
-	RW interface {
+	RW func() interface {
 		io.Reader
 		io.Writer
 		Close() error
@@ -31,5 +33,5 @@ type Exotic struct {
 	}
 	Handlers []func(fmt.Stringer, ...interface{ Done() }) error
 	Empty    struct{}
-	Iface    interface{}
+	Iface    func() interface{}
 }

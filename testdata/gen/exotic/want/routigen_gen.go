@@ -32,7 +32,7 @@ func ExoticOf(ctx context.Context) (ExoticAccessor, error) {
 }
 
 // RW returns the RW field.
-func (a ExoticAccessor) RW() interface {
+func (a ExoticAccessor) RW() func() interface {
 	io.Reader
 	io.Writer
 	Close() error
@@ -44,7 +44,7 @@ func (a ExoticAccessor) RW() interface {
 }
 
 // SetRW sets the RW field.
-func (a ExoticAccessor) SetRW(v interface {
+func (a ExoticAccessor) SetRW(v func() interface {
 	io.Reader
 	io.Writer
 	Close() error
@@ -144,14 +144,14 @@ func (a ExoticAccessor) SetEmpty(v struct{}) {
 }
 
 // Iface returns the Iface field.
-func (a ExoticAccessor) Iface() interface{} {
+func (a ExoticAccessor) Iface() func() interface{} {
 	v := a.cell.RLock().Iface
 	a.cell.RUnlock()
 	return v
 }
 
 // SetIface sets the Iface field.
-func (a ExoticAccessor) SetIface(v interface{}) {
+func (a ExoticAccessor) SetIface(v func() interface{}) {
 	a.cell.Lock().Iface = v
 	a.cell.Unlock()
 }
@@ -159,7 +159,7 @@ func (a ExoticAccessor) SetIface(v interface{}) {
 // Load returns a copy of the whole Exotic, unexported and untracked fields
 // included, that shares no slice or map with the stored value. Pointers to
 // what holds a slice or map point to copies (cycles and aliasing kept); other
-// pointers, interfaces, funcs and channels are copied as they are.
+// pointers, error values, funcs and channels are copied as they are.
 func (a ExoticAccessor) Load() Exotic {
 	s := a.cell.RLock()
 	defer a.cell.RUnlock()

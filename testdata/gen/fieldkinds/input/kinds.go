@@ -1,8 +1,8 @@
-// Package kinds covers every kind of field a state struct can hold.
+// Package kinds covers every kind of field a state struct can hold (of
+// interfaces, only error: the others are err_interface).
 package kinds
 
 import (
-	"fmt"
 	"net/netip"
 	"time"
 	"unsafe"
@@ -71,10 +71,7 @@ type Kinds struct {
 	Plain   Plain
 	PtrI    *Inner
 	PtrS    *[]int
-	Any     any
 	Err     error
-	Str2    fmt.Stringer
-	Iface   interface{ Do(int) error }
 	Fn      func(ctx int, args ...string) (bool, error)
 	FnNone  func()
 	Ch      chan int

@@ -108,7 +108,7 @@ func (a FlatAccessor) SetP(v *Inner) {
 // Load returns a copy of the whole Flat, unexported and untracked fields
 // included, that shares no slice or map with the stored value. Pointers to
 // what holds a slice or map point to copies (cycles and aliasing kept); other
-// pointers, interfaces, funcs and channels are copied as they are.
+// pointers, error values, funcs and channels are copied as they are.
 func (a FlatAccessor) Load() Flat {
 	s := a.cell.RLock()
 	defer a.cell.RUnlock()
@@ -725,19 +725,6 @@ func (a KindsAccessor) SetPtrS(v *[]int) {
 	s.PtrS = v
 }
 
-// Any returns the Any field.
-func (a KindsAccessor) Any() any {
-	v := a.cell.RLock().Any
-	a.cell.RUnlock()
-	return v
-}
-
-// SetAny sets the Any field.
-func (a KindsAccessor) SetAny(v any) {
-	a.cell.Lock().Any = v
-	a.cell.Unlock()
-}
-
 // Err returns the Err field.
 func (a KindsAccessor) Err() error {
 	v := a.cell.RLock().Err
@@ -748,36 +735,6 @@ func (a KindsAccessor) Err() error {
 // SetErr sets the Err field.
 func (a KindsAccessor) SetErr(v error) {
 	a.cell.Lock().Err = v
-	a.cell.Unlock()
-}
-
-// Str2 returns the Str2 field.
-func (a KindsAccessor) Str2() fmt.Stringer {
-	v := a.cell.RLock().Str2
-	a.cell.RUnlock()
-	return v
-}
-
-// SetStr2 sets the Str2 field.
-func (a KindsAccessor) SetStr2(v fmt.Stringer) {
-	a.cell.Lock().Str2 = v
-	a.cell.Unlock()
-}
-
-// Iface returns the Iface field.
-func (a KindsAccessor) Iface() interface {
-	Do(int) error
-} {
-	v := a.cell.RLock().Iface
-	a.cell.RUnlock()
-	return v
-}
-
-// SetIface sets the Iface field.
-func (a KindsAccessor) SetIface(v interface {
-	Do(int) error
-}) {
-	a.cell.Lock().Iface = v
 	a.cell.Unlock()
 }
 
@@ -990,7 +947,7 @@ func (a KindsAccessor) SetPtr(v *Ptr) {
 // Load returns a copy of the whole Kinds, unexported and untracked fields
 // included, that shares no slice or map with the stored value. Pointers to
 // what holds a slice or map point to copies (cycles and aliasing kept); other
-// pointers, interfaces, funcs and channels are copied as they are.
+// pointers, error values, funcs and channels are copied as they are.
 func (a KindsAccessor) Load() Kinds {
 	s := a.cell.RLock()
 	defer a.cell.RUnlock()

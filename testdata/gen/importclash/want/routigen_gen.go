@@ -144,7 +144,7 @@ func (a_ StateAccessor) SetConf(v_ map[string]v) {
 // Load returns a copy of the whole State, unexported and untracked fields
 // included, that shares no slice or map with the stored value. Pointers to
 // what holds a slice or map point to copies (cycles and aliasing kept); other
-// pointers, interfaces, funcs and channels are copied as they are.
+// pointers, error values, funcs and channels are copied as they are.
 func (a_ StateAccessor) Load() State {
 	s_ := a_.cell.RLock()
 	defer a_.cell.RUnlock()

@@ -42,7 +42,7 @@ func (a GoodAccessor) SetN(v int) {
 // Load returns a copy of the whole Good, unexported and untracked fields
 // included, that shares no slice or map with the stored value. Pointers to
 // what holds a slice or map point to copies (cycles and aliasing kept); other
-// pointers, interfaces, funcs and channels are copied as they are.
+// pointers, error values, funcs and channels are copied as they are.
 func (a GoodAccessor) Load() Good {
 	s := a.cell.RLock()
 	defer a.cell.RUnlock()

@@ -42,7 +42,7 @@ func (a QAccessor) SetN(v int) {
 // Load returns a copy of the whole Q, unexported and untracked fields
 // included, that shares no slice or map with the stored value. Pointers to
 // what holds a slice or map point to copies (cycles and aliasing kept); other
-// pointers, interfaces, funcs and channels are copied as they are.
+// pointers, error values, funcs and channels are copied as they are.
 func (a QAccessor) Load() Q {
 	s := a.cell.RLock()
 	defer a.cell.RUnlock()
