@@ -22,9 +22,10 @@ type activation struct {
 	in      Input
 	ec      ExecContext
 	attempt int32
-	done    atomic.Bool
 	// next is an activation this one's emits made ready, run next on the
-	// same pool goroutine: no queueing, no wake-up, warm caches.
+	// same pool goroutine: no queueing, no wake-up, warm caches. Once the
+	// activation has ended it holds ended: one atomic swap both ends the
+	// activation and takes what it kept (see end and handOff).
 	next atomic.Pointer[activation]
 	// Inline space for the input of a one-slot routine with one message.
 	slot1 [1]slotInput
@@ -65,6 +66,12 @@ func (a *activation) Value(key any) any {
 	return nil
 }
 func (a *activation) String() string { return "runtime.activation(" + a.n.id + ")" }
+
+// ended is what next holds once its activation has ended; it is never run.
+var ended = new(activation)
+
+// done reports whether a has ended: its Emit is then an error.
+func (a *activation) done() bool { return a.next.Load() == ended }
 
 func (a *activation) call() (err error, panicked bool) {
 	what := "BeforeRoutine"
@@ -180,13 +187,9 @@ func (r *Runtime) retry(a *activation, err error) attemptOutcome {
 // the job may be over.
 func (r *Runtime) end(a *activation) *activation {
 	jr, n := a.jr, a.n
-	a.done.Store(true)
-	var local *activation
-	// After done: see Emit. An Emit that keeps an activation from now on
-	// sees done and takes it back, so an empty next needs no Swap.
-	if a.next.Load() != nil {
-		local = a.next.Swap(nil)
-	}
+	// Ends a and takes what it kept, in one step: an Emit that keeps an
+	// activation from now on finds next taken and submits it instead.
+	local := a.next.Swap(ended)
 
 	st := &jr.insts[n.idx]
 	jr.mu.Lock()
@@ -240,7 +243,7 @@ func emit(ctx context.Context, event string, payload any, typ reflect.Type) erro
 		return fmt.Errorf("runtime: emit %q: %w", event, ErrNoRoutine)
 	}
 	a := ec.act
-	if a.done.Load() {
+	if a.done() {
 		return fmt.Errorf("runtime: emit %q after routine %q returned: %w", event, a.n.id, ErrNoRoutine)
 	}
 	out := a.n.eventOut(event)
@@ -286,8 +289,8 @@ func emit(ctx context.Context, event string, payload any, typ reflect.Type) erro
 // it to the pool when a goroutine is idle or that slot is taken. A
 // goroutine that goes idle steals kept activations, so logic that runs long
 // after it emitted does not hold its downstream back. Emit may run on a
-// goroutine of the logic's own while a ends: run sets done before it takes
-// next, and handOff takes ready back after done is set; ownership always
+// goroutine of the logic's own while a ends: end swaps next for ended, so a
+// CAS from nil after that fails and ready is submitted; ownership always
 // passes by CAS or Swap on next, so exactly one party runs ready.
 func (a *activation) handOff(ready *activation) {
 	if ready == nil {
@@ -297,9 +300,10 @@ func (a *activation) handOff(ready *activation) {
 	// to return.
 	p := a.jr.pool
 	if p.idleHint.Load() == 0 && a.next.CompareAndSwap(nil, ready) {
-		// Taken back if a returned meanwhile, or if a goroutine went idle
-		// meanwhile (it may have looked for work to steal before the CAS).
-		if (!a.done.Load() && p.idleHint.Load() == 0) || !a.next.CompareAndSwap(ready, nil) {
+		// Taken back if a goroutine went idle meanwhile (it may have
+		// looked for work to steal before the CAS). If a returned
+		// meanwhile, end took ready.
+		if p.idleHint.Load() == 0 || !a.next.CompareAndSwap(ready, nil) {
 			return
 		}
 	}

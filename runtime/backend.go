@@ -262,8 +262,8 @@ func (n *Node) LoadWorker(flowID, workerID string, snap WorkerSnapshot) error {
 // admit makes a job of w and reserves its id on the live list: the part of
 // a post between resolving its target and delivering its first message.
 func (r *Runtime) admit(w *worker, id string, metadata Message, deadline time.Time) (*jobRun, error) {
-	jr := newJobRun(r, w, id, metadata)
-	jr.job.setDeadline(deadline)
+	blk := newJobBlock(r, w, id, metadata)
+	blk.job.setDeadline(deadline)
 	var err error
 	r.liveMu.Lock()
 	switch {
@@ -278,6 +278,7 @@ func (r *Runtime) admit(w *worker, id string, metadata Message, deadline time.Ti
 		r.liveMu.Unlock()
 		return nil, err
 	}
+	jr := r.runLocked(w, blk)
 	if jr.pool == nil {
 		if jr.pool = r.pool.Load(); jr.pool == nil {
 			jr.pool = newPool(r, r.nworkers)

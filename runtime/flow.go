@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
-	"sync"
 )
 
 // Flow is a graph of routine instances: Add places a routine under an id,
@@ -130,12 +129,13 @@ type plan struct {
 	runs runList
 }
 
-// runList is a bounded free list of jobRuns. Not a sync.Pool: jobs are
+// runList is a bounded free list of jobRuns, guarded by the runtime's
+// liveMu: a job takes its jobRun, and gives it back, in the hold of liveMu
+// that lists it or takes it off the live list. Not a sync.Pool: jobs are
 // posted on one goroutine and retired on another, usually on another P,
 // and a sync.Pool's Get then misses its own P's cache and steals from the
-// other's on every job; a short critical section is cheaper.
+// other's on every job.
 type runList struct {
-	mu   sync.Mutex
 	free []*jobRun
 }
 
@@ -145,8 +145,6 @@ type runList struct {
 const maxFreeRuns = 256
 
 func (l *runList) get() *jobRun {
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	n := len(l.free)
 	if n == 0 {
 		return nil
@@ -158,11 +156,9 @@ func (l *runList) get() *jobRun {
 }
 
 func (l *runList) put(jr *jobRun) {
-	l.mu.Lock()
 	if len(l.free) < maxFreeRuns {
 		l.free = append(l.free, jr)
 	}
-	l.mu.Unlock()
 }
 
 // node is one routine instance of a plan.

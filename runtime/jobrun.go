@@ -17,17 +17,14 @@ type jobRun struct {
 	pool *pool
 	w    *worker
 	job  *JobContext
-	gen  uint64 // bumped on every reuse; guarded by mu
+	gen  uint64 // bumped on every reuse; guarded by rt.liveMu
 	// block is where job and its first activations were allocated.
 	block *jobBlock
 
 	mu       sync.Mutex
 	insts    []instState
 	instsBuf [3]instState // insts of small flows
-	// quietCh, made only when Runtime.Wait asks, is closed once the job
-	// finished and no work is left: then jr is recycled and gen moves on.
-	quietCh chan struct{}
-	settled bool // settleLocked found no work left
+	settled  bool         // settleLocked found no work left; until reuse
 	// active counts scheduled or running activations (those waiting for a
 	// retry included), armed throttle waits and a post under way. Queued messages that no
 	// policy will fire do not count: when active drops to 0 the job is over.
@@ -36,9 +33,12 @@ type jobRun struct {
 	// endLocked fails the job with it (post returns it instead).
 	fault *PanicError
 
-	// Guarded by rt.liveMu.
+	// Guarded by rt.liveMu. quietCh, made only when Runtime.Wait asks, is
+	// closed once the job finished, no work is left and it is off the live
+	// list: then gen moves on and jr is recycled.
 	prevLive, nextLive *jobRun
 	named              bool
+	quietCh            chan struct{}
 
 	// attempt is ExecContext.Attempt (0 means 1); onQuiet, set for a job a
 	// Backend delivered, is told once the job is quiet (see Node.Run).
@@ -100,28 +100,43 @@ type slotQueue struct {
 	one  [1]any
 }
 
-func newJobRun(r *Runtime, w *worker, id string, metadata Message) *jobRun {
-	p := w.plan
+// newJobBlock makes a job of w, not yet on any list: its JobContext and
+// the first activations it will need, in one allocation.
+func newJobBlock(r *Runtime, w *worker, id string, metadata Message) *jobBlock {
 	blk := new(jobBlock)
 	job := &blk.job
-	job.init(id, p.id, w.state.id, metadata, r.traceLimit, r.clock.now())
+	job.init(id, w.plan.id, w.state.id, metadata, r.traceLimit, r.clock.now())
 	job.logLimit = int32(r.logLimit)
 	job.owner = w
 	if !r.hasHooks {
 		job.status = JobRunning // nobody has seen it yet: no lock needed
 	}
-	if jr := p.runs.get(); jr != nil {
-		// Recycled: its queues are empty and its flags clear (see recycle);
-		// gen was bumped there.
-		job.run = jr
-		jr.mu.Lock() // a stale emit may be looking at jr.job (see enqueue)
-		jr.w, jr.job, jr.block = w, job, blk
-		jr.active = 1 // held for the post: see post
-		jr.mu.Unlock()
-		return jr
+	return blk
+}
+
+// runLocked gives the job of blk its scheduling state: a jobRun of w's
+// plan recycled by retire, else a new one. r.liveMu must be held: it
+// guards the plan's free list, and a recycled jobRun takes its new job here
+// without jr.mu. Nothing reads jr's job fields under jr.mu alone once its
+// job is over: an emit that raced its job's end checks its own job first
+// (see enqueue), and abort holds r.liveMu too.
+func (r *Runtime) runLocked(w *worker, blk *jobBlock) *jobRun {
+	p := w.plan
+	jr := p.runs.get()
+	if jr == nil {
+		jr = newJobRun(r, p)
 	}
-	jr := &jobRun{rt: r, w: w, job: job, block: blk, active: 1}
-	job.run = jr
+	// A recycled jobRun's queues are empty and its flags clear (see
+	// recycleLocked); gen was bumped there.
+	jr.w, jr.job, jr.block = w, &blk.job, blk
+	jr.active = 1 // held for the post: see post
+	jr.settled = false
+	blk.job.run = jr
+	return jr
+}
+
+func newJobRun(r *Runtime, p *plan) *jobRun {
+	jr := &jobRun{rt: r}
 	if len(p.nodes) <= len(jr.instsBuf) {
 		jr.insts = jr.instsBuf[:len(p.nodes)]
 	} else {
@@ -150,8 +165,8 @@ func newJobRun(r *Runtime, w *worker, id string, metadata Message) *jobRun {
 // quietWait returns a channel closed once the job of generation gen is
 // quiet, nil if it is (or jr has moved on to another job since).
 func (jr *jobRun) quietWait(gen uint64) <-chan struct{} {
-	jr.mu.Lock()
-	defer jr.mu.Unlock()
+	jr.rt.liveMu.Lock()
+	defer jr.rt.liveMu.Unlock()
 	if jr.gen != gen { // quiet, and recycled
 		return nil
 	}
@@ -188,11 +203,12 @@ func (jr *jobRun) post(n *node, slot int, msg any) error {
 
 // enqueue queues msg for job and returns the activation it made ready, if
 // any, for the caller to run or submit. An emit that raced its
-// activation's end may come after jr moved on to another job: job keeps it
-// out (JobContexts are never reused).
+// activation's end may come after jr moved on to another job: its own job
+// has finished then (a job finishes before its jobRun is recycled, and
+// jr.mu orders the two), so checking job, not jr.job, keeps it out.
 func (jr *jobRun) enqueue(job *JobContext, n *node, slot int, msg any) *activation {
 	jr.mu.Lock()
-	if jr.job != job {
+	if job.finished.Load() {
 		jr.mu.Unlock()
 		return nil
 	}
@@ -297,6 +313,10 @@ func (jr *jobRun) settleLocked() (complete, quiet, failed bool) {
 // stepEnd is what a scheduling step leaves to do once jr.mu is released.
 type stepEnd struct {
 	complete, quiet bool
+	// reset says the step found the job quiet and did, under jr.mu, what
+	// retire otherwise does after it: completed the job, if it was to,
+	// and cleared jr's scheduling state (see endQuietLocked).
+	reset bool
 	// ended is the job when this step ended it (a Custom policy's panic,
 	// DropFail): its end is told once jr.mu is released. panicked is the
 	// panic, to log; retries are the activations its end took off their
@@ -322,7 +342,34 @@ func (jr *jobRun) endLocked() (e stepEnd) {
 	if failed {
 		e.ended = jr.job
 	}
+	if e.quiet && e.ended == nil && e.retries == nil && jr.endQuietLocked(e.complete) {
+		e.complete, e.reset = false, true
+	}
 	return e
+}
+
+// endQuietLocked completes a job its step found quiet, and clears jr's
+// scheduling state, without leaving jr.mu, when nothing has to happen in
+// between: no hooks (AfterJob), no Backend told of the job (onQuiet), no
+// timer or context derived from the job's to stop. The job's end then costs
+// one hold of jr.mu fewer. It reports whether it did; if not, after and
+// retire do it.
+func (jr *jobRun) endQuietLocked(complete bool) bool {
+	if jr.rt.hasHooks || jr.onQuiet != nil {
+		return false
+	}
+	if complete {
+		j := jr.job
+		j.mu.Lock()
+		if j.tm.Load() != nil { // enders to run: see finishWith
+			j.mu.Unlock()
+			return false
+		}
+		j.setFinalLocked(JobCompleted, nil)
+		j.mu.Unlock()
+	}
+	jr.recycleLocked()
+	return true
 }
 
 // finishStep does, outside jr.mu, what a scheduling step decided, and
@@ -337,20 +384,28 @@ func (jr *jobRun) finishStep(e stepEnd, a *activation) {
 	if e.ended != nil {
 		e.ended.ended()
 	}
-	jr.after(a, e.complete, e.quiet)
+	jr.after(a, e.complete, e.quiet && !e.reset)
+	if e.reset {
+		jr.unlist()
+	}
 }
 
 // abort ends what the job, which just ended, still waits for: see
 // abortLocked. Its owner calls it, whoever ended the job.
 func (jr *jobRun) abort(job *JobContext) {
+	// r.liveMu too: a recycled jr takes its next job under it alone (see
+	// runLocked). A jr still job's but settled is a no-op here.
+	jr.rt.liveMu.Lock()
 	jr.mu.Lock()
 	if jr.job != job { // quiet already, and recycled
 		jr.mu.Unlock()
+		jr.rt.liveMu.Unlock()
 		return
 	}
 	retries := jr.abortLocked()
 	e := jr.endLocked()
 	jr.mu.Unlock()
+	jr.rt.liveMu.Unlock()
 	e.retries = append(e.retries, retries...)
 	jr.finishStep(e, nil)
 }
@@ -426,7 +481,8 @@ func (jr *jobRun) after(a *activation, complete, quiet bool) {
 
 // retire takes a job whose work is over, or that never started (vetoed), off
 // the live list, wakes its waiters, stops its worker if that was the
-// worker's last job and recycles jr. It is the one way out of the live list.
+// worker's last job and recycles jr. It is the one way out of the live list
+// but unlist, which does the same for a job whose step already reset jr.
 func (jr *jobRun) retire() {
 	r := jr.rt
 	r.liveMu.Lock()
@@ -438,32 +494,64 @@ func (jr *jobRun) retire() {
 	if f := jr.onQuiet; f != nil {
 		f(jr.job) // before quiet: once Wait returns, the Backend has the job
 	}
-	p := w.plan
-	// Quiet and recycled in one step: once quiet, nothing of the runtime
-	// refers to jr (it is off the live list, no activation, timer or queue
-	// entry of its job is left), and waiters tell by gen.
 	jr.mu.Lock()
-	ch := jr.quietCh
 	jr.recycleLocked()
 	jr.mu.Unlock()
+	r.liveMu.Lock()
+	ch := jr.freeLocked()
+	r.liveMu.Unlock()
 	if ch != nil {
 		close(ch) // after after's Complete: Wait returns only once the job finished
 	}
 	if stop {
 		w.stop()
 	}
-	p.runs.put(jr)
 }
 
-// recycleLocked readies a quiet jobRun for another job of the same plan.
+// unlist takes off the live list a job whose jobRun its last step reset
+// (endQuietLocked), wakes its waiters, stops its worker if that was the
+// worker's last job and puts jr on the free list: one hold of r.liveMu.
+func (jr *jobRun) unlist() {
+	r := jr.rt
+	r.liveMu.Lock()
+	r.unlistLocked(jr)
+	w := jr.w
+	w.live--
+	stop := w.stopped && w.live == 0
+	ch := jr.freeLocked()
+	r.liveMu.Unlock()
+	if ch != nil {
+		close(ch) // the job finished in endQuietLocked
+	}
+	if stop {
+		w.stop()
+	}
+}
+
+// recycleLocked clears the scheduling state of a quiet jobRun. Its job
+// fields stay until freeLocked, and settled until runLocked: a late abort
+// of its job finds it settled and does nothing.
 func (jr *jobRun) recycleLocked() {
-	jr.gen++
-	jr.quietCh, jr.settled, jr.active = nil, false, 0
-	jr.named = false
+	jr.active = 0
 	jr.attempt, jr.onQuiet = 0, nil
 	for i := range jr.insts {
 		st := &jr.insts[i]
 		st.running, st.waiting, st.granted, st.inBlock = false, false, false, false
 	}
+}
+
+// freeLocked readies a jobRun taken off the live list for another job of
+// the same plan, and returns the channel its waiters wait on, to close.
+// r.liveMu must be held. Once it is off the list nothing of the runtime
+// refers to jr (no activation, timer or queue entry of its job is left),
+// and waiters tell by gen.
+func (jr *jobRun) freeLocked() chan struct{} {
+	ch := jr.quietCh
+	jr.gen++
+	jr.quietCh = nil
+	p := jr.w.plan
 	jr.job, jr.w, jr.block = nil, nil, nil
+	jr.named = false
+	p.runs.put(jr)
+	return ch
 }

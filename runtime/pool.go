@@ -25,7 +25,8 @@ type pool struct {
 	// qlen mirrors len(q)-head for waitRoom's lock-free fast path.
 	qlen atomic.Int32
 	// cur[i] is the activation goroutine i runs, for steal. Padded: each
-	// goroutine writes its own twice per activation.
+	// goroutine writes its own once per activation. A pool of one
+	// goroutine publishes nothing: there is no other goroutine to steal.
 	cur  []curSlot
 	room chan struct{} // closed when the queue drains below limit/2
 	wake chan struct{}
@@ -72,10 +73,14 @@ func (p *pool) loop(self int) {
 			// nothing to steal (run takes its next; what Emit keeps after
 			// that it takes back, unless steal took it first, which is as
 			// good). One store per activation instead of two.
-			p.cur[self].a.Store(a)
+			if len(p.cur) > 1 {
+				p.cur[self].a.Store(a)
+			}
 			a = p.r.run(a)
 		}
-		p.cur[self].a.Store(nil) // idle: nothing of ours to steal, nothing kept alive
+		if len(p.cur) > 1 {
+			p.cur[self].a.Store(nil) // idle: nothing of ours to steal, nothing kept alive
+		}
 	}
 }
 
@@ -88,7 +93,9 @@ type curSlot struct {
 func (p *pool) steal() *activation {
 	for i := range p.cur {
 		if c := p.cur[i].a.Load(); c != nil {
-			if n := c.next.Swap(nil); n != nil {
+			// A CAS, not a Swap: an ended activation's next must stay
+			// ended, or a late Emit would keep work on it that nobody runs.
+			if n := c.next.Load(); n != nil && n != ended && c.next.CompareAndSwap(n, nil) {
 				return n
 			}
 		}

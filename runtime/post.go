@@ -87,18 +87,18 @@ func (r *Runtime) post(ctx context.Context, flowID, routineID, slot string, data
 		takes, given := typeNames(got, typ)
 		return nil, fmt.Errorf("runtime: post: slot %s.%s takes %s, not %s: %w", routineID, slot, takes, given, ErrPayloadType)
 	}
-	jr := newJobRun(r, w, o.jobID, o.metadata)
+	blk := newJobBlock(r, w, o.jobID, o.metadata)
+	job := &blk.job
 	if o.jobID == "" {
 		// The id is formatted only if someone asks for it (see ID).
-		jr.job.idN = r.ids.n.Add(1)
+		job.idN = r.ids.n.Add(1)
 	}
 	if o.hasTimeout {
-		jr.job.setDeadline(time.Now().Add(o.timeout))
+		job.setDeadline(time.Now().Add(o.timeout))
 	}
 	if ctx != context.Background() && ctx != context.TODO() {
-		jr.job.base = context.WithoutCancel(ctx)
+		job.base = context.WithoutCancel(ctx)
 	}
-	job := jr.job
 	// Reserve the id before the hooks run, so a concurrent post of the same
 	// id fails and Close waits for this one.
 	r.liveMu.Lock()
@@ -114,6 +114,7 @@ func (r *Runtime) post(ctx context.Context, flowID, routineID, slot string, data
 		r.liveMu.Unlock()
 		return nil, err
 	}
+	jr := r.runLocked(w, blk)
 	if jr.pool == nil { // a recycled jobRun has it: do not write it again
 		if jr.pool = r.pool.Load(); jr.pool == nil {
 			jr.pool = newPool(r, r.nworkers)

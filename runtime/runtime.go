@@ -256,9 +256,7 @@ func (r *Runtime) waitLocal(ctx context.Context) error {
 	}
 	pending := make([]snap, 0, r.live.n)
 	for jr := r.live.head; jr != nil; jr = jr.nextLive {
-		jr.mu.Lock()
 		pending = append(pending, snap{jr, jr.gen})
-		jr.mu.Unlock()
 	}
 	r.liveMu.Unlock()
 	for _, s := range pending {
