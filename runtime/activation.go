@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/routigen/routigen/runtime/internal/testemit"
 )
@@ -17,9 +18,11 @@ import (
 // also the context.Context the logic sees, which saves a context.WithValue
 // and an ExecContext allocation per activation.
 type activation struct {
-	jr      *jobRun
-	n       *node
-	in      Input
+	n *node
+	// slots is the input the logic gets (see input): the Input is
+	// {&n.def, slots[:len(n.def.slots)]}, kept as one pointer so that a
+	// job's block (see jobBlock) fits a smaller malloc size class.
+	slots   *slotInput
 	ec      ExecContext
 	attempt int32
 	// next is an activation this one's emits made ready, run next on the
@@ -67,6 +70,14 @@ func (a *activation) Value(key any) any {
 }
 func (a *activation) String() string { return "runtime.activation(" + a.n.id + ")" }
 
+// jr is the scheduling state of a's job.
+func (a *activation) jr() *jobRun { return a.ec.Job.run }
+
+// input is what a's logic consumed.
+func (a *activation) input() Input {
+	return Input{def: &a.n.def, slots: unsafe.Slice(a.slots, len(a.n.def.slots))}
+}
+
 // ended is what next holds once its activation has ended; it is never run.
 var ended = new(activation)
 
@@ -84,13 +95,13 @@ func (a *activation) call() (err error, panicked bool) {
 			err, panicked = perr, true
 		}
 	}()
-	if a.jr.rt.hasHooks {
-		if err := a.jr.rt.hooks.BeforeRoutine(a); err != nil {
+	if a.jr().rt.hasHooks {
+		if err := a.jr().rt.hooks.BeforeRoutine(a); err != nil {
 			return &VetoError{Hook: "BeforeRoutine", What: "routine " + a.n.id, Err: err}, false
 		}
 	}
 	what = "logic"
-	return a.n.def.logic(a, a.in), false
+	return a.n.def.logic(a, a.input()), false
 }
 
 // run executes one attempt of a on a pool goroutine and, unless it is
@@ -98,7 +109,7 @@ func (a *activation) call() (err error, panicked bool) {
 // goroutine to run next, if there is one. The logic of a job that ended
 // does not run: the activation just ends.
 func (r *Runtime) run(a *activation) *activation {
-	if !a.jr.dead() {
+	if !a.jr().dead() {
 		switch r.attempt(a) {
 		case retryNow:
 			return a
@@ -119,7 +130,7 @@ const (
 
 // attempt runs a's logic once and applies the routine's error handler.
 func (r *Runtime) attempt(a *activation) attemptOutcome {
-	jr, n := a.jr, a.n
+	jr, n := a.jr(), a.n
 	err, panicked := a.call()
 	status := RoutineIdle
 	switch {
@@ -167,7 +178,7 @@ func (r *Runtime) attempt(a *activation) attemptOutcome {
 
 // retry schedules the next attempt of a, which failed with err.
 func (r *Runtime) retry(a *activation, err error) attemptOutcome {
-	jr, n := a.jr, a.n
+	jr, n := a.jr(), a.n
 	a.attempt++
 	d := n.handler.RetryDelay(int(a.attempt))
 	jr.job.Trace(n.id, "retry", Message{"error": err.Error(), "attempt": int(a.attempt), "delay": d})
@@ -186,7 +197,7 @@ func (r *Runtime) retry(a *activation, err error) attemptOutcome {
 // end ends the activation a: its instance may fire again for the job, and
 // the job may be over.
 func (r *Runtime) end(a *activation) *activation {
-	jr, n := a.jr, a.n
+	jr, n := a.jr(), a.n
 	// Ends a and takes what it kept, in one step: an Emit that keeps an
 	// activation from now on finds next taken and submits it instead.
 	local := a.next.Swap(ended)
@@ -206,9 +217,9 @@ func (r *Runtime) end(a *activation) *activation {
 }
 
 func (r *Runtime) logErr(a *activation, msg string, err error) {
-	h := newJobHandler(r.logHandler, a.jr.job, a.n.id)
+	h := newJobHandler(r.logHandler, a.ec.Job, a.n.id)
 	level := slog.LevelWarn
-	if a.jr.dead() {
+	if a.jr().dead() {
 		level = slog.LevelError
 	}
 	slog.New(h).Log(context.Background(), level, msg, slog.String("error", err.Error()), slog.Int("attempt", int(a.attempt)))
@@ -254,10 +265,10 @@ func emit(ctx context.Context, event string, payload any, typ reflect.Type) erro
 		has, given := typeNames(out.typ, typ)
 		return fmt.Errorf("runtime: emit: routine %q: event %q carries %s, not %s: %w", a.n.id, event, has, given, ErrPayloadType)
 	}
-	r := a.jr.rt
+	r := a.jr().rt
 	if !r.hasHooks {
 		for _, t := range out.targets {
-			a.handOff(a.jr.enqueue(a.ec.Job, t.node, t.slot, payload))
+			a.handOff(a.jr().enqueue(a.ec.Job, t.node, t.slot, payload))
 		}
 		return nil
 	}
@@ -277,7 +288,7 @@ func emit(ctx context.Context, event string, payload any, typ reflect.Type) erro
 			errs = append(errs, &VetoError{Hook: "BeforeEnqueue", What: fmt.Sprintf("emit %q to %s.%s", event, t.node.id, t.node.def.slotNames[t.slot]), Err: err})
 			continue
 		}
-		a.handOff(a.jr.enqueue(a.ec.Job, t.node, t.slot, payload))
+		a.handOff(a.jr().enqueue(a.ec.Job, t.node, t.slot, payload))
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("runtime: emit %q: %w", event, errors.Join(errs...))
@@ -298,7 +309,7 @@ func (a *activation) handOff(ready *activation) {
 	}
 	// With a goroutine idle, running ready there now beats waiting for a
 	// to return.
-	p := a.jr.pool
+	p := a.jr().pool
 	if p.idleHint.Load() == 0 && a.next.CompareAndSwap(nil, ready) {
 		// Taken back if a goroutine went idle meanwhile (it may have
 		// looked for work to steal before the CAS). If a returned

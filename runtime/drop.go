@@ -62,11 +62,14 @@ func (e *DropError) Is(target error) bool { return target == ErrDropped }
 func (j *JobContext) Dropped() []Drop {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	return slices.Clone(j.drops)
+	if j.rec == nil {
+		return nil
+	}
+	return slices.Clone(j.rec.drops)
 }
 
 func (j *JobContext) setDropped(d []Drop) {
 	j.mu.Lock()
-	j.drops = d
+	j.records().drops = d
 	j.mu.Unlock()
 }

@@ -1,10 +1,13 @@
 package runtime
 
+import "unsafe"
+
 // input moves what an activation consumes out of queues q (batch messages
-// of each slot; 0: all) into an Input. The input of a one-slot routine with
-// one message lives in a, and that of a two- or three-slot routine in one
-// allocation, so the common activations make no garbage of their own.
-func (d *routineDef) input(q []slotQueue, batch int, a *activation) Input {
+// of each slot; 0: all) into the slots of an Input, and returns the first
+// (see activation.slots). The input of a one-slot routine with one message
+// lives in a, and that of a two- or three-slot routine in one allocation,
+// so the common activations make no garbage of their own.
+func (d *routineDef) input(q []slotQueue, batch int, a *activation) *slotInput {
 	in := Input{def: d}
 	k := len(q)
 	// Where single messages go: untyped ones, and boxed values.
@@ -62,5 +65,5 @@ func (d *routineDef) input(q []slotQueue, batch int, a *activation) Input {
 			sq.msgs = m[n:]
 		}
 	}
-	return in
+	return unsafe.SliceData(in.slots)
 }

@@ -58,13 +58,12 @@ const DefaultTraceLimit = 1000
 // bounded trace log, status and the typed state cells of generated
 // accessors. It is safe for concurrent use.
 type JobContext struct {
-	// givenID is the id the job was made with; empty when the runtime
-	// names it (idN). Read it through ID only.
-	givenID, flowID, workerID string
-	// A job the runtime named has no id until ID asks: the owner makes it
-	// from idN then, once, and lazyID keeps it. Most jobs are never asked.
+	flowID, workerID string
+	// id is the job's id: the one it was made with, or, for a job the
+	// runtime named (idN), the one the owner makes from idN when ID first
+	// asks. Most jobs are never asked. Read it through ID only.
 	idN       uint64
-	lazyID    atomic.Pointer[string]
+	id        atomic.Pointer[string]
 	metadata  Message
 	createdAt time.Time
 
@@ -78,7 +77,6 @@ type JobContext struct {
 	status      JobStatus
 	err         error
 	result      any
-	drops       []Drop
 	completedAt time.Time
 	done        chan struct{} // made on demand by Done: most jobs are never waited on one by one
 	finished    atomic.Bool   // status is final; read without mu by the scheduler
@@ -127,7 +125,10 @@ func (j *JobContext) init(id, flowID, workerID string, metadata Message, traceLi
 		traceLimit = DefaultTraceLimit
 	}
 	traceLimit = min(traceLimit, math.MaxInt32)
-	j.givenID, j.flowID, j.workerID = id, flowID, workerID
+	if id != "" {
+		j.id.Store(&id)
+	}
+	j.flowID, j.workerID = flowID, workerID
 	j.metadata = maps.Clone(metadata)
 	j.createdAt = created
 	j.traceLimit = int32(traceLimit)
@@ -136,15 +137,15 @@ func (j *JobContext) init(id, flowID, workerID string, metadata Message, traceLi
 
 // ID returns the job id.
 func (j *JobContext) ID() string {
-	if j.idN == 0 {
-		return j.givenID
-	}
-	if p := j.lazyID.Load(); p != nil {
+	if p := j.id.Load(); p != nil {
 		return *p
 	}
+	if j.idN == 0 {
+		return ""
+	}
 	id := j.owner.jobID(j.idN)
-	j.lazyID.CompareAndSwap(nil, &id)
-	return *j.lazyID.Load()
+	j.id.CompareAndSwap(nil, &id)
+	return *j.id.Load()
 }
 
 // FlowID returns the id of the flow the job runs in.
@@ -231,9 +232,12 @@ func (j *JobContext) TraceDropped() int64 {
 	return j.rec.trace.lost
 }
 
+// jobRecords holds what few jobs have: their trace, captured log and the
+// messages they dropped.
 type jobRecords struct {
 	trace ring[TraceEntry]
 	logs  ring[LogEntry]
+	drops []Drop
 }
 
 // records returns j.rec, making it. j.mu must be held.

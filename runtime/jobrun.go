@@ -88,7 +88,7 @@ func (jr *jobRun) newActivationLocked(n *node, st *instState) *activation {
 	} else {
 		a = new(activation)
 	}
-	a.jr, a.n = jr, n
+	a.n = n
 	return a
 }
 
@@ -263,7 +263,7 @@ func (jr *jobRun) tryFireLocked(n *node, st *instState) *activation {
 		}
 	}
 	a := jr.newActivationLocked(n, st)
-	a.in = n.def.input(st.q, batch, a)
+	a.slots = n.def.input(st.q, batch, a)
 	st.running = true
 	jr.active++
 	a.ec = ExecContext{RoutineID: n.id, FlowID: jr.w.plan.id, Job: jr.job, Worker: jr.w.state, Attempt: max(jr.attempt, 1), act: a}

@@ -62,7 +62,7 @@ func Logger(ctx context.Context) *slog.Logger {
 	}
 	base := slog.Default().Handler()
 	if ec.act != nil {
-		base = ec.act.jr.rt.logHandler
+		base = ec.act.jr().rt.logHandler
 	}
 	return slog.New(newJobHandler(base, ec.Job, ec.RoutineID))
 }
