@@ -126,7 +126,8 @@ func (j *JobContext) init(id, flowID, workerID string, metadata Message, traceLi
 	}
 	traceLimit = min(traceLimit, math.MaxInt32)
 	if id != "" {
-		j.id.Store(&id)
+		given := id // on the heap only for a job given its id
+		j.id.Store(&given)
 	}
 	j.flowID, j.workerID = flowID, workerID
 	j.metadata = maps.Clone(metadata)
