@@ -38,25 +38,25 @@ func (d *routineDef) input(q []slotQueue, batch int, a *activation) *slotInput {
 			switch {
 			case len(m) == 1:
 				vones[i] = m[0]
-				in.slots[i].vals = vones[i : i+1 : i+1]
+				in.slots[i] = valsInput(vones[i : i+1 : i+1])
 				sq.reset()
 			case n == len(m):
-				in.slots[i].vals = m
+				in.slots[i] = valsInput(m)
 				sq.msgs = sq.one[:0:1]
 			default:
-				in.slots[i].vals, sq.msgs = m[:n:n], m[n:]
+				in.slots[i], sq.msgs = valsInput(m[:n:n]), m[n:]
 			}
 			continue
 		}
 		if n == 1 {
 			ones[i] = m[0].(Message)
-			in.slots[i].msgs = ones[i : i+1 : i+1]
+			in.slots[i] = msgsInput(ones[i : i+1 : i+1])
 		} else {
 			ms := make([]Message, n)
 			for j := range n {
 				ms[j] = m[j].(Message)
 			}
-			in.slots[i].msgs = ms
+			in.slots[i] = msgsInput(ms)
 		}
 		if n == len(m) {
 			sq.reset()

@@ -123,9 +123,10 @@ func (p In[T]) From(in Input) []T {
 	}
 	if p.typ == nil {
 		// T is Message: the untyped messages are already a []T.
-		return *any(&in.slots[i].msgs).(*[]T)
+		ms := in.slots[i].msgs()
+		return *any(&ms).(*[]T)
 	}
-	return unboxAll[T](in.slots[i].vals)
+	return unboxAll[T](in.slots[i].vals())
 }
 
 // Queued returns the values queued on slot p, for a Custom policy to decide

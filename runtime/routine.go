@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"time"
+	"unsafe"
 )
 
 // LogicFunc is what a routine does when it is activated. ctx carries the
@@ -25,12 +26,26 @@ type Input struct {
 	slots []slotInput // per slot
 }
 
-// slotInput is what an activation consumed from one slot: Messages of an
-// untyped slot, boxed values of a typed one.
+// slotInput is what an activation consumed from one slot: a []Message of
+// an untyped slot or a []any of boxed values of a typed one, by its
+// routine's slot types; one slice header, not two, so that a job's block
+// (see jobBlock) fits a smaller malloc size class.
 type slotInput struct {
-	msgs []Message
-	vals []any
+	p    unsafe.Pointer // the slice's first element
+	n, c int            // its length and capacity
 }
+
+func msgsInput(ms []Message) slotInput {
+	return slotInput{unsafe.Pointer(unsafe.SliceData(ms)), len(ms), cap(ms)}
+}
+
+func valsInput(vs []any) slotInput {
+	return slotInput{unsafe.Pointer(unsafe.SliceData(vs)), len(vs), cap(vs)}
+}
+
+// msgs is the slice of an untyped slot's input, vals that of a typed one.
+func (s slotInput) msgs() []Message { return unsafe.Slice((*Message)(s.p), s.c)[:s.n] }
+func (s slotInput) vals() []any     { return unsafe.Slice((*any)(s.p), s.c)[:s.n] }
 
 // NewInput returns an Input holding msgs per slot, for calling a LogicFunc
 // directly in tests (see package runtimetest for its context).
@@ -40,7 +55,7 @@ func NewInput(msgs map[string][]Message) Input {
 	in := Input{def: def, slots: make([]slotInput, len(names))}
 	for i, n := range names {
 		def.slots[i].name = n
-		in.slots[i].msgs = slices.Clone(msgs[n])
+		in.slots[i] = msgsInput(slices.Clone(msgs[n]))
 	}
 	return in
 }
@@ -67,12 +82,14 @@ func InputWith[T any](in Input, p In[T], vs ...T) Input {
 	def.slots[i].typ = p.typ
 	out.slots[i] = slotInput{}
 	if p.typ == nil {
-		out.slots[i].msgs = *any(&vs).(*[]Message)
+		out.slots[i] = msgsInput(*any(&vs).(*[]Message))
 		return out
 	}
+	var boxes []any
 	for _, v := range vs {
-		out.slots[i].vals = append(out.slots[i].vals, box(v))
+		boxes = append(boxes, box(v))
 	}
+	out.slots[i] = valsInput(boxes)
 	return out
 }
 
@@ -81,8 +98,8 @@ func InputWith[T any](in Input, p In[T], vs ...T) Input {
 // A typed slot (see [In]) of a type other than Message has no messages:
 // read it with In.From.
 func (in Input) Slot(name string) []Message {
-	if i := in.slotIndex(name); i >= 0 {
-		return in.slots[i].msgs
+	if i := in.slotIndex(name); i >= 0 && in.def.slots[i].typ == nil {
+		return in.slots[i].msgs()
 	}
 	return nil
 }
