@@ -30,7 +30,15 @@ type pool struct {
 	cur  []curSlot
 	room chan struct{} // closed when the queue drains below limit/2
 	wake chan struct{}
-	wg   sync.WaitGroup
+	// batch holds what the only goroutine of a one-goroutine pool took off
+	// q in one hold of mu, to run before it takes mu again: one lock per
+	// up to maxBatch activations instead of one each. Only that goroutine
+	// touches it. A pool of more goroutines takes one at a time, so that
+	// none sits on work another could run.
+	single       bool
+	batch        [maxBatch]*activation
+	bhead, bsize int
+	wg           sync.WaitGroup
 	// hooks lets a test stop pop at the two points of the lost wake-up
 	// race (see TestPoolStolenNeverWaitsForAWakeUp); nil otherwise.
 	hooks *poolHooks
@@ -47,7 +55,7 @@ type poolHooks struct {
 const maxLocalRuns = 64
 
 func newPool(r *Runtime, n int) *pool {
-	p := &pool{r: r, limit: max(256, 64*n), wake: make(chan struct{}, n)}
+	p := &pool{r: r, limit: max(256, 64*n), wake: make(chan struct{}, n), single: n == 1}
 	p.wg.Add(n)
 	p.cur = make([]curSlot, n)
 	for i := range n {
@@ -73,12 +81,12 @@ func (p *pool) loop(self int) {
 			// nothing to steal (run takes its next; what Emit keeps after
 			// that it takes back, unless steal took it first, which is as
 			// good). One store per activation instead of two.
-			if len(p.cur) > 1 {
+			if !p.single {
 				p.cur[self].a.Store(a)
 			}
 			a = p.r.run(a)
 		}
-		if len(p.cur) > 1 {
+		if !p.single {
 			p.cur[self].a.Store(nil) // idle: nothing of ours to steal, nothing kept alive
 		}
 	}
@@ -103,7 +111,17 @@ func (p *pool) steal() *activation {
 	return nil
 }
 
+// maxBatch bounds a one-goroutine pool's batch (see pool.batch): posts see
+// the queue drain by up to this many at once.
+const maxBatch = 16
+
 func (p *pool) pop() *activation {
+	if p.bhead < p.bsize {
+		a := p.batch[p.bhead]
+		p.batch[p.bhead] = nil
+		p.bhead++
+		return a
+	}
 	p.mu.Lock()
 	for p.head == len(p.q) {
 		if p.closed {
@@ -143,6 +161,12 @@ func (p *pool) pop() *activation {
 	a := p.q[p.head]
 	p.q[p.head] = nil
 	p.head++
+	if p.single {
+		n := copy(p.batch[:], p.q[p.head:])
+		clear(p.q[p.head : p.head+n])
+		p.head += n
+		p.bhead, p.bsize = 0, n
+	}
 	if p.head == len(p.q) {
 		p.q, p.head = p.q[:0], 0
 	} else if p.head > 1024 && p.head*2 > len(p.q) {

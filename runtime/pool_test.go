@@ -57,3 +57,34 @@ func TestPoolStolenNeverWaitsForAWakeUp(t *testing.T) {
 		t.Errorf("G1 after close popped %p, want nil", a)
 	}
 }
+
+// The only goroutine of a one-goroutine pool takes the queue in batches
+// (one lock per maxBatch activations): it still hands them out once each,
+// in submit order, frees the queue's room as it takes them, and ends after
+// close only once its batch is run.
+func TestPoolSingleBatchesInOrder(t *testing.T) {
+	p := &pool{limit: 256, wake: make(chan struct{}, 1), cur: make([]curSlot, 1), single: true}
+	const n = 2*maxBatch + 3
+	acts := make([]*activation, n)
+	for i := range acts {
+		acts[i] = new(activation)
+		p.submit(acts[i])
+	}
+	if a := p.pop(); a != acts[0] {
+		t.Fatalf("first pop %p, want the first submitted %p", a, acts[0])
+	}
+	if got, want := int(p.qlen.Load()), n-1-maxBatch; got != want {
+		t.Errorf("queue holds %d after the first pop, want %d (a batch of %d taken)", got, want, maxBatch)
+	}
+	p.mu.Lock()
+	p.closed = true // close without waiting for goroutines: there are none
+	p.mu.Unlock()
+	for i := 1; i < n; i++ {
+		if a := p.pop(); a != acts[i] {
+			t.Fatalf("pop %d returned %p, want %p", i, a, acts[i])
+		}
+	}
+	if a := p.pop(); a != nil {
+		t.Errorf("pop of a closed, drained pool returned %p, want nil", a)
+	}
+}
