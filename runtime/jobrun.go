@@ -205,10 +205,13 @@ func (jr *jobRun) post(n *node, slot int, msg any) error {
 // any, for the caller to run or submit. An emit that raced its
 // activation's end may come after jr moved on to another job: its own job
 // has finished then (a job finishes before its jobRun is recycled, and
-// jr.mu orders the two), so checking job, not jr.job, keeps it out.
+// jr.mu orders the two), so checking job, not jr.job, keeps it out. One
+// that comes after the job settled, but before it completed, finds it
+// settled: the job is over, and the message goes nowhere (jr.settled is
+// read only once job is known not finished, so jr is still job's).
 func (jr *jobRun) enqueue(job *JobContext, n *node, slot int, msg any) *activation {
 	jr.mu.Lock()
-	if job.finished.Load() {
+	if job.finished.Load() || jr.settled {
 		jr.mu.Unlock()
 		return nil
 	}
