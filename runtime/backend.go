@@ -176,7 +176,7 @@ func (n *Node) Run(spec *JobSpec, attempt int, done func(job *JobContext, releas
 	}
 	job := jr.job
 	if !spec.CreatedAt.IsZero() {
-		job.createdAt = spec.CreatedAt
+		job.created = job.clock().of(spec.CreatedAt)
 	}
 	jr.attempt = max(attempt, 1)
 	if r.hasHooks {
@@ -354,8 +354,8 @@ type remoteJob struct {
 // the job is submitted so that no outcome is missed.
 func (r *Runtime) track(spec *JobSpec) (*JobContext, error) {
 	job := newJobContext(spec.ID, spec.FlowID, spec.WorkerID, spec.Metadata, r.traceLimit)
-	job.createdAt = spec.CreatedAt
 	job.owner = &remoteView{r: r, spec: spec}
+	job.created = job.clock().of(spec.CreatedAt)
 	rj := new(remoteJob)
 	r.liveMu.Lock()
 	if r.closed {
@@ -410,7 +410,7 @@ func (j *JobContext) finishRemote(o Outcome) {
 	j.finish(o.Status, err)
 	if !o.CompletedAt.IsZero() {
 		j.mu.Lock()
-		j.completedAt = o.CompletedAt
+		j.completed = j.clock().of(o.CompletedAt)
 		j.mu.Unlock()
 	}
 }
@@ -433,7 +433,7 @@ func (r *Runtime) Lookup(ctx context.Context, jobID string) (*JobContext, error)
 	}
 	if out != nil {
 		job := newJobContext(spec.ID, spec.FlowID, spec.WorkerID, spec.Metadata, r.traceLimit)
-		job.createdAt = spec.CreatedAt
+		job.created = job.clock().of(spec.CreatedAt)
 		job.finishRemote(*out)
 		return job, nil
 	}
@@ -519,7 +519,8 @@ type remoteView struct {
 func (v *remoteView) count(JobStatus)            {}
 func (v *remoteView) finished(*JobContext, bool) {}
 func (v *remoteView) jobID(uint64) string        { return v.spec.ID }
-func (v *remoteView) now() time.Time             { return time.Now() }
+func (v *remoteView) clock() *clock              { return &v.r.clock }
+func (v *remoteView) workerID() string           { return v.spec.WorkerID }
 
 // cancel is JobContext.Cancel on the view: the Backend records the job
 // cancelled (the outcome comes back through Watch) and the node running it

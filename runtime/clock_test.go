@@ -30,3 +30,28 @@ func TestJobTimes(t *testing.T) {
 		t.Errorf("created %v is %v after %v on the wall clock", created, d, before)
 	}
 }
+
+// Jobs outside a runtime tell time by the process's clock: CreatedAt when
+// made, CompletedAt zero until they finish; a zero JobContext has neither
+// time nor worker.
+func TestDetachedJobTimes(t *testing.T) {
+	before := time.Now()
+	job := runtime.NewJobContext("j", "f", "w", nil)
+	if job.WorkerID() != "w" || job.FlowID() != "f" || job.ID() != "j" {
+		t.Errorf("ids %q %q %q, want j f w", job.ID(), job.FlowID(), job.WorkerID())
+	}
+	if c := job.CreatedAt(); c.Before(before) || time.Now().Before(c) {
+		t.Errorf("created %v, not between %v and now", c, before)
+	}
+	if !job.CompletedAt().IsZero() {
+		t.Errorf("a pending job completed at %v", job.CompletedAt())
+	}
+	job.Complete()
+	if c := job.CompletedAt(); c.Before(job.CreatedAt()) || time.Now().Before(c) {
+		t.Errorf("completed %v, not between created %v and now", c, job.CreatedAt())
+	}
+	var zero runtime.JobContext
+	if !zero.CreatedAt().IsZero() || zero.WorkerID() != "" || !zero.CompletedAt().IsZero() {
+		t.Errorf("zero JobContext: created %v, worker %q, completed %v", zero.CreatedAt(), zero.WorkerID(), zero.CompletedAt())
+	}
+}

@@ -58,28 +58,30 @@ const DefaultTraceLimit = 1000
 // bounded trace log, status and the typed state cells of generated
 // accessors. It is safe for concurrent use.
 type JobContext struct {
-	flowID, workerID string
+	// flowID is the flow's id; the worker's id is the owner's (see
+	// jobOwner), so that a job's block stays in its size class.
+	flowID string
 	// id is the job's id: the one it was made with, or, for a job the
 	// runtime named (idN), the one the owner makes from idN when ID first
 	// asks. Most jobs are never asked. Read it through ID only.
-	idN       uint64
-	id        atomic.Pointer[string]
-	metadata  Message
-	createdAt time.Time
+	idN      uint64
+	id       atomic.Pointer[string]
+	metadata Message
+	created  jobTime
 
 	mu   sync.Mutex
 	data Message
 	// rec holds the trace and the captured log, made on first use: most
 	// jobs never trace or log, and a smaller job is a cheaper job.
-	rec         *jobRecords
-	traceLimit  int32
-	logLimit    int32
-	status      JobStatus
-	err         error
-	result      any
-	completedAt time.Time
-	done        chan struct{} // made on demand by Done: most jobs are never waited on one by one
-	finished    atomic.Bool   // status is final; read without mu by the scheduler
+	rec        *jobRecords
+	traceLimit int32
+	logLimit   int32
+	status     JobStatus
+	err        error
+	result     any
+	completed  jobTime
+	done       chan struct{} // made on demand by Done: most jobs are never waited on one by one
+	finished   atomic.Bool   // status is final; read without mu by the scheduler
 	// owner (the runtime's worker) is told when the job finishes; nil for
 	// jobs that belong to no runtime. run is the job's scheduling state.
 	owner jobOwner
@@ -114,13 +116,15 @@ func NewJobContext(id, flowID, workerID string, metadata Message) *JobContext {
 
 func newJobContext(id, flowID, workerID string, metadata Message, traceLimit int) *JobContext {
 	j := new(JobContext)
-	j.init(id, flowID, workerID, metadata, traceLimit, time.Now())
+	j.owner = &detached{worker: workerID}
+	j.init(id, flowID, metadata, traceLimit)
 	return j
 }
 
-// init sets up a zero JobContext in place, so the runtime can allocate it
-// together with its own per-job state.
-func (j *JobContext) init(id, flowID, workerID string, metadata Message, traceLimit int, created time.Time) {
+// init sets up a zero JobContext whose owner is set, in place, so the
+// runtime can allocate it together with its own per-job state. The job is
+// created now.
+func (j *JobContext) init(id, flowID string, metadata Message, traceLimit int) {
 	if traceLimit <= 0 {
 		traceLimit = DefaultTraceLimit
 	}
@@ -129,9 +133,9 @@ func (j *JobContext) init(id, flowID, workerID string, metadata Message, traceLi
 		given := id // on the heap only for a job given its id
 		j.id.Store(&given)
 	}
-	j.flowID, j.workerID = flowID, workerID
+	j.flowID = flowID
 	j.metadata = maps.Clone(metadata)
-	j.createdAt = created
+	j.created = j.clock().since()
 	j.traceLimit = int32(traceLimit)
 	j.logLimit = DefaultLogLimit
 }
@@ -153,10 +157,15 @@ func (j *JobContext) ID() string {
 func (j *JobContext) FlowID() string { return j.flowID }
 
 // WorkerID returns the id of the worker the job runs on.
-func (j *JobContext) WorkerID() string { return j.workerID }
+func (j *JobContext) WorkerID() string {
+	if j.owner == nil {
+		return ""
+	}
+	return j.owner.workerID()
+}
 
 // CreatedAt returns when the job was created.
-func (j *JobContext) CreatedAt() time.Time { return j.createdAt }
+func (j *JobContext) CreatedAt() time.Time { return j.clock().at(j.created) }
 
 // Metadata returns a copy of the metadata the job was posted with.
 func (j *JobContext) Metadata() Message {
@@ -290,7 +299,7 @@ func (j *JobContext) Err() error {
 func (j *JobContext) CompletedAt() time.Time {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	return j.completedAt
+	return j.clock().at(j.completed)
 }
 
 // Done is closed when the job finishes.

@@ -48,11 +48,7 @@ func (j *JobContext) setFinalLocked(s JobStatus, err error) bool {
 		return false
 	}
 	j.status, j.err = s, err
-	if j.owner != nil {
-		j.completedAt = j.owner.now()
-	} else {
-		j.completedAt = time.Now()
-	}
+	j.completed = j.clock().since()
 	if j.owner != nil {
 		// Under mu: whoever sees the final status sees it counted.
 		j.owner.count(s)
@@ -141,9 +137,30 @@ type jobOwner interface {
 	count(JobStatus)
 	finished(j *JobContext, abort bool)
 	jobID(n uint64) string
-	// now is the time by the owner's clock (see clock).
-	now() time.Time
+	// clock tells the job's times (see clock), workerID the id of the
+	// worker it runs on.
+	clock() *clock
+	workerID() string
 }
+
+// clock is the clock of the job's times: its owner's, else the process's.
+func (j *JobContext) clock() *clock {
+	if j.owner == nil {
+		return &processClock
+	}
+	return j.owner.clock()
+}
+
+// detached owns the jobs that belong to no runtime (NewJobContext) and
+// the views of finished jobs that Lookup makes: nothing to count or to
+// tell, an id of the worker, and the process's clock.
+type detached struct{ worker string }
+
+func (d *detached) count(JobStatus)            {}
+func (d *detached) finished(*JobContext, bool) {}
+func (d *detached) jobID(uint64) string        { return "" } // never asked: such jobs have their id
+func (d *detached) clock() *clock              { return &processClock }
+func (d *detached) workerID() string           { return d.worker }
 
 // ctxErr is the Err of the job's logic contexts: nil while the job runs,
 // then context.DeadlineExceeded when it was cancelled by its deadline,

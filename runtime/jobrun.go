@@ -105,9 +105,9 @@ type slotQueue struct {
 func newJobBlock(r *Runtime, w *worker, id string, metadata Message) *jobBlock {
 	blk := new(jobBlock)
 	job := &blk.job
-	job.init(id, w.plan.id, w.state.id, metadata, r.traceLimit, r.clock.now())
-	job.logLimit = int32(r.logLimit)
 	job.owner = w
+	job.init(id, w.plan.id, metadata, r.traceLimit)
+	job.logLimit = int32(r.logLimit)
 	if !r.hasHooks {
 		job.status = JobRunning // nobody has seen it yet: no lock needed
 	}

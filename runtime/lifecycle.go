@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"time"
 )
 
 // worker is the runtime side of a WorkerState: the flow it runs, its
@@ -149,7 +148,9 @@ func (w *worker) count(s JobStatus) { w.state.countStatus(s) }
 
 func (w *worker) jobID(n uint64) string { return w.rt.ids.format(n) }
 
-func (w *worker) now() time.Time { return w.rt.clock.now() }
+func (w *worker) clock() *clock { return &w.rt.clock }
+
+func (w *worker) workerID() string { return w.state.id }
 
 func (w *worker) finished(j *JobContext, abort bool) {
 	if abort && j.run != nil {
