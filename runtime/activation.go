@@ -22,9 +22,8 @@ type activation struct {
 	// slots is the input the logic gets (see input): the Input is
 	// {&n.def, slots[:len(n.def.slots)]}, kept as one pointer so that a
 	// job's block (see jobBlock) fits a smaller malloc size class.
-	slots   *slotInput
-	ec      ExecContext
-	attempt int32
+	slots *slotInput
+	ec    ExecContext
 	// next is an activation this one's emits made ready, run next on the
 	// same pool goroutine: no queueing, no wake-up, warm caches. Once the
 	// activation has ended it holds ended: one atomic swap both ends the
@@ -63,8 +62,8 @@ func (a *activation) Value(key any) any {
 	if key == (execKey{}) {
 		return &a.ec
 	}
-	if base := a.ec.Job.base; base != nil {
-		return base.Value(key)
+	if x := a.ec.Job.x.Load(); x != nil && x.base != nil {
+		return x.base.Value(key)
 	}
 	return nil
 }
@@ -72,6 +71,12 @@ func (a *activation) String() string { return "runtime.activation(" + a.n.id + "
 
 // jr is the scheduling state of a's job.
 func (a *activation) jr() *jobRun { return a.ec.Job.run }
+
+// retries counts a's failed attempts that its routine's handler retried.
+// It lives with a's instance for its job, not in a, so that a job's block
+// stays in its size class: activations of one instance for one job never
+// overlap (see tryFireLocked), and only the goroutine running a touches it.
+func (a *activation) retries() *int32 { return &a.jr().insts[a.n.idx].retries }
 
 // input is what a's logic consumed.
 func (a *activation) input() Input {
@@ -144,7 +149,7 @@ func (r *Runtime) attempt(a *activation) attemptOutcome {
 		h := &n.handler
 		switch h.Strategy {
 		case Retry:
-			if int(a.attempt) < h.MaxRetries {
+			if int(*a.retries()) < h.MaxRetries {
 				return r.retry(a, err)
 			}
 			err = fmt.Errorf("routine %q: giving up after %d retries: %w", n.id, h.MaxRetries, err)
@@ -179,9 +184,10 @@ func (r *Runtime) attempt(a *activation) attemptOutcome {
 // retry schedules the next attempt of a, which failed with err.
 func (r *Runtime) retry(a *activation, err error) attemptOutcome {
 	jr, n := a.jr(), a.n
-	a.attempt++
-	d := n.handler.RetryDelay(int(a.attempt))
-	jr.job.Trace(n.id, "retry", Message{"error": err.Error(), "attempt": int(a.attempt), "delay": d})
+	*a.retries()++
+	attempt := int(*a.retries())
+	d := n.handler.RetryDelay(attempt)
+	jr.job.Trace(n.id, "retry", Message{"error": err.Error(), "attempt": attempt, "delay": d})
 	r.logErr(a, "routine failed, retrying", err)
 	// What the failed attempt emitted must not wait for the retry.
 	if ready := a.next.Swap(nil); ready != nil {
@@ -222,7 +228,7 @@ func (r *Runtime) logErr(a *activation, msg string, err error) {
 	if a.jr().dead() {
 		level = slog.LevelError
 	}
-	slog.New(h).Log(context.Background(), level, msg, slog.String("error", err.Error()), slog.Int("attempt", int(a.attempt)))
+	slog.New(h).Log(context.Background(), level, msg, slog.String("error", err.Error()), slog.Int("attempt", int(*a.retries())))
 }
 
 // Emit delivers payload to every slot connected to event of the routine

@@ -521,6 +521,7 @@ func (v *remoteView) finished(*JobContext, bool) {}
 func (v *remoteView) jobID(uint64) string        { return v.spec.ID }
 func (v *remoteView) clock() *clock              { return &v.r.clock }
 func (v *remoteView) workerID() string           { return v.spec.WorkerID }
+func (v *remoteView) limits() (int, int)         { return v.r.traceLimit, v.r.logLimit }
 
 // cancel is JobContext.Cancel on the view: the Backend records the job
 // cancelled (the outcome comes back through Watch) and the node running it

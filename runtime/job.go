@@ -73,15 +73,13 @@ type JobContext struct {
 	data Message
 	// rec holds the trace and the captured log, made on first use: most
 	// jobs never trace or log, and a smaller job is a cheaper job.
-	rec        *jobRecords
-	traceLimit int32
-	logLimit   int32
-	status     JobStatus
-	err        error
-	result     any
-	completed  jobTime
-	done       chan struct{} // made on demand by Done: most jobs are never waited on one by one
-	finished   atomic.Bool   // status is final; read without mu by the scheduler
+	rec *jobRecords
+	// status is a JobStatus, in 4 bytes next to finished's 4.
+	status    int32
+	finished  atomic.Bool // status is final; read without mu by the scheduler
+	result    any
+	completed jobTime
+	done      chan struct{} // made on demand by Done: most jobs are never waited on one by one
 	// owner (the runtime's worker) is told when the job finishes; nil for
 	// jobs that belong to no runtime. run is the job's scheduling state.
 	owner jobOwner
@@ -94,9 +92,46 @@ type JobContext struct {
 	// cells is made on first use (most jobs of a flow without typed state
 	// never need it); see cellStoreOf.
 	cells atomic.Pointer[cellStore]
+	// x holds what few jobs have (the values of Post's context, an
+	// error), made on first use; see jobExtra.
+	x atomic.Pointer[jobExtra]
+}
+
+// jobExtra is the part of a JobContext that most jobs never need, made on
+// first use, so that a job's block stays in its size class.
+type jobExtra struct {
 	// base lends the values (not the cancellation) of Post's context to
-	// the job's activations; set by the runtime before the job starts.
+	// the job's activations; set before the job starts.
 	base context.Context
+	// err is Err's, under the job's mu.
+	err error
+}
+
+// extraLocked returns j.x, making it. j.mu must be held, or the job not
+// yet posted.
+func (j *JobContext) extraLocked() *jobExtra {
+	if x := j.x.Load(); x != nil {
+		return x
+	}
+	x := new(jobExtra)
+	j.x.Store(x)
+	return x
+}
+
+// errLocked is the job's error. j.mu must be held.
+func (j *JobContext) errLocked() error {
+	if x := j.x.Load(); x != nil {
+		return x.err
+	}
+	return nil
+}
+
+// limits are the bounds of the job's trace and captured log: its owner's.
+func (j *JobContext) limits() (trace, log int) {
+	if j.owner == nil {
+		return DefaultTraceLimit, DefaultLogLimit
+	}
+	return j.owner.limits()
 }
 
 // cellStoreOf returns the job's typed state, making it on first use.
@@ -115,20 +150,19 @@ func NewJobContext(id, flowID, workerID string, metadata Message) *JobContext {
 }
 
 func newJobContext(id, flowID, workerID string, metadata Message, traceLimit int) *JobContext {
+	if traceLimit <= 0 {
+		traceLimit = DefaultTraceLimit
+	}
 	j := new(JobContext)
-	j.owner = &detached{worker: workerID}
-	j.init(id, flowID, metadata, traceLimit)
+	j.owner = &detached{worker: workerID, traceLimit: min(traceLimit, math.MaxInt32)}
+	j.init(id, flowID, metadata)
 	return j
 }
 
 // init sets up a zero JobContext whose owner is set, in place, so the
 // runtime can allocate it together with its own per-job state. The job is
 // created now.
-func (j *JobContext) init(id, flowID string, metadata Message, traceLimit int) {
-	if traceLimit <= 0 {
-		traceLimit = DefaultTraceLimit
-	}
-	traceLimit = min(traceLimit, math.MaxInt32)
+func (j *JobContext) init(id, flowID string, metadata Message) {
 	if id != "" {
 		given := id // on the heap only for a job given its id
 		j.id.Store(&given)
@@ -136,8 +170,6 @@ func (j *JobContext) init(id, flowID string, metadata Message, traceLimit int) {
 	j.flowID = flowID
 	j.metadata = maps.Clone(metadata)
 	j.created = j.clock().since()
-	j.traceLimit = int32(traceLimit)
-	j.logLimit = DefaultLogLimit
 }
 
 // ID returns the job id.
@@ -218,7 +250,8 @@ func (j *JobContext) Trace(routineID, action string, details Message) {
 	e := TraceEntry{Time: time.Now(), RoutineID: routineID, Action: action, Details: maps.Clone(details)}
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	j.records().trace.add(e, int(j.traceLimit))
+	limit, _ := j.limits()
+	j.records().trace.add(e, limit)
 }
 
 // TraceLog returns the trace log, oldest first.
@@ -285,14 +318,14 @@ func (r *ring[T]) list() []T {
 func (j *JobContext) Status() JobStatus {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	return j.status
+	return JobStatus(j.status)
 }
 
 // Err returns the error the job failed or was cancelled with, else nil.
 func (j *JobContext) Err() error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	return j.err
+	return j.errLocked()
 }
 
 // CompletedAt returns when the job finished; zero while it runs.
@@ -307,7 +340,7 @@ func (j *JobContext) Done() <-chan struct{} {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.done == nil {
-		if j.status.Finished() {
+		if JobStatus(j.status).Finished() {
 			return closedChan
 		}
 		j.done = make(chan struct{})
@@ -389,8 +422,8 @@ func (j *JobContext) Cancel(err error) {
 
 func (j *JobContext) setRunning() {
 	j.mu.Lock()
-	if j.status == JobPending {
-		j.status = JobRunning
+	if j.status == int32(JobPending) {
+		j.status = int32(JobRunning)
 	}
 	j.mu.Unlock()
 }

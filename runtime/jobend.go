@@ -44,10 +44,13 @@ func (j *JobContext) setFinal(s JobStatus, err error) bool {
 }
 
 func (j *JobContext) setFinalLocked(s JobStatus, err error) bool {
-	if j.status.Finished() {
+	if JobStatus(j.status).Finished() {
 		return false
 	}
-	j.status, j.err = s, err
+	j.status = int32(s)
+	if err != nil {
+		j.extraLocked().err = err
+	}
 	j.completed = j.clock().since()
 	if j.owner != nil {
 		// Under mu: whoever sees the final status sees it counted.
@@ -138,9 +141,10 @@ type jobOwner interface {
 	finished(j *JobContext, abort bool)
 	jobID(n uint64) string
 	// clock tells the job's times (see clock), workerID the id of the
-	// worker it runs on.
+	// worker it runs on, limits the bounds of its trace and captured log.
 	clock() *clock
 	workerID() string
+	limits() (trace, log int)
 }
 
 // clock is the clock of the job's times: its owner's, else the process's.
@@ -154,13 +158,17 @@ func (j *JobContext) clock() *clock {
 // detached owns the jobs that belong to no runtime (NewJobContext) and
 // the views of finished jobs that Lookup makes: nothing to count or to
 // tell, an id of the worker, and the process's clock.
-type detached struct{ worker string }
+type detached struct {
+	worker     string
+	traceLimit int
+}
 
 func (d *detached) count(JobStatus)            {}
 func (d *detached) finished(*JobContext, bool) {}
 func (d *detached) jobID(uint64) string        { return "" } // never asked: such jobs have their id
 func (d *detached) clock() *clock              { return &processClock }
 func (d *detached) workerID() string           { return d.worker }
+func (d *detached) limits() (int, int)         { return d.traceLimit, DefaultLogLimit }
 
 // ctxErr is the Err of the job's logic contexts: nil while the job runs,
 // then context.DeadlineExceeded when it was cancelled by its deadline,
@@ -171,7 +179,7 @@ func (j *JobContext) ctxErr() error {
 	}
 	j.mu.Lock() // setFinal closes done under mu: wait for it
 	defer j.mu.Unlock()
-	if j.status == JobCancelled && errors.Is(j.err, context.DeadlineExceeded) {
+	if j.status == int32(JobCancelled) && errors.Is(j.errLocked(), context.DeadlineExceeded) {
 		return context.DeadlineExceeded
 	}
 	return context.Canceled
@@ -184,7 +192,7 @@ type afterFunc struct{ f func() }
 // contexts derived from it without a goroutine each.
 func (j *JobContext) afterFunc(f func()) (stop func() bool) {
 	j.mu.Lock()
-	if j.status.Finished() {
+	if JobStatus(j.status).Finished() {
 		j.mu.Unlock()
 		go f() // never on the caller's goroutine: it may hold a lock f takes
 		return func() bool { return false }
@@ -219,7 +227,7 @@ func (j *JobContext) armTimeout(d time.Duration) {
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if !j.status.Finished() {
+	if !JobStatus(j.status).Finished() {
 		j.timersLocked().timeout = time.AfterFunc(left, timedOut)
 	}
 }

@@ -54,6 +54,7 @@ type instState struct {
 	granted bool         // the throttle let it go: fire without asking again
 	retry   *retryWait   // a failed attempt waiting for its retry
 	inBlock bool         // the job's block activation of this instance is spent
+	retries int32        // see activation.retries
 }
 
 // retryWait is an activation waiting out its retry delay. Whoever takes it
@@ -106,10 +107,9 @@ func newJobBlock(r *Runtime, w *worker, id string, metadata Message) *jobBlock {
 	blk := new(jobBlock)
 	job := &blk.job
 	job.owner = w
-	job.init(id, w.plan.id, metadata, r.traceLimit)
-	job.logLimit = int32(r.logLimit)
+	job.init(id, w.plan.id, metadata)
 	if !r.hasHooks {
-		job.status = JobRunning // nobody has seen it yet: no lock needed
+		job.status = int32(JobRunning) // nobody has seen it yet: no lock needed
 	}
 	return blk
 }
@@ -267,7 +267,7 @@ func (jr *jobRun) tryFireLocked(n *node, st *instState) *activation {
 	}
 	a := jr.newActivationLocked(n, st)
 	a.slots = n.def.input(st.q, batch, a)
-	st.running = true
+	st.running, st.retries = true, 0
 	jr.active++
 	a.ec = ExecContext{RoutineID: n.id, FlowID: jr.w.plan.id, Job: jr.job, Worker: jr.w.state, Attempt: max(jr.attempt, 1), act: a}
 	return a

@@ -152,6 +152,8 @@ func (w *worker) clock() *clock { return &w.rt.clock }
 
 func (w *worker) workerID() string { return w.state.id }
 
+func (w *worker) limits() (int, int) { return w.rt.traceLimit, w.rt.logLimit }
+
 func (w *worker) finished(j *JobContext, abort bool) {
 	if abort && j.run != nil {
 		j.run.abort(j)

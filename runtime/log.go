@@ -46,7 +46,8 @@ func (j *JobContext) LogsDropped() int64 {
 func (j *JobContext) addLog(e LogEntry) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	j.records().logs.add(e, int(j.logLimit))
+	_, limit := j.limits()
+	j.records().logs.add(e, limit)
 }
 
 // Logger returns the logger for the activation in ctx. Its records are kept

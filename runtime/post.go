@@ -97,7 +97,7 @@ func (r *Runtime) post(ctx context.Context, flowID, routineID, slot string, data
 		job.setDeadline(time.Now().Add(o.timeout))
 	}
 	if ctx != context.Background() && ctx != context.TODO() {
-		job.base = context.WithoutCancel(ctx)
+		job.extraLocked().base = context.WithoutCancel(ctx) // not posted yet: no lock needed
 	}
 	// Reserve the id before the hooks run, so a concurrent post of the same
 	// id fails and Close waits for this one.
