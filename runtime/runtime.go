@@ -18,7 +18,7 @@ import (
 // these locks takes only those listed after it, never one before.
 //
 //	Runtime.mu       the registry: flows and workers
-//	Runtime.liveMu   the live jobs, workers' live counts
+//	Runtime.liveMu   the live jobs, workers' live counts, free jobRuns
 //	jobRun.mu        one job's queues and activation counts
 //	throttle.mu      one TimeInterval throttle (taken in tryFireLocked)
 //	JobContext.mu    one job's status, data, trace and log
@@ -48,7 +48,9 @@ type Runtime struct {
 	defaults map[string]*worker
 
 	// liveMu guards the running jobs, apart from mu so that posting and
-	// finishing jobs do not contend with the registry.
+	// finishing jobs do not contend with the registry, and each plan's
+	// free list of jobRuns: a post takes its jobRun, and a job's end gives
+	// it back, in the hold that lists or unlists the job.
 	liveMu sync.Mutex
 	// live lists every job not yet quiet (intrusive, no hashing per job);
 	// named holds those posted WithJobID, whose ids may collide.
