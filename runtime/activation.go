@@ -140,6 +140,9 @@ func (r *Runtime) attempt(a *activation) attemptOutcome {
 	status := RoutineIdle
 	switch {
 	case err == nil:
+	case !panicked && jr.dead() && errors.Is(err, ErrJobEnded):
+		// The logic handed back what Emit told it: its job has ended.
+		// Nothing is left to fail, retry or report.
 	case panicked:
 		status = RoutineFailed
 		jr.job.Trace(n.id, "panic", Message{"error": fmt.Sprint(err.(*PanicError).Value)})
@@ -237,8 +240,9 @@ func (r *Runtime) logErr(a *activation, msg string, err error) {
 // one wrapping ErrUnknownEvent. An event with no connection goes nowhere.
 // A BeforeEnqueue veto keeps the message from that one slot; the error is
 // returned. payload is shared by every receiver: do not modify it after
-// Emit, and receivers must not modify it either. Emits of a job that already
-// finished are dropped.
+// Emit, and receivers must not modify it either. An emit for a job that
+// has already ended (it failed or was cancelled while the logic ran on)
+// delivers nothing and returns an error wrapping ErrJobEnded.
 func Emit(ctx context.Context, event string, payload Message) error {
 	return emit(ctx, event, payload, nil)
 }
@@ -274,7 +278,11 @@ func emit(ctx context.Context, event string, payload any, typ reflect.Type) erro
 	r := a.jr().rt
 	if !r.hasHooks {
 		for _, t := range out.targets {
-			a.handOff(a.jr().enqueue(a.ec.Job, t.node, t.slot, payload))
+			ready, ok := a.jr().enqueue(a.ec.Job, t.node, t.slot, payload)
+			if !ok {
+				return a.ended(event)
+			}
+			a.handOff(ready)
 		}
 		return nil
 	}
@@ -294,12 +302,23 @@ func emit(ctx context.Context, event string, payload any, typ reflect.Type) erro
 			errs = append(errs, &VetoError{Hook: "BeforeEnqueue", What: fmt.Sprintf("emit %q to %s.%s", event, t.node.id, t.node.def.slotNames[t.slot]), Err: err})
 			continue
 		}
-		a.handOff(a.jr().enqueue(a.ec.Job, t.node, t.slot, payload))
+		ready, ok := a.jr().enqueue(a.ec.Job, t.node, t.slot, payload)
+		if !ok {
+			return a.ended(event)
+		}
+		a.handOff(ready)
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("runtime: emit %q: %w", event, errors.Join(errs...))
 	}
 	return nil
+}
+
+// ended is emit's error when a's job has ended: its message went nowhere.
+// Other targets of the event lose theirs too, as the job takes nothing
+// more once it has ended.
+func (a *activation) ended(event string) error {
+	return fmt.Errorf("runtime: emit %q from routine %q: %w", event, a.n.id, ErrJobEnded)
 }
 
 // handOff keeps ready for the goroutine running a to run next, or submits

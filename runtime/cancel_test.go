@@ -197,3 +197,47 @@ func TestDerivedContextsNeedNoGoroutine(t *testing.T) {
 	}
 	waitJob(t, job)
 }
+
+// An emit after the job was cancelled, from logic that ran on, delivers
+// nothing and says so: an error wrapping ErrJobEnded, untyped and typed
+// alike, while the same emit before the cancel goes through.
+func TestEmitAfterJobEnded(t *testing.T) {
+	for _, typed := range []bool{false, true} {
+		r := newRuntime(t)
+		f := runtime.NewFlow("late")
+		out := runtime.NewOut[int]("n")
+		started, cancelled := make(chan *runtime.JobContext, 1), make(chan struct{})
+		errs := make(chan error, 2)
+		emit := func(ctx context.Context) error {
+			if typed {
+				return out.Emit(ctx, 1)
+			}
+			return runtime.Emit(ctx, "m", runtime.Message{"n": 1})
+		}
+		mustAdd(t, f, "a", runtime.NewRoutine("a").Slot("in").Event("m").Out(out).Logic(func(ctx context.Context, in runtime.Input) error {
+			errs <- emit(ctx) // the job runs: delivered
+			job, _ := runtime.JobFromContext(ctx)
+			started <- job
+			<-cancelled
+			errs <- emit(ctx)
+			return nil
+		}))
+		mustAdd(t, f, "b", runtime.NewRoutine("b").Slot("in").In(runtime.NewIn[int]("v")).Logic(func(context.Context, runtime.Input) error { return nil }))
+		mustConnect(t, f, "a", "m", "b", "in")
+		mustConnect(t, f, "a", "n", "b", "v")
+		mustRegister(t, r, f)
+		job := mustPost(t, r, "late", "a", "in", nil)
+		<-started
+		job.Cancel(errors.New("stop"))
+		close(cancelled)
+		if err := <-errs; err != nil {
+			t.Errorf("typed=%v: emit while the job runs: %v", typed, err)
+		}
+		if err := <-errs; !errors.Is(err, runtime.ErrJobEnded) {
+			t.Errorf("typed=%v: emit after the job was cancelled = %v, want ErrJobEnded", typed, err)
+		}
+		if err := waitJob(t, job); job.Status() != runtime.JobCancelled {
+			t.Errorf("typed=%v: job %v: %v", typed, job.Status(), err)
+		}
+	}
+}

@@ -135,8 +135,9 @@
 // returns an error its handler does not absorb, or panics: the [PanicError]
 // holds the value and the stack, and other jobs carry on. [JobContext.Cancel]
 // ends a job from outside, [WithTimeout] bounds it. Once a job has finished
-// no new activation of it starts, its emits are dropped and the contexts of
-// its activations still running end. [JobContext.Wait] and
+// no new activation of it starts, the contexts of its activations still
+// running end, and their emits deliver nothing and return an error wrapping
+// [ErrJobEnded]. [JobContext.Wait] and
 // [JobContext.Done] report the end of one job (and [JobContext.Result] what
 // its logic handed its poster with [JobContext.SetResult]),
 // [Runtime.Wait] the end of every job posted before the call. Every

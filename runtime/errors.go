@@ -17,6 +17,10 @@ var (
 	ErrNoRoutine = errors.New("no routine activation in context")
 	// ErrClosed reports a call on a closed Runtime.
 	ErrClosed = errors.New("closed")
+	// ErrJobEnded reports an emit that delivered nothing because its job
+	// had already ended: it failed or was cancelled while the logic ran
+	// on (whose ctx is done by then too).
+	ErrJobEnded = errors.New("job has ended")
 )
 
 var errJobFailed = errors.New("job failed")

@@ -202,24 +202,25 @@ func (jr *jobRun) post(n *node, slot int, msg any) error {
 }
 
 // enqueue queues msg for job and returns the activation it made ready, if
-// any, for the caller to run or submit. An emit that raced its
+// any, for the caller to run or submit, and false when job has ended and
+// took nothing. An emit that raced its
 // activation's end may come after jr moved on to another job: its own job
 // has finished then (a job finishes before its jobRun is recycled, and
 // jr.mu orders the two), so checking job, not jr.job, keeps it out. One
 // that comes after the job settled, but before it completed, finds it
 // settled: the job is over, and the message goes nowhere (jr.settled is
 // read only once job is known not finished, so jr is still job's).
-func (jr *jobRun) enqueue(job *JobContext, n *node, slot int, msg any) *activation {
+func (jr *jobRun) enqueue(job *JobContext, n *node, slot int, msg any) (*activation, bool) {
 	jr.mu.Lock()
 	if job.finished.Load() || jr.settled {
 		jr.mu.Unlock()
-		return nil
+		return nil, false
 	}
 	a := jr.enqueueLocked(n, slot, msg)
 	e := jr.endLocked()
 	jr.mu.Unlock()
 	jr.finishStep(e, nil)
-	return a
+	return a, true
 }
 
 func (jr *jobRun) enqueueLocked(n *node, slot int, msg any) *activation {
