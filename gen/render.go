@@ -155,59 +155,93 @@ func (r *renderer) local(name string) string {
 
 // stateType renders the accessor type, TOf and the methods of t.
 func (r *renderer) stateType(t *stateType) []jen.Code {
-	var out []jen.Code
-	acc, of := t.names.Accessor, t.names.Of
-	T := jen.Id(t.name)
-	scope := "job"
-	cellFn := "JobCell"
-	if t.dir.Scope == directive.ScopeWorker {
-		scope, cellFn = "worker", "WorkerCell"
+	tr := &typeRender{r: r, t: t, T: jen.Id(t.name)}
+	tr.a, tr.s, tr.v = r.local("a"), r.local("s"), r.local("v")
+	tr.accessorType()
+	tr.of()
+	for _, f := range t.fields {
+		tr.field(f)
 	}
-	sharing, ns := "PerRoutine", "the routine id of the activation"
-	if t.dir.Shared {
-		sharing, ns = "PerFlow", "the flow, so every routine of the "+scope+" sees the same value"
+	tr.wholeValue()
+	tr.updateAndKey()
+	return tr.out
+}
+
+// typeRender renders the declarations of one state type, in order, into
+// out; a, s and v are the names of the receiver, the locked value and the
+// value in hand.
+type typeRender struct {
+	r       *renderer
+	t       *stateType
+	T       *jen.Statement
+	a, s, v string
+	out     []jen.Code
+}
+
+func (tr *typeRender) scope() string {
+	if tr.t.dir.Scope == directive.ScopeWorker {
+		return "worker"
 	}
+	return "job"
+}
+
+func (tr *typeRender) cell() *jen.Statement { return jen.Id(tr.a).Dot("cell") }
+
+func (tr *typeRender) rlock() []jen.Code {
+	return []jen.Code{
+		jen.Id(tr.s).Op(":=").Add(tr.cell()).Dot("RLock").Call(),
+		jen.Defer().Add(tr.cell()).Dot("RUnlock").Call(),
+	}
+}
+
+func (tr *typeRender) wlock() []jen.Code {
+	return []jen.Code{
+		jen.Id(tr.s).Op(":=").Add(tr.cell()).Dot("Lock").Call(),
+		jen.Defer().Add(tr.cell()).Dot("Unlock").Call(),
+	}
+}
+
+func (tr *typeRender) method(name string) *jen.Statement {
+	return jen.Func().Params(jen.Id(tr.a).Id(tr.t.names.Accessor)).Id(name)
+}
+
+// comment adds a doc comment, wrapped.
+func (tr *typeRender) comment(parts ...string) {
+	for _, l := range wrap(strings.Join(parts, " "), 76) {
+		tr.out = append(tr.out, jen.Comment(l))
+	}
+}
+
+// decl adds a declaration and the blank line after it.
+func (tr *typeRender) decl(c jen.Code) { tr.out = append(tr.out, c, jen.Line()) }
+
+// accessorType renders TAccessor.
+func (tr *typeRender) accessorType() {
+	t, acc := tr.t, tr.t.names.Accessor
 	where := "the job's JobContext; it is gone when the job ends"
 	if t.dir.Scope == directive.ScopeWorker {
 		where = "the worker's WorkerState; it lives across the worker's jobs"
 	}
-
-	a, s, v := r.local("a"), r.local("s"), r.local("v")
-	cell := func() *jen.Statement { return jen.Id(a).Dot("cell") }
-	rlock := func() []jen.Code {
-		return []jen.Code{
-			jen.Id(s).Op(":=").Add(cell()).Dot("RLock").Call(),
-			jen.Defer().Add(cell()).Dot("RUnlock").Call(),
-		}
-	}
-	wlock := func() []jen.Code {
-		return []jen.Code{
-			jen.Id(s).Op(":=").Add(cell()).Dot("Lock").Call(),
-			jen.Defer().Add(cell()).Dot("Unlock").Call(),
-		}
-	}
-	method := func(name string) *jen.Statement {
-		return jen.Func().Params(jen.Id(a).Id(acc)).Id(name)
-	}
-	comment := func(parts ...string) {
-		for _, l := range wrap(strings.Join(parts, " "), 76) {
-			out = append(out, jen.Comment(l))
-		}
-	}
-	sep := func() { out = append(out, jen.Line()) }
-
-	// The accessor type.
-	comment(
-		fmt.Sprintf("%s reads and writes the %s-scope %s of %s,", acc, scope, t.name, nsOwner(t.dir.Shared, scope)),
-		fmt.Sprintf("stored in %s. Get one from %s.", where, of),
+	tr.comment(
+		fmt.Sprintf("%s reads and writes the %s-scope %s of %s,", acc, tr.scope(), t.name, nsOwner(t.dir.Shared, tr.scope())),
+		fmt.Sprintf("stored in %s. Get one from %s.", where, t.names.Of),
 		"Every method is safe for concurrent use with every other.",
 	)
-	out = append(out, jen.Type().Id(acc).Struct(
-		jen.Id("cell").Op("*").Add(r.qualPath(runtimePath, "runtime", "Cell")).Index(T.Clone()),
+	tr.decl(jen.Type().Id(acc).Struct(
+		jen.Id("cell").Op("*").Add(tr.r.qualPath(runtimePath, "runtime", "Cell")).Index(tr.T.Clone()),
 	))
-	sep()
+}
 
-	// TOf.
+// of renders TOf.
+func (tr *typeRender) of() {
+	r, t, acc, of := tr.r, tr.t, tr.t.names.Accessor, tr.t.names.Of
+	cellFn, sharing, ns := "JobCell", "PerRoutine", "the routine id of the activation"
+	if t.dir.Scope == directive.ScopeWorker {
+		cellFn = "WorkerCell"
+	}
+	if t.dir.Shared {
+		sharing, ns = "PerFlow", "the flow, so every routine of the "+tr.scope()+" sees the same value"
+	}
 	ctx, c, err := r.local("ctx"), r.local("c"), r.local("err")
 	fails := "runtime.ErrNoJob when ctx carries no job"
 	switch {
@@ -216,112 +250,108 @@ func (r *renderer) stateType(t *stateType) []jen.Code {
 	case !t.dir.Shared:
 		fails += ", and runtime.ErrNoRoutine when it carries no routine activation"
 	}
-	comment(
-		fmt.Sprintf("%s returns the accessor of the %s-scope %s in ctx, namespaced by", of, scope, t.name),
+	tr.comment(
+		fmt.Sprintf("%s returns the accessor of the %s-scope %s in ctx, namespaced by", of, tr.scope(), t.name),
 		ns+". It fails fast: the error wraps",
 		fails+".",
 	)
-	out = append(out, jen.Func().Id(of).Params(jen.Id(ctx).Add(r.qualPath("context", "context", "Context"))).Params(jen.Id(acc), jen.Error()).Block(
-		jen.List(jen.Id(c), jen.Id(err)).Op(":=").Add(r.qualPath(runtimePath, "runtime", cellFn)).Index(T.Clone()).Call(
+	tr.decl(jen.Func().Id(of).Params(jen.Id(ctx).Add(r.qualPath("context", "context", "Context"))).Params(jen.Id(acc), jen.Error()).Block(
+		jen.List(jen.Id(c), jen.Id(err)).Op(":=").Add(r.qualPath(runtimePath, "runtime", cellFn)).Index(tr.T.Clone()).Call(
 			append([]jen.Code{jen.Id(ctx), jen.Lit(t.storage), r.qualPath(runtimePath, "runtime", sharing)}, r.codecArg(t)...)...),
 		jen.If(jen.Id(err).Op("!=").Nil()).Block(
 			jen.Return(jen.Id(acc).Values(), r.qualPath("fmt", "fmt", "Errorf").Call(jen.Lit(of+": %w"), jen.Id(err))),
 		),
 		jen.Return(jen.Id(acc).Values(jen.Dict{jen.Id("cell"): jen.Id(c)}), jen.Nil()),
 	))
-	sep()
+}
 
-	// Field getters and setters.
-	for _, f := range t.fields {
-		get, set := directive.FieldMethods(f.name)
-		typ := r.typ(f.typ)
-		if r.plan.needsDeep(f.typ) {
-			comment(fmt.Sprintf("%s returns a copy of the %s field that shares no slice or map with the stored value.", get, f.name))
-			body := rlock()
-			body = append(body, jen.Id(v).Op(":=").Id(s).Dot(f.name))
-			body = append(body, r.deepen(jen.Id(v), f.typ)...)
-			body = append(body, jen.Return(jen.Id(v)))
-			out = append(out, method(get).Params().Add(typ.Clone()).Block(body...))
-			sep()
-			comment(fmt.Sprintf("%s stores a copy of v, sharing no slice or map with it, as the %s field.", set, f.name))
-			body = r.deepen(jen.Id(v), f.typ)
-			body = append(body, wlock()...)
-			body = append(body, jen.Id(s).Dot(f.name).Op("=").Id(v))
-			out = append(out, method(set).Params(jen.Id(v).Add(typ)).Block(body...))
-		} else {
-			// A plain copy cannot panic, so no defer: the read is as
-			// cheap as the lock.
-			comment(fmt.Sprintf("%s returns the %s field.", get, f.name))
-			var body []jen.Code
-			if w, ok := scalarWord(t.obj.Type(), f.name); ok {
-				// The cell keeps the field in an atomic word too (see
-				// runtime.Cell.Word): no lock.
-				body = append(body, jen.Return(r.fromWord(f.typ, cell().Dot("Word").Call(jen.Lit(w)))))
-			} else {
-				body = append(body,
-					jen.Id(v).Op(":=").Add(cell()).Dot("RLock").Call().Dot(f.name),
-					cell().Dot("RUnlock").Call(),
-					jen.Return(jen.Id(v)),
-				)
-			}
-			out = append(out, method(get).Params().Add(typ.Clone()).Block(body...))
-			sep()
-			comment(fmt.Sprintf("%s sets the %s field.", set, f.name))
-			out = append(out, method(set).Params(jen.Id(v).Add(typ)).Block(
-				cell().Dot("Lock").Call().Dot(f.name).Op("=").Id(v),
-				cell().Dot("Unlock").Call(),
-			))
-		}
-		sep()
+// field renders the getter and setter of f: copies for a field that holds
+// a slice or map, else a plain read (an atomic word for a scalar) and
+// write.
+func (tr *typeRender) field(f accField) {
+	r, s, v := tr.r, tr.s, tr.v
+	get, set := directive.FieldMethods(f.name)
+	typ := r.typ(f.typ)
+	if r.plan.needsDeep(f.typ) {
+		tr.comment(fmt.Sprintf("%s returns a copy of the %s field that shares no slice or map with the stored value.", get, f.name))
+		body := tr.rlock()
+		body = append(body, jen.Id(v).Op(":=").Id(s).Dot(f.name))
+		body = append(body, r.deepen(jen.Id(v), f.typ)...)
+		body = append(body, jen.Return(jen.Id(v)))
+		tr.decl(tr.method(get).Params().Add(typ.Clone()).Block(body...))
+		tr.comment(fmt.Sprintf("%s stores a copy of v, sharing no slice or map with it, as the %s field.", set, f.name))
+		body = r.deepen(jen.Id(v), f.typ)
+		body = append(body, tr.wlock()...)
+		body = append(body, jen.Id(s).Dot(f.name).Op("=").Id(v))
+		tr.decl(tr.method(set).Params(jen.Id(v).Add(typ)).Block(body...))
+		return
 	}
+	// A plain copy cannot panic, so no defer: the read is as cheap as the
+	// lock.
+	tr.comment(fmt.Sprintf("%s returns the %s field.", get, f.name))
+	var body []jen.Code
+	if w, ok := scalarWord(tr.t.obj.Type(), f.name); ok {
+		// The cell keeps the field in an atomic word too (see
+		// runtime.Cell.Word): no lock.
+		body = append(body, jen.Return(r.fromWord(f.typ, tr.cell().Dot("Word").Call(jen.Lit(w)))))
+	} else {
+		body = append(body,
+			jen.Id(v).Op(":=").Add(tr.cell()).Dot("RLock").Call().Dot(f.name),
+			tr.cell().Dot("RUnlock").Call(),
+			jen.Return(jen.Id(v)),
+		)
+	}
+	tr.decl(tr.method(get).Params().Add(typ.Clone()).Block(body...))
+	tr.comment(fmt.Sprintf("%s sets the %s field.", set, f.name))
+	tr.decl(tr.method(set).Params(jen.Id(v).Add(typ)).Block(
+		tr.cell().Dot("Lock").Call().Dot(f.name).Op("=").Id(v),
+		tr.cell().Dot("Unlock").Call(),
+	))
+}
 
+// wholeValue renders Load and Store.
+func (tr *typeRender) wholeValue() {
+	r, t, s, v := tr.r, tr.t, tr.s, tr.v
 	named := t.obj.Type()
-	// Load.
-	comment(
+	tr.comment(
 		fmt.Sprintf("Load returns a copy of the whole %s, unexported and untracked fields", t.name),
 		"included, that shares no slice or map with the stored value. Pointers to",
 		"what holds a slice or map point to copies (cycles and aliasing kept);",
 		"other pointers, error values, funcs and channels are copied as they are.",
 	)
-	body := rlock()
+	body := tr.rlock()
 	body = append(body, jen.Id(v).Op(":=").Op("*").Id(s))
 	body = append(body, r.deepen(jen.Id(v), named)...)
 	body = append(body, jen.Return(jen.Id(v)))
-	out = append(out, method("Load").Params().Add(T.Clone()).Block(body...))
-	sep()
+	tr.decl(tr.method("Load").Params().Add(tr.T.Clone()).Block(body...))
 
-	// Store.
-	comment(
+	tr.comment(
 		fmt.Sprintf("Store replaces the stored %s with a copy of v that shares no slice or", t.name),
 		"map with it.",
 	)
 	body = r.deepen(jen.Id(v), named)
-	body = append(body, wlock()...)
+	body = append(body, tr.wlock()...)
 	body = append(body, jen.Op("*").Id(s).Op("=").Id(v))
-	out = append(out, method("Store").Params(jen.Id(v).Add(T.Clone())).Block(body...))
-	sep()
+	tr.decl(tr.method("Store").Params(jen.Id(v).Add(tr.T.Clone())).Block(body...))
+}
 
-	// Update.
-	fn := r.local("fn")
-	comment(
-		fmt.Sprintf("Update runs fn on the stored %s under the write lock: an atomic", t.name),
+// updateAndKey renders Update and Key.
+func (tr *typeRender) updateAndKey() {
+	fn := tr.r.local("fn")
+	tr.comment(
+		fmt.Sprintf("Update runs fn on the stored %s under the write lock: an atomic", tr.t.name),
 		"read-modify-write. fn must not keep the pointer, nor call methods of the",
 		"accessor.",
 	)
-	out = append(out, method("Update").Params(jen.Id(fn).Func().Params(jen.Op("*").Add(T.Clone()))).Block(
-		cell().Dot("Update").Call(jen.Id(fn)),
+	tr.decl(tr.method("Update").Params(jen.Id(fn).Func().Params(jen.Op("*").Add(tr.T.Clone()))).Block(
+		tr.cell().Dot("Update").Call(jen.Id(fn)),
 	))
-	sep()
-
-	// Key.
 	keyDoc := "and the routine id"
-	if t.dir.Shared {
+	if tr.t.dir.Shared {
 		keyDoc = "and the flow id"
 	}
-	comment(fmt.Sprintf("Key returns the namespaced storage key: the storage name %s.", keyDoc))
-	out = append(out, method("Key").Params().String().Block(jen.Return(cell().Dot("Key").Call())))
-	sep()
-	return out
+	tr.comment(fmt.Sprintf("Key returns the namespaced storage key: the storage name %s.", keyDoc))
+	tr.decl(tr.method("Key").Params().String().Block(jen.Return(tr.cell().Dot("Key").Call())))
 }
 
 // scalarWord returns the index of field name among the scalar fields of
