@@ -478,47 +478,62 @@ func (r *renderer) typ(t types.Type) *jen.Statement {
 	case *types.Signature:
 		return jen.Func().Add(r.signature(t))
 	case *types.Struct:
-		var fields []jen.Code
-		for i := range t.NumFields() {
-			f := t.Field(i)
-			var fc *jen.Statement
-			if f.Embedded() {
-				fc = r.typ(f.Type())
-			} else {
-				fc = jen.Id(f.Name()).Add(r.typ(f.Type()))
-			}
-			if tag := t.Tag(i); tag != "" {
-				fc = fc.Add(jen.Id(tagLit(tag)))
-			}
-			fields = append(fields, fc)
-		}
-		return jen.Struct(fields...)
+		return r.structType(t)
 	case *types.Interface:
-		var elems []jen.Code
-		for e := range t.EmbeddedTypes() {
-			elems = append(elems, r.typ(e))
-		}
-		for m := range t.ExplicitMethods() {
-			elems = append(elems, jen.Id(m.Name()).Add(r.signature(m.Type().(*types.Signature))))
-		}
-		return jen.Interface(elems...)
+		return r.interfaceType(t)
 	case *types.Union:
-		var terms []jen.Code
-		for i := range t.Len() {
-			term := t.Term(i)
-			c := r.typ(term.Type())
-			if term.Tilde() {
-				c = jen.Op("~").Add(c)
-			}
-			if i > 0 {
-				terms = append(terms, jen.Op("|"))
-			}
-			terms = append(terms, c)
-		}
-		return jen.Add(terms...)
+		return r.unionType(t)
 	}
 	// Unreachable for types a struct field can have.
 	return jen.Id(types.TypeString(t, func(p *types.Package) string { return p.Name() }))
+}
+
+// structType spells an anonymous struct type, tags included.
+func (r *renderer) structType(t *types.Struct) *jen.Statement {
+	var fields []jen.Code
+	for i := range t.NumFields() {
+		f := t.Field(i)
+		var fc *jen.Statement
+		if f.Embedded() {
+			fc = r.typ(f.Type())
+		} else {
+			fc = jen.Id(f.Name()).Add(r.typ(f.Type()))
+		}
+		if tag := t.Tag(i); tag != "" {
+			fc = fc.Add(jen.Id(tagLit(tag)))
+		}
+		fields = append(fields, fc)
+	}
+	return jen.Struct(fields...)
+}
+
+// interfaceType spells an interface literal: embedded types, then methods.
+func (r *renderer) interfaceType(t *types.Interface) *jen.Statement {
+	var elems []jen.Code
+	for e := range t.EmbeddedTypes() {
+		elems = append(elems, r.typ(e))
+	}
+	for m := range t.ExplicitMethods() {
+		elems = append(elems, jen.Id(m.Name()).Add(r.signature(m.Type().(*types.Signature))))
+	}
+	return jen.Interface(elems...)
+}
+
+// unionType spells a constraint's union of terms.
+func (r *renderer) unionType(t *types.Union) *jen.Statement {
+	var terms []jen.Code
+	for i := range t.Len() {
+		term := t.Term(i)
+		c := r.typ(term.Type())
+		if term.Tilde() {
+			c = jen.Op("~").Add(c)
+		}
+		if i > 0 {
+			terms = append(terms, jen.Op("|"))
+		}
+		terms = append(terms, c)
+	}
+	return jen.Add(terms...)
 }
 
 func (r *renderer) typeList(l *types.TypeList) []jen.Code {
