@@ -99,36 +99,10 @@ func (r *Runtime) post(ctx context.Context, flowID, routineID, slot string, data
 	if ctx != context.Background() && ctx != context.TODO() {
 		job.extraLocked().base = context.WithoutCancel(ctx) // not posted yet: no lock needed
 	}
-	// Reserve the id before the hooks run, so a concurrent post of the same
-	// id fails and Close waits for this one.
-	r.liveMu.Lock()
-	switch {
-	case r.closed:
-		err = fmt.Errorf("runtime: post: %w", ErrClosed)
-	case w.stopped || (w.ctx != nil && w.ctx.Err() != nil):
-		err = fmt.Errorf("runtime: post: worker %q: %w", o.worker, ErrWorkerStopped)
-	case o.jobID != "" && r.named[o.jobID] != nil:
-		err = fmt.Errorf("runtime: post: job %q is running: %w", o.jobID, ErrDuplicate)
-	}
+	jr, err := r.list(w, blk, o)
 	if err != nil {
-		r.liveMu.Unlock()
 		return nil, err
 	}
-	jr := r.runLocked(w, blk)
-	if jr.pool == nil { // a recycled jobRun has it: do not write it again
-		if jr.pool = r.pool.Load(); jr.pool == nil {
-			jr.pool = newPool(r, r.nworkers)
-			r.pool.Store(jr.pool)
-		}
-	}
-	r.live.push(jr)
-	if o.jobID != "" {
-		r.named[o.jobID] = jr
-		jr.named = true
-	}
-	w.live++
-	r.liveMu.Unlock()
-
 	if err := w.start(); err != nil {
 		jr.retire()
 		r.dropWorker(w)
@@ -148,6 +122,37 @@ func (r *Runtime) post(ctx context.Context, flowID, routineID, slot string, data
 		return nil, fmt.Errorf("runtime: post: %w", err)
 	}
 	return job, nil
+}
+
+// list lists the job of blk as live on w, with the scheduling state it
+// runs on, unless the runtime is closed, w has stopped or the job's given
+// id names a job still running. It reserves the id before the hooks run,
+// so a concurrent post of the same id fails and Close waits for this one.
+func (r *Runtime) list(w *worker, blk *jobBlock, o postOptions) (*jobRun, error) {
+	r.liveMu.Lock()
+	defer r.liveMu.Unlock()
+	switch {
+	case r.closed:
+		return nil, fmt.Errorf("runtime: post: %w", ErrClosed)
+	case w.stopped || (w.ctx != nil && w.ctx.Err() != nil):
+		return nil, fmt.Errorf("runtime: post: worker %q: %w", o.worker, ErrWorkerStopped)
+	case o.jobID != "" && r.named[o.jobID] != nil:
+		return nil, fmt.Errorf("runtime: post: job %q is running: %w", o.jobID, ErrDuplicate)
+	}
+	jr := r.runLocked(w, blk)
+	if jr.pool == nil { // a recycled jobRun has it: do not write it again
+		if jr.pool = r.pool.Load(); jr.pool == nil {
+			jr.pool = newPool(r, r.nworkers)
+			r.pool.Store(jr.pool)
+		}
+	}
+	r.live.push(jr)
+	if o.jobID != "" {
+		r.named[o.jobID] = jr
+		jr.named = true
+	}
+	w.live++
+	return jr, nil
 }
 
 // beforeHooks runs the vetoing hooks of a post: a veto is a *VetoError, a
