@@ -355,97 +355,128 @@ type Result struct {
 // annotates, and every misplaced or malformed directive other than ignore
 // (which the analyzers read, as it may stand on any line).
 func ParseFile(f *ast.File) Result {
-	var res Result
-	attached := map[*ast.Comment]bool{}
-	seenState := map[*ast.TypeSpec]bool{}
+	p := &fileParse{attached: map[*ast.Comment]bool{}, seenState: map[*ast.TypeSpec]bool{}}
 	for _, decl := range f.Decls {
-		gd, ok := decl.(*ast.GenDecl)
-		if !ok {
-			if fd, ok := decl.(*ast.FuncDecl); ok {
-				for _, d := range All(fd.Doc) {
-					attached[d.Comment] = true
-					if d.Name == NameState {
-						res.Errors = append(res.Errors, &Error{d.Comment.Pos(), "//routigen:state must annotate a struct type declaration, not a function"})
+		switch d := decl.(type) {
+		case *ast.FuncDecl:
+			p.funcDecl(d)
+		case *ast.GenDecl:
+			for _, spec := range d.Specs {
+				for _, cg := range specDocs(d, spec) {
+					for _, dir := range All(cg) {
+						p.attached[dir.Comment] = true
+						if dir.Name == NameState {
+							p.state(dir, d, spec)
+						}
 					}
-				}
-			}
-			continue
-		}
-		for _, spec := range gd.Specs {
-			var docs []*ast.CommentGroup
-			ts, isType := spec.(*ast.TypeSpec)
-			switch s := spec.(type) {
-			case *ast.TypeSpec:
-				docs = append(docs, s.Doc)
-			case *ast.ValueSpec:
-				docs = append(docs, s.Doc)
-			case *ast.ImportSpec:
-				docs = append(docs, s.Doc)
-			default:
-				docs = append(docs, nil)
-			}
-			// A lone spec takes its doc from the declaration.
-			if (len(gd.Specs) == 1 || !gd.Lparen.IsValid()) && gd.Doc != docs[0] {
-				docs = append(docs, gd.Doc)
-			}
-			for _, cg := range docs {
-				for _, d := range All(cg) {
-					attached[d.Comment] = true
-					if d.Name != NameState {
-						continue
-					}
-					switch {
-					case !isType || gd.Tok != token.TYPE:
-						res.Errors = append(res.Errors, &Error{d.Comment.Pos(), "//routigen:state must annotate a struct type declaration"})
-						continue
-					case ts.TypeParams != nil && len(ts.TypeParams.List) > 0:
-						res.Errors = append(res.Errors, &Error{d.Comment.Pos(), fmt.Sprintf("//routigen:state on generic type %s: generic state types are not supported", ts.Name.Name)})
-						continue
-					case ts.Assign.IsValid():
-						res.Errors = append(res.Errors, &Error{d.Comment.Pos(), fmt.Sprintf("//routigen:state on alias %s: annotate the struct type itself", ts.Name.Name)})
-						continue
-					}
-					if _, ok := ts.Type.(*ast.StructType); !ok {
-						res.Errors = append(res.Errors, &Error{d.Comment.Pos(), fmt.Sprintf("//routigen:state on %s: must annotate a struct type", ts.Name.Name)})
-						continue
-					}
-					if seenState[ts] {
-						res.Errors = append(res.Errors, &Error{d.Comment.Pos(), fmt.Sprintf("second //routigen:state on %s: keep one directive per type", ts.Name.Name)})
-						continue
-					}
-					seenState[ts] = true
-					st, err := ParseState(d.Comment.Pos(), d.Comment.Text)
-					if err != nil {
-						res.Errors = append(res.Errors, err.(*Error))
-						continue
-					}
-					res.States = append(res.States, StateDirective{State: st, Spec: ts, Decl: gd})
 				}
 			}
 		}
 	}
+	p.detached(f)
+	// Unknown directives attached to declarations.
+	for c := range p.attached {
+		if n := Name(c.Text); n != NameState && n != NameIgnore {
+			p.res.Errors = append(p.res.Errors, unknown(Found{Comment: c, Name: n}))
+		}
+	}
+	sortErrors(p.res.Errors)
+	return p.res
+}
+
+// fileParse is ParseFile's state: what it found, the directive comments
+// attached to declarations, and the types already annotated.
+type fileParse struct {
+	res       Result
+	attached  map[*ast.Comment]bool
+	seenState map[*ast.TypeSpec]bool
+}
+
+func (p *fileParse) errorf(pos token.Pos, format string, args ...any) {
+	p.res.Errors = append(p.res.Errors, &Error{pos, fmt.Sprintf(format, args...)})
+}
+
+// funcDecl records the directives of a function's doc; a state directive
+// there is misplaced.
+func (p *fileParse) funcDecl(fd *ast.FuncDecl) {
+	for _, d := range All(fd.Doc) {
+		p.attached[d.Comment] = true
+		if d.Name == NameState {
+			p.errorf(d.Comment.Pos(), "//routigen:state must annotate a struct type declaration, not a function")
+		}
+	}
+}
+
+// specDocs returns the doc comments of spec: its own, and the
+// declaration's when spec stands alone in it.
+func specDocs(gd *ast.GenDecl, spec ast.Spec) []*ast.CommentGroup {
+	var docs []*ast.CommentGroup
+	switch s := spec.(type) {
+	case *ast.TypeSpec:
+		docs = append(docs, s.Doc)
+	case *ast.ValueSpec:
+		docs = append(docs, s.Doc)
+	case *ast.ImportSpec:
+		docs = append(docs, s.Doc)
+	default:
+		docs = append(docs, nil)
+	}
+	if (len(gd.Specs) == 1 || !gd.Lparen.IsValid()) && gd.Doc != docs[0] {
+		docs = append(docs, gd.Doc)
+	}
+	return docs
+}
+
+// state records the state directive d on spec of gd, or why it does not
+// apply there.
+func (p *fileParse) state(d Found, gd *ast.GenDecl, spec ast.Spec) {
+	ts, isType := spec.(*ast.TypeSpec)
+	pos := d.Comment.Pos()
+	switch {
+	case !isType || gd.Tok != token.TYPE:
+		p.errorf(pos, "//routigen:state must annotate a struct type declaration")
+		return
+	case ts.TypeParams != nil && len(ts.TypeParams.List) > 0:
+		p.errorf(pos, "//routigen:state on generic type %s: generic state types are not supported", ts.Name.Name)
+		return
+	case ts.Assign.IsValid():
+		p.errorf(pos, "//routigen:state on alias %s: annotate the struct type itself", ts.Name.Name)
+		return
+	}
+	if _, ok := ts.Type.(*ast.StructType); !ok {
+		p.errorf(pos, "//routigen:state on %s: must annotate a struct type", ts.Name.Name)
+		return
+	}
+	if p.seenState[ts] {
+		p.errorf(pos, "second //routigen:state on %s: keep one directive per type", ts.Name.Name)
+		return
+	}
+	p.seenState[ts] = true
+	st, err := ParseState(pos, d.Comment.Text)
+	if err != nil {
+		p.res.Errors = append(p.res.Errors, err.(*Error))
+		return
+	}
+	p.res.States = append(p.res.States, StateDirective{State: st, Spec: ts, Decl: gd})
+}
+
+// detached reports the directives of f attached to no declaration: a
+// state directive there annotates nothing, an unknown one is unknown.
+func (p *fileParse) detached(f *ast.File) {
 	for _, cg := range f.Comments {
 		for _, d := range All(cg) {
-			if attached[d.Comment] {
+			if p.attached[d.Comment] {
 				continue
 			}
 			switch d.Name {
 			case NameIgnore:
 			case NameState:
-				res.Errors = append(res.Errors, &Error{d.Comment.Pos(), "//routigen:state must be in the doc comment of a struct type declaration"})
+				p.errorf(d.Comment.Pos(), "//routigen:state must be in the doc comment of a struct type declaration")
 			default:
-				res.Errors = append(res.Errors, unknown(d))
+				p.res.Errors = append(p.res.Errors, unknown(d))
 			}
 		}
 	}
-	// Unknown directives attached to declarations.
-	for c := range attached {
-		if n := Name(c.Text); n != NameState && n != NameIgnore {
-			res.Errors = append(res.Errors, unknown(Found{Comment: c, Name: n}))
-		}
-	}
-	sortErrors(res.Errors)
-	return res
 }
 
 func unknown(d Found) *Error {
