@@ -22,13 +22,65 @@ const (
 
 // generate runs gen or check.
 func generate(ctx context.Context, cmd string, args []string, stdout, stderr io.Writer) int {
+	opts, code, ok := genFlags(cmd, args, stderr)
+	if !ok {
+		return code
+	}
+	cwd, err := os.Getwd()
+	if err != nil {
+		fmt.Fprintf(stderr, "routigen: %v\n", err)
+		return exitFail
+	}
+	cfg := gen.Config{AllowBreaking: opts.allowBreaking}
+	if cmd == "gen" {
+		// check renders every file: only that proves a file current.
+		cfg.CacheDir = gen.DefaultCacheDir(os.Getenv)
+	}
+	if opts.tags != "" {
+		cfg.Tags = []string{opts.tags}
+	}
+	res, err := gen.Generate(ctx, cfg, opts.patterns...)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitFail
+	}
+	code = reportErrors(res, cwd, stderr)
+	if cmd == "check" {
+		return max(code, reportStale(res, cwd, stdout, stderr))
+	}
+	changes, err := res.Commit()
+	if opts.verbose {
+		for _, c := range changes {
+			verb := "wrote"
+			if c.Action == gen.Remove {
+				verb = "removed"
+			}
+			fmt.Fprintf(stdout, "routigen: %s %s\n", verb, rel(cwd, c.File))
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		code = exitFail
+	}
+	return code
+}
+
+// genOptions are the flags and arguments of gen and check.
+type genOptions struct {
+	tags                   string
+	verbose, allowBreaking bool
+	patterns               []string
+}
+
+// genFlags parses the flags of cmd (gen or check); when it returns !ok,
+// the command exits with code (help: 0, a bad flag: usage).
+func genFlags(cmd string, args []string, stderr io.Writer) (opts genOptions, code int, ok bool) {
 	fs := flag.NewFlagSet("routigen "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	tags := fs.String("tags", "", "comma-separated build tags, as for go build")
-	verbose, allowBreaking := false, false
+	fs.StringVar(&opts.tags, "tags", "", "comma-separated build tags, as for go build")
 	if cmd == "gen" {
-		fs.BoolVar(&verbose, "v", false, "print every file written or removed")
-		fs.BoolVar(&allowBreaking, "allow-breaking", false,
+		fs.BoolVar(&opts.verbose, "v", false, "print every file written or removed")
+		fs.BoolVar(&opts.allowBreaking, "allow-breaking", false,
 			"record breaking changes of state types in their manifest instead of failing\n(see routigen explain manifest)")
 	}
 	fs.Usage = func() {
@@ -44,28 +96,18 @@ func generate(ctx context.Context, cmd string, args []string, stdout, stderr io.
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
+			return opts, exitOK, false
 		}
-		return exitUsage
+		return opts, exitUsage, false
 	}
-	cwd, err := os.Getwd()
-	if err != nil {
-		fmt.Fprintf(stderr, "routigen: %v\n", err)
-		return exitFail
-	}
-	cfg := gen.Config{AllowBreaking: allowBreaking}
-	if cmd == "gen" {
-		// check renders every file: only that proves a file current.
-		cfg.CacheDir = gen.DefaultCacheDir(os.Getenv)
-	}
-	if *tags != "" {
-		cfg.Tags = []string{*tags}
-	}
-	res, err := gen.Generate(ctx, cfg, fs.Args()...)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return exitFail
-	}
+	opts.patterns = fs.Args()
+	return opts, exitOK, true
+}
+
+// reportErrors prints the errors of the run and the breaking changes it
+// accepted, with paths relative to cwd, and returns the exit code they
+// make.
+func reportErrors(res *gen.Result, cwd string, stderr io.Writer) int {
 	code := exitOK
 	for _, e := range res.Errs() {
 		e := *e
@@ -80,36 +122,26 @@ func generate(ctx context.Context, cmd string, args []string, stdout, stderr io.
 			fmt.Fprintln(stderr, e.Error())
 		}
 	}
-	if cmd == "check" {
-		if d := res.Diff(cwd); len(d) > 0 {
-			stdout.Write(d)
-			for _, p := range res.Stale() {
-				if p.Action() != gen.Keep {
-					fmt.Fprintf(stderr, "routigen: %s is %s; run routigen (go generate) and commit the result\n", rel(cwd, p.File), staleness(p))
-				}
-				if s := p.ManifestStaleness(); s != "" {
-					fmt.Fprintf(stderr, "routigen: %s is %s; run routigen (go generate) and commit the result\n", rel(cwd, p.ManifestFile), s)
-				}
-			}
-			code = exitFail
-		}
-		return code
-	}
-	changes, err := res.Commit()
-	if verbose {
-		for _, c := range changes {
-			verb := "wrote"
-			if c.Action == gen.Remove {
-				verb = "removed"
-			}
-			fmt.Fprintf(stdout, "routigen: %s %s\n", verb, rel(cwd, c.File))
-		}
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		code = exitFail
-	}
 	return code
+}
+
+// reportStale is check's verdict: the diff of every missing, stale or
+// orphaned file on stdout, what each is on stderr, and exitFail if any.
+func reportStale(res *gen.Result, cwd string, stdout, stderr io.Writer) int {
+	d := res.Diff(cwd)
+	if len(d) == 0 {
+		return exitOK
+	}
+	stdout.Write(d)
+	for _, p := range res.Stale() {
+		if p.Action() != gen.Keep {
+			fmt.Fprintf(stderr, "routigen: %s is %s; run routigen (go generate) and commit the result\n", rel(cwd, p.File), staleness(p))
+		}
+		if s := p.ManifestStaleness(); s != "" {
+			fmt.Fprintf(stderr, "routigen: %s is %s; run routigen (go generate) and commit the result\n", rel(cwd, p.ManifestFile), s)
+		}
+	}
+	return exitFail
 }
 
 func staleness(p *gen.Package) string {
