@@ -5,6 +5,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -54,86 +55,104 @@ func run(pass *analysis.Pass) (any, error) {
 		return nil, nil // skip building SSA
 	}
 	src := pass.ResultOf[ssabuild.Analyzer].(*ssabuild.Result)
-	pos := func(p token.Pos) token.Pos {
-		if c := src.Call(p); c != nil {
-			return c.Pos()
-		}
-		return p
-	}
-	funcs := src.SSA().SrcFuncs
-
-	// Direct uses, and the parameters that flow into keys.
-	keyParams := map[keyParam]string{} // -> the method it reaches
-	var work []keyParam
-	for _, fn := range funcs {
-		for _, b := range fn.Blocks {
-			for _, in := range b.Instrs {
-				ci, ok := in.(ssa.CallInstruction)
-				if !ok {
-					continue
-				}
-				call, ok := rtapi.Resolve(ci.Common())
-				if !ok || len(call.Args) == 0 ||
-					!rtapi.IsMethod(call.Func, rtapi.WorkerState, keyMethods...) {
-					continue
-				}
-				key := call.Args[0]
-				if k, ok := constKey(key); ok {
-					r.Reportf(pos(ci.Common().Pos()), "%s with %s: %s", call.Func.Name(), quote(k), advice)
-				} else if p, ok := param(key); ok {
-					kp := keyParam{p.Parent(), index(p)}
-					if _, seen := keyParams[kp]; !seen {
-						keyParams[kp] = call.Func.Name()
-						work = append(work, kp)
-					}
-				}
-			}
-		}
-	}
-	if len(keyParams) == 0 {
-		return nil, nil
-	}
-
-	// Helpers: constants passed to parameters that become keys, found to a
-	// fixed point (helpers calling helpers).
-	reported := map[token.Pos]bool{}
-	for len(work) > 0 {
-		work = work[:0]
-		for _, fn := range funcs {
-			for _, b := range fn.Blocks {
-				for _, in := range b.Instrs {
-					ci, ok := in.(ssa.CallInstruction)
-					if !ok {
-						continue
-					}
-					callee := ci.Common().StaticCallee()
-					if callee == nil {
-						continue
-					}
-					for i, arg := range ci.Common().Args {
-						method, ok := keyParams[keyParam{callee, i}]
-						if !ok {
-							continue
-						}
-						if k, ok := constKey(arg); ok {
-							if p := pos(ci.Common().Pos()); !reported[p] {
-								reported[p] = true
-								r.Reportf(p, "%s passed to %s becomes the key of %s: %s",
-									quote(k), callee.Name(), method, advice)
-							}
-						} else if p, ok := param(arg); ok {
-							kp := keyParam{p.Parent(), index(p)}
-							if _, seen := keyParams[kp]; !seen {
-								keyParams[kp] = method
-								work = append(work, kp)
-							}
-						}
-					}
-				}
-			}
-		}
+	k := &keys{r: r, src: src, params: map[keyParam]string{}}
+	k.direct()
+	for len(k.work) > 0 {
+		k.helpers()
 	}
 	return nil, nil
+}
+
+// keys is one package's walk: the parameters found to flow into keys
+// (-> the method they reach), those not yet followed into their callers,
+// and the helper calls reported.
+type keys struct {
+	r        *suppress.Reporter
+	src      *ssabuild.Result
+	params   map[keyParam]string
+	work     []keyParam
+	reported map[token.Pos]bool
+}
+
+// calls yields every call instruction of the package's functions.
+func (k *keys) calls() iter.Seq[ssa.CallInstruction] {
+	return func(yield func(ssa.CallInstruction) bool) {
+		for _, fn := range k.src.SSA().SrcFuncs {
+			for _, b := range fn.Blocks {
+				for _, in := range b.Instrs {
+					if ci, ok := in.(ssa.CallInstruction); ok && !yield(ci) {
+						return
+					}
+				}
+			}
+		}
+	}
+}
+
+// pos is the position to report a call at: its source call expression's.
+func (k *keys) pos(p token.Pos) token.Pos {
+	if c := k.src.Call(p); c != nil {
+		return c.Pos()
+	}
+	return p
+}
+
+// follow records that parameter p flows into a key of method.
+func (k *keys) follow(p *ssa.Parameter, method string) {
+	kp := keyParam{p.Parent(), index(p)}
+	if _, seen := k.params[kp]; !seen {
+		k.params[kp] = method
+		k.work = append(k.work, kp)
+	}
+}
+
+// direct reports the key methods called with a constant key, and notes
+// the parameters passed as keys.
+func (k *keys) direct() {
+	for ci := range k.calls() {
+		call, ok := rtapi.Resolve(ci.Common())
+		if !ok || len(call.Args) == 0 ||
+			!rtapi.IsMethod(call.Func, rtapi.WorkerState, keyMethods...) {
+			continue
+		}
+		key := call.Args[0]
+		if c, ok := constKey(key); ok {
+			k.r.Reportf(k.pos(ci.Common().Pos()), "%s with %s: %s", call.Func.Name(), quote(c), advice)
+		} else if p, ok := param(key); ok {
+			k.follow(p, call.Func.Name())
+		}
+	}
+}
+
+// helpers reports constants passed to parameters that become keys, and
+// notes the parameters passed on to them: one round of the fixed point
+// (helpers calling helpers).
+func (k *keys) helpers() {
+	k.work = k.work[:0]
+	if k.reported == nil {
+		k.reported = map[token.Pos]bool{}
+	}
+	for ci := range k.calls() {
+		callee := ci.Common().StaticCallee()
+		if callee == nil {
+			continue
+		}
+		for i, arg := range ci.Common().Args {
+			method, ok := k.params[keyParam{callee, i}]
+			if !ok {
+				continue
+			}
+			if c, ok := constKey(arg); ok {
+				if p := k.pos(ci.Common().Pos()); !k.reported[p] {
+					k.reported[p] = true
+					k.r.Reportf(p, "%s passed to %s becomes the key of %s: %s",
+						quote(c), callee.Name(), method, advice)
+				}
+			} else if p, ok := param(arg); ok {
+				k.follow(p, method)
+			}
+		}
+	}
 }
 
 // constKey returns the constant string v holds: a constant, or a local
