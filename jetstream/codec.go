@@ -185,52 +185,64 @@ func encode(b []byte, v any) ([]byte, *encodeError) {
 		return appendString(append(b, tagTime), string(t)), nil
 	case time.Duration:
 		return binary.AppendVarint(append(b, tagDuration), int64(v)), nil
+	}
+	if out, err, ok := encodeCollection(b, v); ok {
+		return out, err
+	}
+	return encodeNamed(b, v)
+}
+
+// encodeCollection writes the slices and maps the codec knows; ok is false
+// for any other value.
+func encodeCollection(b []byte, v any) ([]byte, *encodeError, bool) {
+	switch v := v.(type) {
 	case []any:
 		b = binary.AppendUvarint(append(b, tagSlice), uint64(len(v)))
 		for i, e := range v {
 			var err *encodeError
 			if b, err = encode(b, e); err != nil {
-				return nil, err.step(fmt.Sprintf("[%d]", i))
+				return nil, err.step(fmt.Sprintf("[%d]", i)), true
 			}
 		}
-		return b, nil
+		return b, nil, true
 	case map[string]any:
-		return encodeMap(append(b, tagMap), v)
+		b, err := encodeMap(append(b, tagMap), v)
+		return b, err, true
 	case []map[string]any:
 		b = binary.AppendUvarint(append(b, tagMessages), uint64(len(v)))
 		for i, m := range v {
 			var err *encodeError
 			if b, err = encodeMap(b, m); err != nil {
-				return nil, err.step(fmt.Sprintf("[%d]", i))
+				return nil, err.step(fmt.Sprintf("[%d]", i)), true
 			}
 		}
-		return b, nil
+		return b, nil, true
 	case []string:
 		b = binary.AppendUvarint(append(b, tagStrings), uint64(len(v)))
 		for _, s := range v {
 			b = appendString(b, s)
 		}
-		return b, nil
+		return b, nil, true
 	case []int:
 		b = binary.AppendUvarint(append(b, tagInts), uint64(len(v)))
 		for _, n := range v {
 			b = binary.AppendVarint(b, int64(n))
 		}
-		return b, nil
+		return b, nil, true
 	case []float64:
 		b = binary.AppendUvarint(append(b, tagFloats), uint64(len(v)))
 		for _, f := range v {
 			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(f))
 		}
-		return b, nil
+		return b, nil, true
 	case map[string]string:
 		b = binary.AppendUvarint(append(b, tagStringMap), uint64(len(v)))
 		for _, k := range sortedKeys(v) {
 			b = appendString(appendString(b, k), v[k])
 		}
-		return b, nil
+		return b, nil, true
 	}
-	return encodeNamed(b, v)
+	return b, nil, false
 }
 
 // encodeMap writes the entries of m in key order, so one message always
@@ -426,43 +438,58 @@ func (d *decoder) value() any {
 		return t
 	case tagDuration:
 		return time.Duration(d.varint())
+	case tagNamed:
+		return d.named()
+	default:
+		if v, ok := d.collection(tag); ok {
+			return v
+		}
+		d.fail(fmt.Errorf("unknown tag %d", tag))
+		return nil
+	}
+}
+
+// collection decodes the slices and maps the codec knows; ok is false for
+// any other tag.
+func (d *decoder) collection(tag byte) (any, bool) {
+	switch tag {
 	case tagSlice:
 		n := d.count()
 		s := make([]any, n)
 		for i := range s {
 			s[i] = d.value()
 		}
-		return s
+		return s, true
 	case tagMap:
-		return d.mapValue()
+		return d.mapValue(), true
 	case tagMessages:
 		n := d.count()
 		s := make([]map[string]any, n)
 		for i := range s {
 			s[i] = d.mapValue()
 		}
-		return s
+		return s, true
 	case tagStrings:
 		n := d.count()
 		s := make([]string, n)
 		for i := range s {
 			s[i] = string(d.bytes())
 		}
-		return s
+		return s, true
 	case tagInts:
 		n := d.count()
 		s := make([]int, n)
 		for i := range s {
 			s[i] = int(d.varint())
 		}
-		return s
+		return s, true
 	case tagFloats:
 		n := d.count()
 		s := make([]float64, n)
 		for i := range s {
 			s[i] = math.Float64frombits(binary.LittleEndian.Uint64(d.fixed(8)))
 		}
-		return s
+		return s, true
 	case tagStringMap:
 		n := d.count()
 		m := make(map[string]string, n)
@@ -470,13 +497,9 @@ func (d *decoder) value() any {
 			k := string(d.bytes())
 			m[k] = string(d.bytes())
 		}
-		return m
-	case tagNamed:
-		return d.named()
-	default:
-		d.fail(fmt.Errorf("unknown tag %d", tag))
-		return nil
+		return m, true
 	}
+	return nil, false
 }
 
 func (d *decoder) mapValue() map[string]any {
