@@ -164,31 +164,42 @@ func run() error {
 	}
 	fmt.Printf("posted %d jobs\n", jobs)
 
-	// Once a tenth is done, kill the node that ran them: it owns the
-	// flow's worker.
-	victim := ""
-	for victim == "" {
-		done, last := 0, ""
-		for _, job := range posted {
-			if job.Status().Finished() {
-				done, last = done+1, nodeOf(job)
-			}
-		}
-		if done >= jobs/10 {
-			victim = last
-		}
-		select {
-		case <-ctx.Done():
-			return errors.New("too few jobs finished within 60s")
-		case <-time.After(2 * time.Millisecond):
-		}
+	victim, err := busyNode(ctx, posted)
+	if err != nil {
+		return err
 	}
 	if err := nodes[victim].Process.Signal(syscall.SIGKILL); err != nil {
 		return err
 	}
 	killed := time.Now()
 	fmt.Printf("killed %s (SIGKILL)\n", victim)
+	return report(ctx, posted, killed)
+}
 
+// busyNode waits until a tenth of the jobs are done and returns the node
+// that ran the last of them: it owns the flow's worker.
+func busyNode(ctx context.Context, posted []*runtime.JobContext) (string, error) {
+	for {
+		done, last := 0, ""
+		for _, job := range posted {
+			if job.Status().Finished() {
+				done, last = done+1, nodeOf(job)
+			}
+		}
+		if done >= jobs/10 && last != "" {
+			return last, nil
+		}
+		select {
+		case <-ctx.Done():
+			return "", errors.New("too few jobs finished within 60s")
+		case <-time.After(2 * time.Millisecond):
+		}
+	}
+}
+
+// report waits for every job and prints which node ran how many, and how
+// many were delivered again after the kill.
+func report(ctx context.Context, posted []*runtime.JobContext, killed time.Time) error {
 	byNode, twice, maxOrders := map[string]int{}, 0, 0
 	for _, job := range posted {
 		if err := job.Wait(ctx); err != nil {
