@@ -124,16 +124,7 @@ func linearFlow(sink *atomic.Int64) *runtime.Flow {
 		sink.Add(int64(stageWork(in.Slot("in")[0])["v"].(int)))
 		return nil
 	})
-	f := runtime.NewFlow("linear")
-	for _, err := range []error{
-		f.Add("src", stage), f.Add("s2", stage), f.Add("s3", last),
-		f.Connect("src", "out", "s2", "in"), f.Connect("s2", "out", "s3", "in"),
-	} {
-		if err != nil {
-			panic(err)
-		}
-	}
-	return f
+	return linear3("src", stage, last)
 }
 
 // fanOutFlow is a source, three parallel routines and an AllSlotsReady

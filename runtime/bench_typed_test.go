@@ -28,12 +28,7 @@ func BenchmarkFlowLinear3Typed(b *testing.B) {
 		sink.Add(int64(intWork(benchIn.From(in)[0])))
 		return nil
 	})
-	f := runtime.NewFlow("linear")
-	_ = f.Add("s1", stage)
-	_ = f.Add("s2", stage)
-	_ = f.Add("s3", last)
-	_ = f.Connect("s1", "out", "s2", "in")
-	_ = f.Connect("s2", "out", "s3", "in")
+	f := linear3("s1", stage, last)
 	r := runtime.New(benchOpts...)
 	defer r.Close()
 	if err := r.Register(f); err != nil {
