@@ -252,8 +252,11 @@ func Emit(ctx context.Context, event string, payload Message) error {
 func emit(ctx context.Context, event string, payload any, typ reflect.Type) error {
 	ec := execOf(ctx)
 	if ec == nil || ec.act == nil {
+		if ec == nil || ec.RoutineID == "" { // a nil ctx too
+			return fmt.Errorf("runtime: emit %q: %w", event, ErrNoRoutine)
+		}
 		// A runtimetest context: its recorder stands for the flow.
-		if rec := testemit.From(ctx); rec != nil && ec != nil && ec.RoutineID != "" {
+		if rec := testemit.From(ctx); rec != nil {
 			var value any
 			if b, ok := payload.(boxed); ok {
 				value = b.value()

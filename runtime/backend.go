@@ -421,6 +421,9 @@ func (j *JobContext) finishRemote(o Outcome) {
 // ErrUnknownJob when there is no such job (without a Backend: none running
 // here).
 func (r *Runtime) Lookup(ctx context.Context, jobID string) (*JobContext, error) {
+	if ctx == nil {
+		return nil, fmt.Errorf("runtime: lookup %q: %w", jobID, errNilContext)
+	}
 	if job, ok := r.Job(jobID); ok {
 		return job, nil
 	}

@@ -209,6 +209,10 @@
 //     panic is recovered and logged, with its stack, to the runtime's logger
 //     ([WithLogger]) and the job's log; the outcome stands.
 //
+// A nil context.Context given to Post, Exec, Wait, Shutdown, Lookup or
+// JobContext.Wait is an error saying so (Emit's is ErrNoRoutine), not a
+// panic; the runtime carries on.
+//
 // Logic's context ends (Done closes, Err says context.Canceled, or
 // context.DeadlineExceeded after a timeout) when its job ends for any
 // reason: [JobContext.Cancel], a failure of another activation of the job,

@@ -25,6 +25,11 @@ var (
 
 var errJobFailed = errors.New("job failed")
 
+// errNilContext reports a nil context.Context given to a call that waits or
+// hands the context on: the call fails instead of panicking (or, worse,
+// panicking with a lock of the runtime held).
+var errNilContext = errors.New("nil context")
+
 // Errors of the graph and of posting. Each is wrapped with the offending
 // name.
 var (

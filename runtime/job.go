@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"math"
 	"sync"
@@ -364,6 +365,9 @@ func (j *JobContext) Wait(ctx context.Context) error {
 	case <-done:
 		return j.Err()
 	default:
+	}
+	if ctx == nil {
+		return fmt.Errorf("runtime: wait for job %q: %w", j.ID(), errNilContext)
 	}
 	select {
 	case <-done:

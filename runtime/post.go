@@ -56,6 +56,9 @@ func (r *Runtime) Post(ctx context.Context, flowID, routineID, slot string, data
 
 // post is Post of data, a Message (typ nil) or a boxed value of type typ.
 func (r *Runtime) post(ctx context.Context, flowID, routineID, slot string, data any, typ reflect.Type, opts []PostOption) (*JobContext, error) {
+	if ctx == nil {
+		return nil, fmt.Errorf("runtime: post: %w", errNilContext)
+	}
 	var o postOptions
 	if len(opts) > 0 {
 		po := new(postOptions) // keeps o on the stack when there are no options

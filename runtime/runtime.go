@@ -178,6 +178,9 @@ func (r *Runtime) Register(f *Flow) error {
 // closes; after that such posts fail with ErrWorkerStopped, and the jobs it
 // already has run to their end.
 func (r *Runtime) Exec(ctx context.Context, flowID string) (*WorkerState, error) {
+	if ctx == nil {
+		return nil, fmt.Errorf("runtime: exec %q: %w", flowID, errNilContext)
+	}
 	r.mu.Lock()
 	if r.closed {
 		r.mu.Unlock()
@@ -243,6 +246,9 @@ func (r *Runtime) Job(id string) (*JobContext, bool) {
 // failures are not Wait's error: see each JobContext. Logic must not call
 // it: it would wait for its own job.
 func (r *Runtime) Wait(ctx context.Context) error {
+	if ctx == nil {
+		return fmt.Errorf("runtime: wait: %w", errNilContext)
+	}
 	if err := r.waitLocal(ctx); err != nil {
 		return err
 	}

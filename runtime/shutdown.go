@@ -24,6 +24,9 @@ func (r *Runtime) Close() error { return r.Shutdown(context.Background()) }
 // second call waits like the first (its ctx, ending, cancels the jobs too)
 // until the first call has stopped everything.
 func (r *Runtime) Shutdown(ctx context.Context) error {
+	if ctx == nil {
+		return fmt.Errorf("runtime: shutdown: %w", errNilContext)
+	}
 	first := r.markClosed()
 	r.stopServingJobs()
 	err := r.waitLocal(ctx)

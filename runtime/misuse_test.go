@@ -1,0 +1,109 @@
+package runtime_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/routigen/routigen/runtime"
+)
+
+// Misuse of the API (a nil context, zero values) is an error that says
+// what is wrong, never a panic, and leaves the runtime working: posts,
+// Wait and Close still do their job afterwards.
+
+// within runs fn on a goroutine and fails the test if it panics or has not
+// returned after d: a call that hangs on a lock left held fails here
+// instead of hanging the run.
+func within(t *testing.T, what string, d time.Duration, fn func()) {
+	t.Helper()
+	done := make(chan any, 1)
+	go func() {
+		defer func() { done <- recover() }()
+		fn()
+	}()
+	select {
+	case v := <-done:
+		if v != nil {
+			t.Fatalf("%s panicked: %v", what, v)
+		}
+	case <-time.After(d):
+		t.Fatalf("%s did not return within %v", what, d)
+	}
+}
+
+func wantNilContext(t *testing.T, what string, err error) {
+	t.Helper()
+	if err == nil || !strings.Contains(err.Error(), "nil context") {
+		t.Errorf("%s with a nil context: error %v, want one saying nil context", what, err)
+	}
+}
+
+// Every call that takes a context and waits or hands it on says that a nil
+// one is wrong, and the runtime carries on: Exec used to panic holding the
+// registry's lock, so nothing (Close included) ever returned again.
+func TestNilContext(t *testing.T) {
+	r := runtime.New()
+	f := runtime.NewFlow("f")
+	mustAdd(t, f, "a", runtime.NewRoutine("a").Slot("in").Logic(nop))
+	mustRegister(t, r, f)
+	var nilCtx context.Context // what a forgotten ctx field holds
+	within(t, "Exec", 5*time.Second, func() {
+		w, err := r.Exec(nilCtx, "f")
+		wantNilContext(t, "Exec", err)
+		if w != nil {
+			t.Error("Exec with a nil context started a worker")
+		}
+	})
+	within(t, "Post", 5*time.Second, func() {
+		job, err := r.Post(nilCtx, "f", "a", "in", runtime.Message{})
+		wantNilContext(t, "Post", err)
+		if job != nil {
+			t.Error("Post with a nil context made a job")
+		}
+	})
+	within(t, "In.Post", 5*time.Second, func() {
+		_, err := runtime.NewIn[runtime.Message]("in").Post(nilCtx, r, "f", "a", runtime.Message{})
+		wantNilContext(t, "In.Post", err)
+	})
+	within(t, "Wait", 5*time.Second, func() { wantNilContext(t, "Wait", r.Wait(nilCtx)) })
+	within(t, "Lookup", 5*time.Second, func() {
+		_, err := r.Lookup(nilCtx, "x")
+		wantNilContext(t, "Lookup", err)
+	})
+	within(t, "Emit", 5*time.Second, func() {
+		if err := runtime.Emit(nilCtx, "out", nil); !errors.Is(err, runtime.ErrNoRoutine) {
+			t.Errorf("Emit with a nil context: %v, want ErrNoRoutine", err)
+		}
+	})
+	within(t, "Shutdown", 5*time.Second, func() { wantNilContext(t, "Shutdown", r.Shutdown(nilCtx)) })
+
+	// A running job's Wait with a nil context is an error; a finished
+	// job's outcome is still reported.
+	release := make(chan struct{})
+	g := runtime.NewFlow("g")
+	mustAdd(t, g, "a", runtime.NewRoutine("a").Slot("in").Logic(func(context.Context, runtime.Input) error {
+		<-release
+		return nil
+	}))
+	mustRegister(t, r, g)
+	job := mustPost(t, r, "g", "a", "in", runtime.Message{})
+	within(t, "JobContext.Wait", 5*time.Second, func() { wantNilContext(t, "JobContext.Wait", job.Wait(nilCtx)) })
+	close(release)
+	if err := waitJob(t, job); err != nil {
+		t.Fatal(err)
+	}
+	within(t, "JobContext.Wait of a finished job", 5*time.Second, func() {
+		if err := job.Wait(nilCtx); err != nil {
+			t.Errorf("Wait(nil) of a completed job: %v, want nil", err)
+		}
+	})
+
+	// Still usable: a post runs, and Close returns.
+	if err := waitJob(t, mustPost(t, r, "f", "a", "in", runtime.Message{})); err != nil {
+		t.Fatal(err)
+	}
+	closeWithin(t, r, 5*time.Second)
+}
