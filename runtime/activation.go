@@ -140,7 +140,7 @@ func (r *Runtime) attempt(a *activation) attemptOutcome {
 	status := RoutineIdle
 	switch {
 	case err == nil:
-	case !panicked && jr.dead() && errors.Is(err, ErrJobEnded):
+	case !panicked && jr.dead() && isErr(err, ErrJobEnded):
 		// The logic handed back what Emit told it: its job has ended.
 		// Nothing is left to fail, retry or report.
 	case panicked:
@@ -157,20 +157,20 @@ func (r *Runtime) attempt(a *activation) attemptOutcome {
 			}
 			err = fmt.Errorf("routine %q: giving up after %d retries: %w", n.id, h.MaxRetries, err)
 			status = RoutineFailed
-			jr.job.Trace(n.id, "failed", Message{"error": err.Error()})
+			jr.job.Trace(n.id, "failed", Message{"error": errText(err)})
 			r.logErr(a, "routine failed", err)
 			jr.job.Fail(err)
 		case Continue:
-			jr.job.Trace(n.id, "error", Message{"error": err.Error(), "strategy": "continue"})
+			jr.job.Trace(n.id, "error", Message{"error": errText(err), "strategy": "continue"})
 			r.logErr(a, "routine error, continuing", err)
 		case Skip:
 			status = RoutineSkipped
-			jr.job.Trace(n.id, "skipped", Message{"error": err.Error()})
+			jr.job.Trace(n.id, "skipped", Message{"error": errText(err)})
 			r.logErr(a, "routine error, skipped", err)
 		default:
 			err = fmt.Errorf("routine %q: %w", n.id, err)
 			status = RoutineFailed
-			jr.job.Trace(n.id, "failed", Message{"error": err.Error()})
+			jr.job.Trace(n.id, "failed", Message{"error": errText(err)})
 			r.logErr(a, "routine failed", err)
 			jr.job.Fail(err)
 		}
@@ -190,7 +190,7 @@ func (r *Runtime) retry(a *activation, err error) attemptOutcome {
 	*a.retries()++
 	attempt := int(*a.retries())
 	d := n.handler.RetryDelay(attempt)
-	jr.job.Trace(n.id, "retry", Message{"error": err.Error(), "attempt": attempt, "delay": d})
+	jr.job.Trace(n.id, "retry", Message{"error": errText(err), "attempt": attempt, "delay": d})
 	r.logErr(a, "routine failed, retrying", err)
 	// What the failed attempt emitted must not wait for the retry.
 	if ready := a.next.Swap(nil); ready != nil {
@@ -231,7 +231,7 @@ func (r *Runtime) logErr(a *activation, msg string, err error) {
 	if a.jr().dead() {
 		level = slog.LevelError
 	}
-	slog.New(h).Log(context.Background(), level, msg, slog.String("error", err.Error()), slog.Int("attempt", int(*a.retries())))
+	slog.New(h).Log(context.Background(), level, msg, slog.String("error", errText(err)), slog.Int("attempt", int(*a.retries())))
 }
 
 // Emit delivers payload to every slot connected to event of the routine

@@ -509,7 +509,7 @@ func (r *Runtime) waitRemote(ctx context.Context) error {
 }
 
 func (r *Runtime) logRuntimeErr(msg string, err error) {
-	slog.New(r.logHandler).Error(msg, slog.String("error", err.Error()))
+	slog.New(r.logHandler).Error(msg, slog.String("error", errText(err)))
 }
 
 // remoteView owns the view of a job a Backend runs: the job is counted

@@ -1,6 +1,9 @@
 package runtime
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Sentinel errors. Errors returned by this package wrap one of these where
 // one applies, so callers test them with errors.Is.
@@ -73,7 +76,7 @@ type VetoError struct {
 }
 
 func (e *VetoError) Error() string {
-	return e.Hook + " vetoed " + e.What + ": " + e.Err.Error()
+	return e.Hook + " vetoed " + e.What + ": " + errText(e.Err)
 }
 
 // Is reports whether target is ErrVetoed.
@@ -81,3 +84,21 @@ func (e *VetoError) Is(target error) bool { return target == ErrVetoed }
 
 // Unwrap returns the hook's error.
 func (e *VetoError) Unwrap() error { return e.Err }
+
+// errText is err's message for traces, logs and wrapping errors. Error is
+// code of the user's (logic returns the error, a hook vetoes with it): a
+// typed nil pointer returned as an error, or a method that panics, must not
+// crash the pool goroutine handling it. fmt recovers the panic: the text
+// is then "<nil>" or "%!v(PANIC=Error method: ...)".
+func errText(err error) string { return fmt.Sprint(err) }
+
+// isErr is errors.Is for an error of the user's, whose Unwrap or Is
+// methods may panic (a typed nil pointer): a panic there means no match.
+func isErr(err, target error) (match bool) {
+	defer func() {
+		if recover() != nil {
+			match = false
+		}
+	}()
+	return errors.Is(err, target)
+}

@@ -363,3 +363,91 @@ func TestHookPanicInEmitEnqueue(t *testing.T) {
 	wantPanic(t, waitJob(t, job), "BeforeEnqueue", "a")
 	closeWithin(t, r, 5*time.Second)
 }
+
+// nilPtrErr is an error type whose methods dereference their receiver, as
+// most do: a typed nil *nilPtrErr returned as an error is non-nil, and its
+// Error and Unwrap panic.
+type nilPtrErr struct {
+	msg   string
+	inner error
+}
+
+func (e *nilPtrErr) Error() string { return e.msg }
+func (e *nilPtrErr) Unwrap() error { return e.inner }
+
+// Logic that returns a typed nil pointer as its error (the classic Go
+// slip) hands the runtime an error whose Error and Unwrap panic. Whatever
+// the strategy, the runtime records it (Error's panic is text in the trace,
+// not a crash of the pool goroutine) and the job ends as the strategy says.
+func TestErrorWhoseMethodsPanic(t *testing.T) {
+	for _, s := range []runtime.ErrorStrategy{runtime.Stop, runtime.Continue, runtime.Skip, runtime.Retry} {
+		t.Run(s.String(), func(t *testing.T) {
+			var logs bytes.Buffer
+			r := runtime.New(runtime.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+			f := runtime.NewFlow("f")
+			mustAdd(t, f, "a", runtime.NewRoutine("a").Slot("in").OnError(runtime.ErrorHandler{Strategy: s, MaxRetries: 1}).
+				Logic(func(context.Context, runtime.Input) error {
+					var e *nilPtrErr
+					return e
+				}))
+			mustRegister(t, r, f)
+			job, err := postErr(t, r, "f", "a", runtime.Message{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = waitJob(t, job)
+			switch s {
+			case runtime.Continue, runtime.Skip:
+				if err != nil || job.Status() != runtime.JobCompleted {
+					t.Errorf("job %v, %v; want completed", job.Status(), err)
+				}
+			default:
+				var ne *nilPtrErr
+				if job.Status() != runtime.JobFailed || !errors.As(err, &ne) {
+					t.Errorf("job %v, %v; want failed with the *nilPtrErr", job.Status(), err)
+				}
+			}
+			if len(job.TraceLog()) == 0 {
+				t.Error("the error left no trace")
+			}
+			closeWithin(t, r, 5*time.Second)
+		})
+	}
+}
+
+// A job cancelled while its logic runs, whose logic then returns an error
+// whose Unwrap panics: the runtime asks whether that error is the job's
+// end (ErrJobEnded) without crashing, and the job stays cancelled.
+func TestErrorWhoseUnwrapPanicsAfterCancel(t *testing.T) {
+	r := runtime.New()
+	started := make(chan struct{})
+	f := runtime.NewFlow("f")
+	mustAdd(t, f, "a", runtime.NewRoutine("a").Slot("in").Logic(func(ctx context.Context, _ runtime.Input) error {
+		close(started)
+		<-ctx.Done()
+		var e *nilPtrErr
+		return e
+	}))
+	mustRegister(t, r, f)
+	job, err := postErr(t, r, "f", "a", runtime.Message{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	job.Cancel(nil)
+	if err := waitJob(t, job); !errors.Is(err, context.Canceled) {
+		t.Errorf("job error %v, want context.Canceled", err)
+	}
+	closeWithin(t, r, 5*time.Second)
+}
+
+// A veto with an error whose Error panics, or with none, still has a
+// message.
+func TestVetoErrorText(t *testing.T) {
+	var e *nilPtrErr
+	for _, v := range []*runtime.VetoError{{Hook: "BeforeJob", What: "job x", Err: e}, {Hook: "BeforeJob", What: "job x"}} {
+		if msg := v.Error(); !strings.HasPrefix(msg, "BeforeJob vetoed job x: ") {
+			t.Errorf("VetoError.Error() = %q", msg)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -179,7 +178,7 @@ func (j *JobContext) ctxErr() error {
 	}
 	j.mu.Lock() // setFinal closes done under mu: wait for it
 	defer j.mu.Unlock()
-	if j.status == int32(JobCancelled) && errors.Is(j.errLocked(), context.DeadlineExceeded) {
+	if j.status == int32(JobCancelled) && isErr(j.errLocked(), context.DeadlineExceeded) {
 		return context.DeadlineExceeded
 	}
 	return context.Canceled
