@@ -13,7 +13,8 @@ import (
 // any earlier version of the type wrote (a field it does not know is
 // skipped, a field missing keeps its zero value). A value that cannot be
 // encoded (a func, a chan) is an error naming the field. Neither may keep
-// the pointer.
+// the pointer. A panic in either is an error naming the cell and wrapping a
+// [*PanicError] (Func "StateCodec.Encode" or "StateCodec.Decode").
 type StateCodec[T any] struct {
 	Encode func(*T) ([]byte, error)
 	Decode func([]byte, *T) error
@@ -41,11 +42,12 @@ func (c *Cell[T]) encodeIfChanged(prev uint64) ([]byte, uint64, bool, error) {
 	if c.codec.Encode == nil {
 		return nil, seq, true, fmt.Errorf("worker state %q: no state codec to persist it with (generated accessors pass one: run routigen gen)", c.key)
 	}
-	b, err := c.codec.Encode(&c.v)
-	if err != nil {
-		return nil, seq, true, fmt.Errorf("worker state %q: %w", c.key, err)
-	}
-	return b, seq, true, nil
+	var b []byte
+	err := callCodec("Encode", c.key, func() (err error) {
+		b, err = c.codec.Encode(&c.v)
+		return err
+	})
+	return b, seq, true, err
 }
 
 func (c *Cell[T]) restore(data []byte) (uint64, error) {
@@ -65,8 +67,22 @@ func (c *Cell[T]) decode(data []byte) error {
 	if c.codec.Decode == nil {
 		return fmt.Errorf("worker state %q: the store holds a value but there is no state codec to read it with (generated accessors pass one: run routigen gen)", c.key)
 	}
-	if err := c.codec.Decode(data, &c.v); err != nil {
-		return fmt.Errorf("worker state %q: %w", c.key, err)
+	return callCodec("Decode", c.key, func() error { return c.codec.Decode(data, &c.v) })
+}
+
+// callCodec runs fn, a call of a cell's codec (code of the user's, or
+// generated from it), and names the cell in its error. A panic in it is an
+// error wrapping a *PanicError whose Func is "StateCodec.Encode" or
+// "StateCodec.Decode": the codec runs under the cell's lock, and under the
+// worker's cell store lock, which a panic must not leave held, and on the
+// goroutine of a Backend, which it must not crash.
+func callCodec(what, key string, fn func() error) error {
+	var err error
+	if perr := protect("StateCodec."+what, "", func() { err = fn() }); perr != nil {
+		err = perr
+	}
+	if err != nil {
+		return fmt.Errorf("worker state %q: %w", key, err)
 	}
 	return nil
 }

@@ -479,3 +479,76 @@ func TestNodePayloadTypes(t *testing.T) {
 		t.Errorf("PayloadTypes of an unknown flow = %v", got)
 	}
 }
+
+// boomCodec's Encode and Decode panic, as a hand-written codec, or a field
+// whose MarshalJSON panics, can.
+var boomCodec = runtime.StateCodec[tally]{
+	Encode: func(*tally) ([]byte, error) { panic("encode bug") },
+	Decode: func([]byte, *tally) error { panic("decode bug") },
+}
+
+// A codec that panics is an error naming the cell and wrapping a
+// *PanicError, wherever it runs: in WorkerCell (under the worker's cell
+// store lock, which a panic used to leave held, so that every later
+// access to the worker's state hung), in LoadWorker and in SaveWorker (on
+// the Backend's goroutine, which a panic would crash).
+func TestStateCodecPanics(t *testing.T) {
+	l := newLoop()
+	b := l.backend()
+	r := runtime.New(runtime.WithBackend(b))
+	t.Cleanup(func() { closeWithin(t, r, 5*time.Second) })
+	f := runtime.NewFlow("f")
+	mustAdd(t, f, "a", runtime.NewRoutine("a").Slot("in").Logic(func(ctx context.Context, in runtime.Input) error {
+		c, err := runtime.WorkerCell[tally](ctx, "boom", runtime.PerRoutine, boomCodec)
+		if err != nil {
+			return err
+		}
+		c.Update(func(v *tally) { v.N++ })
+		return nil
+	}))
+	mustRegister(t, r, f)
+	wid := runtime.DefaultWorkerID("f")
+	wantCodecPanic := func(what string, err error, fn string) {
+		t.Helper()
+		var pe *runtime.PanicError
+		if !errors.As(err, &pe) || pe.Func != fn || !strings.Contains(err.Error(), `worker state "boom/a"`) {
+			t.Errorf("%s: %v, want an error naming worker state \"boom/a\" wrapping a *PanicError of %s", what, err, fn)
+		}
+	}
+	if err := b.node.LoadWorker("f", wid, runtime.WorkerSnapshot{Cells: map[string][]byte{"boom/a": []byte(`{}`)}}); err != nil {
+		t.Fatal(err) // cells decode on first use
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for i := range 2 { // the second finds the store unlocked
+		done := make(chan struct{})
+		var jobErr error
+		_, err := b.node.Run(&runtime.JobSpec{ID: fmt.Sprint("d", i), FlowID: "f", WorkerID: wid, RoutineID: "a", Slot: "in"}, 1,
+			func(job *runtime.JobContext, _ bool) { jobErr = job.Err(); close(done) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-done:
+		case <-ctx.Done():
+			t.Fatalf("job %d with a panicking Decode did not finish", i)
+		}
+		wantCodecPanic(fmt.Sprint("job ", i), jobErr, "StateCodec.Decode")
+	}
+	// Once the cell exists (made by a load that has nothing for it),
+	// LoadWorker decodes it in place, and SaveWorker encodes it.
+	if err := b.node.LoadWorker("f", wid, runtime.WorkerSnapshot{}); err != nil {
+		t.Fatal(err)
+	}
+	job, err := r.Post(ctx, "f", "a", "in", runtime.Message{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := job.Wait(ctx); !errors.As(err, new(*runtime.PanicError)) {
+		t.Fatalf("job that saved with a panicking Encode: %v, want the panic as its outcome", err)
+	}
+	_, _, _, err = b.node.SaveWorker(wid)
+	wantCodecPanic("SaveWorker", err, "StateCodec.Encode")
+	err = b.node.LoadWorker("f", wid, runtime.WorkerSnapshot{Cells: map[string][]byte{"boom/a": []byte(`{}`)}})
+	wantCodecPanic("LoadWorker", err, "StateCodec.Decode")
+}

@@ -15,8 +15,9 @@ type PanicError struct {
 	// RoutineID is the routine instance whose logic or policy panicked;
 	// empty for hooks that concern no routine.
 	RoutineID string
-	// Func says which function panicked: "logic", "policy", or the hook's
-	// method name ("WorkerStart", "BeforeJob", ...).
+	// Func says which function panicked: "logic", "policy", the hook's
+	// method name ("WorkerStart", "BeforeJob", ...), or "StateCodec.Encode"
+	// and "StateCodec.Decode" for a worker-state codec.
 	Func  string
 	Value any
 	Stack []byte
