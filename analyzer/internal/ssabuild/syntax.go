@@ -7,23 +7,28 @@ import (
 )
 
 // syntax maps SSA positions back to the source: every check that reports
-// at a call needs the call expression (an SSA call's Pos is its Lparen),
-// and several need the file of a position. Built once per package, on the
-// first question, for all checks.
+// at a call needs the call expression (an SSA call's Pos is its Lparen, a
+// map update's the Lbrack of its index expression), and several need the
+// file of a position. Built once per package, on the first question, for
+// all checks.
 type syntax struct {
-	calls map[token.Pos]*ast.CallExpr // by Lparen
-	files []*ast.File                 // by FileStart
+	calls   map[token.Pos]*ast.CallExpr  // by Lparen
+	indexes map[token.Pos]*ast.IndexExpr // by Lbrack
+	files   []*ast.File                  // by FileStart
 }
 
 func (r *Result) index() *syntax {
 	r.syntaxOnce.Do(func() {
-		s := &syntax{calls: map[token.Pos]*ast.CallExpr{}}
+		s := &syntax{calls: map[token.Pos]*ast.CallExpr{}, indexes: map[token.Pos]*ast.IndexExpr{}}
 		s.files = append(s.files, r.pass.Files...)
 		sort.Slice(s.files, func(i, j int) bool { return s.files[i].FileStart < s.files[j].FileStart })
 		for _, f := range s.files {
 			ast.Inspect(f, func(n ast.Node) bool {
-				if c, ok := n.(*ast.CallExpr); ok {
-					s.calls[c.Lparen] = c
+				switch n := n.(type) {
+				case *ast.CallExpr:
+					s.calls[n.Lparen] = n
+				case *ast.IndexExpr:
+					s.indexes[n.Lbrack] = n
 				}
 				return true
 			})
@@ -37,6 +42,20 @@ func (r *Result) index() *syntax {
 // (the Pos of an SSA call instruction), or nil.
 func (r *Result) Call(lparen token.Pos) *ast.CallExpr {
 	return r.index().calls[lparen]
+}
+
+// Start returns where the source of the SSA instruction at pos starts, to
+// report it there: the start of the call expression whose Lparen pos is,
+// or of the index expression whose Lbrack it is (a map update); else pos.
+func (r *Result) Start(pos token.Pos) token.Pos {
+	s := r.index()
+	if c := s.calls[pos]; c != nil {
+		return c.Pos()
+	}
+	if ix := s.indexes[pos]; ix != nil {
+		return ix.Pos()
+	}
+	return pos
 }
 
 // File returns the file of the package that holds pos, or nil.
