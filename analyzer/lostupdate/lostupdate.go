@@ -373,33 +373,55 @@ func (c *checker) stateType(pos token.Pos, recvType types.Type) string {
 		return ""
 	}
 	file := c.src.File(pos)
-	if file == nil {
+	named, isNamed := types.Unalias(ptr.Elem()).(*types.Named)
+	if file == nil || !isNamed {
 		return ""
 	}
-	ok = true
-	s := types.TypeString(ptr.Elem(), func(p *types.Package) string {
-		if p == c.pass.Pkg {
+	// Every name the type is spelled with must mean, at pos, what it
+	// means at package level: a local variable named after the package
+	// (state, err := state.CounterOf(ctx)) or after the type hides it.
+	scope := c.pass.Pkg.Scope().Innermost(pos)
+	if scope == nil {
+		return ""
+	}
+	means := func(name string, want types.Object) bool {
+		_, obj := scope.LookupParent(name, pos)
+		if pn, ok := obj.(*types.PkgName); ok {
+			if wp, ok := want.(*types.PkgName); ok {
+				return pn.Imported() == wp.Imported()
+			}
+		}
+		return obj == want
+	}
+	tn := named.Obj()
+	if tn.Pkg() == c.pass.Pkg {
+		if !means(tn.Name(), tn) {
 			return ""
 		}
-		for _, imp := range file.Imports {
-			if strings.Trim(imp.Path.Value, `"`) != p.Path() {
-				continue
-			}
-			if imp.Name != nil {
-				if imp.Name.Name == "_" || imp.Name.Name == "." {
-					break
-				}
-				return imp.Name.Name
-			}
-			return p.Name()
-		}
-		ok = false
-		return p.Name()
-	})
-	if !ok {
-		return ""
+		return tn.Name()
 	}
-	return s
+	for _, imp := range file.Imports {
+		if strings.Trim(imp.Path.Value, `"`) != tn.Pkg().Path() {
+			continue
+		}
+		name := tn.Pkg().Name()
+		if imp.Name != nil {
+			name = imp.Name.Name
+		}
+		switch {
+		case name == "_":
+			continue
+		case name == ".":
+			if means(tn.Name(), tn) {
+				return tn.Name()
+			}
+			continue
+		}
+		if means(name, types.NewPkgName(token.NoPos, c.pass.Pkg, name, tn.Pkg())) {
+			return name + "." + tn.Name()
+		}
+	}
+	return ""
 }
 
 func (c *checker) print(e ast.Expr) string {

@@ -124,3 +124,14 @@ func localAlias(c state.CounterAccessor) {
 	d := c
 	d.SetCount(c.Count() + 1) // want `lostupdate: d.SetCount`
 }
+
+// shadowsPackage: the accessor variable named state hides the package
+// where the setter is called, so the fix cannot spell *state.Counter there.
+func shadowsPackage(ctx context.Context) error {
+	state, err := state.CounterOf(ctx)
+	if err != nil {
+		return err
+	}
+	state.SetCount(state.Count() + 1) // want `lostupdate: state.SetCount writes a value computed from state.Count\(\)`
+	return nil
+}

@@ -43,3 +43,9 @@ func Step(ctx context.Context) error {
 	l.SetIteration(l.Iteration() + 1)
 	return nil
 }
+
+// ShadowsType: a parameter named Counter hides the state type where the
+// setter is called, so the fix cannot spell func(s *Counter) there.
+func ShadowsType(c CounterAccessor, Counter int) {
+	c.SetCount(c.Count() + Counter) // want `lostupdate: c.SetCount writes a value computed from c.Count\(\)`
+}
