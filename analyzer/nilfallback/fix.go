@@ -83,20 +83,20 @@ func (c *checker) fix(fn *ssa.Function, l *lookup.Lookup, call *ast.CallExpr) []
 	if newName != "" {
 		edits = append(edits, rename)
 	}
+	indent, eol, ok := c.line(as)
+	if !ok {
+		return nil
+	}
 	res := fn.Signature.Results()
 	var zeros []string
 	for i := 0; i < res.Len()-1; i++ {
-		z, ok := zero(res.At(i).Type(), c.pass.Pkg, file)
+		z, ok := zero(res.At(i).Type(), c.pass.Pkg, file, c.pass.Pkg.Scope().Innermost(as.Pos()), eol)
 		if !ok {
 			return nil
 		}
 		zeros = append(zeros, z)
 	}
 	zeros = append(zeros, "err")
-	indent, eol, ok := c.line(as)
-	if !ok {
-		return nil
-	}
 	text := fmt.Sprintf("\n%sif err != nil {\n%s\treturn %s\n%s}", indent, indent, strings.Join(zeros, ", "), indent)
 	edits = append(edits,
 		analysis.TextEdit{Pos: blank.Pos(), End: blank.End(), NewText: []byte("err")},
@@ -170,10 +170,23 @@ func (c *checker) line(as ast.Stmt) (indent string, eol token.Pos, ok bool) {
 	return indent, tf.Pos(end + len(bytes.TrimRight(rest, "\r"))), true
 }
 
-// zero returns an expression for the zero value of t, as written in file.
-func zero(t types.Type, pkg *types.Package, file *ast.File) (string, bool) {
+// zero returns an expression for the zero value of t, as written in file
+// at pos, in scope: nothing when a name it needs means something else
+// there (state, _ := state.CounterOf(ctx) hides the package state).
+func zero(t types.Type, pkg *types.Package, file *ast.File, scope *types.Scope, pos token.Pos) (string, bool) {
+	if scope == nil {
+		return "", false
+	}
+	means := func(name string, want types.Object) bool {
+		_, obj := scope.LookupParent(name, pos)
+		if pn, ok := obj.(*types.PkgName); ok {
+			wp, ok := want.(*types.PkgName)
+			return ok && pn.Imported() == wp.Imported()
+		}
+		return obj == want
+	}
 	if tp, ok := t.(*types.TypeParam); ok {
-		return "*new(" + tp.Obj().Name() + ")", true
+		return "*new(" + tp.Obj().Name() + ")", means(tp.Obj().Name(), tp.Obj())
 	}
 	switch u := t.Underlying().(type) {
 	case *types.Basic:
@@ -195,7 +208,7 @@ func zero(t types.Type, pkg *types.Package, file *ast.File) (string, bool) {
 			return "", false
 		}
 		if n.Obj().Pkg() == pkg {
-			return n.Obj().Name() + "{}", true
+			return n.Obj().Name() + "{}", means(n.Obj().Name(), n.Obj())
 		}
 		for _, imp := range file.Imports {
 			if strings.Trim(imp.Path.Value, `"`) != n.Obj().Pkg().Path() {
@@ -205,13 +218,18 @@ func zero(t types.Type, pkg *types.Package, file *ast.File) (string, bool) {
 			if imp.Name != nil {
 				name = imp.Name.Name
 			}
-			switch name {
-			case "_":
-				return "", false
-			case ".":
-				return n.Obj().Name() + "{}", true
+			switch {
+			case name == "_":
+				continue
+			case name == ".":
+				if means(n.Obj().Name(), n.Obj()) {
+					return n.Obj().Name() + "{}", true
+				}
+				continue
 			}
-			return name + "." + n.Obj().Name() + "{}", true
+			if means(name, types.NewPkgName(token.NoPos, pkg, name, n.Obj().Pkg())) {
+				return name + "." + n.Obj().Name() + "{}", true
+			}
 		}
 	}
 	return "", false

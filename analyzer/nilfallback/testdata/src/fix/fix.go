@@ -106,3 +106,12 @@ func unnamedStruct(ctx context.Context) (struct{ n int }, error) {
 	a, _ := states.LoopStateOf(ctx) // want `the error of states.LoopStateOf is discarded`
 	return struct{ n int }{a.Iteration()}, nil
 }
+
+// shadowsPackage: the accessor variable named states hides the package
+// where the fix would return states.LoopState{}.
+func shadowsPackage(ctx context.Context) (states.LoopState, error) {
+	var out states.LoopState
+	states, _ := states.LoopStateOf(ctx) // want `the error of states.LoopStateOf is discarded`
+	out.Iteration = states.Iteration()
+	return out, nil
+}
