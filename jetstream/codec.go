@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -111,7 +112,7 @@ func encodeMessage(b []byte, m runtime.Message, where string) ([]byte, error) {
 
 // encodeValue appends v to b. root names v in errors ("data", "result").
 func encodeValue(b []byte, v any, root string) ([]byte, error) {
-	out, err := encode(b, v)
+	out, err := encode(b, v, 0)
 	if err != nil {
 		return nil, err.at(root)
 	}
@@ -140,7 +141,14 @@ func (e *encodeError) at(root string) error {
 	return fmt.Errorf("%s: %w", sb.String(), e.err)
 }
 
-func encode(b []byte, v any) ([]byte, *encodeError) {
+// maxDepth bounds how deeply values nest, encoded and decoded: a message
+// that holds itself is an error, not a stack overflow that kills the
+// process.
+const maxDepth = 1000
+
+var errTooDeep = fmt.Errorf("nested deeper than %d levels (does the value hold itself?)", maxDepth)
+
+func encode(b []byte, v any, depth int) ([]byte, *encodeError) {
 	switch v := v.(type) {
 	case nil:
 		return append(b, tagNil), nil
@@ -186,33 +194,36 @@ func encode(b []byte, v any) ([]byte, *encodeError) {
 	case time.Duration:
 		return binary.AppendVarint(append(b, tagDuration), int64(v)), nil
 	}
-	if out, err, ok := encodeCollection(b, v); ok {
+	if depth >= maxDepth {
+		return nil, &encodeError{err: errTooDeep}
+	}
+	if out, err, ok := encodeCollection(b, v, depth+1); ok {
 		return out, err
 	}
 	return encodeNamed(b, v)
 }
 
 // encodeCollection writes the slices and maps the codec knows; ok is false
-// for any other value.
-func encodeCollection(b []byte, v any) ([]byte, *encodeError, bool) {
+// for any other value. depth is the depth of the elements.
+func encodeCollection(b []byte, v any, depth int) ([]byte, *encodeError, bool) {
 	switch v := v.(type) {
 	case []any:
 		b = binary.AppendUvarint(append(b, tagSlice), uint64(len(v)))
 		for i, e := range v {
 			var err *encodeError
-			if b, err = encode(b, e); err != nil {
+			if b, err = encode(b, e, depth); err != nil {
 				return nil, err.step(fmt.Sprintf("[%d]", i)), true
 			}
 		}
 		return b, nil, true
 	case map[string]any:
-		b, err := encodeMap(append(b, tagMap), v)
+		b, err := encodeMap(append(b, tagMap), v, depth)
 		return b, err, true
 	case []map[string]any:
 		b = binary.AppendUvarint(append(b, tagMessages), uint64(len(v)))
 		for i, m := range v {
 			var err *encodeError
-			if b, err = encodeMap(b, m); err != nil {
+			if b, err = encodeMap(b, m, depth); err != nil {
 				return nil, err.step(fmt.Sprintf("[%d]", i)), true
 			}
 		}
@@ -247,12 +258,12 @@ func encodeCollection(b []byte, v any) ([]byte, *encodeError, bool) {
 
 // encodeMap writes the entries of m in key order, so one message always
 // encodes to the same bytes.
-func encodeMap(b []byte, m map[string]any) ([]byte, *encodeError) {
+func encodeMap(b []byte, m map[string]any, depth int) ([]byte, *encodeError) {
 	b = binary.AppendUvarint(b, uint64(len(m)))
 	for _, k := range sortedKeys(m) {
 		b = appendString(b, k)
 		var err *encodeError
-		if b, err = encode(b, m[k]); err != nil {
+		if b, err = encode(b, m[k], depth); err != nil {
 			return nil, err.step(fmt.Sprintf("[%q]", k))
 		}
 	}
@@ -280,11 +291,33 @@ func encodeNamed(b []byte, v any) ([]byte, *encodeError) {
 	if !ok {
 		return nil, &encodeError{err: fmt.Errorf("type %s is not registered: call jetstream.RegisterType[%s]() on every node", t, t)}
 	}
-	j, err := json.Marshal(v)
+	j, err := marshalNamed(v, name)
 	if err != nil {
 		return nil, &encodeError{err: err}
 	}
 	return appendString(appendString(append(b, tagNamed), name), string(j)), nil
+}
+
+// marshalNamed and unmarshalNamed run the JSON methods of a registered
+// type, which are user code: a panic in one is an error wrapping
+// *runtime.PanicError, never a crash of the goroutine that encodes a post,
+// a record or a delivery.
+func marshalNamed(v any, name string) (j []byte, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = &runtime.PanicError{Func: "encoding " + name, Value: p, Stack: debug.Stack()}
+		}
+	}()
+	return json.Marshal(v)
+}
+
+func unmarshalNamed(j []byte, dst any, name string) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = &runtime.PanicError{Func: "decoding " + name, Value: p, Stack: debug.Stack()}
+		}
+	}()
+	return json.Unmarshal(j, dst)
 }
 
 func appendString(b []byte, s string) []byte {
@@ -293,8 +326,9 @@ func appendString(b []byte, s string) []byte {
 
 // decoder reads what encodeValue wrote.
 type decoder struct {
-	b   []byte
-	err error
+	b     []byte
+	err   error
+	depth int // of the collection being read
 }
 
 var errTruncated = errors.New("truncated value")
@@ -441,7 +475,14 @@ func (d *decoder) value() any {
 	case tagNamed:
 		return d.named()
 	default:
-		if v, ok := d.collection(tag); ok {
+		if d.depth >= maxDepth {
+			d.fail(errTooDeep)
+			return nil
+		}
+		d.depth++
+		v, ok := d.collection(tag)
+		d.depth--
+		if ok {
 			return v
 		}
 		d.fail(fmt.Errorf("unknown tag %d", tag))
@@ -529,7 +570,7 @@ func (d *decoder) named() any {
 		return nil
 	}
 	p := reflect.New(t)
-	if err := json.Unmarshal(j, p.Interface()); err != nil {
+	if err := unmarshalNamed(j, p.Interface(), name); err != nil {
 		d.fail(fmt.Errorf("%s: %w", name, err))
 		return nil
 	}

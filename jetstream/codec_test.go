@@ -1,6 +1,7 @@
 package jetstream
 
 import (
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -97,5 +98,59 @@ func TestCodecNamedTypeUnknownOnDecode(t *testing.T) {
 	b := appendString(appendString([]byte{tagNamed}, "example.com/nope.T"), "{}")
 	if _, err := decodeValue(b); err == nil || !strings.Contains(err.Error(), "example.com/nope.T") {
 		t.Errorf("got %v, want an error naming the type", err)
+	}
+}
+
+// touchy is a registered type whose JSON methods are user code that
+// panics: the codec turns the panic into an error.
+type touchy struct{ Panic bool }
+
+func (v touchy) MarshalJSON() ([]byte, error) {
+	if v.Panic {
+		panic("touchy marshal")
+	}
+	return []byte(`{"Panic":false}`), nil
+}
+
+func (v *touchy) UnmarshalJSON(b []byte) error {
+	if string(b) == `"panic"` {
+		panic("touchy unmarshal")
+	}
+	return nil
+}
+
+func TestCodecUserPanicIsAnError(t *testing.T) {
+	RegisterType[touchy]()
+	_, err := encodeMessage(nil, runtime.Message{"t": touchy{Panic: true}}, "data")
+	var pe *runtime.PanicError
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), `data["t"]`) || !strings.Contains(err.Error(), "touchy marshal") {
+		t.Errorf("encoding a value whose MarshalJSON panics: %v, want a *runtime.PanicError at data[\"t\"]", err)
+	}
+	b := appendString(appendString([]byte{tagNamed}, typeName(reflect.TypeFor[touchy]())), `"panic"`)
+	_, err = decodeValue(b)
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "touchy unmarshal") {
+		t.Errorf("decoding into a type whose UnmarshalJSON panics: %v, want a *runtime.PanicError", err)
+	}
+}
+
+// A message that holds itself cannot be encoded: an error, not a stack
+// overflow that kills the process.
+func TestCodecRejectsCycles(t *testing.T) {
+	m := runtime.Message{}
+	m["self"] = m
+	l := []any{nil}
+	l[0] = l
+	for _, v := range []any{m, l} {
+		if _, err := encodeValue(nil, v, "data"); err == nil || !strings.Contains(err.Error(), "nested deeper") {
+			t.Errorf("a value holding itself: %v, want an error about its depth", err)
+		}
+	}
+	deep := []byte{}
+	for range maxDepth + 1 {
+		deep = append(deep, tagSlice, 1)
+	}
+	deep = append(deep, tagNil)
+	if _, err := decodeValue(deep); err == nil || !strings.Contains(err.Error(), "nested deeper") {
+		t.Errorf("decoding %d nested slices: %v, want an error about the depth", maxDepth+1, err)
 	}
 }

@@ -88,8 +88,11 @@
 // typed ports (NewIn, NewOut) of a flow are learned from the flow every node
 // registers. Other types (a struct in a Message, a result of another type)
 // are registered on every node with RegisterType. A value that cannot cross (a func, a chan, an unregistered
-// type) is an error at Post naming the key; a result that cannot cross
-// fails its job saying so.
+// type, a value that holds itself) is an error at Post naming the key; a
+// result that cannot cross fails its job saying so. A panic in user code
+// the codecs run (a registered type's JSON methods, a StateCodec) is an
+// error wrapping *runtime.PanicError, at Post or failing the job, and
+// never a crash of the node.
 //
 // # Deadlines
 //

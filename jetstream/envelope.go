@@ -115,12 +115,12 @@ func encodeRecord(s *runtime.JobSpec, o runtime.Outcome) []byte {
 	b = appendSpecHead(b, s)
 	b = append(b, byte(o.Status))
 	b = binary.AppendVarint(b, o.CompletedAt.UnixNano())
-	kind, msg, routine, stack := errOther, "", "", ""
+	kind, msg, routine, stack, fn := errOther, "", "", "", ""
 	var pe *runtime.PanicError
 	switch {
 	case o.Err == nil:
 	case errors.As(o.Err, &pe):
-		kind, msg, routine, stack = errPanic, fmt.Sprint(pe.Value), pe.RoutineID, string(pe.Stack)
+		kind, msg, routine, stack, fn = errPanic, fmt.Sprint(pe.Value), pe.RoutineID, string(pe.Stack), pe.Func
 	case errors.Is(o.Err, context.DeadlineExceeded):
 		kind, msg = errDeadline, o.Err.Error()
 	case errors.Is(o.Err, context.Canceled):
@@ -141,7 +141,10 @@ func encodeRecord(s *runtime.JobSpec, o runtime.Outcome) []byte {
 	if err != nil { // Submit encoded it once: only a type unregistered since
 		out = append(res, tagNil)
 	}
-	return out
+	// Added after the first release, last, so that older nodes, which stop
+	// reading after the metadata, read newer records, and newer nodes
+	// read older ones (see decodeRecord): the panicking function.
+	return appendString(out, fn)
 }
 
 func decodeRecord(b []byte) (*runtime.JobSpec, runtime.Outcome, error) {
@@ -157,13 +160,17 @@ func decodeRecord(b []byte) (*runtime.JobSpec, runtime.Outcome, error) {
 	o.Result = d.value()
 	m, _ := d.value().(map[string]any)
 	s.Metadata = m
+	var fn string
+	if d.err == nil && len(d.b) > 0 { // absent from records of older nodes
+		fn = string(d.bytes())
+	}
 	if d.err != nil {
 		return nil, o, fmt.Errorf("decode record: %w", d.err)
 	}
 	switch {
 	case o.Status == runtime.JobCompleted:
 	case kind == errPanic:
-		o.Err = &runtime.PanicError{RoutineID: routine, Value: msg, Stack: stack}
+		o.Err = &runtime.PanicError{RoutineID: routine, Func: fn, Value: msg, Stack: stack}
 	default:
 		o.Err = &JobError{Msg: msg, kind: kind}
 	}

@@ -1,0 +1,122 @@
+package jetstream
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/routigen/routigen/runtime"
+)
+
+// Poison: jobs, results and state that cannot be stored or read. Each
+// ends its job, saying why, rather than being redelivered forever, lost in
+// silence, or crashing the node.
+
+// resultFlow is one routine whose job's result is what result returns;
+// runs counts its runs.
+func resultFlow(t testing.TB, runs *int, result func() any) *runtime.Flow {
+	var mu = make(chan struct{}, 1)
+	r := runtime.NewRoutine("r").Slot("in").Logic(func(ctx context.Context, in runtime.Input) error {
+		mu <- struct{}{}
+		*runs++
+		<-mu
+		job, err := runtime.RequireJob(ctx)
+		if err != nil {
+			return err
+		}
+		job.SetResult(result())
+		return nil
+	})
+	f := runtime.NewFlow("res")
+	if err := f.Add("r", r); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// A result whose MarshalJSON panics fails its job with a
+// *runtime.PanicError naming the function; the node lives on.
+func TestResultPanicFailsJob(t *testing.T) {
+	RegisterType[touchy]()
+	s := testServer(t)
+	rt, _ := testNode(t, s, newPrefix())
+	var runs int
+	register(t, rt, resultFlow(t, &runs, func() any { return touchy{Panic: true} }))
+	ctx := timeout(t, 10*time.Second)
+	for range 2 { // the second proves the node still serves
+		job, err := rt.Post(ctx, "res", "r", "in", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = job.Wait(ctx)
+		var pe *runtime.PanicError
+		if !errors.As(err, &pe) || !strings.Contains(pe.Func, "touchy") || pe.Value != "touchy marshal" {
+			t.Fatalf("job with a panicking result: %v, want a *runtime.PanicError of touchy's encoding", err)
+		}
+	}
+}
+
+// A Post whose message holds a value whose MarshalJSON panics returns an
+// error wrapping *runtime.PanicError.
+func TestPostPanicIsAnError(t *testing.T) {
+	RegisterType[touchy]()
+	s := testServer(t)
+	rt, _ := testNode(t, s, newPrefix())
+	var runs int
+	register(t, rt, resultFlow(t, &runs, func() any { return nil }))
+	ctx := timeout(t, 10*time.Second)
+	_, err := rt.Post(ctx, "res", "r", "in", runtime.Message{"t": touchy{Panic: true}})
+	var pe *runtime.PanicError
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), `data["t"]`) {
+		t.Errorf("Post of a value whose MarshalJSON panics: %v, want a *runtime.PanicError at data[\"t\"]", err)
+	}
+}
+
+// blob is worker state of a given size.
+type blob struct{ s string }
+
+var blobCodec = runtime.StateCodec[blob]{
+	Encode: func(v *blob) ([]byte, error) { return []byte(v.s), nil },
+	Decode: func(b []byte, v *blob) error { v.s = string(b); return nil },
+}
+
+// blobFlow's job sets its worker's blob to size bytes.
+func blobFlow(t testing.TB, codec runtime.StateCodec[blob], size int) *runtime.Flow {
+	r := runtime.NewRoutine("r").Slot("in").Logic(func(ctx context.Context, in runtime.Input) error {
+		c, err := runtime.WorkerCell[blob](ctx, "blob", runtime.PerRoutine, codec)
+		if err != nil {
+			return err
+		}
+		c.Update(func(v *blob) { v.s = strings.Repeat("y", size) })
+		return nil
+	})
+	f := runtime.NewFlow("blob")
+	if err := f.Add("r", r); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// A state codec whose Encode panics fails the job with a
+// *runtime.PanicError; the node lives on.
+func TestStateEncodePanicFailsJob(t *testing.T) {
+	s := testServer(t)
+	rt, _ := testNode(t, s, newPrefix())
+	c := blobCodec
+	c.Encode = func(*blob) ([]byte, error) { panic("encode boom") }
+	register(t, rt, blobFlow(t, c, 2))
+	ctx := timeout(t, 10*time.Second)
+	for range 2 {
+		job, err := rt.Post(ctx, "blob", "r", "in", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = job.Wait(ctx)
+		var pe *runtime.PanicError
+		if !errors.As(err, &pe) || pe.Func != "StateCodec.Encode" || pe.Value != "encode boom" {
+			t.Fatalf("job whose state codec panics: %v, want a *runtime.PanicError of StateCodec.Encode", err)
+		}
+	}
+}
