@@ -92,7 +92,9 @@
 // result that cannot cross fails its job saying so. A panic in user code
 // the codecs run (a registered type's JSON methods, a StateCodec) is an
 // error wrapping *runtime.PanicError, at Post or failing the job, and
-// never a crash of the node.
+// never a crash of the node. What the server cannot store in one message
+// (its max payload, 1 MiB by default) is an error too: an entry message
+// at Post; a result, or worker state, fails the job that made it, once.
 //
 // # Deadlines
 //

@@ -3,6 +3,7 @@ package jetstream
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 
 	"github.com/nats-io/nats.go"
@@ -155,7 +156,7 @@ func (f *finisher) finish(it finishItem) {
 	// no earlier revision of its key); the acker acknowledges the job once
 	// the server has it. Jobs finish in a pipeline, not one round trip
 	// each.
-	rec := encodeRecord(it.spec, o)
+	rec := b.record(it.spec, o)
 	fut, err := b.js.PublishMsgAsync(&nats.Msg{Subject: b.recordSubject(id), Data: rec},
 		jetstream.WithExpectLastSequencePerSubject(0))
 	if err != nil {
@@ -163,6 +164,27 @@ func (f *finisher) finish(it finishItem) {
 		return
 	}
 	f.acks <- pendingRecord{it: it, fut: fut, rec: rec}
+}
+
+// record encodes a job's record. A record over the server's max payload
+// could never be stored, and its job would run again forever: it becomes
+// a failure saying so, without the result.
+func (b *Backend) record(s *runtime.JobSpec, o runtime.Outcome) []byte {
+	rec := encodeRecord(s, o)
+	if limit, ok := b.maxValue(); ok && len(rec) > limit {
+		o.Status, o.Result = runtime.JobFailed, nil
+		o.Err = fmt.Errorf("jetstream: job %q: its result makes a record of %d bytes, over the server's max payload of %d bytes", s.ID, len(rec), limit)
+		rec = encodeRecord(s, o)
+	}
+	return rec
+}
+
+// maxValue is the largest value the backend writes in one message: the
+// server's max payload less room for the subject's headers of a checked
+// write. ok is false when the connection has not learned it.
+func (b *Backend) maxValue() (limit int, ok bool) {
+	mp := b.nc.MaxPayload()
+	return int(mp) - 256, mp > 256
 }
 
 // pendingRecord is a job whose record is on its way to the server.

@@ -3,7 +3,9 @@ package jetstream
 import (
 	"context"
 	"errors"
+	"github.com/nats-io/nats.go/jetstream"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -118,5 +120,54 @@ func TestStateEncodePanicFailsJob(t *testing.T) {
 		if !errors.As(err, &pe) || pe.Func != "StateCodec.Encode" || pe.Value != "encode boom" {
 			t.Fatalf("job whose state codec panics: %v, want a *runtime.PanicError of StateCodec.Encode", err)
 		}
+	}
+}
+
+// A result over the server's max payload fails its job, once, saying so:
+// the record that would carry it cannot be stored, and a job whose record
+// is never stored would run again forever.
+func TestOversizedResultFailsJob(t *testing.T) {
+	s := testServer(t)
+	rt, _ := testNode(t, s, newPrefix())
+	var runs int
+	register(t, rt, resultFlow(t, &runs, func() any { return strings.Repeat("x", 2<<20) }))
+	ctx := timeout(t, 10*time.Second)
+	job, err := rt.Post(ctx, "res", "r", "in", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := job.Wait(ctx); err == nil || !strings.Contains(err.Error(), "max payload") || !strings.Contains(err.Error(), "result") {
+		t.Errorf("job with a 2 MiB result: %v, want an error about the result and the max payload", err)
+	}
+	if err := rt.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if runs != 1 {
+		t.Errorf("%d runs, want 1", runs)
+	}
+}
+
+// Worker state over the server's max payload fails the job that wrote it,
+// once, saying so, and leaves the stored state as it was.
+func TestOversizedStateFailsJob(t *testing.T) {
+	s := testServer(t)
+	rt, b := testNode(t, s, newPrefix())
+	var encodes atomic.Int64
+	c := blobCodec
+	c.Encode = func(v *blob) ([]byte, error) { encodes.Add(1); return []byte(v.s), nil }
+	register(t, rt, blobFlow(t, c, 2<<20))
+	ctx := timeout(t, 10*time.Second)
+	job, err := rt.Post(ctx, "blob", "r", "in", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := job.Wait(ctx); err == nil || !strings.Contains(err.Error(), "max payload") || !strings.Contains(err.Error(), "worker state") {
+		t.Errorf("job writing 2 MiB of worker state: %v, want an error about the worker state and the max payload", err)
+	}
+	if n := encodes.Load(); n != 1 {
+		t.Errorf("state encoded %d times, want 1: the job ran again", n)
+	}
+	if _, err := b.state.Get(ctx, token(runtime.DefaultWorkerID("blob"))); !errors.Is(err, jetstream.ErrKeyNotFound) {
+		t.Errorf("stored state: %v, want none", err)
 	}
 }

@@ -293,6 +293,12 @@ func (w *served) saveState(ctx context.Context) error {
 		w.routines = enc
 	}
 	doc := encodeState(snap.Cells, w.routines)
+	if limit, ok := b.maxValue(); ok && len(doc) > limit {
+		// It could never be stored: the job fails saying so, and the
+		// next job's save tries again.
+		w.dirty = true
+		return &stateError{fmt.Errorf("worker state of %q: %d bytes, over the server's max payload of %d bytes", w.id, len(doc), limit)}
+	}
 	cctx, cancel := b.call(ctx)
 	defer cancel()
 	var rev uint64
