@@ -25,6 +25,10 @@ import (
 // back through the Node: Run for every job delivered to this node,
 // SaveWorker and LoadWorker around it. Every method must return by its
 // ctx's end (or its own deadline) however the server behaves.
+// A method that panics fails the call that called it with an error
+// wrapping a [*PanicError] ("Backend.Submit", ...), or is logged when
+// that call returns no error (Close, Cancel); so is a panic in the done
+// func given to Node.Run.
 type Backend interface {
 	// Open attaches the backend to the node New is making.
 	Open(node *Node)
@@ -82,7 +86,14 @@ var ErrUnknownJob = errors.New("unknown job")
 // WithBackend makes the runtime one node of a cluster: Post submits jobs to
 // b, and the node runs the jobs b delivers (see Backend). nil means none,
 // the in-memory runtime.
-func WithBackend(b Backend) Option { return func(r *Runtime) { r.backend = b } }
+func WithBackend(b Backend) Option {
+	return func(r *Runtime) {
+		r.backend = nil
+		if b != nil {
+			r.backend = &backendCalls{r: r, b: b}
+		}
+	}
+}
 
 // WithNodeID names this node (default: unique per process).
 func WithNodeID(id string) Option { return func(r *Runtime) { r.nodeID = id } }
@@ -187,8 +198,13 @@ func (n *Node) Run(spec *JobSpec, attempt int, done func(job *JobContext, releas
 		job.setRunning()
 	}
 	jr.onQuiet = func(j *JobContext) {
-		if s := j.Status(); s.Finished() { // else it never started: Run's error says why
-			done(j, r.releasing.Load() && s == JobCancelled)
+		s := j.Status()
+		if !s.Finished() { // it never started: Run's error says why
+			return
+		}
+		// done is the Backend's: its panic must not crash the pool goroutine.
+		if perr := protect("Node.Run done", "", func() { done(j, r.releasing.Load() && s == JobCancelled) }); perr != nil {
+			r.logPanic(perr, j)
 		}
 	}
 	if !spec.Deadline.IsZero() {
@@ -337,7 +353,7 @@ func (r *Runtime) postRemote(ctx context.Context, flowID, routineID, slot string
 	if err != nil {
 		return nil, err
 	}
-	if err := r.backend.Submit(ctx, spec); err != nil {
+	if err := r.backend.submit(ctx, spec); err != nil {
 		r.untrack(job)
 		return nil, fmt.Errorf("runtime: post: %w", err)
 	}
@@ -365,12 +381,16 @@ func (r *Runtime) track(spec *JobSpec) (*JobContext, error) {
 	r.remote[job] = rj
 	r.liveMu.Unlock()
 	var reported atomic.Bool
-	stop := r.backend.Watch(spec.ID, func(o Outcome) {
+	stop, err := r.backend.watch(spec.ID, func(o Outcome) {
 		if reported.CompareAndSwap(false, true) {
 			r.untrack(job)
 			job.finishRemote(o)
 		}
 	})
+	if err != nil {
+		r.untrack(job)
+		return nil, fmt.Errorf("runtime: post: %w", err)
+	}
 	r.liveMu.Lock()
 	if _, ok := r.remote[job]; ok {
 		rj.stop = stop
@@ -430,7 +450,7 @@ func (r *Runtime) Lookup(ctx context.Context, jobID string) (*JobContext, error)
 	if r.backend == nil {
 		return nil, fmt.Errorf("runtime: lookup %q: %w", jobID, ErrUnknownJob)
 	}
-	spec, out, err := r.backend.Lookup(ctx, jobID)
+	spec, out, err := r.backend.lookup(ctx, jobID)
 	if err != nil {
 		return nil, fmt.Errorf("runtime: lookup %q: %w", jobID, err)
 	}
@@ -449,7 +469,7 @@ func (r *Runtime) serveFlow(flowID string) error {
 	if r.backend == nil || r.postOnly {
 		return nil
 	}
-	if err := r.backend.Serve(r.serveCtx, flowID, DefaultWorkerID(flowID)); err != nil {
+	if err := r.backend.serve(r.serveCtx, flowID, DefaultWorkerID(flowID)); err != nil {
 		return fmt.Errorf("runtime: register %q: %w", flowID, err)
 	}
 	return nil
@@ -463,7 +483,7 @@ func (r *Runtime) serveWorker(ctx context.Context, w *worker) error {
 	}
 	sctx, cancel := context.WithCancel(r.serveCtx)
 	context.AfterFunc(ctx, cancel)
-	if err := r.backend.Serve(sctx, w.plan.id, w.state.id); err != nil {
+	if err := r.backend.serve(sctx, w.plan.id, w.state.id); err != nil {
 		cancel()
 		return fmt.Errorf("runtime: exec %q: %w", w.plan.id, err)
 	}
@@ -484,7 +504,7 @@ func (r *Runtime) closeBackend(ctx context.Context) error {
 	if r.backend == nil {
 		return nil
 	}
-	return r.backend.Close(ctx)
+	return r.backend.close(ctx)
 }
 
 // waitRemote waits for the jobs this node posted to a Backend.
@@ -531,7 +551,7 @@ func (v *remoteView) limits() (int, int)         { return v.r.traceLimit, v.r.lo
 // ends its run. A Backend that cannot reach its server leaves the job as
 // it is, and says so in the log.
 func (v *remoteView) cancel(cause error) {
-	if err := v.r.backend.Cancel(context.Background(), v.spec, cause); err != nil {
+	if err := v.r.backend.cancel(context.Background(), v.spec, cause); err != nil {
 		v.r.logRuntimeErr("cancel of a remote job failed", fmt.Errorf("job %q: %w", v.spec.ID, err))
 	}
 }

@@ -208,6 +208,11 @@
 //   - In WorkerStop, AfterJob or AfterRoutine, which run after the fact: the
 //     panic is recovered and logged, with its stack, to the runtime's logger
 //     ([WithLogger]) and the job's log; the outcome stands.
+//   - In a [StateCodec] or a [Backend]'s method: the call that ran it
+//     (WorkerCell, Node.SaveWorker, Register, Post, Lookup, ...) returns
+//     an error wrapping the *PanicError, or, where it returns none
+//     (Shutdown's Backend.Close, a remote job's Cancel), the panic is
+//     logged. No lock is left held and Shutdown still stops everything.
 //
 // A nil context.Context given to Post, Exec, Wait, Shutdown, Lookup or
 // JobContext.Wait is an error saying so (Emit's is ErrNoRoutine), not a

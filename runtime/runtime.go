@@ -66,7 +66,7 @@ type Runtime struct {
 	// posted or looked up here until their outcome comes (guarded by
 	// liveMu); serveCtx ends when the node stops taking jobs; releasing is
 	// set when Shutdown's deadline hands running jobs back.
-	backend     Backend
+	backend     *backendCalls
 	nodeID      string
 	postOnly    bool
 	remote      map[*JobContext]*remoteJob
@@ -138,7 +138,7 @@ func New(opts ...Option) *Runtime {
 	if r.backend != nil {
 		r.remote = map[*JobContext]*remoteJob{}
 		r.serveCtx, r.stopServing = context.WithCancel(context.Background())
-		r.backend.Open(&Node{r: r})
+		r.backend.open(&Node{r: r})
 	}
 	return r
 }
@@ -151,6 +151,9 @@ func (r *Runtime) Register(f *Flow) error {
 	p, err := f.compile()
 	if err != nil {
 		return err
+	}
+	if r.backend != nil && r.backend.openErr != nil {
+		return fmt.Errorf("runtime: register %q: %w", f.id, r.backend.openErr)
 	}
 	r.mu.Lock()
 	if r.closed {
