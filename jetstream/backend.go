@@ -190,6 +190,11 @@ func (b *Backend) Lookup(ctx context.Context, jobID string) (*runtime.JobSpec, *
 		switch {
 		case err == nil:
 			spec, err := decodeSpec(msg.Data)
+			if spec != nil {
+				// Its data may not read here, but the job is known: the
+				// view waits for the record, which says why it failed.
+				err = nil
+			}
 			return spec, nil, err
 		case !errors.Is(err, jetstream.ErrMsgNotFound):
 			return nil, nil, fmt.Errorf("jetstream: lookup %q: %w", jobID, err)

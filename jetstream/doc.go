@@ -95,6 +95,9 @@
 // never a crash of the node. What the server cannot store in one message
 // (its max payload, 1 MiB by default) is an error too: an entry message
 // at Post; a result, or worker state, fails the job that made it, once.
+// A job its serving node cannot read (a type that node has not
+// registered) fails, saying so; a message on the jobs subjects that names
+// no job is terminated, the reason in the server's advisory.
 //
 // # Deadlines
 //

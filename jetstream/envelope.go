@@ -65,16 +65,23 @@ func (d *decoder) version() {
 	}
 }
 
+// decodeSpec reads a published job. When its head reads but its data or
+// metadata does not (a type this node has not registered), the error
+// comes with the spec's head: the job the message names.
 func decodeSpec(b []byte) (*runtime.JobSpec, error) {
 	d := &decoder{b: b}
 	d.version()
 	s := new(runtime.JobSpec)
 	d.specHead(s)
+	if d.err != nil {
+		return nil, fmt.Errorf("decode job: %w", d.err)
+	}
 	s.Data = d.value()
 	m, _ := d.value().(map[string]any)
 	s.Metadata = m
 	if d.err != nil {
-		return nil, fmt.Errorf("decode job: %w", d.err)
+		s.Data, s.Metadata = nil, nil
+		return s, fmt.Errorf("decode job %q: %w", s.ID, d.err)
 	}
 	return s, nil
 }

@@ -171,3 +171,70 @@ func TestOversizedStateFailsJob(t *testing.T) {
 		t.Errorf("stored state: %v, want none", err)
 	}
 }
+
+// onlyHere is registered by the test process only, not by its node
+// processes.
+type onlyHere struct{ N int }
+
+// A job whose entry message holds a type its serving node has not
+// registered fails, saying so: it is not dropped while its poster waits.
+func TestUnregisteredTypeOnServingNodeFailsJob(t *testing.T) {
+	RegisterType[onlyHere]()
+	url, prefix, front := faultSetup(t)
+	ctx := timeout(t, 20*time.Second)
+	startProc(t, envRole+"=node", envURL+"="+url, envPrefix+"="+prefix)
+	job, err := front.Post(ctx, "fault", "work", "in", runtime.Message{"sleep_ms": 0, "x": onlyHere{1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = job.Wait(ctx)
+	if err == nil || !strings.Contains(err.Error(), "onlyHere is not registered") {
+		t.Errorf("job with a type its node lacks: %v, want an error naming the type", err)
+	}
+}
+
+// Poison on the jobs subject: a message whose head names a job but whose
+// data cannot be read fails that job; one that names no job is terminated,
+// not redelivered forever. The worker serves on.
+func TestPoisonJobMessages(t *testing.T) {
+	s := testServer(t)
+	p := newPrefix()
+	rt, b := testNode(t, s, p)
+	var runs int
+	register(t, rt, resultFlow(t, &runs, func() any { return 1 }))
+	ctx := timeout(t, 15*time.Second)
+	worker := runtime.DefaultWorkerID("res")
+	head := appendSpecHead([]byte{formatV1}, &runtime.JobSpec{ID: "poison", FlowID: "res", WorkerID: worker, RoutineID: "r", Slot: "in"})
+	for id, body := range map[string][]byte{"poison": append(head, 200), "junk": []byte(`{"id":"junk"}`)} {
+		if _, err := b.js.Publish(ctx, b.jobSubject(worker, id), body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	job, err := rt.Lookup(ctx, "poison")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := job.Wait(ctx); err == nil || !strings.Contains(err.Error(), "unknown tag 200") {
+		t.Errorf("job whose data cannot be read: %v, want an error saying why", err)
+	}
+	ok, err := rt.Post(ctx, "res", "r", "in", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ok.Wait(ctx); err != nil || runs != 1 {
+		t.Errorf("a good job after the poison: %v, %d runs", err, runs)
+	}
+	for {
+		info, err := b.stream.Info(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.State.Msgs == 0 {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("%d messages left in the jobs stream: the poison stays", info.State.Msgs)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -147,8 +147,7 @@ func (w *served) handle(msg jetstream.Msg) {
 	}
 	spec, err := decodeSpec(msg.Data())
 	if err != nil {
-		// It can never run: keep it from coming back forever.
-		_ = msg.TermWithReason(err.Error())
+		w.unreadable(msg, spec, err)
 		return
 	}
 	if err := w.ensureState(); err != nil {
@@ -191,6 +190,23 @@ func (w *served) handle(msg jetstream.Msg) {
 		b.fin.push(finishItem{w: w, spec: spec, msg: msg, outcome: runtime.Outcome{
 			Status: runtime.JobFailed, Err: err, CompletedAt: time.Now()}})
 	}
+}
+
+// unreadable settles a delivered message this node cannot read, which can
+// never run and must not come back forever. One whose head names a job (a
+// payload of a type this node has not registered) fails that job, saying
+// why, so that its poster does not wait for ever; one that names none is
+// terminated, with the reason in the server's advisory.
+func (w *served) unreadable(msg jetstream.Msg, spec *runtime.JobSpec, err error) {
+	if spec == nil {
+		_ = msg.TermWithReason(err.Error())
+		return
+	}
+	if !w.track(spec.ID, msg) {
+		return // delivered again while it is being failed here
+	}
+	w.b.fin.push(finishItem{w: w, spec: spec, msg: msg, skipState: true, outcome: runtime.Outcome{
+		Status: runtime.JobFailed, Err: fmt.Errorf("jetstream: node %q: %w", w.b.node.ID(), err), CompletedAt: time.Now()}})
 }
 
 // track notes a job running here, unacknowledged; false if it is already.
