@@ -33,6 +33,10 @@ var errJobFailed = errors.New("job failed")
 // panicking with a lock of the runtime held).
 var errNilContext = errors.New("nil context")
 
+// errZeroRuntime reports a Runtime that New did not make: its zero value
+// has no registry to register into, and nothing to close.
+var errZeroRuntime = errors.New("a Runtime must be made with New")
+
 // Errors of the graph and of posting. Each is wrapped with the offending
 // name.
 var (

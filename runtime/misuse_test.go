@@ -107,3 +107,67 @@ func TestNilContext(t *testing.T) {
 	}
 	closeWithin(t, r, 5*time.Second)
 }
+
+// A Runtime not made by New says so instead of panicking in Register
+// (which held the registry's lock, so every later call hung) or Close.
+func TestZeroRuntime(t *testing.T) {
+	var r runtime.Runtime
+	f := runtime.NewFlow("f")
+	mustAdd(t, f, "a", runtime.NewRoutine("a").Slot("in").Logic(nop))
+	within(t, "zero Runtime", 5*time.Second, func() {
+		if err := r.Register(f); err == nil || !strings.Contains(err.Error(), "New") {
+			t.Errorf("Register on a zero Runtime: %v, want an error saying to use New", err)
+		}
+		if _, err := r.Post(context.Background(), "f", "a", "in", nil); !errors.Is(err, runtime.ErrUnknownFlow) {
+			t.Errorf("Post on a zero Runtime: %v, want ErrUnknownFlow", err)
+		}
+		if _, err := r.Exec(context.Background(), "f"); !errors.Is(err, runtime.ErrUnknownFlow) {
+			t.Errorf("Exec on a zero Runtime: %v, want ErrUnknownFlow", err)
+		}
+		if err := r.Wait(context.Background()); err != nil {
+			t.Errorf("Wait on a zero Runtime: %v", err)
+		}
+		if err := r.Close(); err == nil || !strings.Contains(err.Error(), "New") {
+			t.Errorf("Close of a zero Runtime: %v, want an error saying to use New", err)
+		}
+	})
+}
+
+// Zero typed ports (declared without NewIn / NewOut) are errors where they
+// are used, not a panic of a failed type assertion; a zero WorkerState
+// holds user state like one of NewWorkerState.
+func TestZeroPortsAndWorkerState(t *testing.T) {
+	r := newRuntime(t)
+	var zeroOut runtime.Out[int]
+	var emitErr error
+	f := runtime.NewFlow("f")
+	mustAdd(t, f, "a", runtime.NewRoutine("a").In(runtime.NewIn[int]("in")).Logic(func(ctx context.Context, _ runtime.Input) error {
+		emitErr = zeroOut.Emit(ctx, 1)
+		return nil
+	}))
+	mustRegister(t, r, f)
+	within(t, "zero ports", 5*time.Second, func() {
+		var zeroIn runtime.In[int]
+		if job, err := zeroIn.Post(context.Background(), r, "f", "a", 1); !errors.Is(err, runtime.ErrUnknownSlot) || job != nil {
+			t.Errorf("Post through a zero In[int]: %v, %v; want ErrUnknownSlot and no job", job, err)
+		}
+		job, err := runtime.NewIn[int]("in").Post(context.Background(), r, "f", "a", 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := waitJob(t, job); err != nil {
+			t.Fatal(err)
+		}
+		if !errors.Is(emitErr, runtime.ErrUnknownEvent) {
+			t.Errorf("Emit through a zero Out[int]: %v, want ErrUnknownEvent", emitErr)
+		}
+	})
+	within(t, "zero WorkerState", 5*time.Second, func() {
+		var w runtime.WorkerState
+		w.UpdateRoutineState("a", runtime.Message{"n": 1})
+		w.ModifyRoutineState("b", func(m runtime.Message) { m["n"] = 2 })
+		if a, b := w.RoutineState("a")["n"], w.RoutineState("b")["n"]; a != 1 || b != 2 {
+			t.Errorf("zero WorkerState holds a=%v b=%v, want 1 and 2", a, b)
+		}
+	})
+}

@@ -151,7 +151,11 @@ func (p In[T]) Queued(v SlotView) []T {
 // do not modify what it refers to after Emit.
 func (p Out[T]) Emit(ctx context.Context, v T) error {
 	if p.typ == nil {
-		return emit(ctx, p.name, *any(&v).(*Message), nil)
+		m, ok := any(&v).(*Message)
+		if !ok { // T is not Message: p is a zero Out, not one of NewOut
+			return fmt.Errorf("runtime: emit: an Out[%s] not made by NewOut: %w", reflect.TypeFor[T](), ErrUnknownEvent)
+		}
+		return emit(ctx, p.name, *m, nil)
 	}
 	return emit(ctx, p.name, box(v), p.typ)
 }
@@ -162,7 +166,11 @@ func (p Out[T]) Emit(ctx context.Context, v T) error {
 // job is made.
 func (p In[T]) Post(ctx context.Context, r *Runtime, flowID, routineID string, v T, opts ...PostOption) (*JobContext, error) {
 	if p.typ == nil {
-		return r.post(ctx, flowID, routineID, p.name, *any(&v).(*Message), nil, opts)
+		m, ok := any(&v).(*Message)
+		if !ok { // T is not Message: p is a zero In, not one of NewIn
+			return nil, fmt.Errorf("runtime: post: an In[%s] not made by NewIn: %w", reflect.TypeFor[T](), ErrUnknownSlot)
+		}
+		return r.post(ctx, flowID, routineID, p.name, *m, nil, opts)
 	}
 	return r.post(ctx, flowID, routineID, p.name, box(v), p.typ, opts)
 }

@@ -12,7 +12,8 @@ import (
 
 // Runtime runs registered flows: it owns the workers, the jobs and a pool of
 // goroutines that run logic. It is safe for concurrent use. Call Close when
-// done with it.
+// done with it. Make it with New: Register and Shutdown of a zero Runtime
+// are errors.
 //
 // Lock order, for the runtime's own code: a goroutine that holds one of
 // these locks takes only those listed after it, never one before.
@@ -147,6 +148,9 @@ func New(opts ...Option) *Runtime {
 func (r *Runtime) Register(f *Flow) error {
 	if f == nil {
 		return fmt.Errorf("runtime: register: nil flow")
+	}
+	if r.flows == nil {
+		return fmt.Errorf("runtime: register %q: %w", f.id, errZeroRuntime)
 	}
 	p, err := f.compile()
 	if err != nil {

@@ -27,6 +27,9 @@ func (r *Runtime) Shutdown(ctx context.Context) error {
 	if ctx == nil {
 		return fmt.Errorf("runtime: shutdown: %w", errNilContext)
 	}
+	if r.closing == nil {
+		return fmt.Errorf("runtime: shutdown: %w", errZeroRuntime)
+	}
 	first := r.markClosed()
 	r.stopServingJobs()
 	err := r.waitLocal(ctx)

@@ -74,13 +74,22 @@ func (w *WorkerState) RoutineState(routineID string) Message {
 func (w *WorkerState) UpdateRoutineState(routineID string, updates Message) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	maps.Copy(w.userLocked(routineID), updates)
+	w.userVer++
+}
+
+// userLocked returns the user state of routineID, making it (and, in a
+// zero WorkerState, the map of them). w.mu must be held.
+func (w *WorkerState) userLocked(routineID string) Message {
 	m := w.user[routineID]
 	if m == nil {
+		if w.user == nil {
+			w.user = map[string]Message{}
+		}
 		m = Message{}
 		w.user[routineID] = m
 	}
-	maps.Copy(m, updates)
-	w.userVer++
+	return m
 }
 
 // ModifyRoutineState runs fn on the user state of routineID under the
@@ -89,11 +98,7 @@ func (w *WorkerState) UpdateRoutineState(routineID string, updates Message) {
 func (w *WorkerState) ModifyRoutineState(routineID string, fn func(state Message)) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	m := w.user[routineID]
-	if m == nil {
-		m = Message{}
-		w.user[routineID] = m
-	}
+	m := w.userLocked(routineID)
 	w.userVer++
 	fn(m)
 }
