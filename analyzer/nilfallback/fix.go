@@ -155,7 +155,9 @@ func (c *checker) line(as ast.Stmt) (indent string, eol token.Pos, ok bool) {
 	if err != nil || tf.Offset(as.End()) > len(src) {
 		return "", token.NoPos, false
 	}
-	start := tf.Offset(tf.LineStart(tf.Line(as.Pos())))
+	// From the text itself: tf.Line honours //line directives (cgo's
+	// translation of a file has them), and its lines are not the file's.
+	start := bytes.LastIndexByte(src[:tf.Offset(as.Pos())], '\n') + 1
 	lead := src[start:tf.Offset(as.Pos())]
 	indent = string(lead[:len(lead)-len(bytes.TrimLeft(lead, " \t"))])
 	end := tf.Offset(as.End())

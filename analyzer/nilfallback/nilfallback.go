@@ -131,7 +131,7 @@ func run(pass *analysis.Pass) (any, error) {
 	}
 
 	for _, fn := range funcs {
-		if f := c.src.File(fn.Pos()); f != nil && ast.IsGenerated(f) {
+		if f := c.src.File(fn.Pos()); f != nil && suppress.Generated(f) {
 			continue // never reported: skip the work
 		}
 		for _, l := range c.env.Find(fn) {

@@ -18,6 +18,25 @@ func TestSuggestedFixes(t *testing.T) {
 	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), nilfallback.Analyzer, "fix", "fixret")
 }
 
+// TestCgo: a user's file that imports "C" reaches the check as cgo's
+// translation, under cgo's "Code generated" header. It is checked as the
+// user's code (not skipped as generated), and its diagnostics carry no
+// fix: the edits would have the translation's offsets.
+func TestCgo(t *testing.T) {
+	n := 0
+	for _, res := range analysistest.Run(t, analysistest.TestData(), nilfallback.Analyzer, "cgofix") {
+		for _, d := range res.Diagnostics {
+			n++
+			if len(d.SuggestedFixes) > 0 {
+				t.Errorf("%s: %q carries a fix in cgo's translation", res.Pass.Fset.Position(d.Pos), d.Message)
+			}
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d diagnostics, want 2", n)
+	}
+}
+
 func TestDoc(t *testing.T) {
 	doc := nilfallback.Analyzer.Doc
 	first, rest, _ := strings.Cut(doc, "\n\n")

@@ -252,7 +252,7 @@ func runIn(dir string, name string, args ...string) (stdout, stderr string, code
 	return o.String(), e.String(), 0, err
 }
 
-var posnRE = regexp.MustCompile(`((?:app|dep|state)/[a-z_]+\.go):(\d+):\d+`)
+var posnRE = regexp.MustCompile(`((?:app|dep|state|cg)/[a-z_]+\.go):(\d+):\d+`)
 
 // withoutTests is want without the entries in _test.go files.
 func withoutTests(want []string) []string {
@@ -321,7 +321,84 @@ func TestDrivers(t *testing.T) {
 	t.Run("json", func(t *testing.T) { testLintJSON(t, bin, dir) })
 	t.Run("help", func(t *testing.T) { testLintHelp(t, bin, dir) })
 	t.Run("directives", func(t *testing.T) { testLintDirectives(t, bin, dir) })
-	t.Run("fix", func(t *testing.T) { testLintFix(t, bin, dir) }) // last: edits the module
+	t.Run("fix", func(t *testing.T) { testLintFix(t, bin, dir) }) // edits the module
+	t.Run("cgo", func(t *testing.T) { testLintCgo(t, bin, dir) }) // adds a package
+}
+
+// cgoSource is a package whose file imports "C": go vet hands the checks
+// cgo's translation of it, under cgo's "Code generated" header and with
+// //line directives back to the file.
+const cgoSource = `package cg
+
+/*
+static int twice(int x) { return 2 * x; }
+*/
+import "C"
+
+import (
+	"context"
+
+	"github.com/routigen/routigen/runtime"
+)
+
+func Count(ctx context.Context) error {
+	job, ok := runtime.JobFromContext(ctx)
+	if !ok {
+		return nil
+	}
+	job.SetData("n", int(C.twice(2)))
+	//routigen:ignore jobdata a lone ignore
+	job.SetData("m", int(C.twice(3)))
+	job.SetData("k", 1) //routigen:ignore jobdata a trailing ignore
+	return nil
+}
+
+func Fine(ctx context.Context) error {
+	job, err := runtime.RequireJob(ctx)
+	if err != nil {
+		return err
+	}
+	_ = job.ID()
+	return nil
+}
+`
+
+// testLintCgo: the checks report a file that imports "C" as the user's
+// code (cgo's header does not make it generated), its ignores work, and
+// -fix offers no fix there (its offsets would be the translation's) but
+// says the diagnostics need a change by hand.
+func testLintCgo(t *testing.T, bin, dir string) {
+	if out, err := exec.Command("go", "env", "CGO_ENABLED").Output(); err != nil || strings.TrimSpace(string(out)) != "1" {
+		t.Skip("cgo is off")
+	}
+	if cc, err := exec.Command("go", "env", "CC").Output(); err != nil {
+		t.Skip("no C compiler")
+	} else if _, err := exec.LookPath(strings.Fields(string(cc) + " gcc")[0]); err != nil {
+		t.Skip("no C compiler")
+	}
+	p := filepath.Join(dir, "cg", "cg.go")
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(cgoSource), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"cg/cg.go:15 nilfallback", "cg/cg.go:19 jobdata"}
+	_, stderr, code, err := runIn(dir, bin, "lint", "./cg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code != 3 || !slices.Equal(diagLines(t, stderr), want) {
+		t.Errorf("routigen lint ./cg: exit %d, want 3 and %q\n%s", code, want, stderr)
+	}
+	stdout, stderr, code, err := runIn(dir, bin, "lint", "-fix", "-diff", "./cg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code != 3 || stdout != "" || !strings.Contains(stderr, "routigen lint: 0 of 2 diagnostics in the diff; these 2 have no suggested fix") ||
+		!slices.Equal(diagLines(t, stderr), want) {
+		t.Errorf("routigen lint -fix -diff ./cg: exit %d, want 3, no diff and %q unfixed\n%s\n%s", code, want, stdout, stderr)
+	}
 }
 
 func testVetTool(t *testing.T, bin, dir string) {
