@@ -26,7 +26,10 @@
 // t.Error*, t.Fail on a *testing.T, B, F or testing.TB), or a return whose
 // error is known to be non-nil (the lookup's error, fmt.Errorf,
 // errors.New, a sentinel variable, a call that wraps the lookup's error, a
-// function that never returns a nil error or never returns at all). A
+// function that never returns a nil error or never returns at all).
+// errors.Is(err, S) with a package-level S other than runtime.ErrNoJob and
+// ErrNoRoutine (context.Canceled, io.EOF) is false for the error of a
+// runtime lookup or an accessor in both cases, and is followed so. A
 // lookup is reported when some path of its missing case does not fail while
 // its present case does not fail either:
 //
@@ -39,7 +42,9 @@
 // Not reported: a missing case handed to the caller (a helper that returns
 // the lookup's results; its callers are checked instead, across packages
 // through facts), an ok or error passed on to a function that handles it
-// (stores it, decides with it, returns it), lookups in the runtime package
+// (stores it, decides with it, returns it), an outcome compared with an
+// expected one as table-driven tests do (ok != tc.wantOK, (err != nil) !=
+// tc.wantErr, errors.Is(err, tc.want)), lookups in the runtime package
 // and its subpackages, and generated files. An ok or error passed to a
 // function that only prints or logs it is not handled: that call does not
 // count, and the lookup is checked as if it were not there.

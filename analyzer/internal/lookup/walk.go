@@ -231,6 +231,10 @@ func (w *walker) cond(v ssa.Value, n node, depth int) condKind {
 		if k := w.compare(x, n); k != condUnknown {
 			return k
 		}
+	case *ssa.Call:
+		if w.l.neverIs(x) {
+			return condFalse
+		}
 	}
 	if w.l != nil {
 		if missingIfTrue, ok := w.l.Test(v); ok {
@@ -564,11 +568,34 @@ func (l *Lookup) reach(start *ssa.BasicBlock, a Assume) map[*ssa.BasicBlock]bool
 	return seen
 }
 
+// neverIs reports whether call is errors.Is(err, S), err the error of a
+// runtime lookup or a generated accessor and S a package-level error other
+// than runtime.ErrNoJob and ErrNoRoutine (context.Canceled, io.EOF): false
+// in the missing case (the error wraps one of those two) and in the present
+// one (errors.Is(nil, S) is false). A helper's error may be anything.
+func (l *Lookup) neverIs(call *ssa.Call) bool {
+	if l == nil || l.Callee.Helper || !l.Callee.StatusErr || !isFunc(call.Call.StaticCallee(), "errors", "Is") ||
+		len(call.Call.Args) != 2 || !l.IsStatus(call.Call.Args[0]) || IsMissingSentinel(call.Call.Args[1]) {
+		return false
+	}
+	u, ok := call.Call.Args[1].(*ssa.UnOp)
+	if !ok || u.Op != token.MUL {
+		return false
+	}
+	_, ok = u.X.(*ssa.Global)
+	return ok
+}
+
 // Escapes reports whether l's ok or error reaches code this function does
-// not show: it is passed to a call (other than a printing one or
-// errors.Is/As), captured by a closure, stored outside a variadic argument
-// list, merged with other values, or sent. The receiver then handles the
-// missing case.
+// not show: it is passed to a call (other than a printing one, errors.As or
+// errors.Is with a constant or package-level target), captured by a
+// closure, stored outside a variadic argument list, merged with other
+// values, or sent. The receiver then handles the missing case. So is an
+// ok, an error or a test of them (err != nil) compared with a value that
+// is not a constant (ok != tc.wantOK, (err != nil) != tc.wantErr) or an
+// error given to errors.Is with such a target (errors.Is(err, tc.want)):
+// the code checks the lookup's outcome against an expectation, as
+// table-driven tests do, and decides with it.
 func (l *Lookup) Escapes() bool {
 	for _, s := range l.Statuses {
 		if l.escapes(s, 0) {
@@ -578,14 +605,66 @@ func (l *Lookup) Escapes() bool {
 	return false
 }
 
+// comparedWithVariable reports whether the binary operation r, a referrer
+// of v, compares v (==, !=) with a value that is not a constant.
+func comparedWithVariable(r *ssa.BinOp, v ssa.Value) bool {
+	if r.Op != token.EQL && r.Op != token.NEQ {
+		return false
+	}
+	other := r.Y
+	if r.Y == v {
+		other = r.X
+	}
+	_, isConst := other.(*ssa.Const)
+	return !isConst
+}
+
+// testComparedWithVariable reports whether the test v == k or v != k (r),
+// k a constant, is itself compared with a value that is not a constant.
+func testComparedWithVariable(r *ssa.BinOp, v ssa.Value) bool {
+	if (r.Op != token.EQL && r.Op != token.NEQ) || comparedWithVariable(r, v) || r.Referrers() == nil {
+		return false
+	}
+	for _, rr := range *r.Referrers() {
+		if b, ok := rr.(*ssa.BinOp); ok && comparedWithVariable(b, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// variableTarget reports whether the target of errors.Is (its second
+// argument) is neither a constant nor a package-level variable.
+func variableTarget(c *ssa.Call) bool {
+	if len(c.Call.Args) != 2 {
+		return false
+	}
+	switch t := c.Call.Args[1].(type) {
+	case *ssa.Const:
+		return false
+	case *ssa.UnOp:
+		if _, ok := t.X.(*ssa.Global); ok && t.Op == token.MUL {
+			return false
+		}
+	}
+	return true
+}
+
 func (l *Lookup) escapes(v ssa.Value, depth int) bool {
 	if depth > 3 || v.Referrers() == nil {
 		return false
 	}
 	for _, r := range *v.Referrers() {
 		switch r := r.(type) {
+		case *ssa.BinOp:
+			if comparedWithVariable(r, v) || testComparedWithVariable(r, v) {
+				return true
+			}
 		case *ssa.Call:
 			callee := r.Call.StaticCallee()
+			if isFunc(callee, "errors", "Is") && len(r.Call.Args) == 2 && r.Call.Args[0] == v && variableTarget(r) {
+				return true
+			}
 			if printing(callee) || isFunc(callee, "errors", "Is", "As") {
 				continue
 			}
