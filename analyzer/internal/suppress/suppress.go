@@ -129,7 +129,7 @@ type Reporter struct {
 	pass      *analysis.Pass
 	name      string
 	generated map[*token.File]bool
-	cgo       map[*token.File]bool // cgo's translations of the user's files
+	cgo       map[*token.File]bool  // cgo's translations of the user's files
 	ignores   map[lineKey][]*ignore // by the line they apply to
 	all       []*ignore             // in source order
 	bad       []*directive.Error    // bad directives other than ignore, when this check owns them
