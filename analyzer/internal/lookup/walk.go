@@ -490,7 +490,7 @@ func (e *Env) nonNil(l *Lookup, a Assume, v ssa.Value, seen map[ssa.Value]bool) 
 		}
 		if l != nil && a == Missing && l.Callee.StatusErr {
 			for _, arg := range v.Call.Args {
-				if l.IsStatus(arg) {
+				if l.IsStatus(arg) || l.inVariadic(arg) {
 					return true // wraps the lookup's error
 				}
 			}
@@ -511,6 +511,43 @@ func (e *Env) nonNil(l *Lookup, a Assume, v ssa.Value, seen map[ssa.Value]bool) 
 			}
 		}
 		return true
+	}
+	return false
+}
+
+// inVariadic reports whether arg is a variadic argument list that holds
+// l's ok or error (status.Errorf(code, "…: %v", err)): SSA builds it in a
+// local array, stores each element, and passes a slice of it.
+func (l *Lookup) inVariadic(arg ssa.Value) bool {
+	sl, ok := arg.(*ssa.Slice)
+	if !ok {
+		return false
+	}
+	arr, ok := sl.X.(*ssa.Alloc)
+	if !ok {
+		return false
+	}
+	for _, r := range *arr.Referrers() {
+		ia, ok := r.(*ssa.IndexAddr)
+		if !ok || ia.X != arr {
+			continue
+		}
+		for _, rr := range *ia.Referrers() {
+			st, ok := rr.(*ssa.Store)
+			if !ok || st.Addr != ia {
+				continue
+			}
+			v := st.Val
+			if mi, ok := v.(*ssa.MakeInterface); ok {
+				v = mi.X
+			}
+			if ci, ok := v.(*ssa.ChangeInterface); ok {
+				v = ci.X
+			}
+			if l.IsStatus(v) {
+				return true
+			}
+		}
 	}
 	return false
 }

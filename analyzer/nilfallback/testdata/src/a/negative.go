@@ -592,3 +592,14 @@ func loopBreakFailFast(ctx context.Context, n int) error {
 	}
 	return nil
 }
+
+// The lookup's error among a call's variadic arguments, as gRPC's
+// status.Errorf(codes.Internal, "…: %v", err) takes it: that call wraps it.
+func statusWrapped(ctx context.Context) error {
+	job, err := runtime.RequireJob(ctx)
+	if err != nil {
+		return errs.Status(13, "no job: %v", err)
+	}
+	job.Trace("r", "a", nil)
+	return nil
+}

@@ -317,3 +317,14 @@ func mergedConditionFallback(ctx context.Context, in runtime.Input) error {
 	}
 	return runtime.Emit(ctx, "out", runtime.Message{"id": id})
 }
+
+// The variadic arguments hold something else than the lookup's error: the
+// call may return nil.
+func statusNotWrapped(ctx context.Context) error {
+	job, err := runtime.RequireJob(ctx) // want `nilfallback: runtime.RequireJob falls back`
+	if err != nil {
+		return errs.Status(0, "no job: %v", "ok")
+	}
+	job.Trace("r", "a", nil)
+	return nil
+}

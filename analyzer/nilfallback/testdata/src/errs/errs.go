@@ -27,3 +27,12 @@ func Wrapped(what string) error { // want Wrapped:"always returns a non-nil erro
 func Maybe(err error) error {
 	return err
 }
+
+// Status is a status error, as gRPC's status.Errorf: nil for code 0, so
+// not always an error.
+func Status(code int, format string, args ...any) error {
+	if code == 0 {
+		return nil
+	}
+	return fmt.Errorf("code %d: %s", code, fmt.Sprintf(format, args...))
+}
