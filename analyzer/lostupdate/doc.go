@@ -43,9 +43,9 @@
 // a.SetCount(10) }), nor the runtime package and its tests. Generated files
 // are never reported.
 //
-// Where the rewrite is mechanical, a.SetF(a.F() OP y) with y free of calls,
-// the diagnostic carries a suggested fix: a.Update(func(s *T) { s.F OP= y })
-// (s.F++ and s.F-- for ± 1).
+// Where the rewrite is mechanical, a.SetF(a.F() OP y) with y free of calls
+// and channel receives, the diagnostic carries a suggested fix:
+// a.Update(func(s *T) { s.F OP= y }) (s.F++ and s.F-- for ± 1).
 //
 // Bad:
 //

@@ -324,12 +324,17 @@ func sameExpr(a, b ast.Expr) bool {
 	return types.ExprString(a) == types.ExprString(b)
 }
 
+// hasCall reports whether evaluating e may do more than read: a call, a
+// function literal or a channel receive, which the fix must not move into
+// Update's function (run later, with the state locked).
 func hasCall(e ast.Expr) bool {
 	found := false
 	ast.Inspect(e, func(n ast.Node) bool {
-		switch n.(type) {
+		switch n := n.(type) {
 		case *ast.CallExpr, *ast.FuncLit:
 			found = true
+		case *ast.UnaryExpr:
+			found = n.Op == token.ARROW
 		}
 		return !found
 	})

@@ -135,3 +135,9 @@ func shadowsPackage(ctx context.Context) error {
 	state.SetCount(state.Count() + 1) // want `lostupdate: state.SetCount writes a value computed from state.Count\(\)`
 	return nil
 }
+
+// receives: moving <-ch into Update's function would receive with the
+// state locked, later than the read it replaces: no fix.
+func receives(c state.CounterAccessor, ch chan int) {
+	c.SetCount(c.Count() + <-ch) // want `lostupdate: c.SetCount`
+}
