@@ -97,8 +97,8 @@ func (r *renderer) codec(t *stateType) []jen.Code {
 	}
 	codecT := r.qualPath(runtimePath, "runtime", "StateCodec").Index(T.Clone())
 	out = append(out, jen.Var().Id(codecName(t)).Op("=").Add(codecT).Values(jen.Dict{
-		jen.Id("Encode"): jen.Func().Params(jen.Id(v).Op("*").Add(T.Clone())).Params(jen.Index().Byte(), jen.Error()).Block(enc...),
-		jen.Id("Decode"): jen.Func().Params(jen.Id(data).Index().Byte(), jen.Id(v).Op("*").Add(T.Clone())).Error().Block(dec...),
+		jen.Id("Encode"): jen.Func().Params(jen.Id(v).Op("*").Add(T.Clone())).Params(r.byteSlice(), r.builtin("error")).Block(enc...),
+		jen.Id("Decode"): jen.Func().Params(jen.Id(data).Add(r.byteSlice()), jen.Id(v).Op("*").Add(T.Clone())).Add(r.builtin("error")).Block(dec...),
 	}), jen.Line())
 	return out
 }

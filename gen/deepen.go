@@ -368,7 +368,7 @@ func (r *renderer) deepen(x *jen.Statement, t types.Type) []jen.Code {
 	if *d.memo != "" {
 		// Made on the first non-nil pointer, so a copy that meets none
 		// allocates nothing for it.
-		decls = append([]jen.Code{jen.Var().Id(*d.memo).Map(jen.Any()).Any()}, decls...)
+		decls = append([]jen.Code{jen.Var().Id(*d.memo).Map(r.anyType()).Add(r.anyType())}, decls...)
 	}
 	return append(append(decls, defs...), body...)
 }
@@ -482,8 +482,8 @@ func (d *deepener) emitPointer(x *jen.Statement, t, elem types.Type) []jen.Code 
 		memo.Clone().Index(jen.Id(o)).Op("=").Op("&").Id(n),
 		x.Clone().Op("=").Op("&").Id(n),
 	}, inner...)
-	return []jen.Code{jen.If(jen.Id(o).Op(":=").Add(orig), jen.Id(o).Op("!=").Nil()).Block(
-		jen.If(memo.Clone().Op("==").Nil()).Block(memo.Clone().Op("=").Map(jen.Any()).Any().Values()),
+	return []jen.Code{jen.If(jen.Id(o).Op(":=").Add(orig), jen.Id(o).Op("!=").Add(r.builtin("nil"))).Block(
+		jen.If(memo.Clone().Op("==").Add(r.builtin("nil"))).Block(memo.Clone().Op("=").Map(r.anyType()).Add(r.anyType()).Values()),
 		jen.If(jen.List(jen.Id(c), jen.Id(ok)).Op(":=").Add(memo.Clone()).Index(jen.Id(o)), jen.Id(ok)).Block(
 			x.Clone().Op("=").Id(c).Assert(ptr),
 		).Else().Block(fresh...),

@@ -72,7 +72,11 @@
 // or runtime.WorkerCell, never over JobContext.SetData. An import whose
 // name is taken by a package-level identifier of the package (or by a
 // generated name or a local of the generated code) is aliased; locals that
-// would shadow a package-level identifier are renamed.
+// would shadow a package-level identifier are renamed. A package that
+// declares its own any or byte gets interface{} or uint8 in their place;
+// any other predeclared identifier the code names (error, nil, string, the
+// basic types of the fields, uint32) that the package redeclares is an
+// error at the declaration.
 //
 // One renderer writes that file (render.go): it builds a jennifer tree and
 // formats it with go/format, through jennifer's File.Render. The golden

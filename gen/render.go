@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"go/token"
 	"go/types"
+	"maps"
 	goruntime "runtime"
 	"slices"
 	"strconv"
@@ -27,6 +28,9 @@ type renderer struct {
 	locals  map[string]bool   // local identifiers the code uses
 	taken   map[string]bool   // names imports must not take
 	plan    *copyPlan
+	// builtins are the predeclared identifiers the code names, checked
+	// against the package's declarations once it is rendered.
+	builtins map[string]bool
 }
 
 // renderAll renders every package without errors that has state types,
@@ -65,13 +69,14 @@ func renderOne(w *pkgWork) {
 
 func newRenderer(w *pkgWork) *renderer {
 	return &renderer{
-		w:       w,
-		path:    w.lp.PkgPath,
-		scope:   w.lp.Types.Scope(),
-		imports: map[string]string{},
-		locals:  map[string]bool{},
-		taken:   map[string]bool{},
-		plan:    w.plan,
+		w:        w,
+		path:     w.lp.PkgPath,
+		scope:    w.lp.Types.Scope(),
+		imports:  map[string]string{},
+		locals:   map[string]bool{},
+		taken:    map[string]bool{},
+		plan:     w.plan,
+		builtins: map[string]bool{},
 	}
 }
 
@@ -100,6 +105,8 @@ func (r *renderer) importNames() map[string]string {
 
 // render renders the generated file of w: a jennifer tree, formatted by
 // go/format (jennifer's Render).
+// A nil result without error: the package declares a name the code
+// needs, reported into w.
 func render(w *pkgWork) ([]byte, error) {
 	r := newRenderer(w)
 	var body []jen.Code
@@ -123,11 +130,53 @@ func render(w *pkgWork) ([]byte, error) {
 	for _, c := range body {
 		f.Add(c)
 	}
+	if r.shadowed() {
+		return nil, nil
+	}
 	var buf bytes.Buffer
 	if err := f.Render(&buf); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// builtin names the predeclared identifier name and records it: a
+// package-level declaration of it would change what the code means.
+func (r *renderer) builtin(name string) *jen.Statement {
+	r.builtins[name] = true
+	return jen.Id(name)
+}
+
+// anyType is the empty interface: any, or interface{} in a package that
+// declares its own any (code older than Go 1.18 may).
+func (r *renderer) anyType() *jen.Statement {
+	if r.scope.Lookup("any") != nil {
+		return jen.Interface()
+	}
+	return r.builtin("any")
+}
+
+// byteSlice is []byte, or []uint8 in a package that declares its own byte.
+func (r *renderer) byteSlice() *jen.Statement {
+	if r.scope.Lookup("byte") != nil {
+		return jen.Index().Add(r.builtin("uint8"))
+	}
+	return jen.Index().Add(r.builtin("byte"))
+}
+
+// shadowed reports, at its declaration, every predeclared identifier the
+// code names that the package declares at package level (checkNames has
+// reported the ones every file names): the code would not compile, or
+// worse, mean something else. It returns whether there was one.
+func (r *renderer) shadowed() bool {
+	found := false
+	for _, name := range slices.Sorted(maps.Keys(r.builtins)) {
+		if p, ok := r.w.declared(name); ok {
+			r.w.errorf(p, "package-level %s redeclares the predeclared identifier that generated code uses; rename it", name)
+			found = true
+		}
+	}
+	return found
 }
 
 // qual names an identifier of another package and records the import.
@@ -255,13 +304,13 @@ func (tr *typeRender) of() {
 		ns+". It fails fast: the error wraps",
 		fails+".",
 	)
-	tr.decl(jen.Func().Id(of).Params(jen.Id(ctx).Add(r.qualPath("context", "context", "Context"))).Params(jen.Id(acc), jen.Error()).Block(
+	tr.decl(jen.Func().Id(of).Params(jen.Id(ctx).Add(r.qualPath("context", "context", "Context"))).Params(jen.Id(acc), r.builtin("error")).Block(
 		jen.List(jen.Id(c), jen.Id(err)).Op(":=").Add(r.qualPath(runtimePath, "runtime", cellFn)).Index(tr.T.Clone()).Call(
 			append([]jen.Code{jen.Id(ctx), jen.Lit(t.storage), r.qualPath(runtimePath, "runtime", sharing)}, r.codecArg(t)...)...),
-		jen.If(jen.Id(err).Op("!=").Nil()).Block(
+		jen.If(jen.Id(err).Op("!=").Add(r.builtin("nil"))).Block(
 			jen.Return(jen.Id(acc).Values(), r.qualPath("fmt", "fmt", "Errorf").Call(jen.Lit(of+": %w"), jen.Id(err))),
 		),
-		jen.Return(jen.Id(acc).Values(jen.Dict{jen.Id("cell"): jen.Id(c)}), jen.Nil()),
+		jen.Return(jen.Id(acc).Values(jen.Dict{jen.Id("cell"): jen.Id(c)}), r.builtin("nil")),
 	))
 }
 
@@ -351,7 +400,7 @@ func (tr *typeRender) updateAndKey() {
 		keyDoc = "and the flow id"
 	}
 	tr.comment(fmt.Sprintf("Key returns the namespaced storage key: the storage name %s.", keyDoc))
-	tr.decl(tr.method("Key").Params().String().Block(jen.Return(tr.cell().Dot("Key").Call())))
+	tr.decl(tr.method("Key").Params().Add(tr.r.builtin("string")).Block(jen.Return(tr.cell().Dot("Key").Call())))
 }
 
 // scalarWord returns the index of field name among the scalar fields of
@@ -402,7 +451,7 @@ func (r *renderer) fromWord(t types.Type, word *jen.Statement) *jen.Statement {
 	case types.Bool:
 		return word.Op("!=").Lit(0) // an untyped bool: assignable to t
 	case types.Float32:
-		v = r.qualPath("math", "math", "Float32frombits").Call(jen.Uint32().Call(word))
+		v = r.qualPath("math", "math", "Float32frombits").Call(r.builtin("uint32").Call(word))
 		if types.Identical(t, types.Typ[types.Float32]) {
 			return v
 		}
@@ -434,11 +483,11 @@ func (r *renderer) typ(t types.Type) *jen.Statement {
 		if t.Kind() == types.UnsafePointer {
 			return r.qualPath("unsafe", "unsafe", "Pointer")
 		}
-		return jen.Id(t.Name())
+		return r.builtin(t.Name())
 	case *types.Alias:
 		obj := t.Obj()
 		if obj.Pkg() == nil {
-			return jen.Id(obj.Name()) // any
+			return r.builtin(obj.Name()) // any
 		}
 		s := r.qual(obj.Pkg(), obj.Name())
 		if args := t.TypeArgs(); args.Len() > 0 {
@@ -448,7 +497,7 @@ func (r *renderer) typ(t types.Type) *jen.Statement {
 	case *types.Named:
 		obj := t.Obj()
 		if obj.Pkg() == nil {
-			return jen.Id(obj.Name()) // error, comparable
+			return r.builtin(obj.Name()) // error, comparable
 		}
 		s := r.qual(obj.Pkg(), obj.Name())
 		if args := t.TypeArgs(); args.Len() > 0 {
