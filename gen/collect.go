@@ -44,7 +44,7 @@ func (w *pkgWork) collect() {
 	locks := lockFinder{}
 	for _, f := range lp.Syntax {
 		r := directive.ParseFile(f)
-		for _, e := range r.Errors {
+		for _, e := range fileErrors(f, r) {
 			w.errorf(fset.Position(e.Pos), "%s", e.Msg)
 		}
 		for _, sd := range r.States {
@@ -224,7 +224,10 @@ func (w *pkgWork) collectExcluded() {
 // scanExcluded reports every annotation of a file the build leaves out.
 func (w *pkgWork) scanExcluded(name string) {
 	src, err := os.ReadFile(name)
-	if err != nil || !bytes.Contains(src, []byte(directive.Prefix)) {
+	// Cheap before parsing: an exact directive, or a spelling Near
+	// reports with the prefix's letters in order ("// routigen:",
+	// "//Routigen:"); misspelt prefixes are found in built files only.
+	if err != nil || !bytes.Contains(bytes.ToLower(src), []byte("routigen:")) {
 		return
 	}
 	fset := token.NewFileSet()
@@ -233,7 +236,7 @@ func (w *pkgWork) scanExcluded(name string) {
 		return // the go command reports it when it builds that file
 	}
 	r := directive.ParseFile(f)
-	for _, e := range r.Errors {
+	for _, e := range fileErrors(f, r) {
 		w.errorf(fset.Position(e.Pos), "%s", e.Msg)
 	}
 	test := strings.HasSuffix(name, "_test.go")
@@ -307,4 +310,20 @@ func setOf(words string) map[string]bool {
 		m[w] = true
 	}
 	return m
+}
+
+// fileErrors returns the directive errors of f (r is its parse) and the
+// comments that look like a directive but are not read as one ("//
+// routigen:state", see directive.Near): Go would ignore them, and the type
+// would silently get no accessors. The checks report the same ones.
+func fileErrors(f *ast.File, r directive.Result) []*directive.Error {
+	errs := r.Errors
+	for _, cg := range f.Comments {
+		for _, c := range cg.List {
+			if e := directive.Near(c); e != nil {
+				errs = append(errs, e)
+			}
+		}
+	}
+	return errs
 }

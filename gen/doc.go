@@ -39,7 +39,9 @@
 // Annotations are parsed by internal/directive, the one parser the
 // analyzers share. On top of its errors (unknown directive or option,
 // missing or unknown scope, a directive on anything but a non-generic
-// struct type), analysis reports two types with the same storage key
+// struct type) and the comments it finds near a directive but not read as
+// one ("// routigen:state", "//Routigen:state": Go ignores them, so the
+// type would silently get nothing), analysis reports two types with the same storage key
 // (same scope and sharing mode) anywhere in the run, generated names that
 // collide with declared ones or with each other (TAccessor, TOf, a field
 // named Load, fields Count and SetCount, ...), a routigen_gen.go that

@@ -1,0 +1,4 @@
+package p
+
+// routigen:state scope=job
+type F struct{ N int }
