@@ -52,8 +52,9 @@
 //
 // One routigen_gen.go serves every build configuration of a package, so
 // whatever it names must exist in all of them: a state type declared in a
-// file with a build constraint (a //go:build line or a _GOOS/_GOARCH file
-// name), or a field whose type is, is an error, and so is an annotation in
+// file with a build constraint (a //go:build line, a _GOOS/_GOARCH file
+// name, or import "C": cgo files are left out with cgo off), or a field
+// whose type is, is an error, and so is an annotation in
 // a file this build leaves out (another GOOS, a tag not given) or in a
 // _test.go file: never skipped in silence. So `routigen -tags T` cannot
 // write code that breaks the build without T.
