@@ -43,8 +43,10 @@
 // one ("// routigen:state", "//Routigen:state": Go ignores them, so the
 // type would silently get nothing), analysis reports two types with the same storage key
 // (same scope and sharing mode) anywhere in the run, generated names that
-// collide with declared ones or with each other (TAccessor, TOf, a field
-// named Load, fields Count and SetCount, ...), a routigen_gen.go that
+// collide with declared ones, with a name a file imports (a dot import or
+// an import name: Go forbids a name in both a file and its package) or
+// with each other (TAccessor, TOf, a field named Load, fields Count and
+// SetCount, ...), a routigen_gen.go that
 // routigen did not write or that is not a file, and packages that fail to
 // load. Every error has a file:line:col: position and says what to do.
 //

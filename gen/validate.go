@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/routigen/routigen/internal/directive"
@@ -28,6 +29,41 @@ func (w *pkgWork) declared(name string) (token.Position, bool) {
 	return p, true
 }
 
+// imported returns the import of a file of the package that puts name in
+// the file's block, which Go forbids the package block to declare too: an
+// import named name, or a dot import of a package that exports it. how
+// says which.
+func (w *pkgWork) imported(name string) (pos token.Position, how string, ok bool) {
+	for _, f := range w.lp.Syntax {
+		for _, spec := range f.Imports {
+			path, err := strconv.Unquote(spec.Path.Value)
+			if spec.Name == nil || err != nil {
+				continue
+			}
+			p := w.lp.Fset.Position(spec.Pos())
+			if spec.Name.Name == name {
+				return p, "the import named " + name, true
+			}
+			if spec.Name.Name != "." {
+				continue
+			}
+			for _, imp := range w.lp.Types.Imports() {
+				if imp.Path() == path && imp.Scope().Lookup(name) != nil && token.IsExported(name) {
+					return p, fmt.Sprintf("the dot import of %q", path), true
+				}
+			}
+		}
+	}
+	return token.Position{}, "", false
+}
+
+func importAdvice(how string) string {
+	if strings.HasPrefix(how, "the dot import") {
+		return "import the package by its name or rename the state type"
+	}
+	return "rename the import or the state type"
+}
+
 // checkNames reports generated names that collide with declared ones or
 // with each other: package-level TAccessor and TOf, and the methods of
 // each accessor.
@@ -42,6 +78,10 @@ func (w *pkgWork) checkNames() {
 		for _, n := range []string{t.names.Accessor, t.names.Of} {
 			if p, ok := w.declared(n); ok {
 				w.errorf(p, "%s is declared here, but routigen generates %s for //routigen:state type %s (%s); rename %s or the state type", n, n, t.name, shortPos(t.pos), n)
+				continue
+			}
+			if p, how, ok := w.imported(n); ok {
+				w.errorf(p, "%s declares %s in this file, but routigen generates %s for //routigen:state type %s (%s), and Go forbids a name in both a file and its package; %s", how, n, n, t.name, shortPos(t.pos), importAdvice(how))
 				continue
 			}
 			if o, ok := gen[n]; ok {
