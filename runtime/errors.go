@@ -37,6 +37,11 @@ var errNilContext = errors.New("nil context")
 // has no registry to register into, and nothing to close.
 var errZeroRuntime = errors.New("a Runtime must be made with New")
 
+// errReentrant reports Runtime.Wait or Shutdown called, with its context,
+// from logic that they would wait for: the call fails instead of waiting
+// until the job is cancelled (or for ever).
+var errReentrant = errors.New("logic cannot wait for its own job")
+
 // Errors of the graph and of posting. Each is wrapped with the offending
 // name.
 var (

@@ -171,3 +171,57 @@ func TestZeroPortsAndWorkerState(t *testing.T) {
 		}
 	})
 }
+
+// Logic (or a hook of its activation) that calls Runtime.Wait or Shutdown
+// with its context would wait for its own job: the call fails at once,
+// saying so, Shutdown closes nothing, and the job goes on. The same calls
+// from a goroutine the logic left running once it returned are fine.
+func TestWaitAndShutdownFromLogic(t *testing.T) {
+	r := newRuntime(t)
+	var waitErr, shutErr, derivedErr error
+	late := make(chan error, 1)
+	f := runtime.NewFlow("f")
+	mustAdd(t, f, "a", runtime.NewRoutine("a").Slot("in").Logic(func(ctx context.Context, _ runtime.Input) error {
+		// Each call runs on a goroutine of the logic's, bounded: without
+		// the check they hung (Shutdown for ever, Wait until the job's end).
+		bounded := func(call func() error) error {
+			ch := make(chan error, 1)
+			go func() { ch <- call() }()
+			select {
+			case err := <-ch:
+				return err
+			case <-time.After(2 * time.Second):
+				return errors.New("hung")
+			}
+		}
+		waitErr = bounded(func() error { return r.Wait(ctx) })
+		shutErr = bounded(func() error { return r.Shutdown(ctx) })
+		dctx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		derivedErr = bounded(func() error { return r.Wait(dctx) })
+		go func() {
+			wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			<-ctx.Done() // the job is over: waiting for it is fine now
+			late <- r.Wait(wctx)
+		}()
+		return nil
+	}))
+	mustRegister(t, r, f)
+	if err := waitJob(t, mustPost(t, r, "f", "a", "in", runtime.Message{})); err != nil {
+		t.Fatal(err)
+	}
+	for what, err := range map[string]error{"Wait": waitErr, "Shutdown": shutErr, "Wait with a derived ctx": derivedErr} {
+		if err == nil || !strings.Contains(err.Error(), `routine "a"`) || !strings.Contains(err.Error(), "its own job") {
+			t.Errorf("%s from logic: %v, want an error naming the routine and its own job", what, err)
+		}
+	}
+	if err := <-late; err != nil {
+		t.Errorf("Wait from a goroutine logic left, after the job ended: %v", err)
+	}
+	// Shutdown from logic closed nothing.
+	if err := waitJob(t, mustPost(t, r, "f", "a", "in", runtime.Message{})); err != nil {
+		t.Fatal(err)
+	}
+	<-late
+}

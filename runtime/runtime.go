@@ -251,15 +251,36 @@ func (r *Runtime) Job(id string) (*JobContext, bool) {
 // Wait blocks until every job posted before the call has finished and its
 // activations have returned, or ctx ends (then it returns ctx.Err()). Jobs'
 // failures are not Wait's error: see each JobContext. Logic must not call
-// it: it would wait for its own job.
+// it: it would wait for its own job. Given the logic's context (or one
+// derived from it) it fails at once instead.
 func (r *Runtime) Wait(ctx context.Context) error {
 	if ctx == nil {
 		return fmt.Errorf("runtime: wait: %w", errNilContext)
+	}
+	if a := r.runningIn(ctx); a != nil {
+		return fmt.Errorf("runtime: wait: %w", a.waitsForItself())
 	}
 	if err := r.waitLocal(ctx); err != nil {
 		return err
 	}
 	return r.waitRemote(ctx)
+}
+
+// runningIn returns the activation of r whose logic (or a hook it runs)
+// ctx belongs to, while it runs: a Wait or Shutdown called there would
+// wait for the activation's own job, that is for itself.
+func (r *Runtime) runningIn(ctx context.Context) *activation {
+	ec := execOf(ctx)
+	if ec == nil || ec.act == nil || ec.act.done() || ec.act.jr().rt != r {
+		return nil
+	}
+	return ec.act
+}
+
+// waitsForItself is the error of a call from a's logic that would wait for
+// a's own job.
+func (a *activation) waitsForItself() error {
+	return fmt.Errorf("called from the logic of routine %q, whose job %q it would wait for: %w", a.n.id, a.ec.Job.ID(), errReentrant)
 }
 
 // waitLocal waits for the jobs running on this node.

@@ -20,7 +20,9 @@ func (r *Runtime) Close() error { return r.Shutdown(context.Background()) }
 // was cancelled.
 //
 // Logic that ignores its context's end holds Shutdown up for as long as it
-// runs. Logic must not call Shutdown or Close: they would wait for it. A
+// runs. Logic must not call Shutdown or Close: they would wait for it
+// (Shutdown given the logic's context, or one derived from it, fails at
+// once instead, and closes nothing). A
 // second call waits like the first (its ctx, ending, cancels the jobs too)
 // until the first call has stopped everything.
 func (r *Runtime) Shutdown(ctx context.Context) error {
@@ -29,6 +31,9 @@ func (r *Runtime) Shutdown(ctx context.Context) error {
 	}
 	if r.closing == nil {
 		return fmt.Errorf("runtime: shutdown: %w", errZeroRuntime)
+	}
+	if a := r.runningIn(ctx); a != nil {
+		return fmt.Errorf("runtime: shutdown: %w", a.waitsForItself())
 	}
 	first := r.markClosed()
 	r.stopServingJobs()
