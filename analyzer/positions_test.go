@@ -15,8 +15,9 @@ import (
 	"github.com/routigen/routigen/analyzer/workerkey"
 )
 
-// TestPositions: every diagnostic of every check, over the checks' own
-// test packages, starts where the code it names starts — a call, a
+// TestPositions: every diagnostic of every check (and its related
+// information), over the checks' own test packages, starts where the code
+// it names starts — a call, a
 // statement, an expression or a directive comment — not at a token inside
 // it (an SSA call's Lparen, a map update's Lbrack), so that an editor
 // underlines the right code and the column in "file:line:col" is the one
@@ -47,6 +48,11 @@ func TestPositions(t *testing.T) {
 					}
 					if d.End.IsValid() && d.End < d.Pos {
 						t.Errorf("%s: %q ends before it starts", res.Pass.Fset.Position(d.Pos), d.Message)
+					}
+					for _, rel := range d.Related {
+						if !starts[rel.Pos] {
+							t.Errorf("%s: related %q starts inside the code it names", res.Pass.Fset.Position(rel.Pos), rel.Message)
+						}
 					}
 				}
 			}

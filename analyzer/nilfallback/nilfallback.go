@@ -274,7 +274,7 @@ func (c *checker) check(fn *ssa.Function, l *lookup.Lookup) (analysis.Diagnostic
 		}
 		d.Message = fmt.Sprintf("%s %s when %s; fail fast: %s",
 			name, how, l.Callee.Missing(), l.Callee.FailFast())
-		if p := test.Cond.Pos(); p.IsValid() {
+		if p := c.src.Start(test.Cond.Pos()); p.IsValid() {
 			d.Related = []analysis.RelatedInformation{{Pos: p, Message: "the missing case is tested here, and " + how}}
 		}
 		d.SuggestedFixes = c.returnFix(fn, l, call)
@@ -312,7 +312,7 @@ func (c *checker) checkRoutineID(fn *ssa.Function, l *lookup.Lookup, call *ast.C
 		d := analysis.Diagnostic{Pos: call.Pos(), End: call.End(),
 			Message: fmt.Sprintf("%s %s when its RoutineID is empty; fail fast: return an error when RoutineID is empty, or drop the test (a found routine activation always has one)",
 				c.name(l), how)}
-		if p := test.Cond.Pos(); p.IsValid() {
+		if p := c.src.Start(test.Cond.Pos()); p.IsValid() {
 			d.Related = []analysis.RelatedInformation{{Pos: p, Message: "the empty RoutineID is tested here, and " + how}}
 		}
 		return d, true

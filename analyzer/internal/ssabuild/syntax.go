@@ -12,14 +12,16 @@ import (
 // file of a position. Built once per package, on the first question, for
 // all checks.
 type syntax struct {
-	calls   map[token.Pos]*ast.CallExpr  // by Lparen
-	indexes map[token.Pos]*ast.IndexExpr // by Lbrack
-	files   []*ast.File                  // by FileStart
+	calls   map[token.Pos]*ast.CallExpr   // by Lparen
+	indexes map[token.Pos]*ast.IndexExpr  // by Lbrack
+	binary  map[token.Pos]*ast.BinaryExpr // by OpPos
+	files   []*ast.File                   // by FileStart
 }
 
 func (r *Result) index() *syntax {
 	r.syntaxOnce.Do(func() {
-		s := &syntax{calls: map[token.Pos]*ast.CallExpr{}, indexes: map[token.Pos]*ast.IndexExpr{}}
+		s := &syntax{calls: map[token.Pos]*ast.CallExpr{}, indexes: map[token.Pos]*ast.IndexExpr{},
+			binary: map[token.Pos]*ast.BinaryExpr{}}
 		s.files = append(s.files, r.pass.Files...)
 		sort.Slice(s.files, func(i, j int) bool { return s.files[i].FileStart < s.files[j].FileStart })
 		for _, f := range s.files {
@@ -29,6 +31,8 @@ func (r *Result) index() *syntax {
 					s.calls[n.Lparen] = n
 				case *ast.IndexExpr:
 					s.indexes[n.Lbrack] = n
+				case *ast.BinaryExpr:
+					s.binary[n.OpPos] = n
 				}
 				return true
 			})
@@ -44,9 +48,11 @@ func (r *Result) Call(lparen token.Pos) *ast.CallExpr {
 	return r.index().calls[lparen]
 }
 
-// Start returns where the source of the SSA instruction at pos starts, to
-// report it there: the start of the call expression whose Lparen pos is,
-// or of the index expression whose Lbrack it is (a map update); else pos.
+// Start returns where the source of the SSA value or instruction at pos
+// starts, to report it there: the start of the call expression whose
+// Lparen pos is, of the index expression whose Lbrack it is (a map
+// update), or of the binary expression whose operator it is (a
+// comparison); else pos.
 func (r *Result) Start(pos token.Pos) token.Pos {
 	s := r.index()
 	if c := s.calls[pos]; c != nil {
@@ -54,6 +60,9 @@ func (r *Result) Start(pos token.Pos) token.Pos {
 	}
 	if ix := s.indexes[pos]; ix != nil {
 		return ix.Pos()
+	}
+	if b := s.binary[pos]; b != nil {
+		return b.Pos()
 	}
 	return pos
 }
