@@ -27,7 +27,8 @@ const updateHint = "run go test ./gen -run TestCases -update to accept"
 //	         the run, by path
 //	errors   the expected errors, one a line ("" or absent: none)
 //	args     the patterns, one a line (absent: ./...)
-//	goos     the GOOS values to vet the result for (absent: the host's)
+//	goos     the GOOS or GOOS/GOARCH values to vet the result for
+//	         (absent: the host's)
 //
 // The run commits its result; the test then compares the whole tree: files
 // of input/ other than routigen_gen.go and routigen.manifest must be
@@ -162,10 +163,14 @@ func checkBuilds(t *testing.T, caseDir, dir string, input map[string][]byte) {
 		cmd := exec.Command("go", "vet", "./...")
 		cmd.Dir = dir
 		if g != "" {
-			cmd.Env = append(os.Environ(), "GOOS="+g)
+			goos, goarch, _ := strings.Cut(g, "/")
+			cmd.Env = append(os.Environ(), "GOOS="+goos)
+			if goarch != "" {
+				cmd.Env = append(cmd.Env, "GOARCH="+goarch)
+			}
 		}
 		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Errorf("GOOS=%s go vet of the generated code: %v\n%s", g, err, out)
+			t.Errorf("%s go vet of the generated code: %v\n%s", g, err, out)
 		}
 	}
 	for p := range input {

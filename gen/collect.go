@@ -71,6 +71,7 @@ func (w *pkgWork) collect() {
 				w.errorf(t.pos, "state type %s is declared in a file with a build constraint (%s), but %s serves every build of the package and would not compile where that file is left out; move %s to a file without a build constraint", t.name, c, FileName, t.name)
 			}
 			w.collectFields(t, locks)
+			w.checkArrayLengths(t, sd.Spec, f)
 			w.types = append(w.types, t)
 		}
 	}

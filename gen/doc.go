@@ -59,7 +59,13 @@
 // whose type is, is an error, and so is an annotation in
 // a file this build leaves out (another GOOS, a tag not given) or in a
 // _test.go file: never skipped in silence. So `routigen -tags T` cannot
-// write code that breaks the build without T.
+// write code that breaks the build without T. The file spells an anonymous
+// array type with the length of the build that ran ([8]byte for
+// [bits.UintSize / 8]byte), so a length that may differ between builds
+// (sizes, the word size, the constants of runtime, syscall and x/sys, or a
+// constant of a constrained file) is an error at the field, unless the
+// generated code never spells it (a named array type is spelled by name);
+// arraylen.go decides.
 //
 // # The go command
 //

@@ -1,0 +1,229 @@
+package gen
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"strconv"
+	"strings"
+)
+
+// One routigen_gen.go serves every build, and it spells an anonymous array
+// type with its length evaluated for this one: [8]byte where the source
+// says [bits.UintSize / 8]byte. Where the length differs between builds
+// (GOARCH, GOOS, build tags), the file would not compile, so such a length
+// is an error at the field. A named array type is spelled by its name and
+// is fine wherever it is declared.
+
+// checkArrayLengths reports the array lengths of t's field declarations
+// (spec, in file f) that the generated code spells and that may differ
+// between builds: the whole type of a field with accessors, the pointer
+// targets of the others (the copy's memo names them).
+func (w *pkgWork) checkArrayLengths(t *stateType, spec *ast.TypeSpec, f *ast.File) {
+	st, ok := spec.Type.(*ast.StructType)
+	if !ok {
+		return
+	}
+	acc := map[string]bool{}
+	for _, af := range t.fields {
+		acc[af.name] = true
+	}
+	for _, fld := range st.Fields.List {
+		if len(fld.Names) == 0 {
+			continue // embedded: a named type, spelled by its name
+		}
+		whole := false
+		for _, n := range fld.Names {
+			whole = whole || acc[n.Name]
+		}
+		ast.Inspect(fld.Type, func(n ast.Node) bool {
+			var at *ast.ArrayType
+			switch n := n.(type) {
+			case *ast.ArrayType:
+				if whole {
+					at = n
+				}
+			case *ast.StarExpr:
+				if !whole {
+					at, _ = n.X.(*ast.ArrayType)
+				}
+			}
+			if at == nil || at.Len == nil {
+				return true
+			}
+			if _, ell := at.Len.(*ast.Ellipsis); ell || w.invariant(at.Len, f, map[types.Object]bool{}) {
+				return true
+			}
+			w.errorf(w.lp.Fset.Position(at.Len.Pos()),
+				"field %s of %s: the array length %s may differ between builds (GOARCH, GOOS, build tags), but %s serves every build and spells the length of this one; declare a named type for the array (type Name [%s]T) and use it in the field, or use a length that is the same in every build",
+				fld.Names[0].Name, t.name, types.ExprString(at.Len), FileName, types.ExprString(at.Len))
+			return true
+		})
+	}
+}
+
+// invariant reports whether the constant expression e of file f has the
+// same value in every build: literals, and constants of files without a
+// build constraint whose values are invariant too. Sizes (unsafe), the
+// word size (math/bits.UintSize, strconv.IntSize) and the constants of
+// runtime, syscall and golang.org/x/sys vary; other packages' constants are
+// taken as invariant unless their file has a build constraint.
+func (w *pkgWork) invariant(e ast.Expr, f *ast.File, seen map[types.Object]bool) bool {
+	switch e := e.(type) {
+	case *ast.BasicLit:
+		return true
+	case *ast.ParenExpr:
+		return w.invariant(e.X, f, seen)
+	case *ast.UnaryExpr:
+		return w.invariant(e.X, f, seen)
+	case *ast.BinaryExpr:
+		return w.invariant(e.X, f, seen) && w.invariant(e.Y, f, seen)
+	case *ast.Ident:
+		if obj := w.lp.Types.Scope().Lookup(e.Name); obj != nil {
+			return w.constInvariant(obj, seen)
+		}
+		for _, imp := range dotImports(f) {
+			if obj := w.importedObj(imp, e.Name); obj != nil {
+				return w.constInvariant(obj, seen)
+			}
+		}
+		return e.Name == "true" || e.Name == "false" || e.Name == "iota"
+	case *ast.SelectorExpr:
+		x, ok := e.X.(*ast.Ident)
+		if !ok {
+			return false
+		}
+		path := w.importPath(f, x.Name)
+		if obj := w.importedObj(path, e.Sel.Name); obj != nil {
+			return w.constInvariant(obj, seen)
+		}
+		return false
+	case *ast.CallExpr:
+		// len of a string constant, or a conversion of a constant.
+		if fun, ok := e.Fun.(*ast.Ident); ok && w.lp.Types.Scope().Lookup(fun.Name) == nil && len(e.Args) == 1 {
+			if _, ok := types.Universe.Lookup(fun.Name).(*types.TypeName); ok || fun.Name == "len" {
+				return w.invariant(e.Args[0], f, seen)
+			}
+		}
+	}
+	return false
+}
+
+// constInvariant reports whether obj is a constant with the same value in
+// every build (see invariant).
+func (w *pkgWork) constInvariant(obj types.Object, seen map[types.Object]bool) bool {
+	if _, ok := obj.(*types.Const); !ok || obj.Pkg() == nil {
+		return false
+	}
+	if seen[obj] {
+		return true
+	}
+	seen[obj] = true
+	path := obj.Pkg().Path()
+	switch {
+	case path == "unsafe", path == "runtime", path == "syscall", strings.HasPrefix(path, "golang.org/x/sys/"),
+		path == "math/bits" && obj.Name() == "UintSize", path == "strconv" && obj.Name() == "IntSize":
+		return false
+	}
+	pos := w.lp.Fset.Position(obj.Pos())
+	if path != w.lp.PkgPath {
+		return pos.Filename == "" || declFileConstraint(pos.Filename) == ""
+	}
+	for _, f := range w.lp.Syntax {
+		if w.lp.Fset.Position(f.Package).Filename != pos.Filename {
+			continue
+		}
+		if fileConstraint(f, pos.Filename) != "" {
+			return false
+		}
+		if v := constValue(f, obj.Pos()); v != nil {
+			return w.invariant(v, f, seen)
+		}
+	}
+	return false
+}
+
+// constValue returns the value expression of the constant declared at pos
+// in f, following the implicit repetition of a const group.
+func constValue(f *ast.File, pos token.Pos) ast.Expr {
+	for _, d := range f.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != token.CONST {
+			continue
+		}
+		var last []ast.Expr
+		for _, s := range gd.Specs {
+			vs := s.(*ast.ValueSpec)
+			if len(vs.Values) > 0 {
+				last = vs.Values
+			}
+			for i, n := range vs.Names {
+				if n.Pos() == pos && i < len(last) {
+					return last[i]
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// declFileConstraint returns the build constraint of a file of another
+// package, read from its header, or "".
+func declFileConstraint(name string) string {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, name, nil, parser.ImportsOnly|parser.ParseComments)
+	if err != nil {
+		return ""
+	}
+	return fileConstraint(f, name)
+}
+
+// importedObj looks name up in the package of the run's imports with that
+// path, or returns nil.
+func (w *pkgWork) importedObj(path, name string) types.Object {
+	if path == "" {
+		return nil
+	}
+	for _, p := range w.lp.Types.Imports() {
+		if p.Path() == path {
+			return p.Scope().Lookup(name)
+		}
+	}
+	return nil
+}
+
+// importPath returns the path of the import of f named name, or "".
+func (w *pkgWork) importPath(f *ast.File, name string) string {
+	for _, s := range f.Imports {
+		path, err := strconv.Unquote(s.Path.Value)
+		if err != nil {
+			continue
+		}
+		if s.Name != nil {
+			if s.Name.Name == name {
+				return path
+			}
+			continue
+		}
+		for _, p := range w.lp.Types.Imports() {
+			if p.Path() == path && p.Name() == name {
+				return path
+			}
+		}
+	}
+	return ""
+}
+
+// dotImports returns the paths f imports with a dot.
+func dotImports(f *ast.File) []string {
+	var out []string
+	for _, s := range f.Imports {
+		if s.Name != nil && s.Name.Name == "." {
+			if path, err := strconv.Unquote(s.Path.Value); err == nil {
+				out = append(out, path)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,21 @@
+package p
+
+import (
+	"math/bits"
+	"strconv"
+	"unsafe"
+)
+
+const W = bits.UintSize / 8
+
+//routigen:state scope=job
+type S struct {
+	A  [bits.UintSize / 8]byte
+	B  map[string][W]int
+	C  [strconv.IntSize]bool
+	D  [unsafe.Sizeof(uintptr(0))]byte
+	E  [Arch]int
+	p  *[W][]int // unexported, but its copy names the pointer's type
+	Ok [8]byte
+	q  [W][]int // never spelled
+}
