@@ -308,7 +308,9 @@ func ParseIgnore(pos, end token.Pos, text string) (Ignore, error) {
 	ig := Ignore{Pos: pos, End: end, Reason: strings.TrimSpace(reason)}
 	for c := range strings.SplitSeq(list, ",") {
 		if c = strings.TrimSpace(c); c == "" {
-			return Ignore{}, &Error{pos, fmt.Sprintf("//routigen:ignore: empty check name in %q", list)}
+			// The list is not quoted: a check reports this with its own
+			// name in front, which must appear once (SPEC §3).
+			return Ignore{}, &Error{pos, "//routigen:ignore: an empty check name: write the checks as CHECK[,CHECK], without spaces or stray commas"}
 		}
 		ig.Checks = append(ig.Checks, c)
 	}

@@ -86,3 +86,11 @@ func multiline() {
 	_ = x
 	bad() // want "bad call"
 }
+
+func strayComma() {
+	// The message does not repeat the names (a check's name appears once,
+	// in front): a space after the comma, or a comma with no name.
+	// want +1 `^workerkey: malformed ignore directive: an empty check name: write the checks as CHECK\[,CHECK\], without spaces or stray commas$`
+	//routigen:ignore workerkey, jobdata kept for v1
+	bad() // want "bad call"
+}
