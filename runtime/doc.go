@@ -88,8 +88,9 @@
 // delays; hooks run on whichever goroutine triggered them. When logic emits,
 // the activation it makes ready usually runs next on the same goroutine
 // once the logic returns (an idle goroutine takes it sooner), so a chain of
-// routines costs no wake-ups. A burst of posts from outside logic waits
-// while the pool's queue is long. [Runtime.Shutdown] and [Runtime.Close]
+// routines costs no wake-ups. A burst of posts from outside the runtime
+// waits while the pool's queue is long; posts from logic and hooks never
+// wait. [Runtime.Shutdown] and [Runtime.Close]
 // wait for every job, then stop the pool: afterwards no goroutine of the
 // runtime is left.
 //

@@ -758,3 +758,55 @@ func TestConcurrentExecPostClose(t *testing.T) {
 		}
 	}
 }
+
+// afterJobPoster posts a job of routine "leaf" after every job of "fan":
+// from a pool goroutine, with a context that is not logic's.
+type afterJobPoster struct {
+	runtime.NopHooks
+	r     *runtime.Runtime
+	fails atomic.Int64
+}
+
+func (h *afterJobPoster) AfterJob(job *runtime.JobContext) {
+	if job.Metadata()["fan"] != true {
+		return
+	}
+	for range 300 {
+		// After the test's last job Close may have begun: ErrClosed.
+		if _, err := h.r.Post(context.Background(), "fan", "leaf", "in", runtime.Message{}); err != nil && !errors.Is(err, runtime.ErrClosed) {
+			h.fails.Add(1)
+		}
+	}
+}
+
+// Posts made on the pool's goroutines never wait for room in its queue,
+// whatever their context: by logic that posts new jobs with
+// context.Background() instead of its ctx, or by a hook. They used to
+// wait for the queue to drain, which only the pool's goroutines do: a
+// one-goroutine pool deadlocked, and so did Shutdown.
+func TestPostFromThePoolNeverWaits(t *testing.T) {
+	h := &afterJobPoster{}
+	r := runtime.New(runtime.WithWorkers(1), runtime.WithHooks(h))
+	h.r = r
+	f := runtime.NewFlow("fan")
+	mustAdd(t, f, "fan", runtime.NewRoutine("fan").Slot("in").Logic(func(ctx context.Context, _ runtime.Input) error {
+		for range 1000 {
+			if _, err := r.Post(context.Background(), "fan", "leaf", "in", runtime.Message{}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	mustAdd(t, f, "leaf", runtime.NewRoutine("leaf").Slot("in").Logic(nop))
+	mustRegister(t, r, f)
+	for range 3 {
+		job := mustPost(t, r, "fan", "fan", "in", runtime.Message{}, runtime.WithMetadata(runtime.Message{"fan": true}))
+		if err := waitJob(t, job); err != nil {
+			t.Fatal(err)
+		}
+	}
+	closeWithin(t, r, 10*time.Second)
+	if n := h.fails.Load(); n != 0 {
+		t.Errorf("%d posts of AfterJob failed", n)
+	}
+}

@@ -1,7 +1,9 @@
 package runtime
 
 import (
+	"bytes"
 	"context"
+	goruntime "runtime"
 	"sync"
 	"sync/atomic"
 )
@@ -39,6 +41,10 @@ type pool struct {
 	batch        [maxBatch]*activation
 	bhead, bsize int
 	wg           sync.WaitGroup
+	// gids[i] is the goroutine id of goroutine i (see goid), so that a
+	// post made on one of them (by logic with a context not its own, or
+	// by a hook) does not wait for room: see onPool.
+	gids []atomic.Uint64
 	// hooks lets a test stop pop at the two points of the lost wake-up
 	// race (see TestPoolStolenNeverWaitsForAWakeUp); nil otherwise.
 	hooks *poolHooks
@@ -58,6 +64,7 @@ func newPool(r *Runtime, n int) *pool {
 	p := &pool{r: r, limit: max(256, 64*n), wake: make(chan struct{}, n), single: n == 1}
 	p.wg.Add(n)
 	p.cur = make([]curSlot, n)
+	p.gids = make([]atomic.Uint64, n)
 	for i := range n {
 		go p.loop(i)
 	}
@@ -66,6 +73,7 @@ func newPool(r *Runtime, n int) *pool {
 
 func (p *pool) loop(self int) {
 	defer p.wg.Done()
+	p.gids[self].Store(goid())
 	for {
 		a := p.pop()
 		if a == nil {
@@ -203,6 +211,9 @@ func (p *pool) waitRoom(ctx context.Context) error {
 	if int(p.qlen.Load()) < p.limit {
 		return nil
 	}
+	if p.onPool() {
+		return nil
+	}
 	p.mu.Lock()
 	for len(p.q)-p.head >= p.limit && !p.closed {
 		if p.room == nil {
@@ -219,6 +230,46 @@ func (p *pool) waitRoom(ctx context.Context) error {
 	}
 	p.mu.Unlock()
 	return nil
+}
+
+// onPool reports whether the calling goroutine is one of the pool's. A
+// post made there must not wait for room: room comes only from the pool's
+// goroutines, and if each of them waited, nothing would drain the queue
+// (logic that posts with context.Background() instead of its own ctx, or
+// a hook that posts, deadlocked a one-goroutine pool this way). Posts from
+// logic with its ctx skip the wait without asking (see post); this is the
+// slow path's check, paid only when the queue is full.
+func (p *pool) onPool() bool {
+	id := goid()
+	if id == 0 {
+		return false
+	}
+	for i := range p.gids {
+		if p.gids[i].Load() == id {
+			return true
+		}
+	}
+	return false
+}
+
+// goid returns the calling goroutine's id, read from the header line of
+// its stack trace ("goroutine 42 [running]:"): Go exposes it nowhere else,
+// and that format has not changed since Go 1. 0 if it cannot be read.
+func goid() uint64 {
+	var buf [64]byte
+	b := buf[:goruntime.Stack(buf[:], false)]
+	b, ok := bytes.CutPrefix(b, []byte("goroutine "))
+	if !ok {
+		return 0
+	}
+	var id uint64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			break
+		}
+		id = id*10 + uint64(c-'0')
+	}
+	return id
 }
 
 func (p *pool) close() {

@@ -45,8 +45,9 @@ func WithTimeout(d time.Duration) PostOption {
 // no job exists. ctx is passed to hooks, and its values (not its deadline
 // or cancellation) are visible to every activation of the job; ending it
 // does not cancel the job (use JobContext.Cancel). A burst of posts from
-// outside logic waits while the runtime is far behind; if ctx ends first,
-// Post returns ctx's error and no job.
+// outside the runtime waits while the runtime is far behind; if ctx ends
+// first, Post returns ctx's error and no job. A post from logic or a hook
+// (whatever its ctx) never waits: the pool would wait on itself.
 //
 // A typed slot (see [In]) takes its values through In.Post; Post of a
 // Message to it is an error wrapping ErrPayloadType.
@@ -74,7 +75,9 @@ func (r *Runtime) post(ctx context.Context, flowID, routineID, slot string, data
 		return nil, errPostOnlyAlone
 	}
 	// Backpressure: a burst of posts from outside waits for the pool to
-	// catch up. Posts from logic never wait (the pool would wait on itself).
+	// catch up. Posts from logic never wait (the pool would wait on
+	// itself): with its ctx they skip waitRoom, with another ctx (or from
+	// a hook) waitRoom tells its goroutine (see onPool).
 	if p := r.pool.Load(); p != nil {
 		if ec := execOf(ctx); ec == nil || ec.act == nil {
 			if err := p.waitRoom(ctx); err != nil {
