@@ -35,6 +35,10 @@ type pkgWork struct {
 	invalid bool
 	plan    *copyPlan
 	shape   *manifest // the stored shape, numbered against the manifest
+	// constraints caches the build constraints of other packages' files
+	// (see fileConstraintOf).
+	constraints map[string]string
+	goroot      func() string // see process
 }
 
 type span struct {
@@ -48,13 +52,15 @@ func (w *pkgWork) errorf(pos token.Position, format string, args ...any) {
 	w.out.Errors = append(w.out.Errors, &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)})
 }
 
-// process validates and renders the loaded packages.
-func process(lps []*packages.Package, cfg Config, cache *renderCache) *Result {
+// process validates and renders the loaded packages. goroot returns the
+// go command's GOROOT (export data names standard library files under
+// $GOROOT), "" when unknown.
+func process(lps []*packages.Package, cfg Config, cache *renderCache, goroot func() string) *Result {
 	slices.SortFunc(lps, func(a, b *packages.Package) int { return cmp.Compare(a.PkgPath, b.PkgPath) })
 	res := &Result{}
 	var works []*pkgWork
 	for _, lp := range lps {
-		w := analyze(lp)
+		w := analyze(lp, goroot)
 		for _, t := range w.types {
 			w.out.Types = append(w.out.Types, t.name)
 		}
@@ -115,8 +121,9 @@ func cachedRenders(works []*pkgWork, cache *renderCache) []string {
 // load errors, collect the state types (and annotations the build leaves
 // out), attribute type errors to them, then check the generated file, the
 // generated names and the stored names.
-func analyze(lp *packages.Package) *pkgWork {
+func analyze(lp *packages.Package, goroot func() string) *pkgWork {
 	w := locate(lp)
+	w.goroot = goroot
 	w.triage()
 	if lp.Types == nil || len(lp.Syntax) == 0 {
 		return w

@@ -128,7 +128,7 @@ func (w *pkgWork) constInvariant(obj types.Object, seen map[types.Object]bool) b
 	}
 	pos := w.lp.Fset.Position(obj.Pos())
 	if path != w.lp.PkgPath {
-		return pos.Filename == "" || declFileConstraint(pos.Filename) == ""
+		return w.fileConstraintOf(obj) == ""
 	}
 	for _, f := range w.lp.Syntax {
 		if w.lp.Fset.Position(f.Package).Filename != pos.Filename {

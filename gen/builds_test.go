@@ -84,3 +84,19 @@ type Plain struct{ F fromCgo }
 		})
 	}
 }
+
+// TestStdTypeDeclaredPerBuild: syscall.SysProcAttr is declared once per
+// GOOS with other fields in each; a copy that selects the fields of this
+// build's would break the others, so a field of that type is an error.
+// Export data names the file under $GOROOT, which the run resolves.
+func TestStdTypeDeclaredPerBuild(t *testing.T) {
+	dir := gentest.NewModule(t, "example.com/std", map[string][]byte{
+		"p.go": []byte("package p\n\nimport \"syscall\"\n\n//routigen:state scope=job\ntype S struct {\n\tAttr syscall.SysProcAttr\n}\n"),
+	})
+	res := generate(t, dir)
+	errs := res.Errs()
+	want := "p.go:7:2: routigen: field Attr of S: type syscall.SysProcAttr is declared in a file with a build constraint ("
+	if len(errs) != 1 || !strings.HasPrefix(strings.TrimPrefix(errs[0].Error(), dir+string(filepath.Separator)), want) {
+		t.Fatalf("errors %v, want one starting %q", errs, want)
+	}
+}

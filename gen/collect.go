@@ -3,6 +3,7 @@ package gen
 import (
 	"bytes"
 	"cmp"
+	"fmt"
 	"go/ast"
 	"go/build/constraint"
 	"go/parser"
@@ -110,6 +111,10 @@ func (w *pkgWork) collectFields(t *stateType, locks lockFinder) {
 			w.errorf(fpos, "field %s of %s: %s; the generated code would not compile where that file is left out, so move the type to a file without a build constraint", fld.Name(), t.name, where)
 			continue
 		}
+		if where := w.foreignConstraint(fld.Type()); where != "" {
+			w.errorf(fpos, "field %s of %s: %s; %s serves every build of the package, so store a type whose fields are the same in every build (a struct of your own with the fields you need)", fld.Name(), t.name, where, FileName)
+			continue
+		}
 		if v, ok := reflect.StructTag(st.Tag(i)).Lookup(directive.TagKey); ok {
 			tag, err := directive.ParseFieldTag(v)
 			if err != nil {
@@ -185,6 +190,76 @@ func (w *pkgWork) constrainedType(t types.Type) string {
 	}
 	walk(t)
 	return found
+}
+
+// foreignConstraint describes the build constraint of another package's
+// struct type whose fields the copy of a t selects, or is "". The copy selects the fields of such a struct
+// by name, so a type declared once per build with other fields in each
+// (syscall.SysProcAttr) would break the other builds; other types of
+// other packages are only named, which compiles wherever the package does.
+func (w *pkgWork) foreignConstraint(t types.Type) string {
+	var found string
+	seen := map[types.Type]bool{}
+	var walk func(t types.Type)
+	walk = func(t types.Type) {
+		t = types.Unalias(t)
+		if found != "" || seen[t] || !w.plan.needsDeep(t) {
+			return
+		}
+		seen[t] = true
+		switch u := t.Underlying().(type) {
+		case *types.Struct:
+			if n, ok := t.(*types.Named); ok && !isLocal(n.Obj(), w.lp.PkgPath) {
+				if c := w.fileConstraintOf(n.Obj()); c != "" {
+					found = fmt.Sprintf("type %s is declared in a file with a build constraint (%s), and the copy selects its fields, which other builds may not have", types.TypeString(n, (*types.Package).Name), c)
+					return
+				}
+			}
+			for f := range u.Fields() {
+				if w.plan.reachable(f) {
+					walk(f.Type())
+				}
+			}
+		case *types.Pointer:
+			walk(u.Elem())
+		case *types.Slice:
+			walk(u.Elem())
+		case *types.Array:
+			walk(u.Elem())
+		case *types.Map:
+			walk(u.Elem())
+		}
+	}
+	walk(t)
+	return found
+}
+
+// fileConstraintOf returns the build constraint of the file that declares
+// obj, an object of another package (read from the file's header), or "".
+func (w *pkgWork) fileConstraintOf(obj types.Object) string {
+	name := w.lp.Fset.Position(obj.Pos()).Filename
+	if rest, ok := strings.CutPrefix(filepath.ToSlash(name), "$GOROOT/"); ok {
+		root := ""
+		if w.goroot != nil {
+			root = w.goroot()
+		}
+		if root == "" {
+			return ""
+		}
+		name = filepath.Join(root, filepath.FromSlash(rest))
+	}
+	if name == "" {
+		return ""
+	}
+	if c, ok := w.constraints[name]; ok {
+		return c
+	}
+	c := declFileConstraint(name)
+	if w.constraints == nil {
+		w.constraints = map[string]string{}
+	}
+	w.constraints[name] = c
+	return c
 }
 
 // declConstraint returns the build constraint of the file that declares

@@ -56,7 +56,10 @@
 // whatever it names must exist in all of them: a state type declared in a
 // file with a build constraint (a //go:build line, a _GOOS/_GOARCH file
 // name, or import "C": cgo files are left out with cgo off), or a field
-// whose type is, is an error, and so is an annotation in
+// whose type is, is an error, and so is another package's struct type
+// declared in such a file whose fields the copy selects
+// (syscall.SysProcAttr has other fields on each GOOS; export data names
+// standard files under $GOROOT, resolved with go env), and an annotation in
 // a file this build leaves out (another GOOS, a tag not given) or in a
 // _test.go file: never skipped in silence. So `routigen -tags T` cannot
 // write code that breaks the build without T. The file spells an anonymous

@@ -111,7 +111,7 @@ func fuzzOne(t *testing.T, exports map[string]string, src string) {
 	}}
 	lp.Types, _ = conf.Check(path, fset, []*ast.File{file}, nil)
 
-	res := process([]*packages.Package{lp}, Config{}, nil)
+	res := process([]*packages.Package{lp}, Config{}, nil, func() string { return "" })
 	p := res.Packages[0]
 	for _, e := range res.Errs() {
 		if e.Msg == "" {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // FileName is the name of the file routigen writes into each package.
@@ -243,7 +244,7 @@ func Generate(ctx context.Context, cfg Config, patterns ...string) (*Result, err
 	if err != nil {
 		return nil, err
 	}
-	res := process(pkgs, cfg, cache)
+	res := process(pkgs, cfg, cache, sync.OnceValue(func() string { return goEnv(ctx, cfg, "GOROOT") }))
 	stray := strayFiles(cfg.Dir, patterns, res.Packages)
 	if len(pkgs) == 0 {
 		// Loading hides a failing go command: ask it (see goList). A

@@ -115,6 +115,19 @@ func goList(ctx context.Context, cfg Config, patterns []string) error {
 	return nil
 }
 
+// goEnv returns the go command's value of the environment variable name,
+// "" when the command fails.
+func goEnv(ctx context.Context, cfg Config, name string) string {
+	cmd := exec.CommandContext(ctx, "go", "env", name)
+	cmd.Dir = cfg.Dir
+	cmd.Env = cfg.Env
+	out, err := cmd.Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+}
+
 // parsePos turns a packages.Error position ("file:line:col", "file:line",
 // "file", "-" or "") into a token.Position.
 func parsePos(s string) token.Position {
