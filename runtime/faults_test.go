@@ -451,3 +451,40 @@ func TestVetoErrorText(t *testing.T) {
 		}
 	}
 }
+
+// panicHandler is a slog.Handler whose every method panics.
+type panicHandler struct{}
+
+func (panicHandler) Enabled(context.Context, slog.Level) bool  { panic("Enabled bug") }
+func (panicHandler) Handle(context.Context, slog.Record) error { panic("Handle bug") }
+func (panicHandler) WithAttrs([]slog.Attr) slog.Handler        { panic("WithAttrs bug") }
+func (panicHandler) WithGroup(string) slog.Handler             { panic("WithGroup bug") }
+
+// The handler of WithLogger's logger is the user's code, and the runtime
+// calls it on its own goroutines (a continued error's record, a hook's
+// panic): a panic in it loses the record, not the process; logic logging
+// through Logger does not fail its job; the job's captured log keeps the
+// records.
+func TestLogHandlerPanics(t *testing.T) {
+	r := runtime.New(runtime.WithLogger(slog.New(panicHandler{})), runtime.WithHooks(newPanicHooks("AfterJob")))
+	f := runtime.NewFlow("f")
+	mustAdd(t, f, "a", runtime.NewRoutine("a").Slot("in").OnError(runtime.ErrorHandler{Strategy: runtime.Continue}).
+		Logic(func(ctx context.Context, _ runtime.Input) error {
+			runtime.Logger(ctx).WithGroup("g").With("k", 1).Info("from logic")
+			return errors.New("continued")
+		}))
+	mustRegister(t, r, f)
+	for range 2 {
+		job, err := postErr(t, r, "f", "a", runtime.Message{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := waitJob(t, job); err != nil {
+			t.Fatal(err)
+		}
+		if logs := job.Logs(); len(logs) < 2 || logs[0].Message != "from logic" {
+			t.Errorf("job's log %+v, want logic's record and the continued error's", logs)
+		}
+	}
+	closeWithin(t, r, 5*time.Second)
+}

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"slices"
 	"time"
@@ -127,4 +128,45 @@ func (h *jobHandler) WithGroup(name string) slog.Handler {
 	c.prefix = h.prefix + name + "."
 	c.fwd = h.fwd.WithGroup(name)
 	return &c
+}
+
+// guardedHandler wraps the handler of WithLogger's logger: code of the
+// user's, which the runtime calls on its own goroutines (a retry's record,
+// a hook's panic) and logic through Logger. A panic in it loses the record
+// (Handle returns it as an error, which slog drops) instead of crashing the
+// goroutine; one in WithAttrs or WithGroup loses the attributes or group.
+type guardedHandler struct{ h slog.Handler }
+
+func (g guardedHandler) Enabled(ctx context.Context, l slog.Level) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	return g.h.Enabled(ctx, l)
+}
+
+func (g guardedHandler) Handle(ctx context.Context, r slog.Record) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("runtime: log handler panicked: %v", v)
+		}
+	}()
+	return g.h.Handle(ctx, r)
+}
+
+func (g guardedHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	h := slog.Handler(g)
+	if protect("WithAttrs", "", func() { h = guardedHandler{g.h.WithAttrs(as)} }) != nil {
+		return g
+	}
+	return h
+}
+
+func (g guardedHandler) WithGroup(name string) slog.Handler {
+	h := slog.Handler(g)
+	if protect("WithGroup", "", func() { h = guardedHandler{g.h.WithGroup(name)} }) != nil {
+		return g
+	}
+	return h
 }

@@ -93,11 +93,12 @@ func WithLogLimit(n int) Option { return func(r *Runtime) { r.logLimit = n } }
 func WithHooks(h Hooks) Option { return func(r *Runtime) { r.hooks = h } }
 
 // WithLogger sets where job logs (Logger) and the runtime's own records go,
-// besides each job's captured log. By default they go nowhere else.
+// besides each job's captured log. By default they go nowhere else. A
+// panic in l's handler loses the record, not the process.
 func WithLogger(l *slog.Logger) Option {
 	return func(r *Runtime) {
 		if l != nil {
-			r.logHandler = l.Handler()
+			r.logHandler = guardedHandler{l.Handler()}
 		}
 	}
 }
