@@ -74,6 +74,9 @@ func (c *checker) fix(fn *ssa.Function, l *lookup.Lookup, call *ast.CallExpr) []
 				}
 			}
 		}
+		if !c.errUnseen(fn, scope, as.Pos()) {
+			return nil
+		}
 	}
 	var edits []analysis.TextEdit
 	rename, newName, ok := c.renameLookup(l, call)
@@ -107,6 +110,46 @@ func (c *checker) fix(fn *ssa.Function, l *lookup.Lookup, call *ast.CallExpr) []
 		msg = "Use runtime." + newName + " and return its error"
 	}
 	return []analysis.SuggestedFix{{Message: msg, TextEdits: edits}}
+}
+
+// errUnseen reports whether declaring err at pos in scope (v, err := …)
+// changes nothing the function shows outside the fix: the err it finds is
+// not a named result of fn (assigning it changes what a bare return hands
+// back; shadowing it makes a bare return after it a compile error), and an
+// err it would assign is read by no function literal (a deferred one, say,
+// which runs after the lookup and would see the new value).
+func (c *checker) errUnseen(fn *ssa.Function, scope *types.Scope, pos token.Pos) bool {
+	_, obj := scope.LookupParent("err", pos)
+	if obj == nil {
+		return true
+	}
+	res := fn.Signature.Results()
+	for i := range res.Len() {
+		if res.At(i) == obj {
+			return false
+		}
+	}
+	if scope.Lookup("err") != obj || fn.Syntax() == nil {
+		return true // shadowed: the function literals still see the old one
+	}
+	var lits []*ast.FuncLit
+	ast.Inspect(fn.Syntax(), func(n ast.Node) bool {
+		if lit, ok := n.(*ast.FuncLit); ok && n != fn.Syntax() {
+			lits = append(lits, lit)
+		}
+		return true
+	})
+	for id, use := range c.pass.TypesInfo.Uses {
+		if use != obj {
+			continue
+		}
+		for _, lit := range lits {
+			if lit.Pos() <= id.Pos() && id.Pos() < lit.End() {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // renameLookup returns the edit that turns l's call of

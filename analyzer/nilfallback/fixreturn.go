@@ -71,7 +71,7 @@ func (c *checker) returnFix(fn *ssa.Function, l *lookup.Lookup, call *ast.CallEx
 	}
 	// The comma-ok form.
 	if as.Tok != token.DEFINE || c.pass.TypesInfo.Defs[status] == nil || !c.testsNotOK(ifs.Cond, obj) ||
-		c.usesOf(obj) != 1 || !c.errFree(as, path) {
+		c.usesOf(obj) != 1 || !c.errFree(fn, as, path) {
 		return nil
 	}
 	rename, newName, ok := c.renameLookup(l, call)
@@ -197,12 +197,12 @@ func (c *checker) usesOf(obj types.Object) int {
 
 // errFree reports whether declaring err with as (v, err := …) changes
 // nothing else: the scope as declares in holds no err of its own (as
-// would assign it, or a later declaration would clash), and no use of an
+// would assign it, or a later declaration would clash), no use of an
 // err of an enclosing scope follows as in that scope (it would see the
-// new one).
-func (c *checker) errFree(as *ast.AssignStmt, path []ast.Node) bool {
+// new one), and that err is not a named result of fn (see errUnseen).
+func (c *checker) errFree(fn *ssa.Function, as *ast.AssignStmt, path []ast.Node) bool {
 	scope := c.scopeOf(path)
-	if scope == nil || scope.Lookup("err") != nil {
+	if scope == nil || scope.Lookup("err") != nil || !c.errUnseen(fn, scope, as.Pos()) {
 		return false
 	}
 	if _, outer := scope.LookupParent("err", as.Pos()); outer != nil {

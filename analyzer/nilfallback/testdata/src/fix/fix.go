@@ -3,6 +3,7 @@ package fix
 
 import (
 	"context"
+	"errors"
 
 	"github.com/routigen/routigen/runtime"
 	rt "github.com/routigen/routigen/runtime"
@@ -114,4 +115,41 @@ func shadowsPackage(ctx context.Context) (states.LoopState, error) {
 	states, _ := states.LoopStateOf(ctx) // want `the error of states.LoopStateOf is discarded`
 	out.Iteration = states.Iteration()
 	return out, nil
+}
+
+func validate(x int) error {
+	if x > 0 {
+		return errors.New("invalid")
+	}
+	return nil
+}
+
+// namedErrAssigned: job, err := … would assign the named result err, which
+// the bare return hands back: the fix would drop validate's error.
+func namedErrAssigned(ctx context.Context, x int) (n int, err error) {
+	err = validate(x)
+	job, _ := runtime.JobFromContext(ctx) // want `the ok of runtime.JobFromContext is discarded`
+	job.Trace("r", "a", nil)
+	return
+}
+
+// namedErrShadowed: in an inner block job, err := … would shadow the named
+// result err, and the bare return after it would not compile.
+func namedErrShadowed(ctx context.Context, x int) (err error) {
+	if x > 0 {
+		job, _ := runtime.JobFromContext(ctx) // want `the ok of runtime.JobFromContext is discarded`
+		job.Trace("r", "a", nil)
+		return
+	}
+	return nil
+}
+
+// errReadByDefer: the deferred function reads err, declared before the
+// lookup: assigning it there would change what the defer sees.
+func errReadByDefer(ctx context.Context, x int, log func(error)) error {
+	err := validate(x)
+	defer func() { log(err) }()
+	job, _ := runtime.JobFromContext(ctx) // want `the ok of runtime.JobFromContext is discarded`
+	job.Trace("r", "a", nil)
+	return nil
 }

@@ -299,3 +299,17 @@ func commaOKFailsFast(ctx context.Context) error {
 	job.Trace("r", "a", nil)
 	return nil
 }
+
+// commaOKShadowsNamedErr: in an inner block job, err := … would shadow the
+// named result err, and the bare return after it would not compile.
+func commaOKShadowsNamedErr(ctx context.Context, x int) (err error) {
+	if x > 0 {
+		job, ok := runtime.JobFromContext(ctx) // want `runtime.JobFromContext falls back`
+		if !ok {
+			return nil
+		}
+		job.Trace("r", "a", nil)
+		return
+	}
+	return nil
+}
