@@ -39,6 +39,8 @@ type pkgWork struct {
 	// (see fileConstraintOf).
 	constraints map[string]string
 	goroot      func() string // see process
+	// arraysReported: the array lengths reported (see variantArrays).
+	arraysReported map[token.Position]bool
 }
 
 type span struct {

@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -16,10 +17,12 @@ import (
 // is an error at the field. A named array type is spelled by its name and
 // is fine wherever it is declared.
 
-// checkArrayLengths reports the array lengths of t's field declarations
-// (spec, in file f) that the generated code spells and that may differ
-// between builds: the whole type of a field with accessors, the pointer
-// targets of the others (the copy's memo names them).
+// checkArrayLengths reports the array lengths that the generated code for
+// t spells and that may differ between builds: in t's field declarations
+// (spec, in file f), the whole type of a field with accessors and the
+// pointer targets of the others (the copy's memo names them); in the
+// declarations of the package's other types the copy goes through, their
+// pointer targets.
 func (w *pkgWork) checkArrayLengths(t *stateType, spec *ast.TypeSpec, f *ast.File) {
 	st, ok := spec.Type.(*ast.StructType)
 	if !ok {
@@ -37,30 +40,108 @@ func (w *pkgWork) checkArrayLengths(t *stateType, spec *ast.TypeSpec, f *ast.Fil
 		for _, n := range fld.Names {
 			whole = whole || acc[n.Name]
 		}
-		ast.Inspect(fld.Type, func(n ast.Node) bool {
-			var at *ast.ArrayType
-			switch n := n.(type) {
-			case *ast.ArrayType:
-				if whole {
-					at = n
-				}
-			case *ast.StarExpr:
-				if !whole {
-					at, _ = n.X.(*ast.ArrayType)
-				}
-			}
-			if at == nil || at.Len == nil {
-				return true
-			}
-			if _, ell := at.Len.(*ast.Ellipsis); ell || w.invariant(at.Len, f, map[types.Object]bool{}) {
-				return true
-			}
-			w.errorf(w.lp.Fset.Position(at.Len.Pos()),
-				"field %s of %s: the array length %s may differ between builds (GOARCH, GOOS, build tags), but %s serves every build and spells the length of this one; declare a named type for the array (type Name [%s]T) and use it in the field, or use a length that is the same in every build",
-				fld.Names[0].Name, t.name, types.ExprString(at.Len), FileName, types.ExprString(at.Len))
-			return true
-		})
+		w.variantArrays(fld.Type, f, whole, fmt.Sprintf("field %s of %s", fld.Names[0].Name, t.name))
 	}
+	for _, n := range w.copiedLocalTypes(t) {
+		ts, tf := w.typeSpec(n.Obj())
+		if ts == nil {
+			continue
+		}
+		w.variantArrays(ts.Type, tf, false, fmt.Sprintf("type %s (which the copy of %s goes through)", n.Obj().Name(), t.name))
+	}
+}
+
+// variantArrays reports the array types in e (of file f) whose length may
+// differ between builds: all of them if whole, else the pointer targets.
+// what names the declaration for the message.
+func (w *pkgWork) variantArrays(e ast.Expr, f *ast.File, whole bool, what string) {
+	ast.Inspect(e, func(n ast.Node) bool {
+		var at *ast.ArrayType
+		switch n := n.(type) {
+		case *ast.ArrayType:
+			if whole {
+				at = n
+			}
+		case *ast.StarExpr:
+			if !whole {
+				at, _ = n.X.(*ast.ArrayType)
+			}
+		}
+		if at == nil || at.Len == nil {
+			return true
+		}
+		if _, ell := at.Len.(*ast.Ellipsis); ell || w.invariant(at.Len, f, map[types.Object]bool{}) {
+			return true
+		}
+		pos := w.lp.Fset.Position(at.Len.Pos())
+		if w.arraysReported[pos] {
+			return true
+		}
+		if w.arraysReported == nil {
+			w.arraysReported = map[token.Position]bool{}
+		}
+		w.arraysReported[pos] = true
+		length := types.ExprString(at.Len)
+		w.errorf(pos, "%s: the array length %s may differ between builds (GOARCH, GOOS, build tags), but %s serves every build and spells the length of this one; declare a named type for the array (type Name [%s]T) and use it, or use a length that is the same in every build",
+			what, length, FileName, length)
+		return true
+	})
+}
+
+// copiedLocalTypes returns the package's named types, other than t, whose
+// values the copy of t goes through (along slices, arrays, maps, pointers
+// and struct fields), in the order met.
+func (w *pkgWork) copiedLocalTypes(t *stateType) []*types.Named {
+	var out []*types.Named
+	seen := map[types.Type]bool{}
+	var walk func(types.Type)
+	walk = func(x types.Type) {
+		x = types.Unalias(x)
+		if seen[x] || !w.plan.needsDeep(x) {
+			return
+		}
+		seen[x] = true
+		if n, ok := x.(*types.Named); ok && n.Obj() != t.obj && isLocal(n.Obj(), w.lp.PkgPath) {
+			out = append(out, n)
+		}
+		switch u := x.Underlying().(type) {
+		case *types.Pointer:
+			walk(u.Elem())
+		case *types.Slice:
+			walk(u.Elem())
+		case *types.Array:
+			walk(u.Elem())
+		case *types.Map:
+			walk(u.Elem())
+		case *types.Struct:
+			for f := range u.Fields() {
+				if w.plan.reachable(f) {
+					walk(f.Type())
+				}
+			}
+		}
+	}
+	walk(t.obj.Type())
+	return out
+}
+
+// typeSpec returns the declaration of the package-level type obj and its
+// file, or nil.
+func (w *pkgWork) typeSpec(obj types.Object) (*ast.TypeSpec, *ast.File) {
+	for _, f := range w.lp.Syntax {
+		for _, d := range f.Decls {
+			gd, ok := d.(*ast.GenDecl)
+			if !ok || gd.Tok != token.TYPE {
+				continue
+			}
+			for _, s := range gd.Specs {
+				if ts := s.(*ast.TypeSpec); ts.Name.Pos() == obj.Pos() {
+					return ts, f
+				}
+			}
+		}
+	}
+	return nil, nil
 }
 
 // invariant reports whether the constant expression e of file f has the

@@ -28,6 +28,16 @@ type S struct {
 	Foreign map[string][lib.Size]int
 	Named   Word
 	PNamed  *[2]Word
+	Node    Node
 	// Never spelled: no accessors, and no pointer.
 	hidden [unsafe.Sizeof(uintptr(0))][]int
+}
+
+// Node's pointer target is spelled by the copy's memo, with a length that
+// is the same in every build.
+type Node struct {
+	P    *[N][]int
+	Next *Node
+	// By value, never spelled.
+	Buf [unsafe.Sizeof(uintptr(0))][]int
 }

@@ -137,6 +137,95 @@ func (a SAccessor) SetPNamed(v *[2]Word) {
 	a.cell.Unlock()
 }
 
+// Node returns a copy of the Node field that shares no slice or map with the
+// stored value.
+func (a SAccessor) Node() Node {
+	s := a.cell.RLock()
+	defer a.cell.RUnlock()
+	v := s.Node
+	var memo map[any]any
+	var deepen0 func(*Node)
+	deepen0 = func(p0 *Node) {
+		if o1 := (*p0).P; o1 != nil {
+			if memo == nil {
+				memo = map[any]any{}
+			}
+			if c1, ok := memo[o1]; ok {
+				(*p0).P = c1.(*[4][]int)
+			} else {
+				n1 := *o1
+				memo[o1] = &n1
+				(*p0).P = &n1
+				for i2 := range n1 {
+					n1[i2] = slices.Clone(n1[i2])
+				}
+			}
+		}
+		if o1 := (*p0).Next; o1 != nil {
+			if memo == nil {
+				memo = map[any]any{}
+			}
+			if c1, ok := memo[o1]; ok {
+				(*p0).Next = c1.(*Node)
+			} else {
+				n1 := *o1
+				memo[o1] = &n1
+				(*p0).Next = &n1
+				deepen0(&n1)
+			}
+		}
+		for i1 := range (*p0).Buf {
+			(*p0).Buf[i1] = slices.Clone((*p0).Buf[i1])
+		}
+	}
+	deepen0(&v)
+	return v
+}
+
+// SetNode stores a copy of v, sharing no slice or map with it, as the Node
+// field.
+func (a SAccessor) SetNode(v Node) {
+	var memo map[any]any
+	var deepen0 func(*Node)
+	deepen0 = func(p0 *Node) {
+		if o1 := (*p0).P; o1 != nil {
+			if memo == nil {
+				memo = map[any]any{}
+			}
+			if c1, ok := memo[o1]; ok {
+				(*p0).P = c1.(*[4][]int)
+			} else {
+				n1 := *o1
+				memo[o1] = &n1
+				(*p0).P = &n1
+				for i2 := range n1 {
+					n1[i2] = slices.Clone(n1[i2])
+				}
+			}
+		}
+		if o1 := (*p0).Next; o1 != nil {
+			if memo == nil {
+				memo = map[any]any{}
+			}
+			if c1, ok := memo[o1]; ok {
+				(*p0).Next = c1.(*Node)
+			} else {
+				n1 := *o1
+				memo[o1] = &n1
+				(*p0).Next = &n1
+				deepen0(&n1)
+			}
+		}
+		for i1 := range (*p0).Buf {
+			(*p0).Buf[i1] = slices.Clone((*p0).Buf[i1])
+		}
+	}
+	deepen0(&v)
+	s := a.cell.Lock()
+	defer a.cell.Unlock()
+	s.Node = v
+}
+
 // Load returns a copy of the whole S, unexported and untracked fields
 // included, that shares no slice or map with the stored value. Pointers to
 // what holds a slice or map point to copies (cycles and aliasing kept); other
@@ -145,10 +234,46 @@ func (a SAccessor) Load() S {
 	s := a.cell.RLock()
 	defer a.cell.RUnlock()
 	v := *s
+	var memo map[any]any
+	var deepen0 func(*Node)
+	deepen0 = func(p0 *Node) {
+		if o1 := (*p0).P; o1 != nil {
+			if memo == nil {
+				memo = map[any]any{}
+			}
+			if c1, ok := memo[o1]; ok {
+				(*p0).P = c1.(*[4][]int)
+			} else {
+				n1 := *o1
+				memo[o1] = &n1
+				(*p0).P = &n1
+				for i2 := range n1 {
+					n1[i2] = slices.Clone(n1[i2])
+				}
+			}
+		}
+		if o1 := (*p0).Next; o1 != nil {
+			if memo == nil {
+				memo = map[any]any{}
+			}
+			if c1, ok := memo[o1]; ok {
+				(*p0).Next = c1.(*Node)
+			} else {
+				n1 := *o1
+				memo[o1] = &n1
+				(*p0).Next = &n1
+				deepen0(&n1)
+			}
+		}
+		for i1 := range (*p0).Buf {
+			(*p0).Buf[i1] = slices.Clone((*p0).Buf[i1])
+		}
+	}
 	for i0 := range v.ByConst {
 		v.ByConst[i0] = slices.Clone(v.ByConst[i0])
 	}
 	v.Foreign = maps.Clone(v.Foreign)
+	deepen0(&v.Node)
 	for i0 := range v.hidden {
 		v.hidden[i0] = slices.Clone(v.hidden[i0])
 	}
@@ -158,10 +283,46 @@ func (a SAccessor) Load() S {
 // Store replaces the stored S with a copy of v that shares no slice or map
 // with it.
 func (a SAccessor) Store(v S) {
+	var memo map[any]any
+	var deepen0 func(*Node)
+	deepen0 = func(p0 *Node) {
+		if o1 := (*p0).P; o1 != nil {
+			if memo == nil {
+				memo = map[any]any{}
+			}
+			if c1, ok := memo[o1]; ok {
+				(*p0).P = c1.(*[4][]int)
+			} else {
+				n1 := *o1
+				memo[o1] = &n1
+				(*p0).P = &n1
+				for i2 := range n1 {
+					n1[i2] = slices.Clone(n1[i2])
+				}
+			}
+		}
+		if o1 := (*p0).Next; o1 != nil {
+			if memo == nil {
+				memo = map[any]any{}
+			}
+			if c1, ok := memo[o1]; ok {
+				(*p0).Next = c1.(*Node)
+			} else {
+				n1 := *o1
+				memo[o1] = &n1
+				(*p0).Next = &n1
+				deepen0(&n1)
+			}
+		}
+		for i1 := range (*p0).Buf {
+			(*p0).Buf[i1] = slices.Clone((*p0).Buf[i1])
+		}
+	}
 	for i0 := range v.ByConst {
 		v.ByConst[i0] = slices.Clone(v.ByConst[i0])
 	}
 	v.Foreign = maps.Clone(v.Foreign)
+	deepen0(&v.Node)
 	for i0 := range v.hidden {
 		v.hidden[i0] = slices.Clone(v.hidden[i0])
 	}

@@ -19,3 +19,20 @@ type S struct {
 	Ok [8]byte
 	q  [W][]int // never spelled
 }
+
+// Node is reached by the copy of T, which names the pointer's target.
+type Node struct {
+	P    *[W][]int
+	Next *Node
+	Tab  [W][]int // by value: never spelled
+}
+
+// Grid is a named pointer: the memo holds its target's pointer type.
+type Grid *[strconv.IntSize][]string
+
+//routigen:state scope=worker
+type T struct {
+	N Node
+	G Grid
+	K map[string]Node
+}
