@@ -38,6 +38,8 @@ type Backend struct {
 	fin     finisher
 	watches watchSet
 
+	healReq chan struct{} // see checkGone
+
 	stop chan struct{}  // closed by Close: ends the background loops
 	bg   sync.WaitGroup // the background loops
 	// bgCtx bounds the server calls of the background loops: Close ends
@@ -62,7 +64,8 @@ func NewBackend(nc *nats.Conn, opts ...Option) (*Backend, error) {
 		return nil, fmt.Errorf("jetstream: new backend: %w", err)
 	}
 	b := &Backend{cfg: cfg, nc: nc, js: js, subject: cfg.prefix + ".jobs",
-		workers: map[string]*served{}, cancelled: map[string]time.Time{}, stop: make(chan struct{})}
+		workers: map[string]*served{}, cancelled: map[string]time.Time{}, stop: make(chan struct{}),
+		healReq: make(chan struct{}, 1)}
 	b.bgCtx, b.bgCancel = context.WithCancel(context.Background())
 	if err := b.provision(); err != nil {
 		b.bgCancel()
@@ -76,38 +79,47 @@ func NewBackend(nc *nats.Conn, opts ...Option) (*Backend, error) {
 // provision creates or updates the jobs stream and the two buckets, each
 // call under its own deadline.
 func (b *Backend) provision() error {
-	p, r := b.cfg.prefix, b.cfg.replicas
 	var err error
 	ctx, cancel := b.call(context.Background())
-	b.stream, err = b.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
-		Name:       p + "_JOBS",
-		Subjects:   []string{b.subject + ".>"},
-		Retention:  jetstream.WorkQueuePolicy,
-		Storage:    jetstream.FileStorage,
-		Replicas:   r,
-		Duplicates: b.cfg.dupWindow,
-	})
+	b.stream, err = b.js.CreateOrUpdateStream(ctx, b.streamConfig())
 	cancel()
 	if err != nil {
 		return fmt.Errorf("jobs stream: %w", err)
 	}
 	ctx, cancel = b.call(context.Background())
-	b.records, err = b.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
-		Bucket: p + "_records", Storage: jetstream.FileStorage, Replicas: r, History: 1, TTL: b.cfg.recordTTL,
-	})
+	b.records, err = b.js.CreateOrUpdateKeyValue(ctx, b.recordsConfig())
 	cancel()
 	if err != nil {
 		return fmt.Errorf("records bucket: %w", err)
 	}
 	ctx, cancel = b.call(context.Background())
-	b.state, err = b.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
-		Bucket: p + "_state", Storage: jetstream.FileStorage, Replicas: r, History: 1,
-	})
+	b.state, err = b.js.CreateOrUpdateKeyValue(ctx, b.stateConfig())
 	cancel()
 	if err != nil {
 		return fmt.Errorf("state bucket: %w", err)
 	}
 	return nil
+}
+
+func (b *Backend) streamConfig() jetstream.StreamConfig {
+	return jetstream.StreamConfig{
+		Name:       b.cfg.prefix + "_JOBS",
+		Subjects:   []string{b.subject + ".>"},
+		Retention:  jetstream.WorkQueuePolicy,
+		Storage:    jetstream.FileStorage,
+		Replicas:   b.cfg.replicas,
+		Duplicates: b.cfg.dupWindow,
+	}
+}
+
+func (b *Backend) recordsConfig() jetstream.KeyValueConfig {
+	return jetstream.KeyValueConfig{Bucket: b.cfg.prefix + "_records", Storage: jetstream.FileStorage,
+		Replicas: b.cfg.replicas, History: 1, TTL: b.cfg.recordTTL}
+}
+
+func (b *Backend) stateConfig() jetstream.KeyValueConfig {
+	return jetstream.KeyValueConfig{Bucket: b.cfg.prefix + "_state", Storage: jetstream.FileStorage,
+		Replicas: b.cfg.replicas, History: 1}
 }
 
 // call bounds one request to the server: the caller's ctx, and at most
@@ -122,13 +134,14 @@ func (b *Backend) Open(node *runtime.Node) {
 	if sub, err := b.subscribeCancels(); err == nil {
 		b.cancelSub = sub
 	} // else: a cancel from another node still records the job cancelled
-	b.bg.Add(3 + b.cfg.finishers)
+	b.bg.Add(4 + b.cfg.finishers)
 	for range b.cfg.finishers {
 		go b.fin.loop()
 	}
 	go b.fin.ackLoop()
 	go b.watches.loop(b)
 	go b.progressLoop()
+	go b.healLoop()
 }
 
 // Submit implements runtime.Backend: it publishes the job with its id as
@@ -152,6 +165,7 @@ func (b *Backend) Submit(ctx context.Context, s *runtime.JobSpec) error {
 		case err == nil:
 			return nil // it ran: its record stands
 		case !errors.Is(err, jetstream.ErrKeyNotFound):
+			b.checkGone(err)
 			return fmt.Errorf("jetstream: job %q: %w", s.ID, err)
 		}
 	}
@@ -162,6 +176,7 @@ func (b *Backend) Submit(ctx context.Context, s *runtime.JobSpec) error {
 		return nil // queued or running: that job stands
 	}
 	if err != nil {
+		b.checkGone(err)
 		return fmt.Errorf("jetstream: publish job %q: %w", s.ID, err)
 	}
 	return nil

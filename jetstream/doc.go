@@ -28,6 +28,13 @@
 // otherwise. Worker state written through to the PREFIX_state bucket is
 // durable in the same way.
 //
+// A stream, bucket or worker consumer deleted while nodes run (by an
+// operator, or a server that lost its store) is made again by the first
+// node whose call finds it gone, and every node consumes again: what it
+// held is lost with it, but the nodes serve on, and a job whose record
+// could not be written while its bucket was gone runs again once it is
+// back.
+//
 // What is not stored: activations, queues, policies, throttles and
 // job-scope state live in the memory of the node running the job, as in
 // the in-memory runtime, and so do traces and captured logs. Counters of a

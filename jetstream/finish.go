@@ -160,6 +160,7 @@ func (f *finisher) finish(it finishItem) {
 	fut, err := b.js.PublishMsgAsync(&nats.Msg{Subject: b.recordSubject(id), Data: rec},
 		jetstream.WithExpectLastSequencePerSubject(0))
 	if err != nil {
+		b.checkGone(err)
 		f.settle(it, false)
 		return
 	}
@@ -223,6 +224,7 @@ func (f *finisher) recorded(p pendingRecord) {
 	case <-p.fut.Ok():
 	case err := <-p.fut.Err():
 		if !recordExists(err) {
+			f.b.checkGone(err)
 			f.settle(p.it, false)
 			return
 		}

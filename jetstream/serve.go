@@ -66,24 +66,11 @@ func (b *Backend) Serve(ctx context.Context, flowID, workerID string) error {
 	w := &served{b: b, flow: flowID, id: workerID, key: token(workerID), ctx: ctx, inflight: map[string]jetstream.Msg{}}
 	b.workers[workerID] = w
 	b.mu.Unlock()
-	sum := sha256.Sum256([]byte(workerID))
-	cctx, cancel := b.call(ctx)
-	cons, err := b.stream.CreateOrUpdateConsumer(cctx, jetstream.ConsumerConfig{
-		Durable:        "w-" + hex.EncodeToString(sum[:16]),
-		Description:    "routigen worker " + workerID,
-		FilterSubject:  b.subject + "." + w.key + ".*",
-		AckPolicy:      jetstream.AckExplicitPolicy,
-		AckWait:        b.cfg.ackWait,
-		MaxDeliver:     -1,
-		MaxAckPending:  b.cfg.maxInFlight,
-		PriorityPolicy: jetstream.PriorityPolicyPinned,
-		PinnedTTL:      b.cfg.ackWait,
-		PriorityGroups: []string{ownerGroup},
-		Replicas:       b.cfg.replicas,
-	})
-	cancel()
+	cons, err := w.createConsumer(ctx)
 	if err == nil {
+		w.mu.Lock()
 		w.cons = cons
+		w.mu.Unlock()
 		err = w.startConsuming()
 	}
 	if err != nil {
@@ -96,6 +83,27 @@ func (b *Backend) Serve(ctx context.Context, flowID, workerID string) error {
 	return nil
 }
 
+// createConsumer creates the worker's durable consumer, or joins it.
+func (w *served) createConsumer(ctx context.Context) (jetstream.Consumer, error) {
+	b := w.b
+	sum := sha256.Sum256([]byte(w.id))
+	cctx, cancel := b.call(ctx)
+	defer cancel()
+	return b.stream.CreateOrUpdateConsumer(cctx, jetstream.ConsumerConfig{
+		Durable:        "w-" + hex.EncodeToString(sum[:16]),
+		Description:    "routigen worker " + w.id,
+		FilterSubject:  b.subject + "." + w.key + ".*",
+		AckPolicy:      jetstream.AckExplicitPolicy,
+		AckWait:        b.cfg.ackWait,
+		MaxDeliver:     -1,
+		MaxAckPending:  b.cfg.maxInFlight,
+		PriorityPolicy: jetstream.PriorityPolicyPinned,
+		PinnedTTL:      b.cfg.ackWait,
+		PriorityGroups: []string{ownerGroup},
+		Replicas:       b.cfg.replicas,
+	})
+}
+
 func (w *served) startConsuming() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -106,7 +114,7 @@ func (w *served) startConsuming() error {
 		jetstream.PullPriorityGroup(ownerGroup),
 		jetstream.PullMaxMessages(w.b.cfg.maxInFlight),
 		jetstream.PullExpiry(max(w.b.cfg.ackWait, time.Second)),
-		jetstream.ConsumeErrHandler(func(jetstream.ConsumeContext, error) {}))
+		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) { w.b.checkGone(err) }))
 	if err != nil {
 		return err
 	}
@@ -261,6 +269,7 @@ func (w *served) ensureState() error {
 	switch {
 	case errors.Is(err, jetstream.ErrKeyNotFound):
 	case err != nil:
+		b.checkGone(err)
 		return err
 	default:
 		if w.loaded.Load() && e.Revision() == w.rev {
@@ -330,6 +339,7 @@ func (w *served) saveState(ctx context.Context) error {
 		return errLostOwnership
 	case err != nil:
 		w.dirty = true
+		b.checkGone(err)
 		return err
 	}
 	w.rev, w.dirty = rev, false
