@@ -91,6 +91,7 @@ func (a *activation) done() bool { return a.next.Load() == ended }
 
 func (a *activation) call() (err error, panicked bool) {
 	what := "BeforeRoutine"
+	returned := false
 	defer func() {
 		if v := recover(); v != nil {
 			perr, ok := v.(*PanicError) // a hook's, named already (see emit)
@@ -98,15 +99,36 @@ func (a *activation) call() (err error, panicked bool) {
 				perr = &PanicError{RoutineID: a.n.id, Func: what, Value: v, Stack: debug.Stack()}
 			}
 			err, panicked = perr, true
+		} else if !returned {
+			a.goexited(what)
 		}
 	}()
 	if a.jr().rt.hasHooks {
 		if err := a.jr().rt.hooks.BeforeRoutine(a); err != nil {
+			returned = true
 			return &VetoError{Hook: "BeforeRoutine", What: "routine " + a.n.id, Err: err}, false
 		}
 	}
 	what = "logic"
-	return a.n.def.logic(a, a.input()), false
+	err = a.n.def.logic(a, a.input())
+	returned = true
+	return err, false
+}
+
+// goexited ends a, whose logic (or BeforeRoutine hook) called
+// runtime.Goexit, as t.FailNow, t.Fatal and t.SkipNow do: nothing can stop
+// its goroutine from ending, and nobody else would end a, so its job
+// would never finish, nor Wait or Shutdown return. It runs in call's
+// deferred func, on the way out: it fails the job as a panic does, with
+// a *PanicError whose Value is errGoexit, ends a and hands what a made
+// ready to the pool, which replaces the goroutine (see pool.loop).
+func (a *activation) goexited(what string) {
+	perr := &PanicError{RoutineID: a.n.id, Func: what, Value: errGoexit, Stack: debug.Stack()}
+	p, r := a.jr().pool, a.jr().rt
+	r.handle(a, perr, true)
+	if next := r.end(a); next != nil {
+		p.submit(next)
+	}
 }
 
 // run executes one attempt of a on a pool goroutine and, unless it is
@@ -135,8 +157,14 @@ const (
 
 // attempt runs a's logic once and applies the routine's error handler.
 func (r *Runtime) attempt(a *activation) attemptOutcome {
-	jr, n := a.jr(), a.n
 	err, panicked := a.call()
+	return r.handle(a, err, panicked)
+}
+
+// handle applies the routine's error handler to what an attempt of a
+// returned, or its panic.
+func (r *Runtime) handle(a *activation, err error, panicked bool) attemptOutcome {
+	jr, n := a.jr(), a.n
 	status := RoutineIdle
 	switch {
 	case err == nil:

@@ -200,7 +200,8 @@
 //   - In logic, in a [Custom] policy's func, in BeforeRoutine, or in
 //     OnEmit or BeforeEnqueue of an emit: the job fails with a
 //     [*PanicError] (value, stack, and which function: "logic", "policy",
-//     the hook's name). Other jobs carry on.
+//     the hook's name). Other jobs carry on. Logic or BeforeRoutine that
+//     calls runtime.Goexit (t.FailNow, t.Fatal) fails its job the same way.
 //   - While Post delivers the first message (WorkerStart, BeforeJob,
 //     BeforeEnqueue, the policy of the entry routine): Post returns an error
 //     wrapping the *PanicError and leaves no job. A worker whose WorkerStart

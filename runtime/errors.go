@@ -28,6 +28,10 @@ var (
 
 var errJobFailed = errors.New("job failed")
 
+// errGoexit is the Value of the *PanicError of logic that called
+// runtime.Goexit instead of returning.
+var errGoexit = errors.New("runtime.Goexit called (t.FailNow, t.Fatal or t.SkipNow in logic?): logic must return")
+
 // errNilContext reports a nil context.Context given to a call that waits or
 // hands the context on: the call fails instead of panicking (or, worse,
 // panicking with a lock of the runtime held).

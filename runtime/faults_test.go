@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	goruntime "runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -485,6 +487,70 @@ func TestLogHandlerPanics(t *testing.T) {
 		if logs := job.Logs(); len(logs) < 2 || logs[0].Message != "from logic" {
 			t.Errorf("job's log %+v, want logic's record and the continued error's", logs)
 		}
+	}
+	closeWithin(t, r, 5*time.Second)
+}
+
+// goexitHooks calls runtime.Goexit in BeforeRoutine of jobs posted with
+// metadata "hook".
+type goexitHooks struct{ runtime.NopHooks }
+
+func (goexitHooks) BeforeRoutine(ctx context.Context) error {
+	if job, _ := runtime.JobFromContext(ctx); job.Metadata()["hook"] == true {
+		goruntime.Goexit()
+	}
+	return nil
+}
+
+// Logic (or BeforeRoutine) that calls runtime.Goexit, as t.FailNow,
+// t.Fatal and t.SkipNow do, fails its job like a panic instead of leaving
+// it running for ever (and Wait and Shutdown with it); the pool replaces
+// the goroutine, so a one-goroutine pool goes on running jobs.
+func TestGoexitInLogic(t *testing.T) {
+	for _, n := range []int{1, 2} {
+		t.Run(fmt.Sprint("workers=", n), func(t *testing.T) { testGoexitInLogic(t, n) })
+	}
+}
+
+func testGoexitInLogic(t *testing.T, workers int) {
+	r := runtime.New(runtime.WithWorkers(workers), runtime.WithHooks(goexitHooks{}))
+	f := runtime.NewFlow("f")
+	mustAdd(t, f, "a", runtime.NewRoutine("a").Slot("in").Event("out").Logic(func(ctx context.Context, in runtime.Input) error {
+		if err := runtime.Emit(ctx, "out", runtime.Message{}); err != nil {
+			return err
+		}
+		if in.Slot("in")[0]["exit"] == true {
+			goruntime.Goexit()
+		}
+		return nil
+	}))
+	mustAdd(t, f, "b", runtime.NewRoutine("b").Slot("in").Logic(nop))
+	mustConnect(t, f, "a", "out", "b", "in")
+	mustRegister(t, r, f)
+	for i, c := range []struct {
+		msg  runtime.Message
+		meta runtime.Message
+		fn   string
+	}{
+		{runtime.Message{"exit": true}, nil, "logic"},
+		{runtime.Message{}, runtime.Message{"hook": true}, "BeforeRoutine"},
+		{runtime.Message{"exit": true}, nil, "logic"},
+	} {
+		job, err := postErr(t, r, "f", "a", c.msg, runtime.WithMetadata(c.meta))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = waitJob(t, job)
+		wantPanic(t, err, c.fn, "a")
+		if !strings.Contains(fmt.Sprint(err), "Goexit") {
+			t.Errorf("job %d: %v, want an error saying Goexit", i, err)
+		}
+		if job.Status() != runtime.JobFailed {
+			t.Errorf("job %d %v, want failed", i, job.Status())
+		}
+	}
+	if err := waitJob(t, mustPost(t, r, "f", "a", "in", runtime.Message{})); err != nil {
+		t.Fatalf("a job after the Goexits: %v", err)
 	}
 	closeWithin(t, r, 5*time.Second)
 }

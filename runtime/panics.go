@@ -8,7 +8,8 @@ import (
 )
 
 // PanicError is the error of a function handed to the runtime (logic, a
-// Custom policy's func, a hook) that panicked. A job it concerns fails with
+// Custom policy's func, a hook) that panicked, or, in logic and
+// BeforeRoutine, called runtime.Goexit (as t.FailNow and t.Fatal do). A job it concerns fails with
 // it; Post returns it (wrapped) when the panic happened while it delivered
 // the first message.
 type PanicError struct {

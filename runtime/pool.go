@@ -72,11 +72,22 @@ func newPool(r *Runtime, n int) *pool {
 }
 
 func (p *pool) loop(self int) {
-	defer p.wg.Done()
+	closed := false
+	defer func() {
+		if !closed {
+			// runtime.Goexit in logic (see activation.goexited) ends
+			// this goroutine: another takes its place, or the pool would
+			// shrink by one each time.
+			p.wg.Add(1)
+			go p.loop(self)
+		}
+		p.wg.Done()
+	}()
 	p.gids[self].Store(goid())
 	for {
 		a := p.pop()
 		if a == nil {
+			closed = true
 			return
 		}
 		for i := 0; a != nil; i++ {
