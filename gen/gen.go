@@ -229,7 +229,8 @@ func sortErrors(errs []*Error) []*Error {
 	return slices.CompactFunc(errs, func(a, b *Error) bool { return a.Pos == b.Pos && a.Msg == b.Msg })
 }
 
-// Generate loads the packages matching patterns (default "."), validates
+// Generate loads the packages matching patterns (default "."; a Go file
+// stands for the package in its directory), validates
 // their annotations and renders their generated files, all in memory. The
 // error is for a run that could not happen at all (the go command failed);
 // problems of the packages are in the Result. Below "dir/..." patterns it
@@ -239,6 +240,7 @@ func Generate(ctx context.Context, cfg Config, patterns ...string) (*Result, err
 	if len(patterns) == 0 {
 		patterns = []string{"."}
 	}
+	patterns = packagePatterns(cfg.Dir, patterns)
 	cache := newRenderCache(cfg.CacheDir)
 	pkgs, err := load(ctx, cfg, patterns, cache)
 	if err != nil {

@@ -56,6 +56,38 @@ func load(ctx context.Context, cfg Config, patterns []string, cache *renderCache
 	return pkgs, nil
 }
 
+// packagePatterns replaces each pattern naming a Go file (a.go, as
+// //go:generate go tool routigen $GOFILE passes it) by its directory, once.
+// Given files, the go command loads an ad hoc package of those files alone,
+// named command-line-arguments: the storage keys would take that name, and
+// the state types of the package's other files would lose their accessors.
+// One routigen_gen.go serves the whole package, so a file stands for it.
+func packagePatterns(dir string, patterns []string) []string {
+	out := make([]string, 0, len(patterns))
+	seen := map[string]bool{}
+	for _, p := range patterns {
+		if strings.HasSuffix(p, ".go") {
+			path := p
+			if !filepath.IsAbs(path) {
+				path = filepath.Join(dir, path)
+			}
+			if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+				switch d := filepath.Dir(p); {
+				case filepath.IsAbs(d), d == ".":
+					p = d
+				default:
+					p = "./" + filepath.ToSlash(d)
+				}
+			}
+		}
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // parseSource is the loader's parse (packages.Config.ParseFile), with one
 // difference: a routigen_gen.go of ours that does not parse is seen as its
 // package clause alone. Files written before the "//go:build !routigen"
