@@ -211,6 +211,7 @@ func (e *Env) Find(fn *ssa.Function) []*Lookup {
 				}
 			}
 			l.followFields(fn)
+			l.followLocals()
 			out = append(out, l)
 		}
 	}
@@ -333,6 +334,124 @@ func (l *Lookup) followFields(fn *ssa.Function) {
 	}
 	l.Values = follow(l.Values)
 	l.Statuses = follow(l.Statuses)
+}
+
+// followLocals adds to l.Values and l.Statuses the loads of a local
+// variable the function stores the value or the status in, that read that
+// store and no other: a function with a defer keeps its named results in
+// locals (func f(ctx) (err error) { defer …; job, err := runtime.RequireJob(ctx);
+// if err != nil {…} }). Only for a local that nothing but loads and stores
+// refers to: one a closure captures may be read or written out of sight.
+func (l *Lookup) followLocals() {
+	follow := func(vs []ssa.Value) []ssa.Value {
+		out := vs
+		for _, v := range vs {
+			for _, r := range *v.Referrers() {
+				st, ok := r.(*ssa.Store)
+				if !ok || st.Val != v {
+					continue
+				}
+				loads := exclusiveLoads(st)
+				if len(loads) == 0 {
+					continue
+				}
+				if l.kept == nil {
+					l.kept = map[*ssa.Store]bool{}
+				}
+				l.kept[st] = true
+				out = append(out, loads...)
+			}
+		}
+		return out
+	}
+	l.Values = follow(l.Values)
+	l.Statuses = follow(l.Statuses)
+}
+
+// exclusiveLoads returns the loads of the local variable st stores into
+// that read st's value on every path: st reaches them, and no other store
+// into the variable does. None when the variable is not a plain local
+// (captured, address taken).
+func exclusiveLoads(st *ssa.Store) []ssa.Value {
+	alloc, ok := st.Addr.(*ssa.Alloc)
+	if !ok {
+		return nil
+	}
+	var stores []*ssa.Store
+	for _, r := range *alloc.Referrers() {
+		switch r := r.(type) {
+		case *ssa.Store:
+			if r.Addr != alloc {
+				return nil
+			}
+			stores = append(stores, r)
+		case *ssa.UnOp:
+			if r.Op != token.MUL {
+				return nil
+			}
+		case *ssa.DebugRef:
+		default:
+			return nil
+		}
+	}
+	mine := reachedLoads(st, alloc)
+	for _, other := range stores {
+		if other == st {
+			continue
+		}
+		for u := range reachedLoads(other, alloc) {
+			delete(mine, u)
+		}
+	}
+	var out []ssa.Value
+	for _, b := range st.Parent().Blocks { // in a fixed order
+		for _, in := range b.Instrs {
+			if u, ok := in.(*ssa.UnOp); ok && mine[u] {
+				out = append(out, u)
+			}
+		}
+	}
+	return out
+}
+
+// reachedLoads returns the loads of alloc that the store st reaches: those
+// on a path from st that meets no other store into alloc first.
+func reachedLoads(st *ssa.Store, alloc *ssa.Alloc) map[*ssa.UnOp]bool {
+	out := map[*ssa.UnOp]bool{}
+	// scan scans b from instruction i, and reports whether a store ends it.
+	scan := func(b *ssa.BasicBlock, i int) bool {
+		for _, in := range b.Instrs[i:] {
+			switch in := in.(type) {
+			case *ssa.Store:
+				if in.Addr == alloc {
+					return true
+				}
+			case *ssa.UnOp:
+				if in.Op == token.MUL && in.X == alloc {
+					out[in] = true
+				}
+			}
+		}
+		return false
+	}
+	b := st.Block()
+	if scan(b, slices.Index(b.Instrs, ssa.Instruction(st))+1) {
+		return out
+	}
+	seen := map[*ssa.BasicBlock]bool{}
+	queue := slices.Clone(b.Succs)
+	for len(queue) > 0 {
+		x := queue[0]
+		queue = queue[1:]
+		if seen[x] {
+			continue
+		}
+		seen[x] = true
+		if !scan(x, 0) {
+			queue = append(queue, x.Succs...)
+		}
+	}
+	return out
 }
 
 // Discarded reports whether the source drops the lookup's ok or error.

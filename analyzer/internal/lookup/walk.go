@@ -360,6 +360,19 @@ func constEqual(x, y *ssa.Const) (eq, ok bool) {
 // `return errNoJob` stores the sentinel first. It follows the load's block
 // back through the predecessor the walk came by, then single predecessors.
 func (w *walker) stored(v ssa.Value, n node) ssa.Value {
+	// `return err` of a named result err stores a load of err into it
+	// first (t1 = *err; *err = t1): see through such loads too.
+	for range 8 {
+		s := w.storedOnce(v, n)
+		if s == v {
+			return v
+		}
+		v = s
+	}
+	return v
+}
+
+func (w *walker) storedOnce(v ssa.Value, n node) ssa.Value {
 	u, ok := v.(*ssa.UnOp)
 	if !ok || u.Op != token.MUL {
 		return v

@@ -202,3 +202,86 @@ func namedClearedInBranch(ctx context.Context) (err error) {
 	}
 	return
 }
+
+// The lookup's error assigned to the named result, which a function with a
+// defer keeps in a local until it returns, and then tested: the missing
+// case's return nil is a fallback.
+func namedErrFallback(ctx context.Context) (err error) {
+	s0.mu.Lock()
+	defer s0.mu.Unlock()
+	job, err := runtime.RequireJob(ctx) // want `nilfallback: runtime.RequireJob falls back when the job is missing`
+	if err != nil {
+		return nil
+	}
+	job.Trace("r", "a", nil)
+	return nil
+}
+
+func namedOKFallback(ctx context.Context) (job *runtime.JobContext, ok bool, err error) {
+	defer log.Println("x")
+	job, ok = runtime.JobFromContext(ctx) // want `nilfallback: runtime.JobFromContext falls back when the job is missing`
+	if !ok {
+		job = spareJob
+	}
+	return job, true, nil
+}
+
+// The same, failing: none is reported.
+func namedErrReturned(ctx context.Context) (err error) {
+	s0.mu.Lock()
+	defer s0.mu.Unlock()
+	job, err := runtime.RequireJob(ctx)
+	if err != nil {
+		return err
+	}
+	job.Trace("r", "a", nil)
+	return nil
+}
+
+func namedErrBare(ctx context.Context) (n int, err error) {
+	defer log.Println("x")
+	job, err := runtime.RequireJob(ctx)
+	if err != nil {
+		return
+	}
+	job.Trace("r", "a", nil)
+	return 1, nil
+}
+
+func namedErrWrapped(ctx context.Context) (err error) {
+	defer log.Println("x")
+	job, err := runtime.RequireJob(ctx)
+	if err != nil {
+		err = fmt.Errorf("wrapped: %w", err)
+		return err
+	}
+	job.Trace("r", "a", nil)
+	return nil
+}
+
+func namedErrTestedTwice(ctx context.Context) (err error) {
+	defer log.Println("x")
+	job, err := runtime.RequireJob(ctx)
+	if err == nil {
+		job.Trace("r", "a", nil)
+	}
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+// The deferred function reads and handles the error: its own business.
+func namedErrCaptured(ctx context.Context) (err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("captured: %w", err)
+		}
+	}()
+	job, err := runtime.RequireJob(ctx)
+	if err != nil {
+		return err
+	}
+	job.Trace("r", "a", nil)
+	return nil
+}
