@@ -76,52 +76,6 @@ func NewBackend(nc *nats.Conn, opts ...Option) (*Backend, error) {
 	return b, nil
 }
 
-// provision creates or updates the jobs stream and the two buckets, each
-// call under its own deadline.
-func (b *Backend) provision() error {
-	var err error
-	ctx, cancel := b.call(context.Background())
-	b.stream, err = b.js.CreateOrUpdateStream(ctx, b.streamConfig())
-	cancel()
-	if err != nil {
-		return fmt.Errorf("jobs stream: %w", err)
-	}
-	ctx, cancel = b.call(context.Background())
-	b.records, err = b.js.CreateOrUpdateKeyValue(ctx, b.recordsConfig())
-	cancel()
-	if err != nil {
-		return fmt.Errorf("records bucket: %w", err)
-	}
-	ctx, cancel = b.call(context.Background())
-	b.state, err = b.js.CreateOrUpdateKeyValue(ctx, b.stateConfig())
-	cancel()
-	if err != nil {
-		return fmt.Errorf("state bucket: %w", err)
-	}
-	return nil
-}
-
-func (b *Backend) streamConfig() jetstream.StreamConfig {
-	return jetstream.StreamConfig{
-		Name:       b.cfg.prefix + "_JOBS",
-		Subjects:   []string{b.subject + ".>"},
-		Retention:  jetstream.WorkQueuePolicy,
-		Storage:    jetstream.FileStorage,
-		Replicas:   b.cfg.replicas,
-		Duplicates: b.cfg.dupWindow,
-	}
-}
-
-func (b *Backend) recordsConfig() jetstream.KeyValueConfig {
-	return jetstream.KeyValueConfig{Bucket: b.cfg.prefix + "_records", Storage: jetstream.FileStorage,
-		Replicas: b.cfg.replicas, History: 1, TTL: b.cfg.recordTTL}
-}
-
-func (b *Backend) stateConfig() jetstream.KeyValueConfig {
-	return jetstream.KeyValueConfig{Bucket: b.cfg.prefix + "_state", Storage: jetstream.FileStorage,
-		Replicas: b.cfg.replicas, History: 1}
-}
-
 // call bounds one request to the server: the caller's ctx, and at most
 // CallTimeout.
 func (b *Backend) call(ctx context.Context) (context.Context, context.CancelFunc) {

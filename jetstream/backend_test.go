@@ -326,8 +326,8 @@ func TestNewBackendOptions(t *testing.T) {
 	if info.Config.Name != "opts_JOBS" || info.Config.Retention != jetstream.WorkQueuePolicy || info.Config.Storage != jetstream.FileStorage {
 		t.Errorf("stream %+v", info.Config)
 	}
-	// A second backend reuses what the first created.
-	if _, err := NewBackend(nc, Prefix("opts")); err != nil {
+	// A second backend asking the same reuses what the first created.
+	if _, err := NewBackend(nc, Prefix("opts"), RecordTTL(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -71,6 +71,13 @@ func TestClusterLeaderKill(t *testing.T) {
 			time.Sleep(250 * time.Millisecond)
 		}
 	}
+	// A node asking fewer replicas is refused and changes nothing.
+	if _, err := NewBackend(nc, Prefix("r3"), AckWait(time.Second)); err == nil || !strings.Contains(err.Error(), "3 replicas") {
+		t.Errorf("a node with Replicas(1) joining the R3 streams: %v, want refused", err)
+	}
+	if info, err := b.stream.Info(ctx); err != nil || info.Config.Replicas != 3 {
+		t.Fatalf("jobs stream after the refused node: %v, %v", info, err)
+	}
 	rt := runtime.New(runtime.WithBackend(b))
 	defer func() {
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -121,7 +121,10 @@
 // nats-server 2.11 or later; the pinned-client priority policy needs it)
 // and pass the connection to NewBackend with Replicas(3) on three or more
 // servers. Prefix keeps the streams and buckets of several applications
-// apart. StartServer's cluster fields (ServerName, ClusterName,
+// apart. The nodes under one prefix share them, so NewBackend refuses a
+// node that would change what the others rely on, saying what differs: one
+// asking fewer Replicas than the streams have (asking more raises them),
+// or another RecordTTL than the records bucket's. StartServer's cluster fields (ServerName, ClusterName,
 // ClusterPort, Routes) embed one member of such a cluster in each process
 // instead.
 package jetstream
