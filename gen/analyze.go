@@ -91,9 +91,23 @@ func process(lps []*packages.Package, cfg Config, cache *renderCache, goroot fun
 		cache.trim()
 	}
 	for _, w := range works {
+		w.foreignModule()
 		w.out.Errors = sortErrors(w.out.Errors)
 	}
 	return res
+}
+
+// foreignModule reports a package of another module than the main ones
+// (a pattern such as all matches the module cache and replace
+// directories) whose files the run would write or remove: routigen
+// writes into the main module only, the other module's files are its own
+// repository's to generate.
+func (w *pkgWork) foreignModule() {
+	m := w.lp.Module
+	if m == nil || m.Main || len(w.out.Errors) > 0 || (w.out.Action() == Keep && w.out.ManifestAction() == Keep) {
+		return
+	}
+	w.errorf(token.Position{Filename: w.out.File}, "package %s belongs to module %s, not to the main module, and routigen writes only the main module's files; generate it in its own module, or give the main module's packages (./...) instead", w.out.Path, m.Path)
 }
 
 // cachedRenders takes from the cache the generated file of every package

@@ -20,9 +20,9 @@ import (
 )
 
 // loadMode is the minimal mode: the syntax (for the directives) and types
-// (for the fields) of the root packages; dependencies come from export
-// data.
-const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedSyntax | packages.NeedTypes
+// (for the fields) of the root packages, and their module (routigen
+// writes into the main modules only); dependencies come from export data.
+const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedSyntax | packages.NeedTypes | packages.NeedModule
 
 // load runs one packages.Load for all patterns, with the routigen build tag
 // so that generated files (//go:build !routigen) stay out.
