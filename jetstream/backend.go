@@ -28,6 +28,8 @@ type Backend struct {
 	// learned holds the flows whose typed payloads are registered (see
 	// learnTypes).
 	learned sync.Map
+	// known holds the ids of workers whose consumers exist (knownWorker).
+	known sync.Map
 
 	mu        sync.Mutex
 	workers   map[string]*served   // by worker id
@@ -108,6 +110,9 @@ func (b *Backend) Submit(ctx context.Context, s *runtime.JobSpec) error {
 	body, err := encodeSpec(s)
 	if err != nil {
 		return fmt.Errorf("jetstream: job %q: %w", s.ID, err)
+	}
+	if err := b.knownWorker(ctx, s); err != nil {
+		return err
 	}
 	opts := []jetstream.PublishOpt{jetstream.WithMsgID(s.ID)}
 	if s.Named {

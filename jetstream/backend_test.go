@@ -556,3 +556,22 @@ func TestUnreadableStateFailsJobs(t *testing.T) {
 		t.Errorf("the stored state changed: %v %v", e, err)
 	}
 }
+
+// A job for a worker no node serves, or ever served (a mistyped id), is
+// refused at Post with ErrUnknownWorker, as the in-memory runtime refuses
+// it, rather than waiting in the stream for ever; it leaves no job.
+func TestPostToUnknownWorker(t *testing.T) {
+	s := testServer(t)
+	p := newPrefix()
+	var runs atomic.Int64
+	rt, _ := testNode(t, s, p)
+	register(t, rt, countFlow(t, &runs, nil))
+	ctx := timeout(t, 10*time.Second)
+	_, err := rt.Post(ctx, "count", "count", "in", nil, runtime.OnWorker("nobody"), runtime.WithJobID("lost"))
+	if !errors.Is(err, runtime.ErrUnknownWorker) || !strings.Contains(err.Error(), `"nobody"`) {
+		t.Errorf("Post to a worker no node serves: %v, want ErrUnknownWorker naming it", err)
+	}
+	if _, err := rt.Lookup(ctx, "lost"); !errors.Is(err, runtime.ErrUnknownJob) {
+		t.Errorf("Lookup of the refused job: %v, want ErrUnknownJob", err)
+	}
+}

@@ -60,7 +60,10 @@
 // A job runs whole on one node. A worker is owned by one node at a time.
 // The flow's default worker has the same id on every node (see
 // runtime.DefaultWorkerID) and is served by every node that registered the
-// flow; a worker Exec starts is served by that node. Each worker has a durable consumer shared by every node serving
+// flow; a worker Exec starts is served by that node, and a Post on any
+// node may name it (OnWorker); one naming a worker no node has served is
+// refused with runtime.ErrUnknownWorker, as in the in-memory runtime,
+// instead of waiting for ever. Each worker has a durable consumer shared by every node serving
 // it, with the pinned-client priority policy, so the server delivers the
 // worker's jobs to one node and moves them to another about AckWait after
 // that node stops pulling. The owner keeps worker state in memory (reads

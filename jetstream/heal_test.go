@@ -2,8 +2,6 @@ package jetstream
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"strings"
 	"testing"
 	"time"
@@ -47,8 +45,7 @@ func TestDeletedUnderneath(t *testing.T) {
 			}
 			var err error
 			if gone == "consumer" {
-				sum := sha256.Sum256([]byte(runtime.DefaultWorkerID("blob")))
-				err = b.stream.DeleteConsumer(ctx, "w-"+hex.EncodeToString(sum[:16]))
+				err = b.stream.DeleteConsumer(ctx, consumerName(runtime.DefaultWorkerID("blob")))
 			} else {
 				err = b.js.DeleteStream(ctx, map[string]string{"_JOBS": p + "_JOBS", "_records": "KV_" + p + "_records", "_state": "KV_" + p + "_state"}[gone])
 			}

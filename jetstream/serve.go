@@ -86,11 +86,10 @@ func (b *Backend) Serve(ctx context.Context, flowID, workerID string) error {
 // createConsumer creates the worker's durable consumer, or joins it.
 func (w *served) createConsumer(ctx context.Context) (jetstream.Consumer, error) {
 	b := w.b
-	sum := sha256.Sum256([]byte(w.id))
 	cctx, cancel := b.call(ctx)
 	defer cancel()
 	return b.stream.CreateOrUpdateConsumer(cctx, jetstream.ConsumerConfig{
-		Durable:        "w-" + hex.EncodeToString(sum[:16]),
+		Durable:        consumerName(w.id),
 		Description:    "routigen worker " + w.id,
 		FilterSubject:  b.subject + "." + w.key + ".*",
 		AckPolicy:      jetstream.AckExplicitPolicy,
@@ -102,6 +101,37 @@ func (w *served) createConsumer(ctx context.Context) (jetstream.Consumer, error)
 		PriorityGroups: []string{ownerGroup},
 		Replicas:       b.cfg.replicas,
 	})
+}
+
+// consumerName is the name of a worker's durable consumer.
+func consumerName(workerID string) string {
+	sum := sha256.Sum256([]byte(workerID))
+	return "w-" + hex.EncodeToString(sum[:16])
+}
+
+// knownWorker checks that a node serves, or has served, the worker a job
+// names: a job for a worker no node ever served (a mistyped OnWorker id)
+// would wait for ever, where the in-memory runtime refuses it. A worker is
+// known once its durable consumer exists (Serve makes it), and stays so.
+func (b *Backend) knownWorker(ctx context.Context, s *runtime.JobSpec) error {
+	if s.WorkerID == runtime.DefaultWorkerID(s.FlowID) {
+		return nil // served by every node that registered the flow
+	}
+	if _, ok := b.known.Load(s.WorkerID); ok {
+		return nil
+	}
+	cctx, cancel := b.call(ctx)
+	_, err := b.stream.Consumer(cctx, consumerName(s.WorkerID))
+	cancel()
+	switch {
+	case err == nil:
+		b.known.Store(s.WorkerID, struct{}{})
+		return nil
+	case errors.Is(err, jetstream.ErrConsumerNotFound):
+		return fmt.Errorf("jetstream: job %q: worker %q: no node serves it: %w", s.ID, s.WorkerID, runtime.ErrUnknownWorker)
+	}
+	b.checkGone(err)
+	return fmt.Errorf("jetstream: job %q: %w", s.ID, err)
 }
 
 func (w *served) startConsuming() error {
