@@ -185,7 +185,12 @@
 // mode; a symlink is written through to its target), skips unchanged
 // files, and removes a routigen_gen.go that bears routigen's header from a
 // package with no annotated type left. A file named routigen_gen.go
-// without the header is never written or removed. Temporary files an
+// without the header is never written or removed, and neither are the
+// files of a package of another module than the main ones (a pattern such
+// as all reaches the module cache): an error when they would change. A Go
+// file given as a pattern ($GOFILE) stands for its directory's package:
+// the go command would load that file alone, as an ad hoc package whose
+// name would leak into the storage keys. Temporary files an
 // interrupted run left (.routigen_gen.go.N.tmp, older than a minute) are
 // removed.
 // The manifest is written and removed the same way.
