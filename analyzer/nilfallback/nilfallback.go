@@ -252,7 +252,7 @@ func (c *checker) check(fn *ssa.Function, l *lookup.Lookup) (analysis.Diagnostic
 	if c.env.Walk(fn, l, lookup.Present).Fails {
 		return analysis.Diagnostic{}, false // the present case is the failing one
 	}
-	name := c.name(l)
+	name := c.name(l, call)
 	d := analysis.Diagnostic{Pos: call.Pos(), End: call.End()}
 	what := "ok"
 	if l.Callee.StatusErr {
@@ -282,9 +282,16 @@ func (c *checker) check(fn *ssa.Function, l *lookup.Lookup) (analysis.Diagnostic
 	return d, true
 }
 
-// name names the lookup's callee for messages.
-func (c *checker) name(l *lookup.Lookup) string {
+// name names the lookup's callee for messages: a function literal (whose
+// SSA name, f$1, the source never spells) as the call does (lookup()).
+func (c *checker) name(l *lookup.Lookup, call *ast.CallExpr) string {
 	name := l.Callee.Name
+	if strings.Contains(name, "$") {
+		name = "a function literal"
+		if _, lit := ast.Unparen(call.Fun).(*ast.FuncLit); !lit {
+			name = types.ExprString(call.Fun)
+		}
+	}
 	if callee := l.Call.Call.StaticCallee(); callee != nil && l.Callee.Kind != 0 && !strings.HasPrefix(name, "runtime.") {
 		if obj, ok := callee.Object().(*types.Func); ok && obj.Pkg() != nil && obj.Pkg() != c.pass.Pkg {
 			name = obj.Pkg().Name() + "." + name
@@ -311,7 +318,7 @@ func (c *checker) checkRoutineID(fn *ssa.Function, l *lookup.Lookup, call *ast.C
 		}
 		d := analysis.Diagnostic{Pos: call.Pos(), End: call.End(),
 			Message: fmt.Sprintf("%s %s when its RoutineID is empty; fail fast: return an error when RoutineID is empty, or drop the test (a found routine activation always has one)",
-				c.name(l), how)}
+				c.name(l, call), how)}
 		if p := c.src.Start(test.Cond.Pos()); p.IsValid() {
 			d.Related = []analysis.RelatedInformation{{Pos: p, Message: "the empty RoutineID is tested here, and " + how}}
 		}

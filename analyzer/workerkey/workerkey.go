@@ -2,6 +2,7 @@ package workerkey
 
 import (
 	_ "embed"
+	"go/ast"
 	"go/constant"
 	"go/token"
 	"go/types"
@@ -146,13 +147,28 @@ func (k *keys) helpers() {
 				if p := k.pos(ci.Common().Pos()); !k.reported[p] {
 					k.reported[p] = true
 					k.r.Reportf(p, "%s passed to %s becomes the key of %s: %s",
-						quote(c), callee.Name(), method, advice)
+						quote(c), k.calleeName(ci.Common().Pos(), callee), method, advice)
 				}
 			} else if p, ok := param(arg); ok {
 				k.follow(p, method)
 			}
 		}
 	}
+}
+
+// calleeName names the helper a call at pos calls as the source does: a
+// function literal has only SSA's name (f$1), which the source never
+// spells, so it is named by the call (get("x") calls get).
+func (k *keys) calleeName(pos token.Pos, callee *ssa.Function) string {
+	if callee.Parent() == nil {
+		return callee.Name()
+	}
+	if call := k.src.Call(pos); call != nil {
+		if _, lit := ast.Unparen(call.Fun).(*ast.FuncLit); !lit {
+			return types.ExprString(call.Fun)
+		}
+	}
+	return "a function literal"
 }
 
 // constKey returns the constant string v holds: a constant, or a local

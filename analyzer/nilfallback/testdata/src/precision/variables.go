@@ -92,3 +92,24 @@ func missingFlag(ctx context.Context) error {
 	job.Trace("r", "a", nil)
 	return nil
 }
+
+// A function literal that returns a lookup's results is a helper; the
+// message names it as the source does (lookup), not as SSA does (use$1).
+func closureHelper(ctx context.Context) error {
+	lookup := func() (*runtime.JobContext, bool) { return runtime.JobFromContext(ctx) }
+	j, ok := lookup() // want `nilfallback: lookup \(which returns runtime.JobFromContext\) falls back when the job is missing`
+	if !ok {
+		return nil
+	}
+	j.Trace("r", "a", nil)
+	return nil
+}
+
+func literalHelper(ctx context.Context) error {
+	j, ok := func() (*runtime.JobContext, bool) { return runtime.JobFromContext(ctx) }() // want `nilfallback: a function literal \(which returns runtime.JobFromContext\) falls back`
+	if !ok {
+		return nil
+	}
+	j.Trace("r", "a", nil)
+	return nil
+}

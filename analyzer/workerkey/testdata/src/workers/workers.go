@@ -93,3 +93,11 @@ func inLoop(w *runtime.WorkerState, ids []string) {
 		key = "next"
 	}
 }
+
+// Function literals as helpers: named as the source does, not by SSA's
+// names (f$1).
+func literalHelpers(w *runtime.WorkerState) {
+	get := func(id string) runtime.Message { return w.RoutineState(id) }
+	_ = get("cache")                                            // want `workerkey: the constant key "cache" passed to get becomes the key of RoutineState`
+	func(id string) { w.UpdateRoutineState(id, nil) }("direct") // want `workerkey: the constant key "direct" passed to a function literal becomes the key of UpdateRoutineState`
+}
