@@ -554,3 +554,57 @@ func testGoexitInLogic(t *testing.T, workers int) {
 	}
 	closeWithin(t, r, 5*time.Second)
 }
+
+// goexitOnce calls runtime.Goexit in the hook named in, the first time it
+// runs.
+type goexitOnce struct {
+	runtime.NopHooks
+	in   string
+	done atomic.Bool
+}
+
+func (h *goexitOnce) maybe(name string) {
+	if name == h.in && h.done.CompareAndSwap(false, true) {
+		goruntime.Goexit()
+	}
+}
+func (h *goexitOnce) WorkerStart(*runtime.WorkerState) { h.maybe("WorkerStart") }
+func (h *goexitOnce) BeforeJob(context.Context, *runtime.JobContext) error {
+	h.maybe("BeforeJob")
+	return nil
+}
+func (h *goexitOnce) BeforeEnqueue(context.Context, string, string, runtime.Message) error {
+	h.maybe("BeforeEnqueue")
+	return nil
+}
+
+// A hook of a post that calls runtime.Goexit (t.Fatal in a test's hook,
+// which runs on the poster's goroutine) ends the poster's goroutine; the
+// job it was making is retired, not left for Wait and Shutdown to wait
+// on for ever, and later posts run.
+func TestGoexitInPostHooks(t *testing.T) {
+	for _, hook := range []string{"WorkerStart", "BeforeJob", "BeforeEnqueue"} {
+		t.Run(hook, func(t *testing.T) {
+			r := runtime.New(runtime.WithHooks(&goexitOnce{in: hook}))
+			f := runtime.NewFlow("f")
+			mustAdd(t, f, "a", runtime.NewRoutine("a").Slot("in").Logic(nop))
+			mustRegister(t, r, f)
+			exited := make(chan struct{})
+			go func() {
+				defer close(exited)
+				r.Post(context.Background(), "f", "a", "in", runtime.Message{})
+				t.Error("Post returned: the hook did not call Goexit")
+			}()
+			<-exited
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := r.Wait(ctx); err != nil {
+				t.Fatalf("Wait after a post whose %s called Goexit: %v", hook, err)
+			}
+			if err := waitJob(t, mustPost(t, r, "f", "a", "in", runtime.Message{})); err != nil {
+				t.Fatal(err)
+			}
+			closeWithin(t, r, 5*time.Second)
+		})
+	}
+}

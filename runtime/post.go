@@ -109,17 +109,10 @@ func (r *Runtime) post(ctx context.Context, flowID, routineID, slot string, data
 	if err != nil {
 		return nil, err
 	}
-	if err := w.start(); err != nil {
-		jr.retire()
-		r.dropWorker(w)
-		return nil, fmt.Errorf("runtime: post: %w", err)
-	}
 	if r.hasHooks {
-		if err := r.beforeHooks(ctx, jr, n, si, data); err != nil {
-			jr.retire()
+		if err := r.postHooks(ctx, w, jr, n, si, data); err != nil {
 			return nil, fmt.Errorf("runtime: post: %w", err)
 		}
-		job.setRunning() // newJobRun left it pending for the hooks to see
 	}
 	if o.hasTimeout {
 		job.armTimeout(o.timeout)
@@ -159,6 +152,35 @@ func (r *Runtime) list(w *worker, blk *jobBlock, o postOptions) (*jobRun, error)
 	}
 	w.live++
 	return jr, nil
+}
+
+// postHooks runs the hooks of a post: WorkerStart of a new worker, then
+// the vetoing ones. Their veto or panic retires the job, and so does a
+// call of runtime.Goexit in one of them (t.Fatal in a test's hook: hooks
+// of a post run on the poster's goroutine), which ends the goroutine
+// that would otherwise post the job's message or retire it: the job
+// would stay listed, and Wait and Shutdown wait for it, for ever.
+func (r *Runtime) postHooks(ctx context.Context, w *worker, jr *jobRun, n *node, si int, data any) error {
+	returned := false
+	defer func() {
+		if !returned {
+			jr.retire()
+		}
+	}()
+	if err := w.start(); err != nil {
+		returned = true
+		jr.retire()
+		r.dropWorker(w)
+		return err
+	}
+	err := r.beforeHooks(ctx, jr, n, si, data)
+	returned = true
+	if err != nil {
+		jr.retire()
+		return err
+	}
+	jr.job.setRunning() // newJobRun left it pending for the hooks to see
+	return nil
 }
 
 // beforeHooks runs the vetoing hooks of a post: a veto is a *VetoError, a
