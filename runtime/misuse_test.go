@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/routigen/routigen/runtime"
+	"github.com/routigen/routigen/runtime/runtimetest"
 )
 
 // Misuse of the API (a nil context, zero values) is an error that says
@@ -79,6 +80,11 @@ func TestNilContext(t *testing.T) {
 		}
 	})
 	within(t, "Shutdown", 5*time.Second, func() { wantNilContext(t, "Shutdown", r.Shutdown(nilCtx)) })
+	within(t, "runtimetest.Emitted", 5*time.Second, func() {
+		if got := runtimetest.Emitted(nilCtx); got != nil {
+			t.Errorf("Emitted(nil) = %v, want nil", got)
+		}
+	})
 
 	// A running job's Wait with a nil context is an error; a finished
 	// job's outcome is still reported.

@@ -21,6 +21,9 @@ func With(ctx context.Context, rec Recorder) context.Context {
 
 // From returns the Recorder ctx carries, nil if none.
 func From(ctx context.Context) Recorder {
+	if ctx == nil {
+		return nil
+	}
 	rec, _ := ctx.Value(key{}).(Recorder)
 	return rec
 }
