@@ -148,7 +148,7 @@ func (f *finisher) finish(it finishItem) {
 			f.settle(it, false)
 			return
 		default: // the server: try again later, elsewhere or here
-			f.settle(it, false)
+			f.retry(it)
 			return
 		}
 	}
@@ -161,7 +161,7 @@ func (f *finisher) finish(it finishItem) {
 		jetstream.WithExpectLastSequencePerSubject(0))
 	if err != nil {
 		b.checkGone(err)
-		f.settle(it, false)
+		f.retry(it)
 		return
 	}
 	f.acks <- pendingRecord{it: it, fut: fut, rec: rec}
@@ -225,7 +225,7 @@ func (f *finisher) recorded(p pendingRecord) {
 	case err := <-p.fut.Err():
 		if !recordExists(err) {
 			f.b.checkGone(err)
-			f.settle(p.it, false)
+			f.retry(p.it)
 			return
 		}
 		f.settle(p.it, true) // a first run's record stands
@@ -248,6 +248,15 @@ func (f *finisher) settle(it finishItem, ack bool) {
 	} else {
 		_ = it.msg.Nak()
 	}
+	it.w.untrack(it.spec.ID)
+	f.done()
+}
+
+// retry hands back a job whose record or state the server did not take,
+// for a later run: not at once, which while the fault lasts would run its
+// logic again in a tight loop.
+func (f *finisher) retry(it finishItem) {
+	_ = it.msg.NakWithDelay(f.b.cfg.ackWait / 2)
 	it.w.untrack(it.spec.ID)
 	f.done()
 }

@@ -3,6 +3,7 @@ package jetstream
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,7 +20,7 @@ func TestDeletedUnderneath(t *testing.T) {
 			s := testServer(t)
 			p := newPrefix()
 			rt, b := testNode(t, s, p)
-			var runs int
+			var runs atomic.Int64
 			register(t, rt, blobFlow(t, blobCodec, 2))
 			register(t, rt, resultFlow(t, &runs, func() any { return 1 }))
 			ctx := timeout(t, 20*time.Second)
@@ -58,8 +59,8 @@ func TestDeletedUnderneath(t *testing.T) {
 					t.Fatalf("%s job after %s was deleted: %v", f, gone, err)
 				}
 			}
-			if runs != 2 {
-				t.Errorf("%d runs of 2 jobs", runs)
+			if runs.Load() != 2 {
+				t.Errorf("%d runs of 2 jobs", runs.Load())
 			}
 			if err := rt.Wait(context.Background()); err != nil {
 				t.Fatal(err)

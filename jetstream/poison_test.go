@@ -18,12 +18,9 @@ import (
 
 // resultFlow is one routine whose job's result is what result returns;
 // runs counts its runs.
-func resultFlow(t testing.TB, runs *int, result func() any) *runtime.Flow {
-	var mu = make(chan struct{}, 1)
+func resultFlow(t testing.TB, runs *atomic.Int64, result func() any) *runtime.Flow {
 	r := runtime.NewRoutine("r").Slot("in").Logic(func(ctx context.Context, in runtime.Input) error {
-		mu <- struct{}{}
-		*runs++
-		<-mu
+		runs.Add(1)
 		job, err := runtime.RequireJob(ctx)
 		if err != nil {
 			return err
@@ -44,7 +41,7 @@ func TestResultPanicFailsJob(t *testing.T) {
 	RegisterType[touchy]()
 	s := testServer(t)
 	rt, _ := testNode(t, s, newPrefix())
-	var runs int
+	var runs atomic.Int64
 	register(t, rt, resultFlow(t, &runs, func() any { return touchy{Panic: true} }))
 	ctx := timeout(t, 10*time.Second)
 	for range 2 { // the second proves the node still serves
@@ -66,7 +63,7 @@ func TestPostPanicIsAnError(t *testing.T) {
 	RegisterType[touchy]()
 	s := testServer(t)
 	rt, _ := testNode(t, s, newPrefix())
-	var runs int
+	var runs atomic.Int64
 	register(t, rt, resultFlow(t, &runs, func() any { return nil }))
 	ctx := timeout(t, 10*time.Second)
 	_, err := rt.Post(ctx, "res", "r", "in", runtime.Message{"t": touchy{Panic: true}})
@@ -129,7 +126,7 @@ func TestStateEncodePanicFailsJob(t *testing.T) {
 func TestOversizedResultFailsJob(t *testing.T) {
 	s := testServer(t)
 	rt, _ := testNode(t, s, newPrefix())
-	var runs int
+	var runs atomic.Int64
 	register(t, rt, resultFlow(t, &runs, func() any { return strings.Repeat("x", 2<<20) }))
 	ctx := timeout(t, 10*time.Second)
 	job, err := rt.Post(ctx, "res", "r", "in", nil)
@@ -142,8 +139,8 @@ func TestOversizedResultFailsJob(t *testing.T) {
 	if err := rt.Wait(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if runs != 1 {
-		t.Errorf("%d runs, want 1", runs)
+	if runs.Load() != 1 {
+		t.Errorf("%d runs, want 1", runs.Load())
 	}
 }
 
@@ -200,7 +197,7 @@ func TestPoisonJobMessages(t *testing.T) {
 	s := testServer(t)
 	p := newPrefix()
 	rt, b := testNode(t, s, p)
-	var runs int
+	var runs atomic.Int64
 	register(t, rt, resultFlow(t, &runs, func() any { return 1 }))
 	ctx := timeout(t, 15*time.Second)
 	worker := runtime.DefaultWorkerID("res")
@@ -221,8 +218,8 @@ func TestPoisonJobMessages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := ok.Wait(ctx); err != nil || runs != 1 {
-		t.Errorf("a good job after the poison: %v, %d runs", err, runs)
+	if err := ok.Wait(ctx); err != nil || runs.Load() != 1 {
+		t.Errorf("a good job after the poison: %v, %d runs", err, runs.Load())
 	}
 	for {
 		info, err := b.stream.Info(ctx)
@@ -236,5 +233,42 @@ func TestPoisonJobMessages(t *testing.T) {
 			t.Fatalf("%d messages left in the jobs stream: the poison stays", info.State.Msgs)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// A job whose record the server refuses (here the records stream takes
+// no message that large, set underneath) is retried, but not in a loop
+// that runs its logic hundreds of times a second while the fault lasts.
+func TestRefusedRecordRetriesSlowly(t *testing.T) {
+	s := testServer(t)
+	p := newPrefix()
+	rt, b := testNode(t, s, p)
+	var runs atomic.Int64
+	register(t, rt, resultFlow(t, &runs, func() any { return 1 }))
+	ctx := timeout(t, 10*time.Second)
+	rs, err := b.js.Stream(ctx, "KV_"+p+"_records")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := rs.CachedInfo().Config
+	cfg.MaxMsgSize = 8
+	if _, err := b.js.UpdateStream(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	job, err := rt.Post(ctx, "res", "r", "in", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * time.Second)
+	n := runs.Load()
+	if n > 6 {
+		t.Errorf("%d runs in 2s with AckWait 1s: the job reruns in a tight loop", n)
+	}
+	cfg.MaxMsgSize = -1
+	if _, err := b.js.UpdateStream(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	if err := job.Wait(ctx); err != nil {
+		t.Errorf("the job once the records stream takes it: %v", err)
 	}
 }
