@@ -146,6 +146,9 @@ func unstorableIn(t types.Type, seen map[types.Type]bool) string {
 		return unstorableIn(u.Elem(), seen)
 	case *types.Struct:
 		for f := range u.Fields() {
+			if f.Name() == "_" {
+				continue // encoding/json skips it, and it holds nothing
+			}
 			if !f.Exported() && !f.Embedded() {
 				where := "an anonymous struct"
 				if n, ok := t.(*types.Named); ok {

@@ -76,6 +76,9 @@ func (c *copyPlan) holds(t types.Type, w walk, seen map[types.Type]bool) bool {
 		v = w != walkValue && c.holds(u.Elem(), w, seen)
 	case *types.Struct:
 		for f := range u.Fields() {
+			if f.Name() == "_" {
+				continue // see reachable
+			}
 			if (w != walkCopy || c.reachable(f)) && c.holds(f.Type(), w, seen) {
 				v = true
 				break
@@ -141,9 +144,11 @@ func (c *copyPlan) reaches(t types.Type, target *types.Named, open bool, seen ma
 	return false
 }
 
-// reachable reports whether the generated code may select field f.
+// reachable reports whether the generated code may select field f. No
+// code can select a blank field (_ [0]func(), padding), and none can set
+// one: it is not state.
 func (c *copyPlan) reachable(f *types.Var) bool {
-	return f.Exported() || isLocal(f, c.path)
+	return f.Name() != "_" && (f.Exported() || isLocal(f, c.path))
 }
 
 // nameable reports whether the generated code may name type n.
@@ -206,7 +211,7 @@ func (c *copyPlan) problemUnder(t types.Type, stack []*types.Named) string {
 	case *types.Struct:
 		for f := range u.Fields() {
 			if !c.reachable(f) {
-				if c.holds(f.Type(), walkValue, nil) {
+				if f.Name() != "_" && c.holds(f.Type(), walkValue, nil) {
 					return "it holds the unexported field " + f.Name() + " of " + types.TypeString(t, (*types.Package).Name) + ", which holds a slice or map that routigen cannot reach to copy"
 				}
 				continue

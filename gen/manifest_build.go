@@ -36,6 +36,9 @@ func checkStoredNames(w *pkgWork) {
 		at := map[string]int{} // stored name -> field index
 		for i := range t.st.NumFields() {
 			fld := t.st.Field(i)
+			if fld.Name() == "_" {
+				continue // not state: no code can select it
+			}
 			stored := storedName(fld.Name(), t.st.Tag(i))
 			j, dup := at[stored]
 			if !dup {
@@ -79,6 +82,9 @@ func buildManifest(w *pkgWork) *manifest {
 		named := map[string]string{}
 		for i := range t.st.NumFields() {
 			fld := t.st.Field(i)
+			if fld.Name() == "_" {
+				continue // not state: no code can select it
+			}
 			f := &srcField{stored: storedName(fld.Name(), t.st.Tag(i)), goName: fld.Name(), typ: fld.Type(), pos: w.lp.Fset.Position(fld.Pos())}
 			if _, dup := e.src.fields[f.stored]; dup {
 				continue // checkStoredNames reported it
