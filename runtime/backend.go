@@ -482,7 +482,11 @@ func (r *Runtime) serveWorker(ctx context.Context, w *worker) error {
 		return nil
 	}
 	sctx, cancel := context.WithCancel(r.serveCtx)
-	context.AfterFunc(ctx, cancel)
+	// Watching ctx may take a goroutine (a Context of its own type):
+	// stopped once sctx ends, at the latest when the node stops serving,
+	// so that none outlives the runtime.
+	stop := context.AfterFunc(ctx, cancel)
+	context.AfterFunc(sctx, func() { stop() })
 	if err := r.backend.serve(sctx, w.plan.id, w.state.id); err != nil {
 		cancel()
 		return fmt.Errorf("runtime: exec %q: %w", w.plan.id, err)

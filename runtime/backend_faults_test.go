@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/routigen/routigen/runtime"
 )
 
@@ -154,4 +156,44 @@ func TestBackendDonePanics(t *testing.T) {
 	if !strings.Contains(logs.String(), "Node.Run done panicked") {
 		t.Errorf("done's panic was not logged; log:\n%s", logs.String())
 	}
+}
+
+// opaqueCtx is a context.Context of its own type, as frameworks make them,
+// that package context cannot see through: waiting for its end takes a
+// goroutine.
+type opaqueCtx struct{ done chan struct{} }
+
+func (c opaqueCtx) Deadline() (time.Time, bool) { return time.Time{}, false }
+func (c opaqueCtx) Done() <-chan struct{}       { return c.done }
+func (c opaqueCtx) Err() error {
+	select {
+	case <-c.done:
+		return context.Canceled
+	default:
+		return nil
+	}
+}
+func (c opaqueCtx) Value(any) any { return nil }
+
+// A worker Exec starts, with a context that outlives the runtime, leaves
+// no goroutine behind once Close returns: under a Backend, serving it
+// watched the context's end for ever.
+func TestExecContextOutlivesTheRuntime(t *testing.T) {
+	t.Run("in memory", func(t *testing.T) { testExecContextOutlives(t) })
+	t.Run("backend", func(t *testing.T) { testExecContextOutlives(t, runtime.WithBackend(newLoop().backend())) })
+}
+
+func testExecContextOutlives(t *testing.T, opts ...runtime.Option) {
+	before := goleak.IgnoreCurrent()
+	ctx := opaqueCtx{done: make(chan struct{})}
+	defer close(ctx.done)
+	r := runtime.New(opts...)
+	f := runtime.NewFlow("f")
+	mustAdd(t, f, "a", runtime.NewRoutine("a").Slot("in").Logic(nop))
+	mustRegister(t, r, f)
+	if _, err := r.Exec(ctx, "f"); err != nil {
+		t.Fatal(err)
+	}
+	closeWithin(t, r, 5*time.Second)
+	goleak.VerifyNone(t, before)
 }
