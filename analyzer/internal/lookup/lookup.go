@@ -340,8 +340,9 @@ func (l *Lookup) followFields(fn *ssa.Function) {
 // variable the function stores the value or the status in, that read that
 // store and no other: a function with a defer keeps its named results in
 // locals (func f(ctx) (err error) { defer …; job, err := runtime.RequireJob(ctx);
-// if err != nil {…} }). Only for a local that nothing but loads and stores
-// refers to: one a closure captures may be read or written out of sight.
+// if err != nil {…} }). Only for a local that nothing but loads, stores
+// and deferred closures refer to: one another closure captures may be
+// read or written out of sight.
 func (l *Lookup) followLocals() {
 	follow := func(vs []ssa.Value) []ssa.Value {
 		out := vs
@@ -389,6 +390,10 @@ func exclusiveLoads(st *ssa.Store) []ssa.Value {
 			if r.Op != token.MUL {
 				return nil
 			}
+		case *ssa.MakeClosure:
+			if !onlyDeferred(r) {
+				return nil
+			}
 		case *ssa.DebugRef:
 		default:
 			return nil
@@ -412,6 +417,19 @@ func exclusiveLoads(st *ssa.Store) []ssa.Value {
 		}
 	}
 	return out
+}
+
+// onlyDeferred reports whether the closure mc is only deferred (defer
+// func() {…}()): it runs when the function returns, after every load of
+// its body, so what it does to a variable it captures is out of their way.
+func onlyDeferred(mc *ssa.MakeClosure) bool {
+	for _, r := range *mc.Referrers() {
+		d, ok := r.(*ssa.Defer)
+		if !ok || d.Call.Value != mc {
+			return false
+		}
+	}
+	return true
 }
 
 // reachedLoads returns the loads of alloc that the store st reaches: those

@@ -1,0 +1,204 @@
+package nilfallback_test
+
+import (
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/routigen/routigen/analyzer/nilfallback"
+)
+
+// lookupKind is one kind of lookup as the generated functions write it.
+type lookupKind struct {
+	decl    string // the lookup, declaring its results
+	initOf  string // the lookup as an if statement's init (if-init shape)
+	missing string // the test of its missing case
+	err     string // an expression for its error in the missing case
+	use     string // a use of its value
+}
+
+var lookupKinds = []lookupKind{
+	{"job, e := runtime.RequireJob(ctx)", "job, e := runtime.RequireJob(ctx)", "e != nil", "e", `job.Trace("r", "a", nil)`},
+	{"job, ok := runtime.JobFromContext(ctx)", "job, ok := runtime.JobFromContext(ctx)", "!ok", "runtime.ErrNoJob", `job.Trace("r", "a", nil)`},
+	{"ec, ok := runtime.ExecFromContext(ctx)", "ec, ok := runtime.ExecFromContext(ctx)", "!ok", "runtime.ErrNoRoutine", `ec.Job.Trace(ec.RoutineID, "a", nil)`},
+	{"l, e := states.LoopStateOf(ctx)", "l, e := states.LoopStateOf(ctx)", "e != nil", "e", "l.SetIteration(1)"},
+}
+
+// failing handlers of the missing case: every one fails. $E stands for
+// the lookup's error.
+var failing = []string{
+	"return $E",
+	`return fmt.Errorf("prop: %w", $E)`,
+	"return errProp",
+	"panic($E)",
+	`log.Fatalf("prop: %v", $E)`,
+	"os.Exit(1)",
+	"return errors.Join(errProp, $E)",
+	"return &propErr{$E}",
+}
+
+// fallingBack handlers of the missing case: none fails.
+var fallingBack = []string{
+	"return nil",
+	`log.Print("prop: no state"); return nil`,
+}
+
+// shape places a lookup (decl; if missing { handler }; use) in a function
+// body; the result is the whole function but its name.
+type shape func(k lookupKind, handler string) string
+
+var shapes = map[string]shape{
+	"plain": func(k lookupKind, h string) string {
+		return fmt.Sprintf("(ctx context.Context) error {\n\t%s\n\tif %s {\n\t\t%s\n\t}\n\t%s\n\treturn nil\n}", k.decl, k.missing, h, k.use)
+	},
+	"deferUnlock": func(k lookupKind, h string) string {
+		return fmt.Sprintf("(ctx context.Context) error {\n\tmu.Lock()\n\tdefer mu.Unlock()\n\t%s\n\tif %s {\n\t\t%s\n\t}\n\t%s\n\treturn nil\n}", k.decl, k.missing, h, k.use)
+	},
+	"namedDefer": func(k lookupKind, h string) string {
+		return fmt.Sprintf("(ctx context.Context) (err error) {\n\tdefer log.Println(\"done\")\n\t%s\n\tif %s {\n\t\t%s\n\t}\n\t%s\n\treturn\n}", k.decl, k.missing, h, k.use)
+	},
+	"loop": func(k lookupKind, h string) string {
+		return fmt.Sprintf("(ctx context.Context, n int) error {\n\tfor range n {\n\t\t%s\n\t\tif %s {\n\t\t\t%s\n\t\t}\n\t\t%s\n\t}\n\treturn nil\n}", k.decl, k.missing, h, k.use)
+	},
+	"labeled": func(k lookupKind, h string) string {
+		return fmt.Sprintf("(ctx context.Context, items []string) error {\nouter:\n\tfor _, s := range items {\n\t\tif s == \"\" {\n\t\t\tcontinue outer\n\t\t}\n\t\t%s\n\t\tif %s {\n\t\t\t%s\n\t\t}\n\t\t%s\n\t}\n\treturn nil\n}", k.decl, k.missing, h, k.use)
+	},
+	"selectAfter": func(k lookupKind, h string) string {
+		return fmt.Sprintf("(ctx context.Context) error {\n\t%s\n\tif %s {\n\t\t%s\n\t}\n\tselect {\n\tcase <-ctx.Done():\n\t\treturn ctx.Err()\n\tdefault:\n\t}\n\t%s\n\treturn nil\n}", k.decl, k.missing, h, k.use)
+	},
+	"switchCase": func(k lookupKind, h string) string {
+		return fmt.Sprintf("(ctx context.Context, c int) error {\n\tswitch c {\n\tcase 1:\n\t\t%s\n\t\tif %s {\n\t\t\t%s\n\t\t}\n\t\t%s\n\t}\n\treturn nil\n}", k.decl, k.missing, h, k.use)
+	},
+	"gotoFail": func(k lookupKind, h string) string {
+		if !strings.Contains(h, "return") {
+			h += "\n\treturn nil // unreachable: Go does not know os.Exit ends the function"
+		}
+		return fmt.Sprintf("(ctx context.Context) error {\n\t%s\n\tif %s {\n\t\tgoto fail\n\t}\n\t%s\n\treturn nil\nfail:\n\t%s\n}", k.decl, k.missing, k.use, h)
+	},
+	"closure": func(k lookupKind, h string) string {
+		return fmt.Sprintf("(ctx context.Context) error {\n\treturn func() error {\n\t\t%s\n\t\tif %s {\n\t\t\t%s\n\t\t}\n\t\t%s\n\t\treturn nil\n\t}()\n}", k.decl, k.missing, h, k.use)
+	},
+	"namedErrAssigned": func(k lookupKind, h string) string {
+		// The lookup's error goes straight into the named result, which a
+		// function with a defer keeps in a local.
+		e := regexp.MustCompile(`\be\b`)
+		return fmt.Sprintf("(ctx context.Context) (err error) {\n\tdefer func() {\n\t\tif err != nil {\n\t\t\tlog.Print(err)\n\t\t}\n\t}()\n\t%s\n\tif %s {\n\t\t%s\n\t}\n\t%s\n\treturn nil\n}",
+			e.ReplaceAllString(k.decl, "err"), e.ReplaceAllString(k.missing, "err"), e.ReplaceAllString(h, "err"), k.use)
+	},
+	"ifInit": func(k lookupKind, h string) string {
+		return fmt.Sprintf("(ctx context.Context) error {\n\tif %s; %s {\n\t\t%s\n\t} else {\n\t\t%s\n\t}\n\treturn nil\n}", k.initOf, k.missing, h, k.use)
+	},
+}
+
+// TestProperty: in every shape (defers, named results, loops, labels,
+// select, switch, goto, closures, if-init) and for every kind of lookup, a
+// missing case that fails is never reported, and one that falls back is
+// reported once, at the lookup (SPEC §4: precision, whatever else the
+// function holds).
+func TestProperty(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`package prop
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"os"
+	"sync"
+
+	"github.com/routigen/routigen/runtime"
+
+	"states"
+)
+
+var (
+	mu      sync.Mutex
+	errProp = errors.New("prop: no state")
+)
+
+type propErr struct{ err error }
+
+func (e *propErr) Error() string { return "prop: " + e.err.Error() }
+
+var _, _, _, _ = fmt.Errorf, log.Print, os.Exit, errors.Join
+`)
+	n, positives := 0, 0
+	for _, name := range slices.Sorted(maps.Keys(shapes)) {
+		sh := shapes[name]
+		for ki, k := range lookupKinds {
+			for hi, h := range failing {
+				fmt.Fprintf(&b, "\nfunc %sFails%d_%d%s\n", name, ki, hi, sh(k, strings.ReplaceAll(h, "$E", k.err)))
+				n++
+			}
+			for hi, h := range fallingBack {
+				src := sh(k, h)
+				// The diagnostic is at the lookup: want it on that line.
+				line := k.decl
+				switch name {
+				case "ifInit":
+					line = k.initOf + "; " + k.missing + " {"
+				case "namedErrAssigned":
+					line = regexp.MustCompile(`\be\b`).ReplaceAllString(k.decl, "err")
+				}
+				src = strings.Replace(src, line, line+" // want `nilfallback: `", 1)
+				fmt.Fprintf(&b, "\nfunc %sFallsBack%d_%d%s\n", name, ki, hi, src)
+				positives++
+			}
+		}
+	}
+	dir := t.TempDir()
+	for _, sub := range []string{"github.com", "states"} {
+		copyTree(t, filepath.Join(analysistest.TestData(), "src", sub), filepath.Join(dir, "src", sub))
+	}
+	p := filepath.Join(dir, "src", "prop", "prop.go")
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := 0
+	for _, res := range analysistest.Run(t, dir, nilfallback.Analyzer, "prop") {
+		got += len(res.Diagnostics)
+	}
+	if got != positives {
+		t.Errorf("%d diagnostics over %d failing and %d falling-back functions, want %d", got, n, positives, positives)
+	}
+	if t.Failed() {
+		t.Logf("generated source:\n%s", b.String())
+	}
+}
+
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		out := filepath.Join(dst, rel)
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(out, b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
