@@ -111,6 +111,9 @@ func (b *Backend) Submit(ctx context.Context, s *runtime.JobSpec) error {
 	if err != nil {
 		return fmt.Errorf("jetstream: job %q: %w", s.ID, err)
 	}
+	if limit, ok := b.maxValue(); ok && len(body) > limit {
+		return fmt.Errorf("jetstream: job %q: %d bytes with its entry message and metadata, over the server's max payload of %d bytes", s.ID, len(body), limit)
+	}
 	if err := b.knownWorker(ctx, s); err != nil {
 		return err
 	}

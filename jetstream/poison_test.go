@@ -272,3 +272,17 @@ func TestRefusedRecordRetriesSlowly(t *testing.T) {
 		t.Errorf("the job once the records stream takes it: %v", err)
 	}
 }
+
+// A Post whose job is over the server's max payload is refused, saying
+// how large it is and what the limit is.
+func TestOversizedPostRefused(t *testing.T) {
+	s := testServer(t)
+	rt, _ := testNode(t, s, newPrefix())
+	var runs atomic.Int64
+	register(t, rt, resultFlow(t, &runs, func() any { return nil }))
+	ctx := timeout(t, 10*time.Second)
+	_, err := rt.Post(ctx, "res", "r", "in", runtime.Message{"b": strings.Repeat("x", 2<<20)})
+	if err == nil || !strings.Contains(err.Error(), "max payload of 1048") || !strings.Contains(err.Error(), "2097") {
+		t.Errorf("Post of 2 MiB: %v, want an error with its size and the limit", err)
+	}
+}
