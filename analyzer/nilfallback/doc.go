@@ -25,8 +25,10 @@
 // log.Fatal*, log.Panic*, a failed test (t.Fatal*, t.Skip*, t.FailNow,
 // t.Error*, t.Fail on a *testing.T, B, F or testing.TB), or a return whose
 // error is known to be non-nil (the lookup's error, fmt.Errorf,
-// errors.New, a sentinel variable, a call that wraps the lookup's error, a
-// function that never returns a nil error or never returns at all).
+// errors.New, a sentinel variable, a call that wraps the lookup's error or
+// another of these (wrap(runtime.ErrNoJob), status.Errorf(code, "…: %v",
+// err)), a function that never returns a nil error or never returns at
+// all).
 // errors.Is(err, S) with a package-level S other than runtime.ErrNoJob and
 // ErrNoRoutine (context.Canceled, io.EOF) is false for the error of a
 // runtime lookup or an accessor in both cases, and is followed so. A

@@ -43,12 +43,17 @@ var failing = []string{
 	"os.Exit(1)",
 	"return errors.Join(errProp, $E)",
 	"return &propErr{$E}",
+	`return statusf(13, "prop: %v", $E)`,
+	"return wrap($E)",
+	`out := fmt.Errorf("prop: %w", $E); return out`,
 }
 
 // fallingBack handlers of the missing case: none fails.
 var fallingBack = []string{
 	"return nil",
 	`log.Print("prop: no state"); return nil`,
+	`log.Printf("prop: %v", $E); return nil`,
+	"_ = $E",
 }
 
 // shape places a lookup (decl; if missing { handler }; use) in a function
@@ -93,6 +98,18 @@ var shapes = map[string]shape{
 		return fmt.Sprintf("(ctx context.Context) (err error) {\n\tdefer func() {\n\t\tif err != nil {\n\t\t\tlog.Print(err)\n\t\t}\n\t}()\n\t%s\n\tif %s {\n\t\t%s\n\t}\n\t%s\n\treturn nil\n}",
 			e.ReplaceAllString(k.decl, "err"), e.ReplaceAllString(k.missing, "err"), e.ReplaceAllString(h, "err"), k.use)
 	},
+	"elseIf": func(k lookupKind, h string) string {
+		return fmt.Sprintf("(ctx context.Context, n int) error {\n\t%s\n\tif n < 0 {\n\t\treturn errProp\n\t} else if %s {\n\t\t%s\n\t} else {\n\t\t%s\n\t}\n\treturn nil\n}", k.decl, k.missing, h, k.use)
+	},
+	"orTest": func(k lookupKind, h string) string {
+		return fmt.Sprintf("(ctx context.Context, n int) error {\n\t%s\n\tif n < 0 || %s {\n\t\t%s\n\t}\n\t%s\n\treturn nil\n}", k.decl, k.missing, h, k.use)
+	},
+	"method": func(k lookupKind, h string) string {
+		return fmt.Sprintf("(ctx context.Context) error {\n\t%s\n\tif %s {\n\t\t%s\n\t}\n\t%s\n\treturn nil\n}", k.decl, k.missing, h, k.use)
+	},
+	"generic": func(k lookupKind, h string) string {
+		return fmt.Sprintf("[T any](ctx context.Context, v T) error {\n\t%s\n\tif %s {\n\t\t%s\n\t}\n\t%s\n\treturn nil\n}", k.decl, k.missing, h, k.use)
+	},
 	"ifInit": func(k lookupKind, h string) string {
 		return fmt.Sprintf("(ctx context.Context) error {\n\tif %s; %s {\n\t\t%s\n\t} else {\n\t\t%s\n\t}\n\treturn nil\n}", k.initOf, k.missing, h, k.use)
 	},
@@ -129,6 +146,24 @@ type propErr struct{ err error }
 
 func (e *propErr) Error() string { return "prop: " + e.err.Error() }
 
+type svc struct{}
+
+// statusf is gRPC's status.Errorf in shape: nil for code 0.
+func statusf(code int, format string, args ...any) error {
+	if code == 0 {
+		return nil
+	}
+	return fmt.Errorf(format, args...)
+}
+
+// wrap returns nil for nil, as errors.Wrap-style helpers do.
+func wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &propErr{err}
+}
+
 var _, _, _, _ = fmt.Errorf, log.Print, os.Exit, errors.Join
 `)
 	n, positives := 0, 0
@@ -136,11 +171,11 @@ var _, _, _, _ = fmt.Errorf, log.Print, os.Exit, errors.Join
 		sh := shapes[name]
 		for ki, k := range lookupKinds {
 			for hi, h := range failing {
-				fmt.Fprintf(&b, "\nfunc %sFails%d_%d%s\n", name, ki, hi, sh(k, strings.ReplaceAll(h, "$E", k.err)))
+				fmt.Fprintf(&b, "\nfunc %s%sFails%d_%d%s\n", recv(name), name, ki, hi, sh(k, strings.ReplaceAll(h, "$E", k.err)))
 				n++
 			}
 			for hi, h := range fallingBack {
-				src := sh(k, h)
+				src := sh(k, strings.ReplaceAll(h, "$E", k.err))
 				// The diagnostic is at the lookup: want it on that line.
 				line := k.decl
 				switch name {
@@ -150,7 +185,7 @@ var _, _, _, _ = fmt.Errorf, log.Print, os.Exit, errors.Join
 					line = regexp.MustCompile(`\be\b`).ReplaceAllString(k.decl, "err")
 				}
 				src = strings.Replace(src, line, line+" // want `nilfallback: `", 1)
-				fmt.Fprintf(&b, "\nfunc %sFallsBack%d_%d%s\n", name, ki, hi, src)
+				fmt.Fprintf(&b, "\nfunc %s%sFallsBack%d_%d%s\n", recv(name), name, ki, hi, src)
 				positives++
 			}
 		}
@@ -176,6 +211,14 @@ var _, _, _, _ = fmt.Errorf, log.Print, os.Exit, errors.Join
 	if t.Failed() {
 		t.Logf("generated source:\n%s", b.String())
 	}
+}
+
+// recv is the receiver of the generated functions of a shape.
+func recv(shape string) string {
+	if shape == "method" {
+		return "(s *svc) "
+	}
+	return ""
 }
 
 func copyTree(t *testing.T, src, dst string) {

@@ -28,8 +28,10 @@
 // return whose error result is known to be non-nil: the lookup's own error
 // (when the lookup is missing), a constant error variable, an interface made
 // from a concrete value, the result of fmt.Errorf, errors.New or errors.Join,
-// of a call that wraps the lookup's error (an argument, or one of its variadic
-// arguments: status.Errorf(code, "…: %v", err)), or of a function known (through
+// of a call that wraps the lookup's error or another error known to be
+// non-nil (an argument, or one of its variadic arguments:
+// status.Errorf(code, "…: %v", err), wrap(runtime.ErrNoJob)), or of a
+// function known (through
 // Env.AlwaysErr) to return a non-nil error on every path. Under the missing
 // assumption, a return that hands the lookup's results (or a plain false or
 // nil in their place) to the caller propagates the missing case and counts

@@ -508,6 +508,15 @@ func (e *Env) nonNil(l *Lookup, a Assume, v ssa.Value, seen map[ssa.Value]bool) 
 				}
 			}
 		}
+		// wrap(runtime.ErrNoJob), statusf(code, "…: %v", errNoState):
+		// it wraps an error known to be non-nil.
+		for _, arg := range v.Call.Args {
+			for _, x := range errorsIn(arg) {
+				if e.nonNil(l, a, x, seen) {
+					return true
+				}
+			}
+		}
 		return false
 	case *ssa.UnOp:
 		// A package-level error variable: a sentinel.
@@ -526,6 +535,40 @@ func (e *Env) nonNil(l *Lookup, a Assume, v ssa.Value, seen map[ssa.Value]bool) 
 		return true
 	}
 	return false
+}
+
+// errorsIn returns the error values a call argument hands over: the
+// argument itself when it is an error, and the errors among a variadic
+// argument list (SSA builds it in a local array and passes a slice of it).
+func errorsIn(arg ssa.Value) []ssa.Value {
+	if types.Identical(arg.Type(), errorType) {
+		return []ssa.Value{arg}
+	}
+	sl, ok := arg.(*ssa.Slice)
+	if !ok {
+		return nil
+	}
+	arr, ok := sl.X.(*ssa.Alloc)
+	if !ok {
+		return nil
+	}
+	var out []ssa.Value
+	for _, r := range *arr.Referrers() {
+		ia, ok := r.(*ssa.IndexAddr)
+		if !ok || ia.X != arr {
+			continue
+		}
+		for _, rr := range *ia.Referrers() {
+			st, ok := rr.(*ssa.Store)
+			if !ok || st.Addr != ia {
+				continue
+			}
+			if ci, ok := st.Val.(*ssa.ChangeInterface); ok && types.Identical(ci.X.Type(), errorType) {
+				out = append(out, ci.X)
+			}
+		}
+	}
+	return out
 }
 
 // inVariadic reports whether arg is a variadic argument list that holds
