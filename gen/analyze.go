@@ -142,6 +142,9 @@ func analyze(lp *packages.Package, goroot func() string) *pkgWork {
 	w.goroot = goroot
 	w.triage()
 	if lp.Types == nil || len(lp.Syntax) == 0 {
+		// A directory of test files only is listed with no Go file:
+		// its annotations are still reported, not skipped in silence.
+		w.collectExcluded()
 		return w
 	}
 	w.collect()

@@ -1,0 +1,4 @@
+package tests_test
+
+// routigen:state scope=job
+type Near struct{ N int }
