@@ -46,6 +46,10 @@ var failing = []string{
 	`return statusf(13, "prop: %v", $E)`,
 	"return wrap($E)",
 	`out := fmt.Errorf("prop: %w", $E); return out`,
+	`if len(fmt.Sprint($E)) > 3 { return errProp }; return errors.New("prop")`,
+	"return noState()",
+	"goruntime.Goexit()",
+	`panic(fmt.Sprintf("prop: %v", $E))`,
 }
 
 // fallingBack handlers of the missing case: none fails.
@@ -110,6 +114,15 @@ var shapes = map[string]shape{
 	"generic": func(k lookupKind, h string) string {
 		return fmt.Sprintf("[T any](ctx context.Context, v T) error {\n\t%s\n\tif %s {\n\t\t%s\n\t}\n\t%s\n\treturn nil\n}", k.decl, k.missing, h, k.use)
 	},
+	"afterCheckedLookup": func(k lookupKind, h string) string {
+		return fmt.Sprintf("(ctx context.Context) error {\n\tif _, err := runtime.RequireExec(ctx); err != nil {\n\t\treturn err\n\t}\n\t%s\n\tif %s {\n\t\t%s\n\t}\n\t%s\n\treturn nil\n}", k.decl, k.missing, h, k.use)
+	},
+	"breakLoop": func(k lookupKind, h string) string {
+		return fmt.Sprintf("(ctx context.Context) error {\nloop:\n\tfor {\n\t\t%s\n\t\tif %s {\n\t\t\t%s\n\t\t}\n\t\t%s\n\t\tbreak loop\n\t}\n\treturn nil\n}", k.decl, k.missing, h, k.use)
+	},
+	"typeSwitchAfter": func(k lookupKind, h string) string {
+		return fmt.Sprintf("(ctx context.Context, v any) error {\n\t%s\n\tif %s {\n\t\t%s\n\t}\n\tswitch x := v.(type) {\n\tcase int:\n\t\t_ = x + 1\n\tcase error:\n\t\treturn x\n\t}\n\t%s\n\treturn nil\n}", k.decl, k.missing, h, k.use)
+	},
 	"ifInit": func(k lookupKind, h string) string {
 		return fmt.Sprintf("(ctx context.Context) error {\n\tif %s; %s {\n\t\t%s\n\t} else {\n\t\t%s\n\t}\n\treturn nil\n}", k.initOf, k.missing, h, k.use)
 	},
@@ -130,6 +143,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	goruntime "runtime"
 	"sync"
 
 	"github.com/routigen/routigen/runtime"
@@ -164,7 +178,10 @@ func wrap(err error) error {
 	return &propErr{err}
 }
 
-var _, _, _, _ = fmt.Errorf, log.Print, os.Exit, errors.Join
+var _, _, _, _, _ = fmt.Errorf, log.Print, os.Exit, errors.Join, goruntime.Goexit
+
+// noState builds the error for a missing state: it never returns nil.
+func noState() error { return fmt.Errorf("prop: %w", errProp) } // want noState:"always returns a non-nil error"
 `)
 	n, positives := 0, 0
 	for _, name := range slices.Sorted(maps.Keys(shapes)) {
