@@ -775,6 +775,9 @@ func (l *Lookup) escapes(v ssa.Value, depth int) bool {
 			if r.Val != v || l.kept[r] {
 				continue
 			}
+			if u, ok := v.(*ssa.UnOp); ok && u.Op == token.MUL && u.X == r.Addr {
+				continue // return err of a named err: stored back where it came from
+			}
 			if ia, ok := r.Addr.(*ssa.IndexAddr); ok {
 				if _, ok := ia.X.(*ssa.Alloc); ok {
 					continue // a variadic argument list

@@ -285,3 +285,16 @@ func namedErrCaptured(ctx context.Context) (err error) {
 	job.Trace("r", "a", nil)
 	return nil
 }
+
+// The present case returns the named result itself: return err stores err
+// back into err, which hands nothing on.
+func namedErrLoggedFallback(ctx context.Context) (err error) {
+	defer log.Println("x")
+	job, err := runtime.RequireJob(ctx) // want `nilfallback: runtime.RequireJob falls back when the job is missing`
+	if err != nil {
+		log.Print(err)
+		return nil
+	}
+	job.Trace("r", "a", nil)
+	return err
+}
