@@ -123,6 +123,11 @@ var shapes = map[string]shape{
 	"typeSwitchAfter": func(k lookupKind, h string) string {
 		return fmt.Sprintf("(ctx context.Context, v any) error {\n\t%s\n\tif %s {\n\t\t%s\n\t}\n\tswitch x := v.(type) {\n\tcase int:\n\t\t_ = x + 1\n\tcase error:\n\t\treturn x\n\t}\n\t%s\n\treturn nil\n}", k.decl, k.missing, h, k.use)
 	},
+	"namedErrReturned": func(k lookupKind, h string) string {
+		e := regexp.MustCompile(`\be\b`)
+		return fmt.Sprintf("(ctx context.Context) (err error) {\n\tdefer log.Println(\"done\")\n\t%s\n\tif %s {\n\t\t%s\n\t}\n\t%s\n\treturn err\n}",
+			e.ReplaceAllString(k.decl, "err"), e.ReplaceAllString(k.missing, "err"), e.ReplaceAllString(h, "err"), k.use)
+	},
 	"ifInit": func(k lookupKind, h string) string {
 		return fmt.Sprintf("(ctx context.Context) error {\n\tif %s; %s {\n\t\t%s\n\t} else {\n\t\t%s\n\t}\n\treturn nil\n}", k.initOf, k.missing, h, k.use)
 	},
@@ -192,13 +197,16 @@ func noState() error { return fmt.Errorf("prop: %w", errProp) } // want noState:
 				n++
 			}
 			for hi, h := range fallingBack {
+				if name == "namedErrReturned" && h == "_ = $E" {
+					continue // carrying on reaches return err: it fails
+				}
 				src := sh(k, strings.ReplaceAll(h, "$E", k.err))
 				// The diagnostic is at the lookup: want it on that line.
 				line := k.decl
 				switch name {
 				case "ifInit":
 					line = k.initOf + "; " + k.missing + " {"
-				case "namedErrAssigned":
+				case "namedErrAssigned", "namedErrReturned":
 					line = regexp.MustCompile(`\be\b`).ReplaceAllString(k.decl, "err")
 				}
 				src = strings.Replace(src, line, line+" // want `nilfallback: `", 1)
