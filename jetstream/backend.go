@@ -28,8 +28,6 @@ type Backend struct {
 	// learned holds the flows whose typed payloads are registered (see
 	// learnTypes).
 	learned sync.Map
-	// known holds the ids of workers whose consumers exist (knownWorker).
-	known sync.Map
 
 	mu        sync.Mutex
 	workers   map[string]*served   // by worker id

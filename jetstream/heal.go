@@ -115,7 +115,7 @@ func (w *served) heal(ctx context.Context) {
 	if !errors.Is(err, jetstream.ErrConsumerNotFound) {
 		return
 	}
-	if cons, err = w.createConsumer(ctx); err != nil {
+	if cons, err = w.createConsumer(ctx, false); err != nil {
 		return // the next failure asks again
 	}
 	w.stopConsuming()

@@ -66,7 +66,7 @@ func (b *Backend) Serve(ctx context.Context, flowID, workerID string) error {
 	w := &served{b: b, flow: flowID, id: workerID, key: token(workerID), ctx: ctx, inflight: map[string]jetstream.Msg{}}
 	b.workers[workerID] = w
 	b.mu.Unlock()
-	cons, err := w.createConsumer(ctx)
+	cons, err := w.createConsumer(ctx, false)
 	if err == nil {
 		w.mu.Lock()
 		w.cons = cons
@@ -79,16 +79,30 @@ func (b *Backend) Serve(ctx context.Context, flowID, workerID string) error {
 		b.mu.Unlock()
 		return fmt.Errorf("jetstream: serve worker %q: %w", workerID, err)
 	}
-	context.AfterFunc(ctx, w.stopConsuming)
+	if workerID == runtime.DefaultWorkerID(flowID) {
+		context.AfterFunc(ctx, w.stopConsuming) // the node's shutdown: others serve it on
+	} else {
+		context.AfterFunc(ctx, w.retire)
+	}
 	return nil
 }
 
-// createConsumer creates the worker's durable consumer, or joins it.
-func (w *served) createConsumer(ctx context.Context) (jetstream.Consumer, error) {
+// stoppedKey, in the metadata of a worker's consumer, marks a worker
+// whose Exec ended (see retire).
+const stoppedKey = "routigen-stopped"
+
+// createConsumer creates the worker's durable consumer, or joins it;
+// stopped marks the worker stopped for good.
+func (w *served) createConsumer(ctx context.Context, stopped bool) (jetstream.Consumer, error) {
 	b := w.b
+	var meta map[string]string
+	if stopped {
+		meta = map[string]string{stoppedKey: "true"}
+	}
 	cctx, cancel := b.call(ctx)
 	defer cancel()
 	return b.stream.CreateOrUpdateConsumer(cctx, jetstream.ConsumerConfig{
+		Metadata:       meta,
 		Durable:        consumerName(w.id),
 		Description:    "routigen worker " + w.id,
 		FilterSubject:  b.subject + "." + w.key + ".*",
@@ -109,23 +123,22 @@ func consumerName(workerID string) string {
 	return "w-" + hex.EncodeToString(sum[:16])
 }
 
-// knownWorker checks that a node serves, or has served, the worker a job
-// names: a job for a worker no node ever served (a mistyped OnWorker id)
-// would wait for ever, where the in-memory runtime refuses it. A worker is
-// known once its durable consumer exists (Serve makes it), and stays so.
+// knownWorker checks that a node serves the worker a job names: a job for
+// a worker no node ever served (a mistyped OnWorker id), or one whose Exec
+// ended, would wait for ever, where the in-memory runtime refuses it. A
+// worker is known once its durable consumer exists (Serve makes it), until
+// retire marks it stopped.
 func (b *Backend) knownWorker(ctx context.Context, s *runtime.JobSpec) error {
 	if s.WorkerID == runtime.DefaultWorkerID(s.FlowID) {
 		return nil // served by every node that registered the flow
 	}
-	if _, ok := b.known.Load(s.WorkerID); ok {
-		return nil
-	}
 	cctx, cancel := b.call(ctx)
-	_, err := b.stream.Consumer(cctx, consumerName(s.WorkerID))
+	c, err := b.stream.Consumer(cctx, consumerName(s.WorkerID))
 	cancel()
 	switch {
+	case err == nil && c.CachedInfo().Config.Metadata[stoppedKey] != "":
+		return fmt.Errorf("jetstream: job %q: worker %q: %w", s.ID, s.WorkerID, runtime.ErrWorkerStopped)
 	case err == nil:
-		b.known.Store(s.WorkerID, struct{}{})
 		return nil
 	case errors.Is(err, jetstream.ErrConsumerNotFound):
 		return fmt.Errorf("jetstream: job %q: worker %q: no node serves it: %w", s.ID, s.WorkerID, runtime.ErrUnknownWorker)
@@ -221,7 +234,8 @@ func (w *served) handle(msg jetstream.Msg) {
 	})
 	switch {
 	case err == nil:
-	case errors.Is(err, runtime.ErrClosed), errors.Is(err, runtime.ErrDuplicate), errors.Is(err, runtime.ErrWorkerStopped):
+	case errors.Is(err, runtime.ErrClosed), errors.Is(err, runtime.ErrDuplicate),
+		errors.Is(err, runtime.ErrWorkerStopped) && w.id == runtime.DefaultWorkerID(w.flow): // the node closes
 		w.untrack(spec.ID)
 		_ = msg.Nak()
 	default: // it cannot run here, nor anywhere: record why
@@ -396,4 +410,52 @@ func (w *served) lose() {
 			_ = w.startConsuming()
 		}
 	})
+}
+
+// retire ends serving a worker Exec started, once its ctx ended. The
+// worker is gone for good: no other node serves it, and its id is this
+// process's. Its consumer is marked stopped, so that a Post naming it
+// fails with ErrWorkerStopped, and the node consumes on until none of its
+// jobs is left, each failing with ErrWorkerStopped (Node.Run refuses
+// them): a job posted before the stop ends instead of waiting for ever.
+// It consumes for CallTimeout at least, the longest a Post that found the
+// worker serving takes to publish. At the node's shutdown the backend's
+// Close ends it early: jobs still queued then stay queued.
+func (w *served) retire() {
+	b := w.b
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		w.stopConsuming()
+		return
+	}
+	b.bg.Add(1)
+	b.mu.Unlock()
+	defer b.bg.Done()
+	defer w.stopConsuming()
+	cons, err := w.createConsumer(b.bgCtx, true)
+	if err != nil {
+		w.mu.Lock()
+		cons = w.cons
+		w.mu.Unlock()
+	}
+	grace := time.Now().Add(b.cfg.callTimeout)
+	t := time.NewTicker(pollEvery / 4)
+	defer t.Stop()
+	for {
+		select {
+		case <-b.stop:
+			return
+		case <-t.C:
+		}
+		if time.Now().Before(grace) {
+			continue
+		}
+		cctx, cancel := b.call(b.bgCtx)
+		info, err := cons.Info(cctx)
+		cancel()
+		if err == nil && info.NumPending == 0 && info.NumAckPending == 0 {
+			return
+		}
+	}
 }
