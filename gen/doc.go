@@ -61,7 +61,9 @@
 // (syscall.SysProcAttr has other fields on each GOOS; export data names
 // standard files under $GOROOT, resolved with go env), and an annotation in
 // a file this build leaves out (another GOOS, a tag not given) or in a
-// _test.go file: never skipped in silence. So `routigen -tags T` cannot
+// _test.go file: never skipped in silence, not even in a directory ./...
+// does not list because the build excludes all its files (unlisted, in
+// stray.go, reads those below the "dir/..." patterns). So `routigen -tags T` cannot
 // write code that breaks the build without T. The file spells an anonymous
 // array type with the length of the build that ran ([8]byte for
 // [bits.UintSize / 8]byte), so a length that may differ between builds

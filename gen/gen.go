@@ -256,6 +256,7 @@ func Generate(ctx context.Context, cfg Config, patterns ...string) (*Result, err
 		}
 	}
 	explainImports(ctx, cfg, res.Packages)
+	res.Packages = append(res.Packages, unlisted(cfg.Dir, patterns, res.Packages)...)
 	res.Packages = append(res.Packages, stray...)
 	return res, nil
 }

@@ -20,6 +20,74 @@ func strayFiles(dir string, patterns []string, loaded []*Package) []*Package {
 	}
 	var out []*Package
 	seen := map[string]bool{}
+	walkPatterns(dir, patterns, func(path string) {
+		if filepath.Base(path) != FileName || owned[path] || seen[path] {
+			return
+		}
+		b, err := os.ReadFile(path)
+		if err != nil || !IsGenerated(b) || hasGoFiles(filepath.Dir(path)) {
+			return
+		}
+		seen[path] = true
+		out = append(out, strayManifest(&Package{Dir: filepath.Dir(path), File: path, Existing: b}))
+	})
+	slices.SortFunc(out, func(a, b *Package) int { return strings.Compare(a.File, b.File) })
+	return out
+}
+
+// unlisted reports the annotations (and comments near one) of the Go
+// files below the directories of "dir/..." patterns that no loaded
+// package owns: ./... does not list a directory whose files the build
+// excludes (//go:build ignore, another GOOS), and they must not be skipped
+// in silence. One Package without path per directory, with its errors.
+func unlisted(dir string, patterns []string, loaded []*Package) []*Package {
+	var dirs []os.FileInfo
+	for _, p := range loaded {
+		if fi, err := os.Stat(p.Dir); p.Dir != "" && err == nil {
+			dirs = append(dirs, fi)
+		}
+	}
+	listed := map[string]bool{}
+	isListed := func(d string) bool {
+		v, ok := listed[d]
+		if !ok {
+			// The same directory, however spelled (a symlink in
+			// the path given, the go command's resolved one).
+			fi, err := os.Stat(d)
+			v = err != nil || slices.ContainsFunc(dirs, func(l os.FileInfo) bool { return os.SameFile(l, fi) })
+			listed[d] = v
+		}
+		return v
+	}
+	byDir := map[string]*pkgWork{}
+	walkPatterns(dir, patterns, func(path string) {
+		d := filepath.Dir(path)
+		if !strings.HasSuffix(path, ".go") || filepath.Base(path) == FileName || isListed(d) {
+			return
+		}
+		w := byDir[d]
+		if w == nil {
+			w = &pkgWork{out: &Package{Dir: d}}
+			byDir[d] = w
+		}
+		w.scanExcluded(path)
+	})
+	var out []*Package
+	for _, w := range byDir {
+		if len(w.out.Errors) > 0 {
+			w.out.Errors = sortErrors(w.out.Errors)
+			out = append(out, w.out)
+		}
+	}
+	slices.SortFunc(out, func(a, b *Package) int { return strings.Compare(a.Dir, b.Dir) })
+	return out
+}
+
+// walkPatterns calls visit with every file below the directories of the
+// "dir/..." patterns (relative to dir, or absolute), skipping what the go
+// command skips: testdata, vendor, directories starting with . or _, and
+// other modules.
+func walkPatterns(dir string, patterns []string, visit func(path string)) {
 	for _, pat := range patterns {
 		base, ok := strings.CutSuffix(pat, "...")
 		if !ok || !(filepath.IsAbs(base) || base == "" || strings.HasPrefix(base, ".")) {
@@ -31,6 +99,9 @@ func strayFiles(dir string, patterns []string, loaded []*Package) []*Package {
 		}
 		if abs, err := filepath.Abs(base); err == nil {
 			base = abs
+		}
+		if real, err := filepath.EvalSymlinks(base); err == nil {
+			base = real // WalkDir does not follow a symlink, even at the root
 		}
 		filepath.WalkDir(base, func(path string, d os.DirEntry, err error) error {
 			if err != nil {
@@ -48,20 +119,10 @@ func strayFiles(dir string, patterns []string, loaded []*Package) []*Package {
 				}
 				return nil
 			}
-			if d.Name() != FileName || owned[path] || seen[path] {
-				return nil
-			}
-			b, err := os.ReadFile(path)
-			if err != nil || !IsGenerated(b) || hasGoFiles(filepath.Dir(path)) {
-				return nil
-			}
-			seen[path] = true
-			out = append(out, strayManifest(&Package{Dir: filepath.Dir(path), File: path, Existing: b}))
+			visit(path)
 			return nil
 		})
 	}
-	slices.SortFunc(out, func(a, b *Package) int { return strings.Compare(a.File, b.File) })
-	return out
 }
 
 // hasGoFiles reports whether dir holds Go files other than FileName (then

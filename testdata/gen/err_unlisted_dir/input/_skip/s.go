@@ -1,0 +1,4 @@
+package skip
+
+//routigen:state scope=job
+type F struct{ N int }
