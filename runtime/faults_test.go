@@ -577,6 +577,8 @@ func (h *goexitOnce) BeforeEnqueue(context.Context, string, string, runtime.Mess
 	h.maybe("BeforeEnqueue")
 	return nil
 }
+func (h *goexitOnce) AfterRoutine(context.Context, error) { h.maybe("AfterRoutine") }
+func (h *goexitOnce) AfterJob(*runtime.JobContext)        { h.maybe("AfterJob") }
 
 // A hook of a post that calls runtime.Goexit (t.Fatal in a test's hook,
 // which runs on the poster's goroutine) ends the poster's goroutine; the
@@ -606,5 +608,31 @@ func TestGoexitInPostHooks(t *testing.T) {
 			}
 			closeWithin(t, r, 5*time.Second)
 		})
+	}
+}
+
+// A hook that runs after logic on a pool goroutine (AfterRoutine, AfterJob)
+// and calls runtime.Goexit (t.FailNow in a test's hook) ends that
+// goroutine; the activation is ended, the job leaves the live list, the
+// pool replaces the goroutine, and Wait, later jobs and Close work.
+func TestGoexitInAfterHooks(t *testing.T) {
+	for _, hook := range []string{"AfterRoutine", "AfterJob"} {
+		for _, n := range []int{1, 2} {
+			t.Run(fmt.Sprint(hook, "/workers=", n), func(t *testing.T) {
+				r := runtime.New(runtime.WithWorkers(n), runtime.WithHooks(&goexitOnce{in: hook}))
+				f := runtime.NewFlow("f")
+				mustAdd(t, f, "a", runtime.NewRoutine("a").Slot("in").Event("out").Logic(forward))
+				mustAdd(t, f, "b", runtime.NewRoutine("b").Slot("in").Logic(nop))
+				mustConnect(t, f, "a", "out", "b", "in")
+				mustRegister(t, r, f)
+				for range 3 {
+					if err := waitJob(t, mustPost(t, r, "f", "a", "in", runtime.Message{})); err != nil {
+						t.Fatal(err)
+					}
+				}
+				waitAll(t, r)
+				closeWithin(t, r, 5*time.Second)
+			})
+		}
 	}
 }

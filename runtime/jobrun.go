@@ -475,11 +475,14 @@ func (jr *jobRun) after(a *activation, complete, quiet bool) {
 	if a != nil {
 		jr.pool.submit(a)
 	}
+	if quiet {
+		// Deferred: AfterJob, which completeSettled runs, may call
+		// runtime.Goexit (t.FailNow), and the job must still leave the
+		// live list, or Wait and Shutdown would wait for it for ever.
+		defer jr.retire()
+	}
 	if complete {
 		jr.job.completeSettled()
-	}
-	if quiet {
-		jr.retire()
 	}
 }
 

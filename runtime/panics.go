@@ -17,8 +17,9 @@ type PanicError struct {
 	// empty for hooks that concern no routine.
 	RoutineID string
 	// Func says which function panicked: "logic", "policy", the hook's
-	// method name ("WorkerStart", "BeforeJob", ...), or "StateCodec.Encode"
-	// and "StateCodec.Decode" for a worker-state codec.
+	// method name ("WorkerStart", "BeforeJob", ...), "StateCodec.Encode"
+	// and "StateCodec.Decode" for a worker-state codec, the Backend's
+	// method ("Backend.Submit", ...) or "Node.Run done".
 	Func  string
 	Value any
 	Stack []byte

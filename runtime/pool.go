@@ -72,12 +72,14 @@ func newPool(r *Runtime, n int) *pool {
 }
 
 func (p *pool) loop(self int) {
+	var cur *activation // the activation being run
 	closed := false
 	defer func() {
 		if !closed {
-			// runtime.Goexit in logic (see activation.goexited) ends
-			// this goroutine: another takes its place, or the pool would
+			// runtime.Goexit (t.FailNow) in logic or a hook ends this
+			// goroutine: another takes its place, or the pool would
 			// shrink by one each time.
+			p.goexited(cur)
 			p.wg.Add(1)
 			go p.loop(self)
 		}
@@ -103,11 +105,25 @@ func (p *pool) loop(self int) {
 			if !p.single {
 				p.cur[self].a.Store(a)
 			}
+			cur = a
 			a = p.r.run(a)
 		}
 		if !p.single {
 			p.cur[self].a.Store(nil) // idle: nothing of ours to steal, nothing kept alive
 		}
+	}
+}
+
+// goexited ends cur, the activation whose goroutine is ending through
+// runtime.Goexit, unless it ended already: Goexit in its logic is ended by
+// activation.goexited, one in a hook after its logic (AfterRoutine, the
+// runtime's logger) here, so that its job does not wait for it for ever.
+func (p *pool) goexited(cur *activation) {
+	if cur == nil || cur.done() {
+		return
+	}
+	if next := p.r.end(cur); next != nil {
+		p.submit(next)
 	}
 }
 
