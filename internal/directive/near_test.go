@@ -22,6 +22,9 @@ func TestNear(t *testing.T) {
 		{"//routigen:state scope=job", ""},
 		{"//routigen:frobnicate", ""}, // exact prefix: ParseFile reports the unknown name
 		{"// routing: state machine of the flow", ""},
+		{"// routine: state of the job, kept per activation", ""},
+		{"// Routines: ignore the ones that failed", ""},
+		{"// routien:state scope=job", `write //routigen:state `},
 		{"// Note: state is per routine", ""},
 		{"// routigen: the generator writes one file", ""},
 		{"//go:generate go tool routigen", ""},
