@@ -172,9 +172,8 @@ func (k *keys) calleeName(pos token.Pos, callee *ssa.Function) string {
 }
 
 // constKey returns the constant string v holds: a constant, or a local
-// variable (captured by a closure or address-taken) stored exactly once
-// with a constant, or one of several constants (a variable assigned a
-// constant on every path). keys lists them all, sorted.
+// variable (captured by a closure) stored only with constants, or one of
+// several constants (a variable assigned a constant on every path). keys lists them all, sorted.
 func constKey(v ssa.Value) (keys []string, ok bool) {
 	set := map[string]bool{}
 	if !constKeys(v, set, map[ssa.Value]bool{}, 0) || len(set) == 0 {
@@ -223,11 +222,16 @@ func constKeys(v ssa.Value, set map[string]bool, seen map[ssa.Value]bool, depth 
 		if !ok {
 			return false
 		}
-		s := rtapi.StoredOnce(alloc)
-		if s == nil {
+		vals, ok := rtapi.Stored(alloc)
+		if !ok || len(vals) == 0 {
 			return false
 		}
-		return constKeys(s, set, seen, depth+1)
+		for _, s := range vals {
+			if !constKeys(s, set, seen, depth+1) {
+				return false
+			}
+		}
+		return true
 	}
 	return false
 }

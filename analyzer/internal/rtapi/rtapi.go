@@ -134,7 +134,18 @@ func funcValue(v ssa.Value, depth int) ssa.Value {
 // StoredOnce returns the value stored into alloc when it is stored exactly
 // once and otherwise only loaded, also by the closures that capture it.
 func StoredOnce(alloc *ssa.Alloc) ssa.Value {
-	var val ssa.Value
+	vals, ok := Stored(alloc)
+	if !ok || len(vals) != 1 {
+		return nil
+	}
+	return vals[0]
+}
+
+// Stored returns the values stored into alloc, when it is otherwise only
+// loaded, also by the closures that capture it (a variable assigned on
+// several paths: var k string; if … { k = "a" } else { k = "b" }).
+func Stored(alloc *ssa.Alloc) ([]ssa.Value, bool) {
+	var vals []ssa.Value
 	var walk func(addr ssa.Value, depth int) bool
 	walk = func(addr ssa.Value, depth int) bool {
 		if depth > 8 {
@@ -143,10 +154,10 @@ func StoredOnce(alloc *ssa.Alloc) ssa.Value {
 		for _, r := range *addr.Referrers() {
 			switch r := r.(type) {
 			case *ssa.Store:
-				if r.Addr != addr || val != nil {
+				if r.Addr != addr {
 					return false
 				}
-				val = r.Val
+				vals = append(vals, r.Val)
 			case *ssa.MakeClosure:
 				fn, ok := r.Fn.(*ssa.Function)
 				if !ok {
@@ -169,9 +180,9 @@ func StoredOnce(alloc *ssa.Alloc) ssa.Value {
 		return true
 	}
 	if !walk(alloc, 0) {
-		return nil
+		return nil, false
 	}
-	return val
+	return vals, true
 }
 
 // Binding returns the value a closure's free variable is bound to, when the
