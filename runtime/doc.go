@@ -245,8 +245,10 @@
 // it may only look at its [SlotView]. Neither may wait for a job
 // ([JobContext.Wait], [Runtime.Wait]), call [Runtime.Close] or
 // [Runtime.Shutdown], or block on anything the job itself must do; a policy
-// must not call into the runtime at all. Messages they see are shared:
-// never modify them.
+// must not call into the runtime at all. (Runtime.Wait, Close and Shutdown
+// called from logic or a hook on the runtime's goroutines fail at once
+// rather than wait for themselves.) Messages they see are shared: never
+// modify them.
 //
 // # Locks
 //

@@ -41,10 +41,10 @@ var errNilContext = errors.New("nil context")
 // has no registry to register into, and nothing to close.
 var errZeroRuntime = errors.New("a Runtime must be made with New")
 
-// errReentrant reports Runtime.Wait or Shutdown called, with its context,
-// from logic that they would wait for: the call fails instead of waiting
-// until the job is cancelled (or for ever).
-var errReentrant = errors.New("logic cannot wait for its own job")
+// errReentrant reports Runtime.Wait, Shutdown or Close called from logic
+// or a hook, which they would wait for: the call fails instead of waiting
+// until the job is cancelled, or for ever.
+var errReentrant = errors.New("logic and hooks cannot wait for the runtime that runs them")
 
 // Errors of the graph and of posting. Each is wrapped with the offending
 // name.

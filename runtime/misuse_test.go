@@ -218,7 +218,7 @@ func TestWaitAndShutdownFromLogic(t *testing.T) {
 		t.Fatal(err)
 	}
 	for what, err := range map[string]error{"Wait": waitErr, "Shutdown": shutErr, "Wait with a derived ctx": derivedErr} {
-		if err == nil || !strings.Contains(err.Error(), `routine "a"`) || !strings.Contains(err.Error(), "its own job") {
+		if err == nil || !strings.Contains(err.Error(), `routine "a"`) || !strings.Contains(err.Error(), "it would wait for") {
 			t.Errorf("%s from logic: %v, want an error naming the routine and its own job", what, err)
 		}
 	}
@@ -230,4 +230,65 @@ func TestWaitAndShutdownFromLogic(t *testing.T) {
 		t.Fatal(err)
 	}
 	<-late
+}
+
+// closeInAfterJob calls Wait and Close from AfterJob, on a pool goroutine,
+// with no context of the job's.
+type closeInAfterJob struct {
+	runtime.NopHooks
+	r                 *runtime.Runtime
+	waitErr, closeErr chan error
+}
+
+func (h *closeInAfterJob) AfterJob(*runtime.JobContext) {
+	h.waitErr <- h.r.Wait(context.Background())
+	h.closeErr <- h.r.Close()
+}
+
+// recv receives from ch, or fails the test after 10s: a call that hangs.
+func recv(t *testing.T, what string, ch <-chan error) error {
+	t.Helper()
+	select {
+	case err := <-ch:
+		return err
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%s hung", what)
+		return nil
+	}
+}
+
+// Close (which has no context) and Wait or Shutdown with a context of
+// their own, called from logic or a hook, run on a goroutine of the pool
+// that they would wait for (Close stops the pool, which waits for every
+// goroutine of it): they fail at once, and close nothing.
+func TestCloseFromLogicAndHooks(t *testing.T) {
+	h := &closeInAfterJob{waitErr: make(chan error, 1), closeErr: make(chan error, 1)}
+	r := runtime.New(runtime.WithHooks(h))
+	h.r = r
+	var logicErr, shutErr error
+	f := runtime.NewFlow("f")
+	mustAdd(t, f, "a", runtime.NewRoutine("a").Slot("in").Logic(func(ctx context.Context, _ runtime.Input) error {
+		// A goroutine of the logic's own is not the pool's: only the
+		// call made on the pool goroutine itself can be told apart.
+		logicErr = r.Close()
+		shutErr = r.Shutdown(context.Background())
+		return nil
+	}))
+	mustRegister(t, r, f)
+	if err := waitJob(t, mustPost(t, r, "f", "a", "in", runtime.Message{})); err != nil {
+		t.Fatal(err)
+	}
+	for what, err := range map[string]error{"Close from logic": logicErr, "Shutdown from logic": shutErr,
+		"Wait from AfterJob": recv(t, "Wait from AfterJob", h.waitErr), "Close from AfterJob": recv(t, "Close from AfterJob", h.closeErr)} {
+		if err == nil || !strings.Contains(err.Error(), "pool") {
+			t.Errorf("%s: %v, want an error saying it runs on the runtime's pool", what, err)
+		}
+	}
+	// Nothing was closed.
+	if err := waitJob(t, mustPost(t, r, "f", "a", "in", runtime.Message{})); err != nil {
+		t.Fatal(err)
+	}
+	recv(t, "Wait from AfterJob", h.waitErr)
+	recv(t, "Close from AfterJob", h.closeErr)
+	closeWithin(t, r, 5*time.Second)
 }

@@ -251,15 +251,15 @@ func (r *Runtime) Job(id string) (*JobContext, bool) {
 
 // Wait blocks until every job posted before the call has finished and its
 // activations have returned, or ctx ends (then it returns ctx.Err()). Jobs'
-// failures are not Wait's error: see each JobContext. Logic must not call
-// it: it would wait for its own job. Given the logic's context (or one
-// derived from it) it fails at once instead.
+// failures are not Wait's error: see each JobContext. Logic and hooks
+// must not call it (it would wait for their own job): called there, it
+// fails at once instead.
 func (r *Runtime) Wait(ctx context.Context) error {
 	if ctx == nil {
 		return fmt.Errorf("runtime: wait: %w", errNilContext)
 	}
-	if a := r.runningIn(ctx); a != nil {
-		return fmt.Errorf("runtime: wait: %w", a.waitsForItself())
+	if err := r.reentrant(ctx); err != nil {
+		return fmt.Errorf("runtime: wait: %w", err)
 	}
 	if err := r.waitLocal(ctx); err != nil {
 		return err
@@ -278,10 +278,19 @@ func (r *Runtime) runningIn(ctx context.Context) *activation {
 	return ec.act
 }
 
-// waitsForItself is the error of a call from a's logic that would wait for
-// a's own job.
-func (a *activation) waitsForItself() error {
-	return fmt.Errorf("called from the logic of routine %q, whose job %q it would wait for: %w", a.n.id, a.ec.Job.ID(), errReentrant)
+// reentrant is the error of Wait or Shutdown called from logic or a hook,
+// which they would wait for: with the logic's ctx (or one derived from
+// it), or on one of the pool's goroutines whatever the ctx (Close has
+// none; a hook gets none; and Shutdown stops the pool, which waits for
+// every goroutine of the pool, the caller's too).
+func (r *Runtime) reentrant(ctx context.Context) error {
+	if a := r.runningIn(ctx); a != nil {
+		return fmt.Errorf("called from the logic of routine %q, whose job %q it would wait for: %w", a.n.id, a.ec.Job.ID(), errReentrant)
+	}
+	if p := r.pool.Load(); p != nil && p.onPool() {
+		return fmt.Errorf("called on a goroutine of the runtime's pool, from logic or a hook: %w", errReentrant)
+	}
+	return nil
 }
 
 // waitLocal waits for the jobs running on this node.

@@ -20,9 +20,8 @@ func (r *Runtime) Close() error { return r.Shutdown(context.Background()) }
 // was cancelled.
 //
 // Logic that ignores its context's end holds Shutdown up for as long as it
-// runs. Logic must not call Shutdown or Close: they would wait for it
-// (Shutdown given the logic's context, or one derived from it, fails at
-// once instead, and closes nothing). A
+// runs. Logic and hooks must not call Shutdown or Close, which would wait
+// for them: called there, they fail at once instead, and close nothing. A
 // second call waits like the first (its ctx, ending, cancels the jobs too)
 // until the first call has stopped everything.
 func (r *Runtime) Shutdown(ctx context.Context) error {
@@ -32,8 +31,8 @@ func (r *Runtime) Shutdown(ctx context.Context) error {
 	if r.closing == nil {
 		return fmt.Errorf("runtime: shutdown: %w", errZeroRuntime)
 	}
-	if a := r.runningIn(ctx); a != nil {
-		return fmt.Errorf("runtime: shutdown: %w", a.waitsForItself())
+	if err := r.reentrant(ctx); err != nil {
+		return fmt.Errorf("runtime: shutdown: %w", err)
 	}
 	first := r.markClosed()
 	r.stopServingJobs()
