@@ -88,7 +88,7 @@ func (b *Backend) Open(node *runtime.Node) {
 	if sub, err := b.subscribeCancels(); err == nil {
 		b.cancelSub = sub
 	} // else: a cancel from another node still records the job cancelled
-	b.bg.Add(4 + b.cfg.finishers)
+	b.bg.Add(5 + b.cfg.finishers)
 	for range b.cfg.finishers {
 		go b.fin.loop()
 	}
@@ -96,6 +96,7 @@ func (b *Backend) Open(node *runtime.Node) {
 	go b.watches.loop(b)
 	go b.progressLoop()
 	go b.healLoop()
+	go b.adoptLoop()
 }
 
 // Submit implements runtime.Backend: it publishes the job with its id as

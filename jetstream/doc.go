@@ -63,10 +63,12 @@
 // flow; a worker Exec starts is served by that node, and a Post on any
 // node may name it (OnWorker); one naming a worker no node has served is
 // refused with runtime.ErrUnknownWorker, as in the in-memory runtime,
-// instead of waiting for ever. Once its Exec ctx ends, a Post naming it
-// fails with runtime.ErrWorkerStopped, and the jobs queued for it end,
-// failed so. No other node serves such a worker: the jobs queued for it
-// when its node dies or shuts down stay queued. Each worker has a durable consumer shared by every node serving
+// instead of waiting for ever. When that node dies or shuts down, a node
+// that registered the flow adopts the worker within about AckWait (every
+// node looks, every AckWait, for workers of its flows with jobs and no
+// node pulling them) and it moves there as a default worker does. Once
+// its Exec ctx ends, it is gone for good: a Post naming it fails with
+// runtime.ErrWorkerStopped, and the jobs queued for it end, failed so. Each worker has a durable consumer shared by every node serving
 // it, with the pinned-client priority policy, so the server delivers the
 // worker's jobs to one node and moves them to another about AckWait after
 // that node stops pulling. The owner keeps worker state in memory (reads

@@ -27,6 +27,7 @@ const (
 	envDie    = "ROUTIGEN_JS_DIE"    // in-logic | after-record: where a node kills itself, once
 	envServer = "ROUTIGEN_JS_SERVER" // server: name,storedir,clientport,clusterport,routes...
 	envFlow   = "ROUTIGEN_JS_FLOW"   // node: linear3 for the benchmark's flow, else faultFlow
+	envExec   = "ROUTIGEN_JS_EXEC"   // node: Exec a worker of faultFlow, write its id to this file
 )
 
 func TestMain(m *testing.M) {
@@ -102,6 +103,16 @@ func runNodeProcess() {
 	if err := rt.Register(f); err != nil {
 		fmt.Fprintln(os.Stderr, "node:", err)
 		os.Exit(2)
+	}
+	if file := os.Getenv(envExec); file != "" {
+		ws, err := rt.Exec(context.Background(), "fault")
+		if err == nil {
+			err = os.WriteFile(file, []byte(ws.ID()), 0o644)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "node:", err)
+			os.Exit(2)
+		}
 	}
 	fmt.Println("ready")
 	sig := make(chan os.Signal, 1)

@@ -87,17 +87,21 @@ func (b *Backend) Serve(ctx context.Context, flowID, workerID string) error {
 	return nil
 }
 
-// stoppedKey, in the metadata of a worker's consumer, marks a worker
-// whose Exec ended (see retire).
-const stoppedKey = "routigen-stopped"
+// The metadata of a worker's consumer: its flow and worker ids (see
+// adopt), and stoppedKey once its Exec ended (see retire).
+const (
+	flowKey    = "routigen-flow"
+	workerKey  = "routigen-worker"
+	stoppedKey = "routigen-stopped"
+)
 
 // createConsumer creates the worker's durable consumer, or joins it;
 // stopped marks the worker stopped for good.
 func (w *served) createConsumer(ctx context.Context, stopped bool) (jetstream.Consumer, error) {
 	b := w.b
-	var meta map[string]string
+	meta := map[string]string{flowKey: w.flow, workerKey: w.id}
 	if stopped {
-		meta = map[string]string{stoppedKey: "true"}
+		meta[stoppedKey] = "true"
 	}
 	cctx, cancel := b.call(ctx)
 	defer cancel()
@@ -412,19 +416,21 @@ func (w *served) lose() {
 	})
 }
 
-// retire ends serving a worker Exec started, once its ctx ended. The
-// worker is gone for good: no other node serves it, and its id is this
-// process's. Its consumer is marked stopped, so that a Post naming it
-// fails with ErrWorkerStopped, and the node consumes on until none of its
-// jobs is left, each failing with ErrWorkerStopped (Node.Run refuses
-// them): a job posted before the stop ends instead of waiting for ever.
-// It consumes for CallTimeout at least, the longest a Post that found the
-// worker serving takes to publish. At the node's shutdown the backend's
-// Close ends it early: jobs still queued then stay queued.
+// retire ends serving a worker Exec started (or adopted), once its ctx
+// ended. When the node shuts down (the serving ctx of the flow's default
+// worker, which Exec's derives from, ended too), it only stops consuming:
+// the worker lives on, adopted by another node. When its Exec ended, the
+// worker is gone for good: its consumer is marked stopped, so that a Post
+// naming it fails with ErrWorkerStopped and no node adopts it, and the
+// node consumes on until none of its jobs is left, each failing with
+// ErrWorkerStopped (Node.Run refuses them): a job posted before the stop
+// ends instead of waiting for ever. It consumes for CallTimeout at least,
+// the longest a Post that found the worker serving takes to publish.
 func (w *served) retire() {
 	b := w.b
 	b.mu.Lock()
-	if b.closed {
+	dw := b.workers[runtime.DefaultWorkerID(w.flow)]
+	if b.closed || dw == nil || dw.ctx.Err() != nil {
 		b.mu.Unlock()
 		w.stopConsuming()
 		return

@@ -3,8 +3,11 @@ package jetstream
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -78,4 +81,63 @@ func TestStoppedExecWorker(t *testing.T) {
 	if n := runs.Load(); n != 1 {
 		t.Errorf("%d runs, want 1", n)
 	}
+}
+
+// A node that Exec'd a worker is SIGKILLed, or shut down (SIGTERM), under
+// load: another node that registered the flow takes the worker over within
+// about AckWait, loads its state and runs every job posted to it.
+func TestExecWorkerMovesWhenItsNodeDies(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGKILL, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) { execWorkerMoves(t, sig) })
+	}
+}
+
+func execWorkerMoves(t *testing.T, sig syscall.Signal) {
+	url, prefix, front := faultSetup(t)
+	ctx := timeout(t, 30*time.Second)
+	env := []string{envRole + "=node", envURL + "=" + url, envPrefix + "=" + prefix}
+	idFile := filepath.Join(t.TempDir(), "worker")
+	a := startProc(t, append(env, envExec+"="+idFile)...)
+	startProc(t, env...) // b: serves the flow's default worker only
+	id, err := os.ReadFile(idFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobs := make([]*runtime.JobContext, 100)
+	for i := range jobs {
+		if jobs[i], err = front.Post(ctx, "fault", "work", "in", runtime.Message{"sleep_ms": 5}, runtime.OnWorker(string(id))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for done := 0; done < 10; {
+		done = 0
+		for _, j := range jobs {
+			if j.Status().Finished() {
+				done++
+			}
+		}
+		if ctx.Err() != nil {
+			t.Fatal("node A finished nothing")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := a.cmd.Process.Signal(sig); err != nil {
+		t.Fatal(err)
+	}
+	killed := time.Now()
+	if sig == syscall.SIGTERM {
+		// Its node shut down, not its Exec: the worker lives on elsewhere
+		// and takes posts.
+		_ = a.cmd.Wait()
+		for range 10 {
+			j, err := front.Post(ctx, "fault", "work", "in", runtime.Message{"sleep_ms": 0}, runtime.OnWorker(string(id)))
+			if err != nil {
+				t.Fatalf("Post to the worker after its node shut down: %v", err)
+			}
+			jobs = append(jobs, j)
+		}
+	}
+	outs := waitAll(ctx, t, jobs)
+	t.Logf("last job done %v after the %v (AckWait 1s)", time.Since(killed), sig)
+	checkCounts(t, outs)
 }
