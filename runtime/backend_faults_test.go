@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	goruntime "runtime"
 	"strings"
 	"testing"
 	"time"
@@ -194,6 +195,42 @@ func testExecContextOutlives(t *testing.T, opts ...runtime.Option) {
 	if _, err := r.Exec(ctx, "f"); err != nil {
 		t.Fatal(err)
 	}
+	closeWithin(t, r, 5*time.Second)
+	goleak.VerifyNone(t, before)
+}
+
+// goexitClose is the loop Backend whose Close calls runtime.Goexit, as a
+// fake Backend's t.Fatal does.
+type goexitClose struct{ *loopNode }
+
+func (goexitClose) Close(context.Context) error {
+	goruntime.Goexit()
+	return nil
+}
+
+// A Backend's Close that calls runtime.Goexit ends the goroutine calling
+// the runtime's Close; the pool still stops and a second Close returns.
+func TestGoexitInBackendClose(t *testing.T) {
+	before := goleak.IgnoreCurrent()
+	r := runtime.New(runtime.WithBackend(goexitClose{newLoop().backend()}))
+	f := runtime.NewFlow("f")
+	mustAdd(t, f, "a", runtime.NewRoutine("a").Slot("in").Logic(nop))
+	mustRegister(t, r, f)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	job, err := r.Post(ctx, "f", "a", "in", runtime.Message{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := job.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan struct{})
+	go func() {
+		defer close(exited)
+		r.Close()
+	}()
+	<-exited
 	closeWithin(t, r, 5*time.Second)
 	goleak.VerifyNone(t, before)
 }

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/routigen/routigen/runtime"
 )
 
@@ -579,6 +581,7 @@ func (h *goexitOnce) BeforeEnqueue(context.Context, string, string, runtime.Mess
 }
 func (h *goexitOnce) AfterRoutine(context.Context, error) { h.maybe("AfterRoutine") }
 func (h *goexitOnce) AfterJob(*runtime.JobContext)        { h.maybe("AfterJob") }
+func (h *goexitOnce) WorkerStop(*runtime.WorkerState)     { h.maybe("WorkerStop") }
 
 // A hook of a post that calls runtime.Goexit (t.Fatal in a test's hook,
 // which runs on the poster's goroutine) ends the poster's goroutine; the
@@ -635,4 +638,28 @@ func TestGoexitInAfterHooks(t *testing.T) {
 			})
 		}
 	}
+}
+
+// A WorkerStop hook that calls runtime.Goexit (t.Fatal in a test's hook:
+// Close runs WorkerStop on its caller's goroutine) ends the goroutine
+// calling Close, and still the pool stops, nothing of the runtime is left
+// running, and a second Close returns.
+func TestGoexitInWorkerStop(t *testing.T) {
+	before := goleak.IgnoreCurrent()
+	r := runtime.New(runtime.WithHooks(&goexitOnce{in: "WorkerStop"}))
+	f := runtime.NewFlow("f")
+	mustAdd(t, f, "a", runtime.NewRoutine("a").Slot("in").Logic(nop))
+	mustRegister(t, r, f)
+	if err := waitJob(t, mustPost(t, r, "f", "a", "in", runtime.Message{})); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan struct{})
+	go func() {
+		defer close(exited)
+		r.Close()
+		t.Error("Close returned: WorkerStop did not call Goexit")
+	}()
+	<-exited
+	closeWithin(t, r, 5*time.Second)
+	goleak.VerifyNone(t, before)
 }

@@ -45,13 +45,7 @@ func (r *Runtime) Shutdown(ctx context.Context) error {
 		_ = r.waitLocal(context.Background())
 	}
 	if first {
-		// Within ctx too: what the Backend has not written by then is
-		// handed back and runs again elsewhere.
-		if err := r.closeBackend(ctx); err != nil {
-			r.logRuntimeErr("backend close failed", err)
-		}
-		r.stopAll()
-		close(r.closing)
+		r.stopEverything(ctx)
 	} else {
 		<-r.closing
 	}
@@ -88,8 +82,25 @@ func (r *Runtime) cancelLive(err error) {
 	}
 }
 
+// stopEverything is the first Shutdown's last steps, once no job is left:
+// it closes the Backend, stops the workers and the pool, and lets later
+// calls return. The steps are deferred so that each still runs if the
+// one before calls runtime.Goexit (t.Fatal in a test's WorkerStop, or in
+// a fake Backend's Close, ends the goroutine calling Close): the pool
+// would be left running and every later Close would wait for ever.
+func (r *Runtime) stopEverything(ctx context.Context) {
+	defer close(r.closing)
+	defer r.stopAll()
+	// Within ctx too: what the Backend has not written by then is handed
+	// back and runs again elsewhere.
+	if err := r.closeBackend(ctx); err != nil {
+		r.logRuntimeErr("backend close failed", err)
+	}
+}
+
 // stopAll stops the workers, their throttle timers and the pool, once no
-// job is left.
+// job is left. The pool stops even if a WorkerStop hook calls
+// runtime.Goexit.
 func (r *Runtime) stopAll() {
 	r.mu.Lock()
 	ws := make([]*worker, 0, len(r.workers))
@@ -98,14 +109,16 @@ func (r *Runtime) stopAll() {
 	}
 	p := r.pool.Load()
 	r.mu.Unlock()
+	if p != nil {
+		defer p.close()
+	}
 	for _, w := range ws {
-		r.stopWorker(w)
 		if w.stopWatch != nil {
 			w.stopWatch()
 		}
 		w.stopTimers()
 	}
-	if p != nil {
-		p.close()
+	for _, w := range ws {
+		r.stopWorker(w) // WorkerStop: user code, last
 	}
 }
