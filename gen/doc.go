@@ -153,7 +153,8 @@
 // Each package with state types also gets ManifestName (routigen.manifest),
 // the committed record of their stored shape: per type its version, the
 // oldest version it reads (since), storage key, scope, sharing, each stored
-// field's stored name and type, fields removed (which may come back only
+// field's stored name and type (aliases resolved: type ID = string stores
+// a string, and retargeting ID changes it; manifest_alias.go), fields removed (which may come back only
 // with their type) and the named types the fields reach; a type removed
 // keeps its entry, marked removed, for the same reason. One file per
 // package, not per module: it follows the package's routigen_gen.go (the

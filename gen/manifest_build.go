@@ -91,7 +91,7 @@ func buildManifest(w *pkgWork) *manifest {
 			}
 			e.src.fields[f.stored] = f
 			f.reach = reachNamed(fld.Type(), named)
-			e.fields = append(e.fields, mField{f.stored, types.TypeString(fld.Type(), qualifyPath)})
+			e.fields = append(e.fields, mField{f.stored, storedType(fld.Type())})
 		}
 		slices.SortFunc(e.fields, func(a, b mField) int { return cmp.Compare(a.name, b.name) })
 		for n, u := range named {
@@ -121,12 +121,12 @@ func reachNamed(t types.Type, seen map[string]string) []string {
 			if _, iface := n.Underlying().(*types.Interface); iface || selfEncoding(n) {
 				return // a dynamic value, or one that encodes itself
 			}
-			name := types.TypeString(n, qualifyPath)
+			name := storedType(n)
 			if !slices.Contains(out, name) {
 				out = append(out, name)
 			}
 			if _, ok := seen[name]; !ok {
-				seen[name] = types.TypeString(n.Underlying(), qualifyPath)
+				seen[name] = storedType(n.Underlying())
 			}
 			if _, basic := n.Underlying().(*types.Basic); basic {
 				return

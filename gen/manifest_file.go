@@ -50,6 +50,7 @@ func manifestStep(w *pkgWork, allow bool) {
 	if len(w.out.Errors) > 0 {
 		return
 	}
+	adoptSpellings(old, cur)
 	for _, b := range reconcile(old, cur, allow) {
 		if allow {
 			w.out.Accepted = append(w.out.Accepted, &Error{Pos: b.pos, Msg: "accepted breaking change: " + b.msg})
