@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -14,7 +15,8 @@ import (
 
 // Backend runs a routigen runtime as one node of a cluster over NATS
 // JetStream: pass it to runtime.New with runtime.WithBackend. One Backend
-// serves one runtime.
+// serves one runtime: given to a second, every call of both fails, saying
+// so.
 type Backend struct {
 	cfg     config
 	nc      *nats.Conn
@@ -39,6 +41,7 @@ type Backend struct {
 	watches watchSet
 
 	healReq chan struct{} // see checkGone
+	shared  atomic.Bool   // Open ran twice: see errShared
 
 	stop chan struct{}  // closed by Close: ends the background loops
 	bg   sync.WaitGroup // the background loops
@@ -82,9 +85,25 @@ func (b *Backend) call(ctx context.Context) (context.Context, context.CancelFunc
 	return context.WithTimeout(ctx, b.cfg.callTimeout)
 }
 
-// Open implements runtime.Backend: it starts the background loops.
+// errShared is every call's error once a Backend was given to a second
+// runtime.
+var errShared = errors.New("jetstream: the Backend was given to a second runtime: one Backend serves one runtime (make one per runtime.New)")
+
+// Open implements runtime.Backend: it starts the background loops. A
+// second Open (the Backend given to a second runtime) makes every later
+// call fail: shared, the runtimes would take each other's jobs, and the
+// first Close would leave the other's posts waiting for ever.
 func (b *Backend) Open(node *runtime.Node) {
-	b.node = node
+	b.mu.Lock()
+	opened := b.node != nil
+	if !opened {
+		b.node = node
+	}
+	b.mu.Unlock()
+	if opened {
+		b.shared.Store(true)
+		return
+	}
 	if sub, err := b.subscribeCancels(); err == nil {
 		b.cancelSub = sub
 	} // else: a cancel from another node still records the job cancelled
@@ -105,6 +124,9 @@ func (b *Backend) Open(node *runtime.Node) {
 // record does not exist (it ran, however long ago) and, atomically, no
 // message waits on its subject (it is queued or running, however long).
 func (b *Backend) Submit(ctx context.Context, s *runtime.JobSpec) error {
+	if b.shared.Load() {
+		return errShared
+	}
 	b.learnTypes(s.FlowID)
 	body, err := encodeSpec(s)
 	if err != nil {
@@ -156,6 +178,9 @@ func (b *Backend) jobSubject(workerID, jobID string) string {
 // Lookup implements runtime.Backend: the record if the job ended, else the
 // job as it waits in the stream.
 func (b *Backend) Lookup(ctx context.Context, jobID string) (*runtime.JobSpec, *runtime.Outcome, error) {
+	if b.shared.Load() {
+		return nil, nil, errShared
+	}
 	for range 2 { // the job may be acknowledged between the two reads
 		if spec, o, err := b.getRecord(ctx, jobID); err != nil || spec != nil {
 			return spec, o, err

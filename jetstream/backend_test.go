@@ -575,3 +575,34 @@ func TestPostToUnknownWorker(t *testing.T) {
 		t.Errorf("Lookup of the refused job: %v, want ErrUnknownJob", err)
 	}
 }
+
+// A Backend given to a second runtime makes every call of both fail,
+// saying so: shared, the runtimes would take each other's jobs, and the
+// first Close would leave the other's posts waiting for ever.
+func TestBackendServesOneRuntime(t *testing.T) {
+	s := testServer(t)
+	nc, err := s.Conn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	b, err := NewBackend(nc, Prefix(newPrefix()), AckWait(time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var runs atomic.Int64
+	first := runtime.New(runtime.WithBackend(b))
+	defer first.Close()
+	second := runtime.New(runtime.WithBackend(b))
+	defer second.Close()
+	ctx := timeout(t, 5*time.Second)
+	for _, rt := range []*runtime.Runtime{first, second} {
+		err := rt.Register(countFlow(t, &runs, nil))
+		if err == nil || !strings.Contains(err.Error(), "one runtime") {
+			t.Errorf("Register on a runtime sharing its Backend: %v, want an error saying a Backend serves one runtime", err)
+		}
+		if _, err := rt.Post(ctx, "count", "count", "in", nil); err == nil {
+			t.Error("Post on a runtime sharing its Backend: no error")
+		}
+	}
+}

@@ -20,6 +20,9 @@ const forgetCancelled = 10 * time.Minute
 
 // Cancel implements runtime.Backend.
 func (b *Backend) Cancel(ctx context.Context, spec *runtime.JobSpec, cause error) error {
+	if b.shared.Load() {
+		return errShared
+	}
 	rec := encodeRecord(spec, runtime.Outcome{Status: runtime.JobCancelled, Err: cause, CompletedAt: time.Now()})
 	cctx, cancel := b.call(ctx)
 	_, err := b.records.Create(cctx, token(spec.ID), rec)

@@ -53,6 +53,9 @@ var errLostOwnership = errors.New("another node owns the worker now")
 // Serve implements runtime.Backend: it joins the durable consumer of
 // workerID, creating it on first use, until ctx ends.
 func (b *Backend) Serve(ctx context.Context, flowID, workerID string) error {
+	if b.shared.Load() {
+		return errShared
+	}
 	b.learnTypes(flowID)
 	b.mu.Lock()
 	if b.closed {
