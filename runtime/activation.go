@@ -183,7 +183,7 @@ func (r *Runtime) handle(a *activation, err error, panicked bool) attemptOutcome
 			if int(*a.retries()) < h.MaxRetries {
 				return r.retry(a, err)
 			}
-			err = fmt.Errorf("routine %q: giving up after %d retries: %w", n.id, h.MaxRetries, err)
+			err = fmt.Errorf("routine %q: giving up after %d retries: %w", n.id, *a.retries(), err)
 			status = RoutineFailed
 			jr.job.Trace(n.id, "failed", Message{"error": errText(err)})
 			r.logErr(a, "routine failed", err)

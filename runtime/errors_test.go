@@ -99,6 +99,14 @@ func TestRetryReRunsLogic(t *testing.T) {
 			t.Errorf("RetryDelay(3) = %v, want 40ms", d)
 		}
 	})
+	t.Run("a negative MaxRetries retries nothing, and says so", func(t *testing.T) {
+		var calls atomic.Int32
+		errFlow(t, r, "retry-none", failing(&calls, -1, nil).OnError(runtime.ErrorHandler{Strategy: runtime.Retry, MaxRetries: -1}), nil)
+		err := waitJob(t, mustPost(t, r, "retry-none", "flaky", "in", runtime.Message{"v": 7}))
+		if !errors.Is(err, errBoom) || calls.Load() != 1 || !strings.Contains(err.Error(), "giving up after 0 retries") {
+			t.Errorf("job: %v after %d calls, want boom after 1, giving up after 0 retries", err, calls.Load())
+		}
+	})
 }
 
 func TestContinueSkipStop(t *testing.T) {
