@@ -39,7 +39,11 @@ func WithExec(ctx context.Context, ec *ExecContext) context.Context {
 
 // WithJob returns a copy of ctx that carries job but no routine activation:
 // job-scope shared state is reachable from it, per-routine state is not.
+// A nil job makes a context that carries no job (RequireJob fails).
 func WithJob(ctx context.Context, job *JobContext) context.Context {
+	if job == nil {
+		return WithExec(ctx, &ExecContext{})
+	}
 	return WithExec(ctx, &ExecContext{FlowID: job.FlowID(), Job: job})
 }
 

@@ -139,6 +139,20 @@ func TestZeroRuntime(t *testing.T) {
 	})
 }
 
+// WithJob of a nil job carries no job: lookups fail fast instead of a
+// panic in WithJob.
+func TestWithNilJob(t *testing.T) {
+	within(t, "WithJob(ctx, nil)", 5*time.Second, func() {
+		ctx := runtime.WithJob(context.Background(), nil)
+		if _, err := runtime.RequireJob(ctx); !errors.Is(err, runtime.ErrNoJob) {
+			t.Errorf("RequireJob: %v, want ErrNoJob", err)
+		}
+		if _, err := runtime.JobCell[int](ctx, "n", runtime.PerFlow); !errors.Is(err, runtime.ErrNoJob) {
+			t.Errorf("JobCell: %v, want ErrNoJob", err)
+		}
+	})
+}
+
 // Zero typed ports (declared without NewIn / NewOut) are errors where they
 // are used, not a panic of a failed type assertion; a zero WorkerState
 // holds user state like one of NewWorkerState.
