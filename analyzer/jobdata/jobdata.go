@@ -130,7 +130,7 @@ func checkMapWrites(pass *analysis.Pass, r *suppress.Reporter, writers map[*type
 						if k, ok := in.Key.(*ssa.Const); ok && k.Value != nil && k.Value.Kind() == constant.String {
 							what = fmt.Sprintf("this assignment to %q", constant.StringVal(k.Value))
 						}
-						r.Reportf(src.Start(in.Pos()), "%s is lost: the map %s() returns is %s; %s", what, source, copyOf(source), advice)
+						r.Reportf(src.Start(in.Pos()), "%s never reaches the job: the map %s() returns is %s; %s", what, source, copyOf(source), advice)
 					}
 				case ssa.CallInstruction:
 					c := in.Common()
@@ -150,10 +150,10 @@ func checkMapWrites(pass *analysis.Pass, r *suppress.Reporter, writers map[*type
 						target, what = call.Args[0], "maps."+call.Func.Name()
 					}
 					if target != nil && t.Derives(target) {
-						r.Reportf(src.Start(c.Pos()), "this %s is lost: the map %s() returns is %s; %s", what, source, copyOf(source), advice)
+						r.Reportf(src.Start(c.Pos()), "this %s never reaches the job: the map %s() returns is %s; %s", what, source, copyOf(source), advice)
 					}
 					if fn, arg := writtenArg(pass, c, writers, t); arg >= 0 {
-						r.Reportf(src.Start(c.Pos()), "%s writes into its argument %d, the map %s() returns: %s, so the write is lost; %s",
+						r.Reportf(src.Start(c.Pos()), "%s writes into its argument %d, the map %s() returns: %s, so the write never reaches the job; %s",
 							fn.Name(), arg+1, source, copyOf(source), advice)
 					}
 				}

@@ -7,7 +7,7 @@ import (
 )
 
 func stamped(job *runtime.JobContext) {
-	mapx.Stamp(job.Metadata(), "seen") // want `jobdata: Stamp writes into its argument 1, the map Metadata\(\) returns: a copy of the job's metadata, so the write is lost`
+	mapx.Stamp(job.Metadata(), "seen") // want `jobdata: Stamp writes into its argument 1, the map Metadata\(\) returns: a copy of the job's metadata, so the write never reaches the job`
 }
 
 func merged(job *runtime.JobContext, extra runtime.Message) { // want merged:`writes map parameters \[1\]`

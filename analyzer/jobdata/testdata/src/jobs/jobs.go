@@ -59,47 +59,47 @@ func inClosure(job *runtime.JobContext) func() {
 // Writes into the copies Data and Metadata return.
 
 func copyWrites(job *runtime.JobContext) {
-	job.Data()["direct"] = 1 // want `this assignment to "direct" is lost: the map Data\(\) returns is a copy of the job's data;`
+	job.Data()["direct"] = 1 // want `this assignment to "direct" never reaches the job: the map Data\(\) returns is a copy of the job's data;`
 	m := job.Data()
-	m["k"] = 1                // want `this assignment to "k" is lost`
-	m["n"] = m["n"].(int) + 1 // want `this assignment to "n" is lost`
-	m[countKey] = 2           // want `this assignment to "count" is lost`
-	delete(m, "k")            // want `this delete of "k" is lost: the map Data\(\) returns is a copy`
-	clear(m)                  // want `this clear is lost`
+	m["k"] = 1                // want `this assignment to "k" never reaches the job`
+	m["n"] = m["n"].(int) + 1 // want `this assignment to "n" never reaches the job`
+	m[countKey] = 2           // want `this assignment to "count" never reaches the job`
+	delete(m, "k")            // want `this delete of "k" never reaches the job: the map Data\(\) returns is a copy`
+	clear(m)                  // want `this clear never reaches the job`
 	md := job.Metadata()
-	md["trace"] = "x"                      // want `this assignment to "trace" is lost: the map Metadata\(\) returns is a copy of the job's metadata;`
-	maps.Copy(md, runtime.Message{"a": 1}) // want `this maps.Copy is lost: the map Metadata\(\) returns is a copy of the job's metadata;`
-	delete(md, "trace")                    // want `this delete of "trace" is lost: the map Metadata\(\) returns is a copy of the job's metadata;`
+	md["trace"] = "x"                      // want `this assignment to "trace" never reaches the job: the map Metadata\(\) returns is a copy of the job's metadata;`
+	maps.Copy(md, runtime.Message{"a": 1}) // want `this maps.Copy never reaches the job: the map Metadata\(\) returns is a copy of the job's metadata;`
+	delete(md, "trace")                    // want `this delete of "trace" never reaches the job: the map Metadata\(\) returns is a copy of the job's metadata;`
 }
 
 func aliases(job *runtime.JobContext, cond bool) {
 	m := job.Data()
 	alias := m
 	var again runtime.Message = alias
-	again["k"] = 1 // want `is lost`
+	again["k"] = 1 // want `never reaches the job`
 	n := runtime.Message{}
 	if cond {
 		n = job.Data()
 	}
-	n["maybe"] = 1 // want `is lost`
+	n["maybe"] = 1 // want `never reaches the job`
 }
 
 type named map[string]any
 
 func converted(job *runtime.JobContext) {
 	m := named(job.Data())
-	m["k"] = 1 // want `is lost`
+	m["k"] = 1 // want `never reaches the job`
 }
 
 func captured(job *runtime.JobContext) {
 	m := job.Data()
 	func() {
-		m["k"] = 1 // want `is lost`
+		m["k"] = 1 // want `never reaches the job`
 	}()
 	var later runtime.Message
 	later = job.Metadata()
 	set := func(k string) {
-		later[k] = true // want `is lost`
+		later[k] = true // want `never reaches the job`
 	}
 	set("x")
 }
@@ -110,9 +110,9 @@ func dataAndErr(job *runtime.JobContext) (runtime.Message, error) { return job.D
 
 func helpers(job *runtime.JobContext) {
 	m := dataOf(job)
-	m["k"] = 1 // want `is lost`
+	m["k"] = 1 // want `never reaches the job`
 	m2, _ := dataAndErr(job)
-	m2["k"] = 1 // want `is lost`
+	m2["k"] = 1 // want `never reaches the job`
 }
 
 func counter(m runtime.Message) { // want counter:`writes map parameters \[0\]`
@@ -128,6 +128,6 @@ func inStructField(job *runtime.JobContext) {
 	var h holder
 	h.data = job.Data()
 	h.own = runtime.Message{}
-	h.data["k"] = 1 // want `is lost`
+	h.data["k"] = 1 // want `never reaches the job`
 	h.own["k"] = 1
 }

@@ -109,7 +109,7 @@ func sameNamesOtherPath(j *fake.JobContext) {
 }
 
 func passedOn(job *runtime.JobContext) {
-	counter(job.Data()) // want `jobdata: counter writes into its argument 1, the map Data\(\) returns: a copy of the job's data, so the write is lost`
+	counter(job.Data()) // want `jobdata: counter writes into its argument 1, the map Data\(\) returns: a copy of the job's data, so the write never reaches the job`
 }
 
 func recloned(job *runtime.JobContext) runtime.Message {
