@@ -68,7 +68,8 @@
 // node looks, every AckWait, for workers of its flows with jobs and no
 // node pulling them) and it moves there as a default worker does. Once
 // its Exec ctx ends, it is gone for good: a Post naming it fails with
-// runtime.ErrWorkerStopped, and the jobs queued for it end, failed so. Each worker has a durable consumer shared by every node serving
+// runtime.ErrWorkerStopped (ErrUnknownWorker once the server has dropped
+// its consumer, ten minutes on), and the jobs queued for it end, failed so. Each worker has a durable consumer shared by every node serving
 // it, with the pinned-client priority policy, so the server delivers the
 // worker's jobs to one node and moves them to another about AckWait after
 // that node stops pulling. The owner keeps worker state in memory (reads

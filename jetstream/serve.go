@@ -93,6 +93,11 @@ func (b *Backend) Serve(ctx context.Context, flowID, workerID string) error {
 // The metadata of a worker's consumer: its flow and worker ids (see
 // adopt), and stoppedKey once its Exec ended (see retire).
 const (
+	// keepStopped is how long the server keeps the consumer of a stopped
+	// worker (Posts naming it fail with ErrWorkerStopped; then, with
+	// ErrUnknownWorker), so that Exec per request does not grow them.
+	keepStopped = 10 * time.Minute
+
 	flowKey    = "routigen-flow"
 	workerKey  = "routigen-worker"
 	stoppedKey = "routigen-stopped"
@@ -103,24 +108,27 @@ const (
 func (w *served) createConsumer(ctx context.Context, stopped bool) (jetstream.Consumer, error) {
 	b := w.b
 	meta := map[string]string{flowKey: w.flow, workerKey: w.id}
+	var inactive time.Duration
 	if stopped {
 		meta[stoppedKey] = "true"
+		inactive = keepStopped
 	}
 	cctx, cancel := b.call(ctx)
 	defer cancel()
 	return b.stream.CreateOrUpdateConsumer(cctx, jetstream.ConsumerConfig{
-		Metadata:       meta,
-		Durable:        consumerName(w.id),
-		Description:    "routigen worker " + w.id,
-		FilterSubject:  b.subject + "." + w.key + ".*",
-		AckPolicy:      jetstream.AckExplicitPolicy,
-		AckWait:        b.cfg.ackWait,
-		MaxDeliver:     -1,
-		MaxAckPending:  b.cfg.maxInFlight,
-		PriorityPolicy: jetstream.PriorityPolicyPinned,
-		PinnedTTL:      b.cfg.ackWait,
-		PriorityGroups: []string{ownerGroup},
-		Replicas:       b.cfg.replicas,
+		Metadata:          meta,
+		InactiveThreshold: inactive,
+		Durable:           consumerName(w.id),
+		Description:       "routigen worker " + w.id,
+		FilterSubject:     b.subject + "." + w.key + ".*",
+		AckPolicy:         jetstream.AckExplicitPolicy,
+		AckWait:           b.cfg.ackWait,
+		MaxDeliver:        -1,
+		MaxAckPending:     b.cfg.maxInFlight,
+		PriorityPolicy:    jetstream.PriorityPolicyPinned,
+		PinnedTTL:         b.cfg.ackWait,
+		PriorityGroups:    []string{ownerGroup},
+		Replicas:          b.cfg.replicas,
 	})
 }
 
@@ -464,6 +472,9 @@ func (w *served) retire() {
 		info, err := cons.Info(cctx)
 		cancel()
 		if err == nil && info.NumPending == 0 && info.NumAckPending == 0 {
+			b.mu.Lock()
+			delete(b.workers, w.id) // none of its jobs is left here
+			b.mu.Unlock()
 			return
 		}
 	}

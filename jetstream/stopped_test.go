@@ -31,7 +31,7 @@ func TestStoppedExecWorker(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(nc.Close)
-	b, err := NewBackend(nc, Prefix(p), AckWait(time.Second), MaxInFlight(1))
+	b, err := NewBackend(nc, Prefix(p), AckWait(time.Second), MaxInFlight(1), CallTimeout(time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,6 +80,25 @@ func TestStoppedExecWorker(t *testing.T) {
 	}
 	if n := runs.Load(); n != 1 {
 		t.Errorf("%d runs, want 1", n)
+	}
+	// Its node forgets it once its jobs are done, and the server deletes
+	// its consumer after a while: a node doing an Exec per request keeps
+	// neither growing.
+	for served := true; served; {
+		b.mu.Lock()
+		_, served = b.workers[ws.ID()]
+		b.mu.Unlock()
+		if ctx.Err() != nil {
+			t.Fatal("the node still serves the stopped worker")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	c, err := b.stream.Consumer(ctx, consumerName(ws.ID()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.CachedInfo().Config.InactiveThreshold == 0 {
+		t.Error("the stopped worker's consumer is kept for ever")
 	}
 }
 
