@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/types"
 	"path/filepath"
+	"reflect"
 	"slices"
 
 	"github.com/dave/jennifer/jen"
@@ -145,16 +146,20 @@ func unstorableIn(t types.Type, seen map[types.Type]bool) string {
 		}
 		return unstorableIn(u.Elem(), seen)
 	case *types.Struct:
-		for f := range u.Fields() {
+		where := "an anonymous struct"
+		if n, ok := t.(*types.Named); ok {
+			where = "type " + types.TypeString(n, (*types.Package).Name)
+		}
+		for i := range u.NumFields() {
+			f := u.Field(i)
 			if f.Name() == "_" {
 				continue // encoding/json skips it, and it holds nothing
 			}
 			if !f.Exported() && !f.Embedded() {
-				where := "an anonymous struct"
-				if n, ok := t.(*types.Named); ok {
-					where = "type " + types.TypeString(n, (*types.Package).Name)
-				}
 				return fmt.Sprintf("%s has the unexported field %s, which encoding/json does not store; export it, or give the type MarshalJSON and UnmarshalJSON methods", where, f.Name())
+			}
+			if reflect.StructTag(u.Tag(i)).Get("json") == "-" {
+				return fmt.Sprintf("%s has the field %s tagged json:\"-\", which encoding/json does not store; drop the tag, or give the type MarshalJSON and UnmarshalJSON methods", where, f.Name())
 			}
 			if why := unstorableIn(f.Type(), seen); why != "" {
 				return why
