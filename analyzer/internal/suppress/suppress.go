@@ -171,7 +171,7 @@ func New(pass *analysis.Pass) *Reporter {
 			r.cgo[tf] = true
 		}
 		if r.owns(nil) {
-			r.bad = append(r.bad, badDirectives(f)...)
+			r.bad = append(r.bad, badDirectives(f, tf.Name())...)
 		}
 		var src []byte // read lazily, to tell a trailing ignore from a lone one
 		for _, cg := range f.Comments {
@@ -378,9 +378,20 @@ func namesOf(text string) []string {
 // ignore (which Finish judges): misplaced or malformed //routigen:state,
 // unknown directive names — as the generator reports them, through the
 // same parser — and comments that look like a directive but are not read
-// as one ("// routigen:state"; see directive.Near).
-func badDirectives(f *ast.File) []*directive.Error {
-	errs := directive.ParseFile(f).Errors
+// as one ("// routigen:state"; see directive.Near), and a //routigen:state
+// in a _test.go file (name is the file's), which gen refuses.
+func badDirectives(f *ast.File, name string) []*directive.Error {
+	parsed := directive.ParseFile(f)
+	errs := parsed.Errors
+	if strings.HasSuffix(name, "_test.go") {
+		// gen refuses these too (its accessors would have to live in
+		// test code): say it where go vet and routigen lint look.
+		for _, sd := range parsed.States {
+			n := sd.Spec.Name.Name
+			errs = append(errs, &directive.Error{Pos: sd.State.Pos, Msg: fmt.Sprintf(
+				"state type %s is declared in a _test.go file, which routigen does not support (its accessors would have to live in test code); move %s to a file that is not a test", n, n)})
+		}
+	}
 	for _, cg := range f.Comments {
 		for _, c := range cg.List {
 			if e := directive.Near(c); e != nil {
