@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -604,5 +606,22 @@ func TestBackendServesOneRuntime(t *testing.T) {
 		if _, err := rt.Post(ctx, "count", "count", "in", nil); err == nil {
 			t.Error("Post on a runtime sharing its Backend: no error")
 		}
+	}
+}
+
+// A store directory the server cannot use fails StartServer at once with
+// the server's reason, not after ReadyTimeout with none.
+func TestStartServerBadStoreDir(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err := StartServer(ServerConfig{StoreDir: filepath.Join(file, "store")})
+	if err == nil || !strings.Contains(err.Error(), "JetStream") || !strings.Contains(err.Error(), "not a directory") {
+		t.Errorf("a store dir under a file: %v, want the server's reason", err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("StartServer took %v to fail", d)
 	}
 }

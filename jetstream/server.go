@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -80,18 +81,56 @@ func StartServer(cfg ServerConfig) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jetstream: start server: %w", err)
 	}
+	fatal := &fatalLog{}
+	ns.SetLogger(fatal, false, false)
 	ns.Start()
 	wait := cfg.ReadyTimeout
 	if wait <= 0 {
 		wait = 10 * time.Second
 	}
-	if !ns.ReadyForConnections(wait) {
-		ns.Shutdown()
-		ns.WaitForShutdown()
-		return nil, fmt.Errorf("jetstream: start server: not ready within %v", wait)
+	for deadline := time.Now().Add(wait); !ns.ReadyForConnections(50 * time.Millisecond); {
+		// A server that cannot start (a store directory it cannot use)
+		// says why in its log and never gets ready: fail at once, saying
+		// so, rather than after wait with no reason.
+		err := fatal.err()
+		if err == nil && time.Now().After(deadline) {
+			err = fmt.Errorf("not ready within %v", wait)
+		}
+		if err != nil {
+			ns.Shutdown()
+			ns.WaitForShutdown()
+			return nil, fmt.Errorf("jetstream: start server: %w", err)
+		}
 	}
 	return &Server{ns: ns}, nil
 }
+
+// fatalLog is the embedded server's logger: it keeps the first fatal error
+// (the server logs no other way: NoLog) and drops the rest.
+type fatalLog struct {
+	mu    sync.Mutex
+	first error
+}
+
+func (l *fatalLog) Fatalf(format string, v ...any) {
+	l.mu.Lock()
+	if l.first == nil {
+		l.first = fmt.Errorf(format, v...)
+	}
+	l.mu.Unlock()
+}
+
+func (l *fatalLog) err() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.first
+}
+
+func (l *fatalLog) Noticef(string, ...any) {}
+func (l *fatalLog) Warnf(string, ...any)   {}
+func (l *fatalLog) Errorf(string, ...any)  {}
+func (l *fatalLog) Debugf(string, ...any)  {}
+func (l *fatalLog) Tracef(string, ...any)  {}
 
 // Conn returns a new in-process connection to the server: no TCP, no
 // listener needed. It reconnects to nothing: the server is in the process.
