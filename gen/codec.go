@@ -1,11 +1,13 @@
 package gen
 
 import (
+	"cmp"
 	"fmt"
 	"go/types"
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -165,8 +167,100 @@ func unstorableIn(t types.Type, seen map[types.Type]bool) string {
 				return why
 			}
 		}
+		if lost, by := jsonHidden(u); lost != "" {
+			return fmt.Sprintf("%s has the field %s, which encoding/json does not store because it conflicts with %s for its JSON name; rename one with a json tag, or give the type MarshalJSON and UnmarshalJSON methods", where, lost, by)
+		}
 	}
 	return ""
+}
+
+// jsonField is a field encoding/json would write for a struct: its name
+// there, its path from the struct, its embedding depth, whether a tag
+// names it.
+type jsonField struct {
+	name, path string
+	depth      int
+	tagged     bool
+}
+
+// jsonHidden returns a field of st that encoding/json leaves out because
+// another one takes its name, and that other one ("" when none). Fields
+// promoted from embedded structs compete for names as encoding/json has
+// them do: the shallowest wins, and of several at that depth the one
+// tagged alone; two of one name at one depth, neither or both tagged, are
+// both left out.
+func jsonHidden(st *types.Struct) (lost, by string) {
+	var fields []jsonField
+	jsonFields(st, "", 0, map[*types.Struct]bool{st: true}, &fields)
+	byName := map[string][]jsonField{}
+	for _, f := range fields {
+		byName[f.name] = append(byName[f.name], f)
+	}
+	for _, f := range fields {
+		rivals := byName[f.name]
+		if len(rivals) < 2 || jsonWinner(rivals) == f.path {
+			continue
+		}
+		for _, r := range rivals {
+			if r.path != f.path {
+				return f.path, r.path
+			}
+		}
+	}
+	return "", ""
+}
+
+// jsonWinner returns the path of the field of fields (which share a name)
+// that encoding/json writes, or "" when it writes none of them.
+func jsonWinner(fields []jsonField) string {
+	top := slices.MinFunc(fields, func(a, b jsonField) int { return cmp.Compare(a.depth, b.depth) }).depth
+	var at, tagged []jsonField
+	for _, f := range fields {
+		if f.depth == top {
+			at = append(at, f)
+			if f.tagged {
+				tagged = append(tagged, f)
+			}
+		}
+	}
+	switch {
+	case len(at) == 1:
+		return at[0].path
+	case len(tagged) == 1:
+		return tagged[0].path
+	}
+	return ""
+}
+
+// jsonFields appends the fields encoding/json sees in st, descending into
+// embedded structs without a json name.
+func jsonFields(st *types.Struct, prefix string, depth int, seen map[*types.Struct]bool, out *[]jsonField) {
+	for i := range st.NumFields() {
+		f := st.Field(i)
+		tag := reflect.StructTag(st.Tag(i)).Get("json")
+		if f.Name() == "_" || tag == "-" {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		if f.Embedded() && name == "" {
+			ft := types.Unalias(f.Type())
+			if p, ok := ft.(*types.Pointer); ok {
+				ft = types.Unalias(p.Elem())
+			}
+			if inner, ok := ft.Underlying().(*types.Struct); ok {
+				if !seen[inner] {
+					seen[inner] = true
+					jsonFields(inner, prefix+f.Name()+".", depth+1, seen, out)
+					delete(seen, inner)
+				}
+				continue
+			}
+		}
+		if !f.Exported() {
+			continue
+		}
+		*out = append(*out, jsonField{name: cmp.Or(name, f.Name()), path: prefix + f.Name(), depth: depth, tagged: name != ""})
+	}
 }
 
 // jsonMapKey reports whether encoding/json stores maps with keys of type

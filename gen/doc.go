@@ -179,7 +179,8 @@
 // compatible older version decodes and one from before an accepted
 // breaking change is refused. A field encoding/json cannot store
 // faithfully (a func, a channel, an interface, a struct with unexported
-// fields or a field tagged json:"-") makes Encode fail, naming the field. Blank fields (_ [0]func(),
+// fields, a field tagged json:"-", promoted fields that conflict for one
+// JSON name) makes Encode fail, naming the field. Blank fields (_ [0]func(),
 // padding) are not state: no code can select or set them, so they are
 // neither stored, copied nor in the manifest.
 //

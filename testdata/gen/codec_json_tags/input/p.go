@@ -18,9 +18,40 @@ type Fine struct {
 	Other int
 }
 
+// A and B both promote X.
+type A struct{ X int }
+
+// B is the second.
+type B struct{ X int }
+
+// Ambiguous promotes X twice at one depth: encoding/json writes neither.
+type Ambiguous struct {
+	A
+	*B
+	Tags []string
+}
+
+// Base has an ID that Shadow's own ID hides from encoding/json.
+type Base struct{ ID string }
+
+// Shadow keeps Base.ID too (o.Base.ID), which would not be stored.
+type Shadow struct {
+	Base
+	ID string
+}
+
+// Promoted has no rival: its fields are written flat, fine.
+type Promoted struct {
+	A
+	Y int
+}
+
 //routigen:state scope=worker
 type S struct {
 	Secret Secret
 	Many   []map[string]*Secret
 	Fine   Fine
+	Amb    Ambiguous
+	Sh     map[string]Shadow
+	Prom   Promoted
 }

@@ -127,6 +127,56 @@ func (a SAccessor) SetFine(v Fine) {
 	s.Fine = v
 }
 
+// Amb returns a copy of the Amb field that shares no slice or map with the
+// stored value.
+func (a SAccessor) Amb() Ambiguous {
+	s := a.cell.RLock()
+	defer a.cell.RUnlock()
+	v := s.Amb
+	v.Tags = slices.Clone(v.Tags)
+	return v
+}
+
+// SetAmb stores a copy of v, sharing no slice or map with it, as the Amb
+// field.
+func (a SAccessor) SetAmb(v Ambiguous) {
+	v.Tags = slices.Clone(v.Tags)
+	s := a.cell.Lock()
+	defer a.cell.Unlock()
+	s.Amb = v
+}
+
+// Sh returns a copy of the Sh field that shares no slice or map with the
+// stored value.
+func (a SAccessor) Sh() map[string]Shadow {
+	s := a.cell.RLock()
+	defer a.cell.RUnlock()
+	v := s.Sh
+	v = maps.Clone(v)
+	return v
+}
+
+// SetSh stores a copy of v, sharing no slice or map with it, as the Sh field.
+func (a SAccessor) SetSh(v map[string]Shadow) {
+	v = maps.Clone(v)
+	s := a.cell.Lock()
+	defer a.cell.Unlock()
+	s.Sh = v
+}
+
+// Prom returns the Prom field.
+func (a SAccessor) Prom() Promoted {
+	v := a.cell.RLock().Prom
+	a.cell.RUnlock()
+	return v
+}
+
+// SetProm sets the Prom field.
+func (a SAccessor) SetProm(v Promoted) {
+	a.cell.Lock().Prom = v
+	a.cell.Unlock()
+}
+
 // Load returns a copy of the whole S, unexported and untracked fields
 // included, that shares no slice or map with the stored value. Pointers to
 // what holds a slice or map point to copies (cycles and aliasing kept); other
@@ -158,6 +208,8 @@ func (a SAccessor) Load() S {
 		}
 	}
 	v.Fine.Maybe = slices.Clone(v.Fine.Maybe)
+	v.Amb.Tags = slices.Clone(v.Amb.Tags)
+	v.Sh = maps.Clone(v.Sh)
 	return v
 }
 
@@ -187,6 +239,8 @@ func (a SAccessor) Store(v S) {
 		}
 	}
 	v.Fine.Maybe = slices.Clone(v.Fine.Maybe)
+	v.Amb.Tags = slices.Clone(v.Amb.Tags)
+	v.Sh = maps.Clone(v.Sh)
 	s := a.cell.Lock()
 	defer a.cell.Unlock()
 	*s = v
@@ -210,16 +264,22 @@ func (a SAccessor) Key() string {
 var codecOfS = runtime.StateCodec[S]{
 	Decode: func(data []byte, v *S) error {
 		d := runtime.NewStateDecoder(data, "example.com/codec_json_tags.S", 1, 1)
+		d.Field("Amb", &v.Amb)
 		d.Field("Fine", &v.Fine)
 		d.Field("Many", &v.Many)
+		d.Field("Prom", &v.Prom)
 		d.Field("Secret", &v.Secret)
+		d.Field("Sh", &v.Sh)
 		return d.Err()
 	},
 	Encode: func(v *S) ([]byte, error) {
 		e := runtime.NewStateEncoder("example.com/codec_json_tags.S", 1, 1)
+		e.Unstorable("Amb", "type p.Ambiguous has the field A.X, which encoding/json does not store because it conflicts with B.X for its JSON name; rename one with a json tag, or give the type MarshalJSON and UnmarshalJSON methods")
 		e.Field("Fine", v.Fine)
 		e.Unstorable("Many", "type p.Secret has the field Token tagged json:\"-\", which encoding/json does not store; drop the tag, or give the type MarshalJSON and UnmarshalJSON methods")
+		e.Field("Prom", v.Prom)
 		e.Unstorable("Secret", "type p.Secret has the field Token tagged json:\"-\", which encoding/json does not store; drop the tag, or give the type MarshalJSON and UnmarshalJSON methods")
+		e.Unstorable("Sh", "type p.Shadow has the field Base.ID, which encoding/json does not store because it conflicts with ID for its JSON name; rename one with a json tag, or give the type MarshalJSON and UnmarshalJSON methods")
 		return e.Bytes()
 	},
 }
