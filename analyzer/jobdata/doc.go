@@ -42,10 +42,10 @@
 // jobdata, the first of the checks, also reports bad //routigen:
 // directives, so that `go vet` and `routigen lint` show what `routigen gen`
 // would refuse: a misplaced or malformed //routigen:state (one in a
-// _test.go file too), an unknown //routigen:NAME, and a comment that only
-// looks like a directive — "// routigen:state" with a space,
-// "//Routigen:", "//routgen:" — which Go reads as prose, so the type
-// silently gets no accessors. With jobdata
+// _test.go file or a file with a //go:build line or import "C" too), an
+// unknown //routigen:NAME, and a comment that only looks like a directive
+// — "// routigen:state" with a space, "//Routigen:", "//routgen:" — which
+// Go reads as prose, so the type silently gets no accessors. With jobdata
 // turned off (routigen lint -jobdata=false, or disabled in golangci-lint)
 // the next check that runs reports them, under its own name: each bad
 // directive is reported once, whichever checks run.

@@ -62,6 +62,7 @@ import (
 	"bytes"
 	"fmt"
 	"go/ast"
+	"go/build/constraint"
 	"go/token"
 	"os"
 	"slices"
@@ -374,22 +375,48 @@ func namesOf(text string) []string {
 	return out
 }
 
+// buildConstraint returns the build constraint of f as gen names it: its
+// //go:build (or // +build) line, or import "C" (cgo) for cgo's
+// translation of a file; "" when it has none the checks can see. (A file
+// name's GOOS or GOARCH suffix is gen's to report.)
+func buildConstraint(f *ast.File) string {
+	for _, cg := range f.Comments {
+		if cg.Pos() >= f.Package {
+			break
+		}
+		for _, c := range cg.List {
+			if constraint.IsGoBuild(c.Text) || constraint.IsPlusBuild(c.Text) {
+				return c.Text
+			}
+		}
+	}
+	if len(f.Comments) > 0 && f.Comments[0].List[0].Text == cgoHeader {
+		return `import "C" (cgo)`
+	}
+	return ""
+}
+
 // badDirectives returns the bad //routigen: directives of f other than
 // ignore (which Finish judges): misplaced or malformed //routigen:state,
 // unknown directive names — as the generator reports them, through the
 // same parser — and comments that look like a directive but are not read
 // as one ("// routigen:state"; see directive.Near), and a //routigen:state
-// in a _test.go file (name is the file's), which gen refuses.
+// in a _test.go file (name is the file's) or one with a build constraint,
+// which gen refuses.
 func badDirectives(f *ast.File, name string) []*directive.Error {
 	parsed := directive.ParseFile(f)
 	errs := parsed.Errors
-	if strings.HasSuffix(name, "_test.go") {
-		// gen refuses these too (its accessors would have to live in
-		// test code): say it where go vet and routigen lint look.
-		for _, sd := range parsed.States {
-			n := sd.Spec.Name.Name
+	// gen refuses these too: say it where go vet and routigen lint look.
+	test, constrained := strings.HasSuffix(name, "_test.go"), buildConstraint(f)
+	for _, sd := range parsed.States {
+		n := sd.Spec.Name.Name
+		switch {
+		case test:
 			errs = append(errs, &directive.Error{Pos: sd.State.Pos, Msg: fmt.Sprintf(
 				"state type %s is declared in a _test.go file, which routigen does not support (its accessors would have to live in test code); move %s to a file that is not a test", n, n)})
+		case constrained != "":
+			errs = append(errs, &directive.Error{Pos: sd.State.Pos, Msg: fmt.Sprintf(
+				"state type %s is declared in a file with a build constraint (%s), but routigen_gen.go serves every build of the package and would not compile where that file is left out; move %s to a file without a build constraint", n, constrained, n)})
 		}
 	}
 	for _, cg := range f.Comments {
