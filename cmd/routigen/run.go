@@ -101,6 +101,15 @@ func genFlags(cmd string, args []string, stderr io.Writer) (opts genOptions, cod
 		return opts, exitUsage, false
 	}
 	opts.patterns = fs.Args()
+	for _, a := range opts.patterns {
+		if strings.HasPrefix(a, "-") {
+			// The flag package stops at the first package; the go
+			// command would call the flag a malformed import path.
+			fmt.Fprintf(stderr, "routigen %s: %s follows a package, but flags come before the packages\n", cmd, a)
+			fs.Usage()
+			return opts, exitUsage, false
+		}
+	}
 	return opts, exitOK, true
 }
 

@@ -39,6 +39,14 @@ func TestUsage(t *testing.T) {
 	for _, args := range [][]string{{"-bogus"}, {"gen", "-nope"}, {"check", "-x"}, {"explain", "a", "b"}, {"explain", "nosuch"}} {
 		routigen(t, args...).want(t, exitUsage, strings.Join(args, " "))
 	}
+	// A flag after the packages is not a package: say so, as usage.
+	for _, args := range [][]string{{"gen", ".", "-tags", "foo"}, {"check", "./...", "-v"}, {"./...", "-v"}} {
+		r := routigen(t, args...)
+		r.want(t, exitUsage, strings.Join(args, " "))
+		if !strings.Contains(r.stderr, "flags come before the packages") {
+			t.Errorf("%s: stderr does not say flags come first:\n%s", strings.Join(args, " "), r.stderr)
+		}
+	}
 	for _, h := range []string{"help", "-h", "--help"} {
 		r := routigen(t, h)
 		r.want(t, exitOK, h)
