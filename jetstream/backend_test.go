@@ -610,18 +610,45 @@ func TestBackendServesOneRuntime(t *testing.T) {
 }
 
 // A store directory the server cannot use fails StartServer at once with
-// the server's reason, not after ReadyTimeout with none.
+// the reason, not after ReadyTimeout with none: one under a file, and one
+// whose jetstream directory, which the server makes, is a file.
 func TestStartServerBadStoreDir(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "file")
+	dir := t.TempDir()
+	file := filepath.Join(dir, "jetstream")
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	start := time.Now()
-	_, err := StartServer(ServerConfig{StoreDir: filepath.Join(file, "store")})
-	if err == nil || !strings.Contains(err.Error(), "JetStream") || !strings.Contains(err.Error(), "not a directory") {
-		t.Errorf("a store dir under a file: %v, want the server's reason", err)
+	for _, store := range []string{filepath.Join(file, "store"), dir} {
+		start := time.Now()
+		_, err := StartServer(ServerConfig{StoreDir: store})
+		if err == nil || !strings.Contains(err.Error(), "not a directory") {
+			t.Errorf("store dir %s: %v, want the reason", store, err)
+		}
+		if d := time.Since(start); d > 3*time.Second {
+			t.Errorf("StartServer on %s took %v to fail", store, d)
+		}
 	}
-	if d := time.Since(start); d > 3*time.Second {
-		t.Errorf("StartServer took %v to fail", d)
+}
+
+// Two servers on one store directory would both write its files: the
+// second is refused while the first runs (in this process or another),
+// and the directory is free again once the first shut down.
+func TestStartServerStoreDirInUse(t *testing.T) {
+	dir := t.TempDir()
+	first, err := StartServer(ServerConfig{StoreDir: dir})
+	if err != nil {
+		t.Fatal(err)
 	}
+	if s, err := StartServer(ServerConfig{StoreDir: dir}); err == nil || !strings.Contains(err.Error(), "in use") {
+		if err == nil {
+			s.Shutdown()
+		}
+		t.Errorf("a second server on the store dir: %v, want refused", err)
+	}
+	first.Shutdown()
+	again, err := StartServer(ServerConfig{StoreDir: dir})
+	if err != nil {
+		t.Fatalf("a server on the store dir after the first shut down: %v", err)
+	}
+	again.Shutdown()
 }

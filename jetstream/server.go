@@ -40,11 +40,15 @@ type ServerConfig struct {
 
 // Server is an embedded nats-server with JetStream enabled.
 type Server struct {
-	ns *server.Server
+	ns     *server.Server
+	unlock func() // frees the store directory (lockStore)
+	once   sync.Once
 }
 
 // StartServer starts an embedded nats-server with JetStream and a file
-// store in cfg.StoreDir, and waits until it accepts connections.
+// store in cfg.StoreDir, and waits until it accepts connections. A store
+// directory another running server uses, in this process or (on Unix)
+// another, is refused: two servers would both write its files.
 func StartServer(cfg ServerConfig) (*Server, error) {
 	if cfg.StoreDir == "" {
 		return nil, errors.New("jetstream: start server: ServerConfig.StoreDir is required")
@@ -77,8 +81,13 @@ func StartServer(cfg ServerConfig) (*Server, error) {
 			opts.Routes = append(opts.Routes, u)
 		}
 	}
+	unlock, err := lockStore(cfg.StoreDir)
+	if err != nil {
+		return nil, fmt.Errorf("jetstream: start server: %w", err)
+	}
 	ns, err := server.NewServer(opts)
 	if err != nil {
+		unlock()
 		return nil, fmt.Errorf("jetstream: start server: %w", err)
 	}
 	fatal := &fatalLog{}
@@ -99,10 +108,11 @@ func StartServer(cfg ServerConfig) (*Server, error) {
 		if err != nil {
 			ns.Shutdown()
 			ns.WaitForShutdown()
+			unlock()
 			return nil, fmt.Errorf("jetstream: start server: %w", err)
 		}
 	}
-	return &Server{ns: ns}, nil
+	return &Server{ns: ns, unlock: unlock}, nil
 }
 
 // fatalLog is the embedded server's logger: it keeps the first fatal error
@@ -173,4 +183,5 @@ func (s *Server) Name() string { return s.ns.Name() }
 func (s *Server) Shutdown() {
 	s.ns.Shutdown()
 	s.ns.WaitForShutdown()
+	s.once.Do(s.unlock)
 }
