@@ -120,9 +120,9 @@ func (b *Backend) Open(node *runtime.Node) {
 
 // Submit implements runtime.Backend: it publishes the job with its id as
 // Nats-Msg-Id, so that a second publication within the duplicate window is
-// dropped by the server. A job posted WithJobID is published only if its
-// record does not exist (it ran, however long ago) and, atomically, no
-// message waits on its subject (it is queued or running, however long).
+// dropped by the server. A job posted WithJobID is published only if no
+// job of its id is queued or running, on any worker, nor has a record (it
+// ran, however long ago) and, atomically, no message waits on its subject.
 func (b *Backend) Submit(ctx context.Context, s *runtime.JobSpec) error {
 	if b.shared.Load() {
 		return errShared
@@ -141,15 +141,8 @@ func (b *Backend) Submit(ctx context.Context, s *runtime.JobSpec) error {
 	opts := []jetstream.PublishOpt{jetstream.WithMsgID(s.ID)}
 	if s.Named {
 		opts = append(opts, jetstream.WithExpectLastSequencePerSubject(0))
-		cctx, cancel := b.call(ctx)
-		_, err := b.records.Get(cctx, token(s.ID))
-		cancel()
-		switch {
-		case err == nil:
-			return nil // it ran: its record stands
-		case !errors.Is(err, jetstream.ErrKeyNotFound):
-			b.checkGone(err)
-			return fmt.Errorf("jetstream: job %q: %w", s.ID, err)
+		if posted, err := b.posted(ctx, s.ID); posted || err != nil {
+			return err // that job stands
 		}
 	}
 	cctx, cancel := b.call(ctx)
@@ -163,6 +156,33 @@ func (b *Backend) Submit(ctx context.Context, s *runtime.JobSpec) error {
 		return fmt.Errorf("jetstream: publish job %q: %w", s.ID, err)
 	}
 	return nil
+}
+
+// posted reports a job of that id queued or running on any worker, or
+// recorded. The queue is read first: a job leaves it only once its record
+// is written, so a job that ends between the reads is found by the second.
+func (b *Backend) posted(ctx context.Context, jobID string) (bool, error) {
+	cctx, cancel := b.call(ctx)
+	_, err := b.stream.GetLastMsgForSubject(cctx, b.subject+".*."+token(jobID))
+	cancel()
+	switch {
+	case err == nil:
+		return true, nil
+	case !errors.Is(err, jetstream.ErrMsgNotFound):
+		b.checkGone(err)
+		return false, fmt.Errorf("jetstream: job %q: %w", jobID, err)
+	}
+	cctx, cancel = b.call(ctx)
+	_, err = b.records.Get(cctx, token(jobID))
+	cancel()
+	switch {
+	case err == nil:
+		return true, nil
+	case !errors.Is(err, jetstream.ErrKeyNotFound):
+		b.checkGone(err)
+		return false, fmt.Errorf("jetstream: job %q: %w", jobID, err)
+	}
+	return false, nil
 }
 
 // recordSubject is where the record of jobID is written: its key in the

@@ -652,3 +652,42 @@ func TestStartServerStoreDirInUse(t *testing.T) {
 	}
 	again.Shutdown()
 }
+
+// Posting one id to two workers, past the duplicate window, while the
+// first job still waits, queues one job: idempotency is by id, not by id
+// and worker.
+func TestDuplicateJobIDOtherWorker(t *testing.T) {
+	s := testServer(t)
+	nc, err := s.Conn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	b, err := NewBackend(nc, Prefix(newPrefix()), func(c *config) { c.dupWindow = 200 * time.Millisecond })
+	if err != nil {
+		t.Fatal(err)
+	}
+	front := runtime.New(runtime.WithBackend(b), runtime.PostOnly())
+	defer front.Close()
+	var runs atomic.Int64
+	register(t, front, countFlow(t, &runs, nil))
+	ctx := timeout(t, 10*time.Second)
+	for _, worker := range []string{"w1", "w2"} {
+		// Workers some node serves (their consumers exist), none here.
+		w := &served{b: b, id: worker, flow: "count", key: token(worker)}
+		if _, err := w.createConsumer(ctx, false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := front.Post(ctx, "count", "count", "in", nil, runtime.WithJobID("queued"), runtime.OnWorker(worker)); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(400 * time.Millisecond) // past the duplicate window
+	}
+	info, err := b.stream.Info(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.State.Msgs != 1 {
+		t.Errorf("%d jobs queued under one id, want 1", info.State.Msgs)
+	}
+}
