@@ -248,15 +248,17 @@ func Generate(ctx context.Context, cfg Config, patterns ...string) (*Result, err
 	}
 	res := process(pkgs, cfg, cache, sync.OnceValue(func() string { return goEnv(ctx, cfg, "GOROOT") }))
 	stray := strayFiles(cfg.Dir, patterns, res.Packages)
+	unl := unlisted(cfg.Dir, patterns, res.Packages)
 	if len(pkgs) == 0 {
 		// Loading hides a failing go command: ask it (see goList). A
-		// run that only has stray files to remove is not empty.
-		if err := goList(ctx, cfg, patterns); err != nil && !(errors.Is(err, errNoPackages) && len(stray) > 0) {
+		// run that only has stray files to remove, or annotations in
+		// directories the go command does not list, is not empty.
+		if err := goList(ctx, cfg, patterns); err != nil && !(errors.Is(err, errNoPackages) && len(stray)+len(unl) > 0) {
 			return nil, err
 		}
 	}
 	explainImports(ctx, cfg, res.Packages)
-	res.Packages = append(res.Packages, unlisted(cfg.Dir, patterns, res.Packages)...)
+	res.Packages = append(res.Packages, unl...)
 	res.Packages = append(res.Packages, stray...)
 	return res, nil
 }
