@@ -60,16 +60,19 @@
 // A job runs whole on one node. A worker is owned by one node at a time.
 // The flow's default worker has the same id on every node (see
 // runtime.DefaultWorkerID) and is served by every node that registered the
-// flow; a worker Exec starts is served by that node, and a Post on any
-// node may name it (OnWorker); one naming a worker no node has served is
-// refused with runtime.ErrUnknownWorker, as in the in-memory runtime,
-// instead of waiting for ever. When that node dies or shuts down, a node
-// that registered the flow adopts the worker within about AckWait (every
-// node looks, every AckWait, for workers of its flows with jobs and no
-// node pulling them) and it moves there as a default worker does. Once
-// its Exec ctx ends, it is gone for good: a Post naming it fails with
-// runtime.ErrWorkerStopped (ErrUnknownWorker once the server has dropped
-// its consumer, ten minutes on), and the jobs queued for it end, failed so. Each worker has a durable consumer shared by every node serving
+// flow. A worker Exec starts is served by that node, and a Post on any
+// node may name it (OnWorker); a Post naming a worker no node has served
+// is refused with runtime.ErrUnknownWorker, as in the in-memory runtime,
+// instead of waiting for ever. When the node that Exec'd a worker dies or
+// shuts down, a node that registered the flow adopts the worker within
+// about AckWait (every node looks, every AckWait, for workers of its flows
+// with jobs and no node pulling them), and it moves there as a default
+// worker does. Once its Exec ctx ends, the worker is gone for good: a Post
+// naming it fails with runtime.ErrWorkerStopped (ErrUnknownWorker once the
+// server has dropped its consumer, ten minutes on), and the jobs queued
+// for it end, failed so.
+//
+// Each worker has a durable consumer shared by every node serving
 // it, with the pinned-client priority policy, so the server delivers the
 // worker's jobs to one node and moves them to another about AckWait after
 // that node stops pulling. The owner keeps worker state in memory (reads

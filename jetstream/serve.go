@@ -90,19 +90,6 @@ func (b *Backend) Serve(ctx context.Context, flowID, workerID string) error {
 	return nil
 }
 
-// The metadata of a worker's consumer: its flow and worker ids (see
-// adopt), and stoppedKey once its Exec ended (see retire).
-const (
-	// keepStopped is how long the server keeps the consumer of a stopped
-	// worker (Posts naming it fail with ErrWorkerStopped; then, with
-	// ErrUnknownWorker), so that Exec per request does not grow them.
-	keepStopped = 10 * time.Minute
-
-	flowKey    = "routigen-flow"
-	workerKey  = "routigen-worker"
-	stoppedKey = "routigen-stopped"
-)
-
 // createConsumer creates the worker's durable consumer, or joins it;
 // stopped marks the worker stopped for good.
 func (w *served) createConsumer(ctx context.Context, stopped bool) (jetstream.Consumer, error) {
@@ -136,30 +123,6 @@ func (w *served) createConsumer(ctx context.Context, stopped bool) (jetstream.Co
 func consumerName(workerID string) string {
 	sum := sha256.Sum256([]byte(workerID))
 	return "w-" + hex.EncodeToString(sum[:16])
-}
-
-// knownWorker checks that a node serves the worker a job names: a job for
-// a worker no node ever served (a mistyped OnWorker id), or one whose Exec
-// ended, would wait for ever, where the in-memory runtime refuses it. A
-// worker is known once its durable consumer exists (Serve makes it), until
-// retire marks it stopped.
-func (b *Backend) knownWorker(ctx context.Context, s *runtime.JobSpec) error {
-	if s.WorkerID == runtime.DefaultWorkerID(s.FlowID) {
-		return nil // served by every node that registered the flow
-	}
-	cctx, cancel := b.call(ctx)
-	c, err := b.stream.Consumer(cctx, consumerName(s.WorkerID))
-	cancel()
-	switch {
-	case err == nil && c.CachedInfo().Config.Metadata[stoppedKey] != "":
-		return fmt.Errorf("jetstream: job %q: worker %q: %w", s.ID, s.WorkerID, runtime.ErrWorkerStopped)
-	case err == nil:
-		return nil
-	case errors.Is(err, jetstream.ErrConsumerNotFound):
-		return fmt.Errorf("jetstream: job %q: worker %q: no node serves it: %w", s.ID, s.WorkerID, runtime.ErrUnknownWorker)
-	}
-	b.checkGone(err)
-	return fmt.Errorf("jetstream: job %q: %w", s.ID, err)
 }
 
 func (w *served) startConsuming() error {
@@ -425,57 +388,4 @@ func (w *served) lose() {
 			_ = w.startConsuming()
 		}
 	})
-}
-
-// retire ends serving a worker Exec started (or adopted), once its ctx
-// ended. When the node shuts down (the serving ctx of the flow's default
-// worker, which Exec's derives from, ended too), it only stops consuming:
-// the worker lives on, adopted by another node. When its Exec ended, the
-// worker is gone for good: its consumer is marked stopped, so that a Post
-// naming it fails with ErrWorkerStopped and no node adopts it, and the
-// node consumes on until none of its jobs is left, each failing with
-// ErrWorkerStopped (Node.Run refuses them): a job posted before the stop
-// ends instead of waiting for ever. It consumes for CallTimeout at least,
-// the longest a Post that found the worker serving takes to publish.
-func (w *served) retire() {
-	b := w.b
-	b.mu.Lock()
-	dw := b.workers[runtime.DefaultWorkerID(w.flow)]
-	if b.closed || dw == nil || dw.ctx.Err() != nil {
-		b.mu.Unlock()
-		w.stopConsuming()
-		return
-	}
-	b.bg.Add(1)
-	b.mu.Unlock()
-	defer b.bg.Done()
-	defer w.stopConsuming()
-	cons, err := w.createConsumer(b.bgCtx, true)
-	if err != nil {
-		w.mu.Lock()
-		cons = w.cons
-		w.mu.Unlock()
-	}
-	grace := time.Now().Add(b.cfg.callTimeout)
-	t := time.NewTicker(pollEvery / 4)
-	defer t.Stop()
-	for {
-		select {
-		case <-b.stop:
-			return
-		case <-t.C:
-		}
-		if time.Now().Before(grace) {
-			continue
-		}
-		cctx, cancel := b.call(b.bgCtx)
-		info, err := cons.Info(cctx)
-		cancel()
-		if err == nil && info.NumPending == 0 && info.NumAckPending == 0 {
-			b.mu.Lock()
-			delete(b.workers, w.id) // none of its jobs is left here
-			b.mu.Unlock()
-			return
-		}
-	}
 }
