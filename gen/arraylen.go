@@ -64,7 +64,11 @@ func (w *pkgWork) variantArrays(e ast.Expr, f *ast.File, whole bool, what string
 			}
 		case *ast.StarExpr:
 			if !whole {
-				at, _ = n.X.(*ast.ArrayType)
+				// The memo spells the pointer's type only where the
+				// copy follows it: its target holds a slice or map.
+				if a, ok := n.X.(*ast.ArrayType); ok && w.holdsCollection(a.Elt, f) {
+					at = a
+				}
 			}
 		}
 		if at == nil || at.Len == nil {
@@ -86,6 +90,45 @@ func (w *pkgWork) variantArrays(e ast.Expr, f *ast.File, whole bool, what string
 			what, length, FileName, length)
 		return true
 	})
+}
+
+// holdsCollection reports whether the type expression e (of file f) holds
+// a slice or map the copy follows; a generic instance counts as holding
+// one (the expression alone does not say).
+func (w *pkgWork) holdsCollection(e ast.Expr, f *ast.File) bool {
+	switch e := e.(type) {
+	case *ast.ArrayType:
+		return e.Len == nil || w.holdsCollection(e.Elt, f)
+	case *ast.MapType:
+		return true
+	case *ast.StarExpr:
+		return w.holdsCollection(e.X, f)
+	case *ast.ParenExpr:
+		return w.holdsCollection(e.X, f)
+	case *ast.StructType:
+		for _, fld := range e.Fields.List {
+			if w.holdsCollection(fld.Type, f) {
+				return true
+			}
+		}
+		return false
+	case *ast.Ident:
+		obj := w.lp.Types.Scope().Lookup(e.Name)
+		for _, imp := range dotImports(f) {
+			if obj == nil {
+				obj = w.importedObj(imp, e.Name)
+			}
+		}
+		return obj != nil && w.plan.needsDeep(obj.Type())
+	case *ast.SelectorExpr:
+		if x, ok := e.X.(*ast.Ident); ok {
+			obj := w.importedObj(w.importPath(f, x.Name), e.Sel.Name)
+			return obj != nil && w.plan.needsDeep(obj.Type())
+		}
+	case *ast.IndexExpr, *ast.IndexListExpr:
+		return true
+	}
+	return false
 }
 
 // copiedLocalTypes returns the package's named types, other than t, whose

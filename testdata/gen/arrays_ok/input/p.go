@@ -31,6 +31,8 @@ type S struct {
 	Node    Node
 	// Never spelled: no accessors, and no pointer.
 	hidden [unsafe.Sizeof(uintptr(0))][]int
+	// Never spelled: a pointer to what holds no slice or map is shared.
+	shared *[unsafe.Sizeof(uintptr(0))]int
 }
 
 // Node's pointer target is spelled by the copy's memo, with a length that
@@ -40,4 +42,6 @@ type Node struct {
 	Next *Node
 	// By value, never spelled.
 	Buf [unsafe.Sizeof(uintptr(0))][]int
+	// Shared, never spelled.
+	Word *[unsafe.Sizeof(uintptr(0))]byte
 }
