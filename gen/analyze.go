@@ -155,6 +155,7 @@ func analyze(lp *packages.Package, goroot func() string) *pkgWork {
 	}
 	w.checkFile()
 	w.checkNames()
+	w.checkExcludedNames()
 	checkStoredNames(w)
 	checkCodecNames(w)
 	return w

@@ -278,23 +278,81 @@ func (w *pkgWork) declConstraint(obj types.Object) string {
 // its build constraints exclude and in _test.go files. Their types would
 // otherwise be skipped in silence.
 func (w *pkgWork) collectExcluded() {
+	for _, name := range w.excludedFiles() {
+		w.scanExcluded(name)
+	}
+}
+
+// excludedFiles returns the package's files this build leaves out: other
+// builds' files and its _test.go files (not routigen_gen.go).
+func (w *pkgWork) excludedFiles() []string {
+	var out []string
 	seen := map[string]bool{}
 	for _, name := range w.lp.IgnoredFiles {
 		if filepath.Base(name) != FileName && strings.HasSuffix(name, ".go") {
 			seen[name] = true
-			w.scanExcluded(name)
+			out = append(out, name)
 		}
 	}
 	if w.out.Dir == "" {
-		return
+		return out
 	}
 	entries, _ := os.ReadDir(w.out.Dir)
 	for _, e := range entries {
 		name := filepath.Join(w.out.Dir, e.Name())
 		if !e.IsDir() && strings.HasSuffix(e.Name(), "_test.go") && !seen[name] {
-			w.scanExcluded(name)
+			out = append(out, name)
 		}
 	}
+	return out
+}
+
+// checkExcludedNames reports the package-level declarations of the files
+// this build leaves out that take a name routigen generates: another GOOS
+// or tag, or go test (an internal test file), would not compile.
+func (w *pkgWork) checkExcludedNames() {
+	gen := map[string]*stateType{}
+	for _, t := range w.types {
+		gen[t.names.Accessor], gen[t.names.Of] = t, t
+		if hasCodec(t) {
+			gen[codecName(t)] = t
+		}
+	}
+	for _, name := range w.excludedFiles() {
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
+		if err != nil || f.Name.Name != w.lp.Name {
+			continue // unparsable (the go command says so), or an external test package
+		}
+		for _, id := range topLevelNames(f) {
+			if t := gen[id.Name]; t != nil {
+				w.errorf(fset.Position(id.Pos()), "%s is declared here, in a file this run does not build (another build's, or a test), but routigen generates %s for //routigen:state type %s (%s), so that build would not compile; rename %s or the state type", id.Name, id.Name, t.name, shortPos(t.pos), id.Name)
+			}
+		}
+	}
+}
+
+// topLevelNames returns the identifiers f declares at package level.
+func topLevelNames(f *ast.File) []*ast.Ident {
+	var out []*ast.Ident
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Recv == nil {
+				out = append(out, d.Name)
+			}
+		case *ast.GenDecl:
+			for _, s := range d.Specs {
+				switch s := s.(type) {
+				case *ast.TypeSpec:
+					out = append(out, s.Name)
+				case *ast.ValueSpec:
+					out = append(out, s.Names...)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // scanExcluded reports every annotation of a file the build leaves out.

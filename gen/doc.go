@@ -46,7 +46,8 @@
 // collide with declared ones, with a name a file imports (a dot import or
 // an import name: Go forbids a name in both a file and its package) or
 // with each other (TAccessor, TOf, a field named Load, fields Count and
-// SetCount, ...), a routigen_gen.go that
+// SetCount, ...; declared in a file this run does not build, another
+// GOOS's or a test, too), a routigen_gen.go that
 // routigen did not write or that is not a file, and packages that fail to
 // load. Every error has a file:line:col: position and says what to do.
 //

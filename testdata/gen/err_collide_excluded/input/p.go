@@ -1,0 +1,4 @@
+package p
+
+//routigen:state scope=worker
+type S struct{ N []int }
