@@ -75,6 +75,11 @@
 // long-lived per-routine state and job counters. Runtime.Exec starts one;
 // without [OnWorker] a post goes to the flow's default worker, started on
 // first use, so worker state accumulates across the jobs posted to it.
+// An Exec'd worker stops when its context ends; once its last job is over
+// an in-memory runtime (no [Backend]) keeps nothing of it but its id
+// (posts to it still fail with [ErrWorkerStopped]), so Exec per request or
+// session does not grow the runtime: the state lives on only in the
+// caller's *WorkerState.
 //
 // A job ([JobContext]) is one unit of work on one worker: Post creates it by
 // delivering a message to a slot of an instance, and everything that message

@@ -511,7 +511,7 @@ func (jr *jobRun) retire() {
 		close(ch) // after after's Complete: Wait returns only once the job finished
 	}
 	if stop {
-		w.stop()
+		r.workerOver(w)
 	}
 }
 
@@ -531,7 +531,7 @@ func (jr *jobRun) unlist() {
 		close(ch) // the job finished in endQuietLocked
 	}
 	if stop {
-		w.stop()
+		r.workerOver(w)
 	}
 }
 

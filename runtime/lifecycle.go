@@ -108,6 +108,7 @@ func (r *Runtime) dropWorker(w *worker) {
 		r.lastTarget.Store(nil)
 	}
 	delete(r.workers, w.state.id)
+	delete(r.stopped, w.state.id)
 	r.mu.Unlock()
 	r.liveMu.Lock()
 	w.stopped = true
@@ -137,8 +138,38 @@ func (r *Runtime) stopWorker(w *worker) {
 	idle := w.live == 0
 	r.liveMu.Unlock()
 	if idle {
-		w.stop()
+		r.workerOver(w)
 	}
+}
+
+// workerOver runs once a worker has stopped and its last job is over: an
+// Exec'd worker is forgotten, then WorkerStop runs (so that a hook seeing
+// it knows the runtime holds the worker no more).
+func (r *Runtime) workerOver(w *worker) {
+	r.forget(w)
+	w.stop()
+}
+
+// forget drops the registry's reference to an Exec'd worker that stopped
+// and has no job left, keeping only its id and flow in r.stopped: without
+// it a service calling Exec per request grew by every worker's state,
+// queues and throttles for the runtime's life. Nothing else of the
+// runtime refers to the worker then: its jobs are off the live list and
+// their jobRuns were reset. A default worker lives as long as the
+// runtime. Under a Backend the worker stays: the Backend saves the state
+// its last job wrote after that job ended (Node.SaveWorker, by id).
+func (r *Runtime) forget(w *worker) {
+	if w.ctx == nil || r.backend != nil {
+		return
+	}
+	w.stopTimers()
+	id := w.state.id
+	r.mu.Lock()
+	if r.workers[id] == w {
+		delete(r.workers, id)
+		r.stopped[id] = w.plan
+	}
+	r.mu.Unlock()
 }
 
 // count and finished run once when a job of w reaches a final status. They

@@ -265,7 +265,11 @@ func (r *Runtime) resolveLocked(flowID, routineID, slot, workerID string, create
 		}
 	} else {
 		w = r.workers[workerID]
-		switch {
+		switch sp := r.stopped[workerID]; {
+		case w == nil && sp == p:
+			return nil, nil, 0, fmt.Errorf("runtime: post: worker %q: %w", workerID, ErrWorkerStopped)
+		case w == nil && sp != nil:
+			return nil, nil, 0, fmt.Errorf("runtime: post: worker %q runs flow %q, not %q: %w", workerID, sp.id, flowID, ErrUnknownWorker)
 		case w == nil:
 			return nil, nil, 0, fmt.Errorf("runtime: post: worker %q: %w", workerID, ErrUnknownWorker)
 		case w.plan != p:
