@@ -8,9 +8,10 @@
 //
 // A context lookup is a call of runtime.JobFromContext or
 // runtime.ExecFromContext (value, ok), runtime.RequireJob or
-// runtime.RequireExec (value, error), or a generated TOf accessor
-// (TAccessor, error) — or of a helper function that returns the results of
-// one of these. Its missing case is !ok, a nil value, a non-nil error
+// runtime.RequireExec (value, error), runtime.JobCell or runtime.WorkerCell
+// (*runtime.Cell[T], error; their error wraps ErrNoJob or ErrNoRoutine), or
+// a generated TOf accessor (TAccessor, error) — or of a helper function
+// that returns the results of one of these. Its missing case is !ok, a nil value, a non-nil error
 // (err != nil, errors.Is(err, runtime.ErrNoJob)) or an empty RoutineID.
 // Routine logic always runs with the full context; a lookup that finds
 // nothing means the logic is being run where it must not be, and the one

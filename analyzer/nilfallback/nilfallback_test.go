@@ -11,7 +11,7 @@ import (
 
 func TestNilfallback(t *testing.T) {
 	analysistest.Run(t, analysistest.TestData(), nilfallback.Analyzer,
-		"a", "errs", "helpers", "states", "github.com/routigen/routigen/runtime", "github.com/routigen/routigen/runtime/runtimetest", "precision", "logx")
+		"a", "cells", "errs", "helpers", "states", "github.com/routigen/routigen/runtime", "github.com/routigen/routigen/runtime/runtimetest", "precision", "logx")
 }
 
 func TestSuggestedFixes(t *testing.T) {

@@ -6,9 +6,11 @@
 // # Lookups
 //
 // A lookup is a call of runtime.JobFromContext or runtime.ExecFromContext
-// (value, ok), runtime.RequireJob or runtime.RequireExec (value, error), a
-// generated TOf accessor (TAccessor, error), or a helper function the caller
-// knows (through Env.Helper) to return the results of one of these.
+// (value, ok), runtime.RequireJob or runtime.RequireExec (value, error),
+// runtime.JobCell or runtime.WorkerCell (*Cell[T], error: generic, so the
+// call's callee is an instance whose Origin is the function), a generated
+// TOf accessor (TAccessor, error), or a helper function the caller knows
+// (through Env.Helper) to return the results of one of these.
 //
 // # Missing-case tests
 //
@@ -64,6 +66,7 @@ const (
 	Job      Kind = iota + 1 // a *runtime.JobContext
 	Exec                     // a *runtime.ExecContext
 	Accessor                 // a generated state accessor
+	Cell                     // a *runtime.Cell, from runtime.JobCell or WorkerCell
 )
 
 // Callee describes a function whose call is a lookup.
@@ -137,6 +140,10 @@ var runtimeLookups = map[string]Callee{
 	"ExecFromContext": {Kind: Exec, Name: "runtime.ExecFromContext", ValueIndex: 0, StatusIndex: 1, Results: 2},
 	"RequireJob":      {Kind: Job, Name: "runtime.RequireJob", ValueIndex: 0, StatusIndex: 1, StatusErr: true, Results: 2},
 	"RequireExec":     {Kind: Exec, Name: "runtime.RequireExec", ValueIndex: 0, StatusIndex: 1, StatusErr: true, Results: 2},
+	// What generated accessors are made of, and as exported as the rest:
+	// their error wraps ErrNoJob or ErrNoRoutine, as RequireJob's does.
+	"JobCell":    {Kind: Cell, Name: "runtime.JobCell", ValueIndex: 0, StatusIndex: 1, StatusErr: true, Results: 2},
+	"WorkerCell": {Kind: Cell, Name: "runtime.WorkerCell", ValueIndex: 0, StatusIndex: 1, StatusErr: true, Results: 2},
 }
 
 // CalleeOf reports whether a call of fn is a lookup.

@@ -153,3 +153,19 @@ func errReadByDefer(ctx context.Context, x int, log func(error)) error {
 	job.Trace("r", "a", nil)
 	return nil
 }
+
+// The runtime's cell lookups have an error already: it is returned.
+func jobCell(ctx context.Context) (int, error) {
+	c, _ := runtime.JobCell[int](ctx, "n", runtime.PerRoutine) // want `the error of runtime.JobCell is discarded`
+	return *c.RLock(), nil
+}
+
+func workerCellInferred(ctx context.Context) (string, error) {
+	c, _ := rt.WorkerCell(ctx, "n", rt.PerFlow, rt.StateCodec[int]{}) // want `the error of runtime.WorkerCell is discarded`
+	return c.Key(), nil
+}
+
+func genericCell[T any](ctx context.Context) (T, error) {
+	c, _ := runtime.JobCell[T](ctx, "v", runtime.PerFlow) // want `the error of runtime.JobCell is discarded`
+	return *c.RLock(), nil
+}

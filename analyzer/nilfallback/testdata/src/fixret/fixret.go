@@ -313,3 +313,22 @@ func commaOKShadowsNamedErr(ctx context.Context, x int) (err error) {
 	}
 	return nil
 }
+
+// The runtime's cell lookups: a nil error becomes theirs; other storage in
+// the missing branch is more than a return, and gets no fix.
+func workerCellNil(ctx context.Context) error {
+	c, err := runtime.WorkerCell[int](ctx, "n", runtime.PerRoutine) // want `runtime.WorkerCell falls back`
+	if err != nil {
+		return nil
+	}
+	c.Update(func(n *int) { *n++ })
+	return nil
+}
+
+func jobCellOtherStorage(ctx context.Context) (int, error) {
+	c, err := runtime.JobCell[int](ctx, "n", runtime.PerRoutine) // want `runtime.JobCell falls back`
+	if err != nil {
+		c = &runtime.Cell[int]{}
+	}
+	return *c.RLock(), nil
+}

@@ -102,6 +102,7 @@ type Cell[T any] struct {
 	v  T
 }
 
+func (c *Cell[T]) Key() string        { return "" }
 func (c *Cell[T]) RLock() *T          { c.mu.RLock(); return &c.v }
 func (c *Cell[T]) RUnlock()           { c.mu.RUnlock() }
 func (c *Cell[T]) Lock() *T           { c.mu.Lock(); return &c.v }
@@ -115,6 +116,15 @@ func JobCell[T any](ctx context.Context, name string, sharing Sharing) (*Cell[T]
 	return &Cell[T]{}, nil
 }
 
-func WorkerCell[T any](ctx context.Context, name string, sharing Sharing) (*Cell[T], error) {
+// StateCodec persists a worker-scope cell under a Backend.
+type StateCodec[T any] struct {
+	Encode func(*T) ([]byte, error)
+	Decode func([]byte, *T) error
+}
+
+func WorkerCell[T any](ctx context.Context, name string, sharing Sharing, codec ...StateCodec[T]) (*Cell[T], error) {
+	if _, ok := ExecFromContext(ctx); !ok {
+		return nil, fmt.Errorf("runtime: worker state %q: %w", name, ErrNoRoutine)
+	}
 	return &Cell[T]{}, nil
 }
