@@ -30,6 +30,8 @@ var lookupKinds = []lookupKind{
 	{"job, ok := runtime.JobFromContext(ctx)", "job, ok := runtime.JobFromContext(ctx)", "!ok", "runtime.ErrNoJob", `job.Trace("r", "a", nil)`},
 	{"ec, ok := runtime.ExecFromContext(ctx)", "ec, ok := runtime.ExecFromContext(ctx)", "!ok", "runtime.ErrNoRoutine", `ec.Job.Trace(ec.RoutineID, "a", nil)`},
 	{"l, e := states.LoopStateOf(ctx)", "l, e := states.LoopStateOf(ctx)", "e != nil", "e", "l.SetIteration(1)"},
+	{`c, e := runtime.JobCell[int](ctx, "n", runtime.PerRoutine)`, `c, e := runtime.JobCell[int](ctx, "n", runtime.PerRoutine)`, "e != nil", "e", "c.Update(func(n *int) { *n++ })"},
+	{`w, e := runtime.WorkerCell(ctx, "n", runtime.PerFlow, runtime.StateCodec[int]{})`, `w, e := runtime.WorkerCell(ctx, "n", runtime.PerFlow, runtime.StateCodec[int]{})`, "e != nil", "e", "w.Update(func(n *int) { *n++ })"},
 }
 
 // failing handlers of the missing case: every one fails. $E stands for
