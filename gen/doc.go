@@ -191,7 +191,9 @@
 // file in the same directory, then a rename; an existing file keeps its
 // mode; a symlink is written through to its target), skips unchanged
 // files, and removes a routigen_gen.go that bears routigen's header from a
-// package with no annotated type left. A file named routigen_gen.go
+// package with no annotated type left (its manifest stays, every type
+// marked removed: stored values outlive the code; only a package with no
+// Go file left loses both). A file named routigen_gen.go
 // without the header is never written or removed, and neither are the
 // files of a package of another module than the main ones (a pattern such
 // as all reaches the module cache): an error when they would change. A Go

@@ -151,17 +151,30 @@ func TestCommit(t *testing.T) {
 		t.Fatalf("broken generated file blocked the load: %v", err)
 	}
 
-	// Orphan: no annotated type left.
+	// Orphan: no annotated type left. The generated file goes; the
+	// manifest stays, its type marked removed (stored values outlive it).
 	os.WriteFile(filepath.Join(dir, "a", "a.go"), []byte("package a\n\ntype A struct{ N int }\n"), 0o644)
 	res = generate(t, dir, "./a")
-	if d := string(res.Diff(dir)); !strings.Contains(d, "+++ /dev/null") {
+	if d := string(res.Diff(dir)); !strings.Contains(d, "+++ /dev/null") || !strings.Contains(d, "+state A (removed in version 3)") {
 		t.Errorf("orphan diff:\n%s", d)
 	}
-	if changes, err := res.Commit(); err != nil || len(changes) != 2 || changes[0].Action != gen.Remove || changes[1] != (gen.Change{File: manifest, Action: gen.Remove}) {
+	if changes, err := res.Commit(); err != nil || len(changes) != 2 || changes[0].Action != gen.Remove || changes[1] != (gen.Change{File: manifest, Action: gen.Write}) {
 		t.Fatalf("orphan commit: %v %v", changes, err)
 	}
 	if _, err := os.Stat(file); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("orphan not removed: %v", err)
+	}
+	if b, err := os.ReadFile(manifest); err != nil || !bytes.Contains(b, []byte("state A (removed in version 3)\n")) {
+		t.Errorf("manifest after the last type went: %v\n%s", err, b)
+	}
+	if changes, err := generate(t, dir, "./a").Commit(); err != nil || len(changes) != 0 {
+		t.Fatalf("commit after the orphan run: %v %v", changes, err)
+	}
+
+	// The type back with another shape is held to the one it had.
+	os.WriteFile(filepath.Join(dir, "a", "a.go"), []byte("package a\n\n//routigen:state scope=job\ntype A struct{ N string }\n"), 0o644)
+	if err := generate(t, dir, "./a").Err(); err == nil || !strings.Contains(err.Error(), "a.go:4:") {
+		t.Errorf("type back with another field type: want an error at its field, got %v", err)
 	}
 }
 

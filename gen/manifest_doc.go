@@ -26,7 +26,8 @@ type's version:
 	- a field removed (recorded as removed: it may come back only with
 	  the same type)
 	- a state type removed (kept, marked removed: a type that takes its
-	  name or storage key again is held to its shape)
+	  name or storage key again is held to its shape), the package's
+	  last one too: the manifest stays until you delete it
 	- a field renamed that keeps its stored name through the tag:
 	      Total int ` + "`" + `routigen:"name=Count"` + "`" + `
 

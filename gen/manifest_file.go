@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 )
 
 // manifestStep reads w's committed manifest, numbers the shape the source
@@ -29,9 +28,14 @@ func manifestStep(w *pkgWork, allow bool) {
 		w.errorf(token.Position{Filename: w.out.ManifestFile}, "read the state manifest: %v", err)
 		return
 	}
-	if len(w.types) == 0 || len(w.out.Errors) > 0 {
+	if len(w.out.Errors) > 0 || len(w.types) == 0 && !ours(w.out.ManifestExisting) {
 		return
 	}
+	// A package whose last state type is gone keeps its manifest, every
+	// type marked removed, for the reason one removed type keeps its
+	// entry: stored values outlive the code, and a type that comes back
+	// under the name or key is held to its shape. Only a package with no
+	// Go file left (strayManifest) loses it.
 	var old *manifest
 	if w.out.ManifestExisting != nil {
 		m, err := parseManifest(w.out.ManifestExisting)
@@ -62,6 +66,9 @@ func manifestStep(w *pkgWork, allow bool) {
 	w.out.Manifest = cur.format()
 }
 
+// ours reports whether b is a manifest routigen wrote.
+func ours(b []byte) bool { return bytes.HasPrefix(b, []byte(manifestHeader)) }
+
 // lineError is a problem on one line of a manifest file.
 type lineError struct {
 	line int
@@ -72,7 +79,7 @@ func (e *lineError) Error() string { return "line " + strconv.Itoa(e.line) + ": 
 
 // ManifestAction reports what Commit does to this package's manifest:
 // write it when it differs from the wanted one, remove it (when it is
-// routigen's) once the package has no annotated type left.
+// routigen's) beside a generated file whose package has no Go file left.
 func (p *Package) ManifestAction() Action {
 	if len(p.Errors) > 0 || p.ManifestFile == "" {
 		return Keep
@@ -80,7 +87,7 @@ func (p *Package) ManifestAction() Action {
 	switch {
 	case p.Manifest != nil && !bytes.Equal(p.Manifest, p.ManifestExisting):
 		return Write
-	case p.Manifest == nil && p.Content == nil && p.ManifestExisting != nil && bytes.HasPrefix(p.ManifestExisting, []byte(manifestHeader)):
+	case p.Manifest == nil && p.Content == nil && ours(p.ManifestExisting):
 		return Remove
 	}
 	return Keep
@@ -138,7 +145,7 @@ func (p *Package) manifestDiff(base string) string {
 // with it.
 func strayManifest(p *Package) *Package {
 	file := filepath.Join(p.Dir, ManifestName)
-	if b, err := os.ReadFile(file); err == nil && strings.HasPrefix(string(b), manifestHeader) {
+	if b, err := os.ReadFile(file); err == nil && ours(b) {
 		p.ManifestFile, p.ManifestExisting = file, b
 	}
 	return p
