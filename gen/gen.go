@@ -123,12 +123,25 @@ func (p *Package) Action() Action {
 		return Keep
 	}
 	switch {
-	case p.Content != nil && !bytes.Equal(p.Content, p.Existing):
+	case p.Content != nil && !sameText(p.Content, p.Existing):
 		return Write
 	case p.Content == nil && p.Existing != nil && IsGenerated(p.Existing):
 		return Remove
 	}
 	return Keep
+}
+
+// sameText reports whether the file on disk, have, holds the text want:
+// byte for byte, or with every line ending CRLF, as a checkout with git's
+// core.autocrlf (Windows) writes what was committed with LF. Such a file
+// is current: rewriting it would only churn line endings, and check must
+// not fail a checkout of a correct commit.
+func sameText(want, have []byte) bool {
+	if bytes.Equal(want, have) {
+		return true
+	}
+	return len(have) == len(want)+bytes.Count(want, []byte("\n")) &&
+		bytes.Equal(want, bytes.ReplaceAll(have, []byte("\r\n"), []byte("\n")))
 }
 
 // Result is the in-memory outcome of a run.

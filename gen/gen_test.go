@@ -353,3 +353,42 @@ func toolsVersion(t *testing.T, gomod []byte) string {
 	t.Fatal("no golang.org/x/tools in go.mod")
 	return ""
 }
+
+// TestCRLFCheckout: a checkout that turned the committed files' line
+// endings into CRLF (git's core.autocrlf on Windows) holds the same text.
+// The generated file and the manifest are current: check passes and gen
+// writes nothing; they used to be stale, and the manifest unreadable.
+func TestCRLFCheckout(t *testing.T) {
+	dir := gentest.NewModule(t, "example.com/crlf", map[string][]byte{
+		"a/a.go": []byte("package a\r\n\r\n//routigen:state scope=worker\r\ntype A struct{ N int; S []string }\r\n"),
+	})
+	if _, err := generate(t, dir, "./...").Commit(); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{gen.FileName, gen.ManifestName} {
+		file := filepath.Join(dir, "a", name)
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, bytes.ReplaceAll(b, []byte("\n"), []byte("\r\n")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := generate(t, dir, "./...")
+	if err := res.Err(); err != nil {
+		t.Fatalf("a CRLF checkout: %v", err)
+	}
+	if stale := res.Stale(); len(stale) != 0 {
+		t.Errorf("a CRLF checkout is stale:\n%s", res.Diff(dir))
+	}
+	if changes, err := res.Commit(); err != nil || len(changes) != 0 {
+		t.Errorf("gen over a CRLF checkout: %v %v", changes, err)
+	}
+
+	// A real change is still one.
+	os.WriteFile(filepath.Join(dir, "a", "a.go"), []byte("package a\r\n\r\n//routigen:state scope=worker\r\ntype A struct{ N int; S []string; M int }\r\n"), 0o644)
+	if res := generate(t, dir, "./..."); res.Err() != nil || len(res.Stale()) != 1 {
+		t.Errorf("a change over a CRLF checkout: %v, %d stale", res.Err(), len(res.Stale()))
+	}
+}

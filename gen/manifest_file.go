@@ -85,7 +85,7 @@ func (p *Package) ManifestAction() Action {
 		return Keep
 	}
 	switch {
-	case p.Manifest != nil && !bytes.Equal(p.Manifest, p.ManifestExisting):
+	case p.Manifest != nil && !sameText(p.Manifest, p.ManifestExisting):
 		return Write
 	case p.Manifest == nil && p.Content == nil && ours(p.ManifestExisting):
 		return Remove
