@@ -78,6 +78,11 @@ func writeAtomic(file string, content []byte) (err error) {
 	if err = tmp.Chmod(mode); err != nil {
 		return err
 	}
+	// The bytes reach the disk before the rename does: a crash just after
+	// the rename must not leave an empty or partial file in its place.
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
 	if err = tmp.Close(); err != nil {
 		return err
 	}
