@@ -76,10 +76,10 @@
 // without [OnWorker] a post goes to the flow's default worker, started on
 // first use, so worker state accumulates across the jobs posted to it.
 // An Exec'd worker stops when its context ends; once its last job is over
-// an in-memory runtime (no [Backend]) keeps nothing of it but its id
-// (posts to it still fail with [ErrWorkerStopped]), so Exec per request or
-// session does not grow the runtime: the state lives on only in the
-// caller's *WorkerState.
+// an in-memory runtime (no [Backend]) keeps nothing of it, not even its id
+// (posts to it still fail with [ErrWorkerStopped]: the id itself says
+// which flow's worker it was), so Exec per request or session does not
+// grow the runtime: the state lives on only in the caller's *WorkerState.
 //
 // A job ([JobContext]) is one unit of work on one worker: Post creates it by
 // delivering a message to a slot of an instance, and everything that message

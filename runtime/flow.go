@@ -127,6 +127,11 @@ type plan struct {
 	// runs recycles the scheduling state of finished jobs (not their
 	// JobContext, which users keep): less garbage per job.
 	runs runList
+	// execIDs makes the ids of the workers Exec starts, with a prefix of
+	// the plan's own: an id it made that is no longer in the registry is
+	// a stopped worker's, so the registry keeps nothing of those (see
+	// Runtime.forget).
+	execIDs idSource
 }
 
 // runList is a bounded free list of jobRuns, guarded by the runtime's
@@ -208,6 +213,7 @@ func (f *Flow) compile() (*plan, error) {
 		return nil, fmt.Errorf("runtime: register: empty flow id")
 	}
 	p := &plan{id: f.id, byID: make(map[string]*node, len(f.nodes)), onDrop: f.onDrop}
+	p.execIDs.init()
 	for i, fn := range f.nodes {
 		if len(fn.r.errs) > 0 {
 			return nil, fmt.Errorf("runtime: flow %q: routine %q: %w", f.id, fn.id, fn.r.errs[0])

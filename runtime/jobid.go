@@ -9,7 +9,8 @@ import (
 )
 
 // idSource makes the ids of jobs and workers: UUIDs whose first ten bytes
-// are random, drawn once per Runtime, and whose last six count up. They are
+// are random, drawn once per Runtime (once per flow for the workers Exec
+// starts, see plan.execIDs), and whose last six count up. They are
 // unique within a runtime by the counter (2^48 ids before it wraps) and
 // across runtimes and processes by the 74 random bits of the prefix, and
 // they keep the version 4 and RFC 4122 variant bits, so they read as the
@@ -27,6 +28,19 @@ func (s *idSource) init() {
 }
 
 func (s *idSource) next() string { return s.format(s.n.Add(1)) }
+
+// made reports whether s made id, whose parse is u: its prefix is s's, its
+// number one s gave out, and it is spelled as s spells it (uuid.Parse
+// also takes other spellings of the same UUID, which no Exec returned).
+func (s *idSource) made(u uuid.UUID, id string) bool {
+	if [10]byte(u[:10]) != s.prefix {
+		return false
+	}
+	var c [8]byte
+	copy(c[2:], u[10:])
+	n := binary.BigEndian.Uint64(c[:])
+	return n >= 1 && n <= s.n.Load() && s.format(n) == id
+}
 
 // format returns id number n.
 func (s *idSource) format(n uint64) string {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"sync"
+
+	"github.com/google/uuid"
 )
 
 // worker is the runtime side of a WorkerState: the flow it runs, its
@@ -108,7 +110,9 @@ func (r *Runtime) dropWorker(w *worker) {
 		r.lastTarget.Store(nil)
 	}
 	delete(r.workers, w.state.id)
-	delete(r.stopped, w.state.id)
+	if w.ctx != nil {
+		r.dropped[w.state.id] = struct{}{}
+	}
 	r.mu.Unlock()
 	r.liveMu.Lock()
 	w.stopped = true
@@ -151,13 +155,14 @@ func (r *Runtime) workerOver(w *worker) {
 }
 
 // forget drops the registry's reference to an Exec'd worker that stopped
-// and has no job left, keeping only its id and flow in r.stopped: without
-// it a service calling Exec per request grew by every worker's state,
-// queues and throttles for the runtime's life. Nothing else of the
-// runtime refers to the worker then: its jobs are off the live list and
-// their jobRuns were reset. A default worker lives as long as the
-// runtime. Under a Backend the worker stays: the Backend saves the state
-// its last job wrote after that job ended (Node.SaveWorker, by id).
+// and has no job left, keeping nothing of it: its id tells a later post
+// that it stopped (see execedLocked). Without this a service calling Exec
+// per request grew by every worker's state, queues and throttles for the
+// runtime's life, and a tombstone per worker would still grow. Nothing
+// else of the runtime refers to the worker then: its jobs are off the
+// live list and their jobRuns were reset. A default worker lives as long
+// as the runtime. Under a Backend the worker stays: the Backend saves the
+// state its last job wrote after that job ended (Node.SaveWorker, by id).
 func (r *Runtime) forget(w *worker) {
 	if w.ctx == nil || r.backend != nil {
 		return
@@ -167,9 +172,28 @@ func (r *Runtime) forget(w *worker) {
 	r.mu.Lock()
 	if r.workers[id] == w {
 		delete(r.workers, id)
-		r.stopped[id] = w.plan
 	}
 	r.mu.Unlock()
+}
+
+// execedLocked returns the plan of the worker workerID if Exec returned it
+// and it is no longer in the registry, that is, it stopped; nil for an id
+// no Exec returned. r.mu must be held. It costs a parse, and a look at
+// each flow: only posts that fail pay it.
+func (r *Runtime) execedLocked(workerID string) *plan {
+	u, err := uuid.Parse(workerID)
+	if err != nil {
+		return nil
+	}
+	if _, ok := r.dropped[workerID]; ok {
+		return nil
+	}
+	for _, p := range r.flows {
+		if p.execIDs.made(u, workerID) {
+			return p
+		}
+	}
+	return nil
 }
 
 // count and finished run once when a job of w reaches a final status. They

@@ -265,7 +265,11 @@ func (r *Runtime) resolveLocked(flowID, routineID, slot, workerID string, create
 		}
 	} else {
 		w = r.workers[workerID]
-		switch sp := r.stopped[workerID]; {
+		var sp *plan
+		if w == nil {
+			sp = r.execedLocked(workerID)
+		}
+		switch {
 		case w == nil && sp == p:
 			return nil, nil, 0, fmt.Errorf("runtime: post: worker %q: %w", workerID, ErrWorkerStopped)
 		case w == nil && sp != nil:

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	goruntime "runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -19,6 +20,7 @@ type stopCounter struct {
 	want  int64
 	n     atomic.Int64
 	all   chan struct{}
+	each  chan struct{} // if not nil, told of every stop
 	mu    sync.Mutex
 	perID map[string]int
 }
@@ -32,6 +34,9 @@ func (h *stopCounter) WorkerStop(w *runtime.WorkerState) {
 		h.mu.Lock()
 		h.perID[w.ID()]++
 		h.mu.Unlock()
+	}
+	if h.each != nil {
+		h.each <- struct{}{}
 	}
 	if h.n.Add(1) == h.want {
 		close(h.all)
@@ -84,18 +89,23 @@ func heapInUse() uint64 {
 // that posts to it still fail with ErrWorkerStopped), not its state.
 func TestStoppedWorkersReleaseTheirMemory(t *testing.T) {
 	const (
+		warmup    = 1_000
 		workers   = 10_000
 		stateSize = 4 << 10
-		perWorker = 256 // bytes a stopped worker may still hold: its tombstone
+		// Bytes a stopped worker may still hold: none, but for noise (a
+		// tombstone of its id in a map would take about 100).
+		perWorker = 16
 	)
-	h := newStopCounter(workers)
+	h := newStopCounter(warmup + workers)
 	h.perID = nil // its memory is not the runtime's
+	h.each = make(chan struct{}, 1)
 	r := blobFlow(t, h, nil)
-	// Warm up: the pool, the flow's free jobRuns.
-	waitJob(t, mustPost(t, r, "blob", "a", "in", runtime.Message{"blob": []byte{}}))
-	before := heapInUse()
-	for i := range workers {
+	// One session at a time, each over (its worker stopped) before the
+	// next: else the goroutines that see Exec's contexts end pile up, and
+	// the Go runtime's table of goroutines, which never shrinks, grows.
+	session := func(i int) {
 		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
 		ws, err := r.Exec(ctx, "blob")
 		if err != nil {
 			t.Fatal(err)
@@ -105,6 +115,17 @@ func TestStoppedWorkersReleaseTheirMemory(t *testing.T) {
 			t.Fatalf("worker %d: %v", i, err)
 		}
 		cancel()
+		<-h.each
+	}
+	// Warm up what any use makes once (the pool, free jobRuns, the
+	// registry's table), so that only what stopped workers keep is
+	// measured.
+	for i := range warmup {
+		session(i)
+	}
+	before := heapInUse()
+	for i := range workers {
+		session(i)
 	}
 	<-h.all // every worker stopped, and was forgotten before its WorkerStop
 	after := heapInUse()
@@ -141,8 +162,10 @@ func TestForgottenWorkerStillRefusesPosts(t *testing.T) {
 			t.Errorf("post to the stopped worker as flow %q: job %v, err %v, want %v", tc.flow, job, err, tc.want)
 		}
 	}
-	if _, err := r.Post(context.Background(), "blob", "a", "in", runtime.Message{}, runtime.OnWorker(ws.ID()+"x")); !errors.Is(err, runtime.ErrUnknownWorker) {
-		t.Errorf("post to an id no Exec returned: %v, want ErrUnknownWorker", err)
+	for name, id := range notExecd(t, r, ws.ID()) {
+		if _, err := r.Post(context.Background(), "blob", "a", "in", runtime.Message{}, runtime.OnWorker(id)); !errors.Is(err, runtime.ErrUnknownWorker) {
+			t.Errorf("post to %s %q, which no Exec returned: %v, want ErrUnknownWorker", name, id, err)
+		}
 	}
 	if got := r.Workers("blob"); len(got) != 0 {
 		t.Errorf("Workers lists %d workers after the only Exec'd one stopped", len(got))
@@ -241,5 +264,77 @@ func TestPostsRacingWorkerStop(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Error(err)
+	}
+}
+
+// notExecd returns ids no Exec of r returned, each like the id of stopped,
+// a worker of r that stopped, in some way: the runtime knows a stopped
+// worker by its id alone, and must not take these for one.
+func notExecd(t *testing.T, r *runtime.Runtime, stopped string) map[string]string {
+	t.Helper()
+	last := stopped[len(stopped)-1]
+	next := "0"
+	if last != 'f' {
+		next = string(last + 1)
+		if last == '9' {
+			next = "a"
+		}
+	}
+	ids := map[string]string{
+		"its id in capitals":   strings.ToUpper(stopped),
+		"its id as a URN":      "urn:uuid:" + stopped,
+		"its id with a suffix": stopped + "x",
+		"the id after it":      stopped[:len(stopped)-1] + next,
+		"the id of a job":      mustPost(t, r, "other", "a", "in", nil).ID(),
+	}
+	// Another runtime's Exec'd worker of a flow of the same name, stopped.
+	other := newRuntime(t)
+	g := runtime.NewFlow("blob")
+	mustAdd(t, g, "a", runtime.NewRoutine("a").Slot("in").Logic(nop))
+	mustRegister(t, other, g)
+	ctx, cancel := context.WithCancel(context.Background())
+	ws, err := other.Exec(ctx, "blob")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	ids["another runtime's id"] = ws.ID()
+	return ids
+}
+
+// startPanics is hooks whose WorkerStart records the worker's id, then
+// panics.
+type startPanics struct {
+	runtime.NopHooks
+	mu sync.Mutex
+	id string
+}
+
+func (h *startPanics) WorkerStart(w *runtime.WorkerState) {
+	h.mu.Lock()
+	h.id = w.ID()
+	h.mu.Unlock()
+	panic("WorkerStart bug")
+}
+
+// An Exec whose WorkerStart panicked returned no worker: its id (which the
+// hook saw) stays unknown, not stopped, like any id no Exec returned.
+func TestFailedExecWorkerStaysUnknown(t *testing.T) {
+	h := &startPanics{}
+	r := newRuntime(t, runtime.WithHooks(h))
+	f := runtime.NewFlow("f")
+	mustAdd(t, f, "a", runtime.NewRoutine("a").Slot("in").Logic(nop))
+	mustRegister(t, r, f)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if ws, err := r.Exec(ctx, "f"); err == nil || ws != nil {
+		t.Fatalf("Exec with a panicking WorkerStart: %v, %v", ws, err)
+	}
+	h.mu.Lock()
+	id := h.id
+	h.mu.Unlock()
+	cancel()
+	if _, err := r.Post(context.Background(), "f", "a", "in", nil, runtime.OnWorker(id)); !errors.Is(err, runtime.ErrUnknownWorker) {
+		t.Errorf("post to the worker whose start panicked: %v, want ErrUnknownWorker", err)
 	}
 }

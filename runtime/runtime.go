@@ -47,10 +47,11 @@ type Runtime struct {
 	flows    map[string]*plan
 	workers  map[string]*worker
 	defaults map[string]*worker
-	// stopped holds, by id, the flow of every Exec'd worker that stopped
-	// and was forgotten (see forget): all the registry keeps of it, so
-	// that posts to it still fail with ErrWorkerStopped.
-	stopped map[string]*plan
+	// An Exec'd worker that stopped is forgotten (see forget): its id,
+	// made by its plan's execIDs, tells it from an unknown one. dropped
+	// holds the ids of Exec'd workers whose start panicked, which no Exec
+	// returned, so that they stay unknown.
+	dropped map[string]struct{}
 
 	// liveMu guards the running jobs, apart from mu so that posting and
 	// finishing jobs do not contend with the registry, and each plan's
@@ -114,7 +115,7 @@ func New(opts ...Option) *Runtime {
 		flows:      map[string]*plan{},
 		workers:    map[string]*worker{},
 		defaults:   map[string]*worker{},
-		stopped:    map[string]*plan{},
+		dropped:    map[string]struct{}{},
 		named:      map[string]*jobRun{},
 		closing:    make(chan struct{}),
 	}
@@ -189,10 +190,11 @@ func (r *Runtime) Register(f *Flow) error {
 // Exec starts a new worker for flowID and returns its state. The worker
 // takes jobs posted with OnWorker(state.ID()) until ctx ends or the runtime
 // closes; after that such posts fail with ErrWorkerStopped, and the jobs it
-// already has run to their end. Once they have, the runtime drops its
-// references to the worker (its state lives on only in the returned
-// *WorkerState, for as long as the caller keeps it) and remembers just
-// its id, so a service may Exec a worker per request or session.
+// already has run to their end. Once they have, a runtime without a Backend
+// drops its references to the worker (its state lives on only in the
+// returned *WorkerState, for as long as the caller keeps it) and keeps
+// nothing of it, not even its id: a service may Exec a worker per request
+// or session.
 func (r *Runtime) Exec(ctx context.Context, flowID string) (*WorkerState, error) {
 	if ctx == nil {
 		return nil, fmt.Errorf("runtime: exec %q: %w", flowID, errNilContext)
@@ -211,7 +213,7 @@ func (r *Runtime) Exec(ctx context.Context, flowID string) (*WorkerState, error)
 		r.mu.Unlock()
 		return nil, fmt.Errorf("runtime: exec %q: a post-only node runs no workers: %w", flowID, ErrClosed)
 	}
-	w := r.newWorkerLocked(p, "")
+	w := r.newWorkerLocked(p, p.execIDs.next())
 	w.ctx = ctx
 	w.stopWatch = context.AfterFunc(ctx, func() { r.stopWorker(w) })
 	r.mu.Unlock()
