@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/routigen/routigen/internal/jsonutf8"
 	"github.com/routigen/routigen/runtime"
 )
 
@@ -308,7 +309,11 @@ func marshalNamed(v any, name string) (j []byte, err error) {
 			err = &runtime.PanicError{Func: "encoding " + name, Value: p, Stack: debug.Stack()}
 		}
 	}()
-	return json.Marshal(v)
+	j, err = json.Marshal(v)
+	if err == nil && jsonutf8.Suspect(j) {
+		err = jsonutf8.Check(v)
+	}
+	return j, err
 }
 
 func unmarshalNamed(j []byte, dst any, name string) (err error) {

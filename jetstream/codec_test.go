@@ -154,3 +154,24 @@ func TestCodecRejectsCycles(t *testing.T) {
 		t.Errorf("decoding %d nested slices: %v, want an error about the depth", maxDepth+1, err)
 	}
 }
+
+// A registered type travels as JSON, which writes U+FFFD in place of the
+// bytes of a string that is not valid UTF-8: the other node would read
+// another value. Encoding it is an error naming the key and the field; a
+// plain string (carried as bytes) and valid text pass.
+func TestCodecRefusesInvalidUTF8InRegisteredTypes(t *testing.T) {
+	RegisterType[point]()
+	_, err := encodeMessage(nil, runtime.Message{"p": point{Tag: "ok\xffno"}}, "data")
+	if err == nil || !strings.Contains(err.Error(), `data["p"]`) || !strings.Contains(err.Error(), ".Tag: the string is not valid UTF-8") {
+		t.Errorf("a registered type holding invalid UTF-8: %v, want an error at data[\"p\"] naming .Tag", err)
+	}
+	in := runtime.Message{"s": "ok\xffno", "p": point{Tag: "é \uFFFD"}}
+	b, err := encodeMessage(nil, in, "data")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := decodeMessage(b)
+	if err != nil || !reflect.DeepEqual(out, in) {
+		t.Errorf("round trip: %#v, %v; want %#v", out, err, in)
+	}
+}

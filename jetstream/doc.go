@@ -107,7 +107,9 @@
 // typed ports (NewIn, NewOut) of a flow are learned from the flow every node
 // registers. Other types (a struct in a Message, a result of another type)
 // are registered on every node with RegisterType. A value that cannot cross (a func, a chan, an unregistered
-// type, a value that holds itself) is an error at Post naming the key; a
+// type, a value that holds itself, a registered type holding a string
+// that is not valid UTF-8, which its JSON would turn into U+FFFD) is an
+// error at Post naming the key; a
 // result that cannot cross fails its job saying so. A panic in user code
 // the codecs run (a registered type's JSON methods, a StateCodec) is an
 // error wrapping *runtime.PanicError, at Post or failing the job, and

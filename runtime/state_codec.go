@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/routigen/routigen/internal/jsonutf8"
 )
 
 // The stored form of a worker-state value, written and read by the codecs
@@ -17,7 +19,9 @@ import (
 // version that shape reads. fields holds every stored field, unexported
 // ones included, under its stored name (the field name, or the name of a
 // routigen:"name=NAME" tag), each encoded by encoding/json into the field's
-// own Go type, so an int stays an int.
+// own Go type, so an int stays an int. A string in a field that is not
+// valid UTF-8, which encoding/json would silently store as U+FFFD, makes
+// Bytes an error naming the field and where in it the string is.
 //
 // A reader takes what it knows: a field it does not declare is skipped (a
 // field removed since), a field it declares and the value lacks keeps its
@@ -52,6 +56,9 @@ func NewStateEncoder(key string, version, since int) *StateEncoder {
 // Field stores v under the stored name name.
 func (e *StateEncoder) Field(name string, v any) {
 	b, err := json.Marshal(v)
+	if err == nil && jsonutf8.Suspect(b) {
+		err = jsonutf8.Check(v)
+	}
 	if err != nil {
 		e.errs = append(e.errs, fmt.Errorf("field %s: %w", name, err))
 		return

@@ -103,3 +103,42 @@ func TestStateEncoderErrorsNameTheField(t *testing.T) {
 		}
 	}
 }
+
+// encoding/json writes U+FFFD in place of the bytes of a string that is
+// not valid UTF-8, and says nothing: a worker state holding such a string
+// would come back changed. Encoding it is an error naming where it is;
+// valid strings, U+FFFD itself, []byte, unexported and json:"-" fields
+// and a text that merely reads \ufffd are stored.
+func TestStateEncoderRefusesInvalidUTF8(t *testing.T) {
+	type inner struct {
+		Name   string
+		hidden string
+		Skip   string `json:"-"`
+	}
+	bad := "ok\xffno"
+	for _, c := range []struct {
+		v     any
+		where string // "" when it stores
+	}{
+		{bad, "field F: the string is not valid UTF-8"},
+		{[]string{"a", bad}, "field F: [1]: the string is not valid UTF-8"},
+		{map[string]int{bad: 1}, `field F: key "ok\xffno": the string is not valid UTF-8`},
+		{map[string]inner{"k": {Name: bad}}, `field F: ["k"].Name: the string is not valid UTF-8`},
+		{&inner{Name: bad}, "field F: .Name: the string is not valid UTF-8"},
+		{[]any{1, bad}, "field F: [1]: the string is not valid UTF-8"},
+		{"valid é and \uFFFD", ""},
+		{`a text reading \ufffd`, ""},
+		{[]byte(bad), ""},
+		{inner{Name: "x", hidden: bad, Skip: bad}, ""},
+	} {
+		e := runtime.NewStateEncoder("app.S", 1, 1)
+		e.Field("F", c.v)
+		b, err := e.Bytes()
+		switch {
+		case c.where == "" && err != nil:
+			t.Errorf("%#v: %v", c.v, err)
+		case c.where != "" && (err == nil || !strings.Contains(err.Error(), c.where)):
+			t.Errorf("%#v: stored %s, error %v; want an error containing %q", c.v, b, err, c.where)
+		}
+	}
+}
