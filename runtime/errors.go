@@ -42,9 +42,10 @@ var errNilContext = errors.New("nil context")
 var errZeroRuntime = errors.New("a Runtime must be made with New")
 
 // errReentrant reports Runtime.Wait, Shutdown or Close called from logic
-// or a hook, which they would wait for: the call fails instead of waiting
-// until the job is cancelled, or for ever.
-var errReentrant = errors.New("logic and hooks cannot wait for the runtime that runs them")
+// or a hook, or JobContext.Wait from its own job's logic, which they would
+// wait for: the call fails instead of waiting until the job is cancelled,
+// or for ever.
+var errReentrant = errors.New("logic and hooks cannot wait for what runs them")
 
 // Errors of the graph and of posting. Each is wrapped with the offending
 // name.

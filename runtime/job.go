@@ -359,6 +359,8 @@ var closedChan = func() chan struct{} {
 // error when it failed or was cancelled, or ctx.Err() when ctx ends first.
 // A job that has finished reports its own outcome even when ctx is done
 // too: the outcome never depends on which of the two a select saw first.
+// Called from the job's own logic with its context (or one derived from
+// it), it fails at once: the job cannot end while that logic runs.
 func (j *JobContext) Wait(ctx context.Context) error {
 	done := j.Done()
 	select {
@@ -368,6 +370,11 @@ func (j *JobContext) Wait(ctx context.Context) error {
 	}
 	if ctx == nil {
 		return fmt.Errorf("runtime: wait for job %q: %w", j.ID(), errNilContext)
+	}
+	if ec := execOf(ctx); ec != nil && ec.act != nil && ec.Job == j && !ec.act.done() {
+		// The job cannot end while this logic runs: only a cancel would
+		// end the wait.
+		return fmt.Errorf("runtime: wait for job: %w", waitsForItsJob(ec.act))
 	}
 	select {
 	case <-done:

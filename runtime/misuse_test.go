@@ -246,6 +246,68 @@ func TestWaitAndShutdownFromLogic(t *testing.T) {
 	<-late
 }
 
+// A job cannot end while its logic runs, so JobContext.Wait on its own
+// job, from its logic, would wait until something cancels it (or for
+// ever): it fails at once. Waiting for another job is fine, and so is
+// waiting for its own job once the logic has returned.
+func TestJobWaitFromItsOwnLogic(t *testing.T) {
+	r := newRuntime(t)
+	other := make(chan *runtime.JobContext, 1) // b's job, posted after a's
+	var ownErr, viewErr, otherErr error
+	late := make(chan error, 1)
+	f := runtime.NewFlow("f")
+	mustAdd(t, f, "a", runtime.NewRoutine("a").Slot("in").Logic(func(ctx context.Context, _ runtime.Input) error {
+		job, err := runtime.RequireJob(ctx)
+		if err != nil {
+			return err
+		}
+		bounded := func(call func() error) error {
+			ch := make(chan error, 1)
+			go func() { ch <- call() }()
+			select {
+			case err := <-ch:
+				return err
+			case <-time.After(2 * time.Second):
+				return errors.New("hung")
+			}
+		}
+		ownErr = bounded(func() error { return job.Wait(ctx) })
+		if view, err := r.Lookup(ctx, job.ID()); err == nil {
+			viewErr = bounded(func() error { return view.Wait(ctx) })
+		} else {
+			viewErr = err
+		}
+		if o := <-other; o != nil {
+			otherErr = bounded(func() error { return o.Wait(ctx) })
+		}
+		go func() {
+			<-ctx.Done() // the logic is over
+			wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			late <- job.Wait(wctx)
+		}()
+		return nil
+	}))
+	mustAdd(t, f, "b", runtime.NewRoutine("b").Slot("in").Logic(nop))
+	mustRegister(t, r, f)
+	job := mustPost(t, r, "f", "a", "in", runtime.Message{})
+	other <- mustPost(t, r, "f", "b", "in", runtime.Message{})
+	if err := waitJob(t, job); err != nil {
+		t.Fatal(err)
+	}
+	for what, err := range map[string]error{"its own job": ownErr, "its own job looked up": viewErr} {
+		if err == nil || !strings.Contains(err.Error(), `routine "a"`) || !strings.Contains(err.Error(), "it would wait for") {
+			t.Errorf("JobContext.Wait from logic on %s: %v, want an error naming the routine", what, err)
+		}
+	}
+	if otherErr != nil {
+		t.Errorf("waiting for another job from logic: %v", otherErr)
+	}
+	if err := <-late; err != nil {
+		t.Errorf("waiting for its own job after the logic returned: %v", err)
+	}
+}
+
 // closeInAfterJob calls Wait and Close from AfterJob, on a pool goroutine,
 // with no context of the job's.
 type closeInAfterJob struct {

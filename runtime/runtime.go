@@ -295,12 +295,18 @@ func (r *Runtime) runningIn(ctx context.Context) *activation {
 // every goroutine of the pool, the caller's too).
 func (r *Runtime) reentrant(ctx context.Context) error {
 	if a := r.runningIn(ctx); a != nil {
-		return fmt.Errorf("called from the logic of routine %q, whose job %q it would wait for: %w", a.n.id, a.ec.Job.ID(), errReentrant)
+		return waitsForItsJob(a)
 	}
 	if p := r.pool.Load(); p != nil && p.onPool() {
 		return fmt.Errorf("called on a goroutine of the runtime's pool, from logic or a hook: %w", errReentrant)
 	}
 	return nil
+}
+
+// waitsForItsJob is the error of a call from a's logic that would wait for
+// a's own job, which cannot end while that logic runs.
+func waitsForItsJob(a *activation) error {
+	return fmt.Errorf("called from the logic of routine %q, whose job %q it would wait for: %w", a.n.id, a.ec.Job.ID(), errReentrant)
 }
 
 // waitLocal waits for the jobs running on this node.
