@@ -251,8 +251,9 @@
 // ([JobContext.Wait], [Runtime.Wait]), call [Runtime.Close] or
 // [Runtime.Shutdown], or block on anything the job itself must do; a policy
 // must not call into the runtime at all. (Runtime.Wait, Close and Shutdown
-// called from logic or a hook on the runtime's goroutines fail at once
-// rather than wait for themselves.) Messages they see are shared: never
+// called from logic or a hook on the runtime's goroutines, and
+// JobContext.Wait on its own job from its logic, fail at once rather than
+// wait for themselves.) Messages they see are shared: never
 // modify them.
 //
 // # Locks
