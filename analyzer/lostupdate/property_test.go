@@ -2,16 +2,12 @@ package lostupdate_test
 
 import (
 	"fmt"
-	"io/fs"
 	"maps"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"golang.org/x/tools/go/analysis/analysistest"
-
+	"github.com/routigen/routigen/analyzer/internal/proptest"
 	"github.com/routigen/routigen/analyzer/lostupdate"
 )
 
@@ -110,50 +106,8 @@ func TestProperty(t *testing.T) {
 			}
 		}
 	}
-	dir := t.TempDir()
-	for _, sub := range []string{"github.com", "state"} {
-		copyTree(t, filepath.Join(analysistest.TestData(), "src", sub), filepath.Join(dir, "src", sub))
-	}
-	p := filepath.Join(dir, "src", "prop", "prop.go")
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	got := 0
-	for _, res := range analysistest.Run(t, dir, lostupdate.Analyzer, "prop") {
-		got += len(res.Diagnostics)
-	}
+	got := proptest.Diagnostics(t, lostupdate.Analyzer, b.String(), "github.com", "state")
 	if got != want {
 		t.Errorf("%d diagnostics over %d splits on shared state and %d other functions, want %d", got, want, none, want)
-	}
-	if t.Failed() {
-		t.Logf("generated source:\n%s", b.String())
-	}
-}
-
-func copyTree(t *testing.T, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasSuffix(path, ".golden") {
-			return err
-		}
-		rel, err := filepath.Rel(src, path)
-		if err != nil {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		out := filepath.Join(dst, rel)
-		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(out, b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }

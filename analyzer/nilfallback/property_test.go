@@ -2,17 +2,13 @@ package nilfallback_test
 
 import (
 	"fmt"
-	"io/fs"
 	"maps"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
-	"golang.org/x/tools/go/analysis/analysistest"
-
+	"github.com/routigen/routigen/analyzer/internal/proptest"
 	"github.com/routigen/routigen/analyzer/nilfallback"
 )
 
@@ -217,26 +213,9 @@ func noState() error { return fmt.Errorf("prop: %w", errProp) } // want noState:
 			}
 		}
 	}
-	dir := t.TempDir()
-	for _, sub := range []string{"github.com", "states"} {
-		copyTree(t, filepath.Join(analysistest.TestData(), "src", sub), filepath.Join(dir, "src", sub))
-	}
-	p := filepath.Join(dir, "src", "prop", "prop.go")
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	got := 0
-	for _, res := range analysistest.Run(t, dir, nilfallback.Analyzer, "prop") {
-		got += len(res.Diagnostics)
-	}
+	got := proptest.Diagnostics(t, nilfallback.Analyzer, b.String(), "github.com", "states")
 	if got != positives {
 		t.Errorf("%d diagnostics over %d failing and %d falling-back functions, want %d", got, n, positives, positives)
-	}
-	if t.Failed() {
-		t.Logf("generated source:\n%s", b.String())
 	}
 }
 
@@ -246,29 +225,4 @@ func recv(shape string) string {
 		return "(s *svc) "
 	}
 	return ""
-}
-
-func copyTree(t *testing.T, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, err := filepath.Rel(src, path)
-		if err != nil {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		out := filepath.Join(dst, rel)
-		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(out, b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }

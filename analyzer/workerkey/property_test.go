@@ -2,16 +2,12 @@ package workerkey_test
 
 import (
 	"fmt"
-	"io/fs"
 	"maps"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"golang.org/x/tools/go/analysis/analysistest"
-
+	"github.com/routigen/routigen/analyzer/internal/proptest"
 	"github.com/routigen/routigen/analyzer/workerkey"
 )
 
@@ -103,48 +99,8 @@ var _ = fmt.Sprint
 			}
 		}
 	}
-	dir := t.TempDir()
-	copyTree(t, filepath.Join(analysistest.TestData(), "src", "github.com"), filepath.Join(dir, "src", "github.com"))
-	p := filepath.Join(dir, "src", "prop", "prop.go")
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	got := 0
-	for _, res := range analysistest.Run(t, dir, workerkey.Analyzer, "prop") {
-		got += len(res.Diagnostics)
-	}
+	got := proptest.Diagnostics(t, workerkey.Analyzer, b.String(), "github.com")
 	if got != want {
 		t.Errorf("%d diagnostics over %d constant and %d computed keys, want %d", got, want, none, want)
-	}
-	if t.Failed() {
-		t.Logf("generated source:\n%s", b.String())
-	}
-}
-
-func copyTree(t *testing.T, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, err := filepath.Rel(src, path)
-		if err != nil {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		out := filepath.Join(dst, rel)
-		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(out, b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }
