@@ -167,7 +167,9 @@ func (n *Node) Run(spec *JobSpec, attempt int, done func(job *JobContext, releas
 	w, nd, si, err := r.resolveLocked(spec.FlowID, spec.RoutineID, spec.Slot, "", false)
 	if err == nil {
 		w = r.workers[spec.WorkerID]
-		if w == nil {
+		if w == nil && r.execedLocked(spec.WorkerID) != nil {
+			err = fmt.Errorf("runtime: run job %q: worker %q: %w", spec.ID, spec.WorkerID, ErrWorkerStopped)
+		} else if w == nil {
 			w = r.newWorkerLocked(r.flows[spec.FlowID], spec.WorkerID)
 		} else if w.plan.id != spec.FlowID {
 			err = fmt.Errorf("runtime: run job %q: worker %q runs flow %q, not %q: %w", spec.ID, spec.WorkerID, w.plan.id, spec.FlowID, ErrUnknownWorker)
@@ -243,15 +245,25 @@ func entryPayload(n *node, si int, data any) (any, error) {
 // SaveWorker encodes the worker state written since the last save or load,
 // for the Backend to persist: changed reports whether there is anything to
 // write. An error names the cell that cannot be encoded. ok is false when
-// no worker of that id is on this node.
+// no worker of that id is on this node. The node forgets a worker Exec
+// started once it stopped, its last job is over and a save has seen every
+// write of its jobs: the Backend calls SaveWorker after each job it ran
+// ends, the last such call included, and ok is false after it.
 func (n *Node) SaveWorker(workerID string) (snap WorkerSnapshot, changed, ok bool, err error) {
-	n.r.mu.RLock()
-	w := n.r.workers[workerID]
-	n.r.mu.RUnlock()
+	r := n.r
+	r.mu.RLock()
+	w := r.workers[workerID]
+	r.mu.RUnlock()
 	if w == nil {
 		return WorkerSnapshot{}, false, false, nil
 	}
 	snap, changed, err = w.state.save()
+	r.liveMu.Lock()
+	over := w.over
+	r.liveMu.Unlock()
+	if over {
+		r.forget(w)
+	}
 	return snap, changed, true, err
 }
 
@@ -263,6 +275,10 @@ func (n *Node) LoadWorker(flowID, workerID string, snap WorkerSnapshot) error {
 	r := n.r
 	r.mu.Lock()
 	w := r.workers[workerID]
+	if w == nil && r.execedLocked(workerID) != nil {
+		r.mu.Unlock()
+		return fmt.Errorf("runtime: load worker %q: %w", workerID, ErrWorkerStopped)
+	}
 	if w == nil {
 		p, ok := r.flows[flowID]
 		if !ok {

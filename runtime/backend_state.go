@@ -30,6 +30,14 @@ type persisted interface {
 	// restore replaces the value with the decoded data (the zero value for
 	// nil) and returns the write count after it.
 	restore(data []byte) (seq uint64, err error)
+	// writeCount is the cell's write count, as encodeIfChanged sees it.
+	writeCount() uint64
+}
+
+func (c *Cell[T]) writeCount() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.writes
 }
 
 func (c *Cell[T]) encodeIfChanged(prev uint64) ([]byte, uint64, bool, error) {
@@ -118,6 +126,10 @@ type persistState struct {
 	doc     map[string][]byte
 	seqs    map[string]uint64
 	userVer uint64
+	// offered holds, by key, the write count of a cell whose last save
+	// failed to encode it: a save saw those writes (and failed its job
+	// saying why), so they do not keep the worker unsaved (see unsaved).
+	offered map[string]uint64
 }
 
 // save encodes the cells written since the last save or load and reports
@@ -145,6 +157,10 @@ func (w *WorkerState) save() (WorkerSnapshot, bool, error) {
 		key := pc.Key()
 		data, seq, ch, err := pc.encodeIfChanged(p.seqs[key])
 		if err != nil {
+			if p.offered == nil {
+				p.offered = map[string]uint64{}
+			}
+			p.offered[key] = seq
 			return WorkerSnapshot{}, false, err
 		}
 		if ch {
@@ -164,13 +180,41 @@ func (w *WorkerState) save() (WorkerSnapshot, bool, error) {
 	return snap, changed, nil
 }
 
+// unsaved reports whether the worker's state was written since a save last
+// saw it: a worker that stopped is kept until a save has seen every write
+// of its jobs (see Runtime.forget).
+func (w *WorkerState) unsaved() bool {
+	p := &w.persist
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := &w.cells
+	s.mu.RLock()
+	cells := make([]persisted, 0, len(s.cells))
+	for _, c := range s.cells {
+		if pc, ok := c.(persisted); ok {
+			cells = append(cells, pc)
+		}
+	}
+	s.mu.RUnlock()
+	for _, pc := range cells {
+		key := pc.Key()
+		n := pc.writeCount()
+		if n != p.seqs[key] && (p.offered == nil || n != p.offered[key]) {
+			return true
+		}
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.userVer != p.userVer
+}
+
 // load replaces the worker's state with snap: existing cells are decoded
 // again (or reset when snap lacks them), the others on first use.
 func (w *WorkerState) load(snap WorkerSnapshot) error {
 	p := &w.persist
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.doc, p.seqs = maps.Clone(snap.Cells), map[string]uint64{}
+	p.doc, p.seqs, p.offered = maps.Clone(snap.Cells), map[string]uint64{}, nil
 	if p.doc == nil {
 		p.doc = map[string][]byte{}
 	}

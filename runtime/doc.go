@@ -80,6 +80,8 @@
 // (posts to it still fail with [ErrWorkerStopped]: the id itself says
 // which flow's worker it was), so Exec per request or session does not
 // grow the runtime: the state lives on only in the caller's *WorkerState.
+// Under a [Backend] the node that Exec'd it does the same once a save
+// ([Node.SaveWorker]) has seen every write of its jobs.
 //
 // A job ([JobContext]) is one unit of work on one worker: Post creates it by
 // delivering a message to a slot of an instance, and everything that message

@@ -28,9 +28,10 @@ type worker struct {
 	ctx       context.Context
 	stopWatch func() bool
 
-	// Guarded by rt.liveMu.
-	stopped bool
-	live    int
+	// Guarded by rt.liveMu. over: it stopped and its last job is over
+	// (workerOver ran), so a save that sees every write may forget it.
+	stopped, over bool
+	live          int
 }
 
 // newWorkerLocked makes a worker of p under id, a fresh one when id is "".
@@ -150,7 +151,12 @@ func (r *Runtime) stopWorker(w *worker) {
 // Exec'd worker is forgotten, then WorkerStop runs (so that a hook seeing
 // it knows the runtime holds the worker no more).
 func (r *Runtime) workerOver(w *worker) {
-	r.forget(w)
+	r.liveMu.Lock()
+	w.over = true
+	r.liveMu.Unlock()
+	if r.backend == nil || !w.state.unsaved() {
+		r.forget(w)
+	}
 	w.stop()
 }
 
@@ -161,10 +167,12 @@ func (r *Runtime) workerOver(w *worker) {
 // runtime's life, and a tombstone per worker would still grow. Nothing
 // else of the runtime refers to the worker then: its jobs are off the
 // live list and their jobRuns were reset. A default worker lives as long
-// as the runtime. Under a Backend the worker stays: the Backend saves the
-// state its last job wrote after that job ended (Node.SaveWorker, by id).
+// as the runtime. Under a Backend, which saves the state a job wrote after
+// the job ended (Node.SaveWorker, by id), the worker is forgotten once no
+// write of its jobs is left unsaved: by workerOver when the last save came
+// first, else by the SaveWorker that sees the worker over.
 func (r *Runtime) forget(w *worker) {
-	if w.ctx == nil || r.backend != nil {
+	if w.ctx == nil {
 		return
 	}
 	w.stopTimers()

@@ -190,11 +190,13 @@ func (r *Runtime) Register(f *Flow) error {
 // Exec starts a new worker for flowID and returns its state. The worker
 // takes jobs posted with OnWorker(state.ID()) until ctx ends or the runtime
 // closes; after that such posts fail with ErrWorkerStopped, and the jobs it
-// already has run to their end. Once they have, a runtime without a Backend
-// drops its references to the worker (its state lives on only in the
-// returned *WorkerState, for as long as the caller keeps it) and keeps
-// nothing of it, not even its id: a service may Exec a worker per request
-// or session.
+// already has run to their end. Once they have, the runtime drops its
+// references to the worker (its state lives on only in the returned
+// *WorkerState, for as long as the caller keeps it) and keeps nothing of
+// it, not even its id: a service may Exec a worker per request or session.
+// Under a Backend that waits, too, for a save (Node.SaveWorker) to have
+// seen every write of the worker's jobs; posts and delivered jobs naming
+// it then fail with ErrWorkerStopped.
 func (r *Runtime) Exec(ctx context.Context, flowID string) (*WorkerState, error) {
 	if ctx == nil {
 		return nil, fmt.Errorf("runtime: exec %q: %w", flowID, errNilContext)
