@@ -70,7 +70,11 @@
 // worker does. Once its Exec ctx ends, the worker is gone for good: a Post
 // naming it fails with runtime.ErrWorkerStopped (ErrUnknownWorker once the
 // server has dropped its consumer, ten minutes on), and the jobs queued
-// for it end, failed so.
+// for it end, failed so. No node keeps it then: the node that Exec'd it
+// forgets it (its state included) once its last job's state is written,
+// and a node that adopted it (its node had stopped pulling for a while)
+// stops serving it when it next looks, within about AckWait, and tells
+// its runtime so (runtime.Node.StopWorker).
 //
 // Each worker has a durable consumer shared by every node serving
 // it, with the pinned-client priority policy, so the server delivers the

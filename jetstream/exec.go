@@ -147,22 +147,81 @@ func (b *Backend) adopt() {
 	ctx, cancel := b.call(b.bgCtx)
 	defer cancel()
 	var orphans []*jetstream.ConsumerInfo
+	stopped := map[string]bool{} // workers whose Exec ended, by id
 	l := b.stream.ListConsumers(ctx)
 	for info := range l.Info() {
 		m := info.Config.Metadata
+		if m[workerKey] != "" && m[stoppedKey] != "" {
+			stopped[m[workerKey]] = true
+		}
 		if flows[m[flowKey]] && m[workerKey] != "" && m[stoppedKey] == "" &&
 			info.NumWaiting == 0 && info.NumPending+uint64(info.NumAckPending) > 0 {
 			orphans = append(orphans, info)
 		}
 	}
+	b.dropStopped(stopped)
 	for _, info := range orphans {
 		m := info.Config.Metadata
 		b.mu.Lock()
 		_, served := b.workers[m[workerKey]]
 		b.mu.Unlock()
 		if !served {
-			// Until the node closes: bgCtx ends then.
-			_ = b.Serve(b.bgCtx, m[flowKey], m[workerKey])
+			// Until the node closes (bgCtx ends then), or the worker's
+			// Exec ends on its node (dropStopped).
+			_ = b.serve(b.bgCtx, m[flowKey], m[workerKey], true)
+		}
+	}
+}
+
+// dropStopped ends serving the workers this node adopted whose Exec ended
+// on their own node since (their consumers marked stopped, by id in
+// stopped). Else an adopted worker, its state and its consumer would stay
+// here for the node's life. A consumer deleted underneath is not a stop:
+// it is made again (see heal).
+func (b *Backend) dropStopped(stopped map[string]bool) {
+	var gone []*served
+	b.mu.Lock()
+	for id, w := range b.workers {
+		if w.adopted && stopped[id] && !w.dropping {
+			w.dropping = true
+			gone = append(gone, w)
+		}
+	}
+	if b.closed {
+		gone = nil
+	}
+	b.bg.Add(len(gone))
+	b.mu.Unlock()
+	for _, w := range gone {
+		go w.drop()
+	}
+}
+
+// drop ends serving an adopted worker that stopped: this node stops
+// consuming its jobs (its own node takes what is left, see retire), tells
+// the runtime, which forgets the worker once its jobs here are over and
+// saved, and forgets it too once none of its jobs runs here.
+func (w *served) drop() {
+	b := w.b
+	defer b.bg.Done()
+	w.stopConsuming()
+	b.node.StopWorker(w.id)
+	t := time.NewTicker(pollEvery / 4)
+	defer t.Stop()
+	for {
+		w.mu.Lock()
+		busy := len(w.inflight) > 0
+		w.mu.Unlock()
+		if !busy {
+			b.mu.Lock()
+			delete(b.workers, w.id)
+			b.mu.Unlock()
+			return
+		}
+		select {
+		case <-b.stop:
+			return
+		case <-t.C:
 		}
 	}
 }

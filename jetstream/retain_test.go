@@ -2,6 +2,7 @@ package jetstream
 
 import (
 	"context"
+	"errors"
 	goruntime "runtime"
 	"sync/atomic"
 	"testing"
@@ -114,5 +115,82 @@ func TestStoppedExecWorkersReleaseTheirMemory(t *testing.T) {
 		grown, workers, grown/workers, stateSize, freed.Load(), workers+1)
 	if n := freed.Load(); n < workers+1-kept {
 		t.Errorf("%d of %d stopped workers' states still referenced: the node keeps stopped workers", workers+1-n, workers+1)
+	}
+}
+
+// A node that adopted an Exec'd worker (its node stopped pulling its jobs
+// for a while) lets it go once its Exec ends on its own node: it stops
+// serving it, and its runtime forgets it, state and all, once its last
+// job there is over and saved. Else every adopted worker stayed there for
+// the node's life.
+func TestAdoptedWorkerDroppedWhenItsExecEnds(t *testing.T) {
+	s := testServer(t)
+	p := newPrefix()
+	node := func(id string) (*runtime.Runtime, *Backend) {
+		nc, err := s.Conn()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(nc.Close)
+		b, err := NewBackend(nc, Prefix(p), AckWait(time.Second), CallTimeout(time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rt := runtime.New(runtime.WithBackend(b), runtime.WithNodeID(id))
+		t.Cleanup(func() { rt.Close() })
+		register(t, rt, keepFlow(t))
+		return rt, b
+	}
+	a, ab := node("a")
+	_, bb := node("b")
+	ctx := timeout(t, 30*time.Second)
+	wctx, stop := context.WithCancel(ctx)
+	defer stop()
+	ws, err := a.Exec(wctx, "blob")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := ws.ID()
+	ab.mu.Lock()
+	sw := ab.workers[id]
+	ab.mu.Unlock()
+	sw.stopConsuming() // node a stops pulling: b adopts the worker
+	job, err := a.Post(ctx, "blob", "a", "in", runtime.Message{"blob": make([]byte, 1<<10)}, runtime.OnWorker(id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := job.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	adopted := func() (served, held bool) {
+		bb.mu.Lock()
+		w := bb.workers[id]
+		bb.mu.Unlock()
+		_, _, held, _ = bb.node.SaveWorker(id)
+		return w != nil && w.adopted, held
+	}
+	if served, held := adopted(); !served || !held {
+		t.Fatalf("node b served the worker: %v, held it: %v; want both (it ran its job)", served, held)
+	}
+	stop() // its Exec ends on node a
+	for {
+		served, held := adopted()
+		if !served && !held {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("the worker's Exec ended, and node b still serves it: %v, holds it: %v", served, held)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	for {
+		_, err := a.Post(ctx, "blob", "a", "in", nil, runtime.OnWorker(id))
+		if errors.Is(err, runtime.ErrWorkerStopped) {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("Post to the stopped worker: %v, want ErrWorkerStopped", err)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

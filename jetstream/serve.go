@@ -26,6 +26,10 @@ type served struct {
 	key      string // token(id): state key and subject token
 	ctx      context.Context
 	cons     jetstream.Consumer
+	// adopted: a worker Exec started on another node (see adopt);
+	// dropping: its Exec ended there, and this node is letting it go
+	// (see dropStopped). dropping is guarded by b.mu.
+	adopted, dropping bool
 
 	mu       sync.Mutex
 	cc       jetstream.ConsumeContext
@@ -53,6 +57,11 @@ var errLostOwnership = errors.New("another node owns the worker now")
 // Serve implements runtime.Backend: it joins the durable consumer of
 // workerID, creating it on first use, until ctx ends.
 func (b *Backend) Serve(ctx context.Context, flowID, workerID string) error {
+	return b.serve(ctx, flowID, workerID, false)
+}
+
+// serve is Serve; adopted marks a worker of another node (see adopt).
+func (b *Backend) serve(ctx context.Context, flowID, workerID string, adopted bool) error {
 	if b.shared.Load() {
 		return errShared
 	}
@@ -66,7 +75,7 @@ func (b *Backend) Serve(ctx context.Context, flowID, workerID string) error {
 		b.mu.Unlock()
 		return nil
 	}
-	w := &served{b: b, flow: flowID, id: workerID, key: token(workerID), ctx: ctx, inflight: map[string]jetstream.Msg{}}
+	w := &served{b: b, flow: flowID, id: workerID, key: token(workerID), ctx: ctx, adopted: adopted, inflight: map[string]jetstream.Msg{}}
 	b.workers[workerID] = w
 	b.mu.Unlock()
 	cons, err := w.createConsumer(ctx, false)

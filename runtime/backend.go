@@ -23,7 +23,8 @@ import (
 // for every worker Exec starts; Submit and Watch from Post; Lookup from
 // Runtime.Lookup; Close last, from Close or Shutdown. The Backend calls
 // back through the Node: Run for every job delivered to this node,
-// SaveWorker and LoadWorker around it. Every method must return by its
+// SaveWorker and LoadWorker around it, and StopWorker when a worker it
+// made here by id stopped cluster-wide. Every method must return by its
 // ctx's end (or its own deadline) however the server behaves.
 // A method that panics fails the call that called it with an error
 // wrapping a [*PanicError] ("Backend.Submit", ...), or is logged when
@@ -289,6 +290,29 @@ func (n *Node) LoadWorker(flowID, workerID string, snap WorkerSnapshot) error {
 	}
 	r.mu.Unlock()
 	return w.state.load(snap)
+}
+
+// StopWorker tells the node that workerID, a worker it runs for another
+// node (Run or LoadWorker made it here by id: the Backend moved an Exec'd
+// worker to this node), stopped cluster-wide: its Exec ended. The node
+// then refuses its jobs, as Run's ErrWorkerStopped, and forgets the worker
+// once its last job here is over and a save (SaveWorker) has seen every
+// write of its jobs, as the node that Exec'd it does. Deliver no job of it
+// afterwards: Run would make the worker anew. A flow's default worker, an
+// unknown id and a worker Exec started on this node (its Exec's ctx says
+// when it stops) are left as they are.
+func (n *Node) StopWorker(workerID string) {
+	r := n.r
+	r.mu.RLock()
+	w := r.workers[workerID]
+	r.mu.RUnlock()
+	if w == nil || w.ctx != nil || workerID == DefaultWorkerID(w.plan.id) {
+		return
+	}
+	r.liveMu.Lock()
+	w.ended = true
+	r.liveMu.Unlock()
+	r.stopWorker(w)
 }
 
 // admit makes a job of w and reserves its id on the live list: the part of

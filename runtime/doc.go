@@ -303,7 +303,11 @@
 // on one node, as described above; worker state is persisted through the
 // [StateCodec] generated code passes to [WorkerCell]; a job whose node
 // dies runs again elsewhere with [ExecContext.Attempt] > 1. [PostOnly]
-// makes a node that runs no jobs, [WithNodeID] names a node. Package
+// makes a node that runs no jobs, [WithNodeID] names a node. A node
+// forgets a stopped Exec'd worker once a save ([Node.SaveWorker]) has
+// seen every write of its jobs; a worker the Backend made on another node
+// than its Exec's (adopted there) is forgotten likewise once the Backend
+// says it stopped ([Node.StopWorker]). Package
 // github.com/routigen/routigen/jetstream (a module of its own) is the
 // Backend over NATS JetStream; its documentation states the guarantees.
 package runtime

@@ -32,6 +32,10 @@ type worker struct {
 	// (workerOver ran), so a save that sees every write may forget it.
 	stopped, over bool
 	live          int
+	// ended: the Backend said the worker stopped cluster-wide
+	// (Node.StopWorker), so that, like an Exec'd one, it is forgotten
+	// once over.
+	ended bool
 }
 
 // newWorkerLocked makes a worker of p under id, a fresh one when id is "".
@@ -167,12 +171,16 @@ func (r *Runtime) workerOver(w *worker) {
 // runtime's life, and a tombstone per worker would still grow. Nothing
 // else of the runtime refers to the worker then: its jobs are off the
 // live list and their jobRuns were reset. A default worker lives as long
-// as the runtime. Under a Backend, which saves the state a job wrote after
+// as the runtime, and so does one a Backend made here by id (a worker
+// adopted from another node) until Node.StopWorker. Under a Backend, which saves the state a job wrote after
 // the job ended (Node.SaveWorker, by id), the worker is forgotten once no
 // write of its jobs is left unsaved: by workerOver when the last save came
 // first, else by the SaveWorker that sees the worker over.
 func (r *Runtime) forget(w *worker) {
-	if w.ctx == nil {
+	r.liveMu.Lock()
+	ends := w.ctx != nil || w.ended
+	r.liveMu.Unlock()
+	if !ends {
 		return
 	}
 	w.stopTimers()
