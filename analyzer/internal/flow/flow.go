@@ -62,56 +62,70 @@ func (t *Tracer) derives(v ssa.Value, seen map[ssa.Value]bool) bool {
 		return false
 	}
 	seen[v] = true
-	data := t.Mode == Data
-	switch v := v.(type) {
-	case *ssa.Call:
-		return t.call(&v.Call, -1, seen)
-	case *ssa.Extract:
-		if c, ok := v.Tuple.(*ssa.Call); ok {
-			return t.call(&c.Call, v.Index, seen)
-		}
-		return t.derives(v.Tuple, seen)
-	case *ssa.Phi:
-		for _, e := range v.Edges {
-			if t.derives(e, seen) {
-				return true
-			}
-		}
-	case *ssa.UnOp:
-		if v.Op == token.MUL {
-			return t.addr(v.X, seen)
-		}
-		return data && t.derives(v.X, seen)
-	case *ssa.ChangeType:
-		return t.derives(v.X, seen)
-	case *ssa.Convert:
-		return t.derives(v.X, seen)
-	case *ssa.MakeInterface:
-		return t.derives(v.X, seen)
-	case *ssa.ChangeInterface:
-		return t.derives(v.X, seen)
-	case *ssa.TypeAssert:
-		return t.derives(v.X, seen)
-	case *ssa.SliceToArrayPointer:
-		return t.derives(v.X, seen)
-	case *ssa.FreeVar:
-		if b := rtapi.Binding(v); b != nil {
-			return t.derives(b, seen)
-		}
-	case *ssa.Parameter:
-		if a, ok := t.params[v]; ok {
-			return t.derives(a, seen)
-		}
-	case *ssa.Alloc:
-		// &x, &T{...}: the pointer derives from what is stored in it.
-		return data && t.stores(v, seen)
+	if ok, decided := t.identity(v, seen); decided {
+		return ok
 	}
 	if t.literalPart(v, seen) {
 		return true // a part of a composite literal built from a source
 	}
-	if !data {
-		return false
+	return t.Mode == Data && t.computed(v, seen)
+}
+
+// identity follows the flows that keep a value's identity (and, in Data
+// mode, loads and allocations); decided is false when v is none of them,
+// or a phi, free variable or parameter that leads nowhere.
+func (t *Tracer) identity(v ssa.Value, seen map[ssa.Value]bool) (ok, decided bool) {
+	data := t.Mode == Data
+	switch v := v.(type) {
+	case *ssa.Call:
+		return t.call(&v.Call, -1, seen), true
+	case *ssa.Extract:
+		if c, ok := v.Tuple.(*ssa.Call); ok {
+			return t.call(&c.Call, v.Index, seen), true
+		}
+		return t.derives(v.Tuple, seen), true
+	case *ssa.Phi:
+		for _, e := range v.Edges {
+			if t.derives(e, seen) {
+				return true, true
+			}
+		}
+	case *ssa.UnOp:
+		if v.Op == token.MUL {
+			return t.addr(v.X, seen), true
+		}
+		return data && t.derives(v.X, seen), true
+	case *ssa.ChangeType:
+		return t.derives(v.X, seen), true
+	case *ssa.Convert:
+		return t.derives(v.X, seen), true
+	case *ssa.MakeInterface:
+		return t.derives(v.X, seen), true
+	case *ssa.ChangeInterface:
+		return t.derives(v.X, seen), true
+	case *ssa.TypeAssert:
+		return t.derives(v.X, seen), true
+	case *ssa.SliceToArrayPointer:
+		return t.derives(v.X, seen), true
+	case *ssa.FreeVar:
+		if b := rtapi.Binding(v); b != nil {
+			return t.derives(b, seen), true
+		}
+	case *ssa.Parameter:
+		if a, ok := t.params[v]; ok {
+			return t.derives(a, seen), true
+		}
+	case *ssa.Alloc:
+		// &x, &T{...}: the pointer derives from what is stored in it.
+		return data && t.stores(v, seen), true
 	}
+	return false, false
+}
+
+// computed follows, in Data mode, what a value is computed from:
+// operands, the aggregates a field or element is taken from, the keys and
+// values stored into a new map.
+func (t *Tracer) computed(v ssa.Value, seen map[ssa.Value]bool) bool {
 	switch v := v.(type) {
 	case *ssa.BinOp:
 		return t.derives(v.X, seen) || t.derives(v.Y, seen)
@@ -137,8 +151,6 @@ func (t *Tracer) derives(v ssa.Value, seen map[ssa.Value]bool) bool {
 				}
 			}
 		}
-	case *ssa.MakeSlice:
-		return false
 	}
 	return false
 }
